@@ -1,0 +1,52 @@
+/** What `--about` prints: Meltano reads the JSON form; the markdown form is for people. */
+import { CONFIG_SCHEMA, ENV_PREFIX } from './config';
+import { STREAMS } from './streams';
+
+export const CAPABILITIES = ['catalog', 'discover', 'state', 'about', 'test'] as const;
+
+export function about(version: string): Record<string, unknown> {
+  return {
+    name: 'tap-basecamp',
+    description: 'Singer tap for Basecamp 3: every project, person, to-do, message, schedule, comment, document, file, check-in, campfire line, card table, client correspondence and timeline event, archived and trashed ones included.',
+    version,
+    capabilities: CAPABILITIES,
+    settings: CONFIG_SCHEMA,
+    settings_sources: `Config files given with --config (later files override earlier ones), then environment variables ${ENV_PREFIX}<SETTING> (e.g. ${ENV_PREFIX}ACCOUNT_ID); a value in a file wins over the environment.`,
+    streams: STREAMS.map((s) => ({
+      name: s.name,
+      key_properties: s.keyProperties,
+      replication_method: s.replicationKey ? 'INCREMENTAL' : 'FULL_TABLE',
+      replication_key: s.replicationKey ?? null,
+    })),
+  };
+}
+
+export function aboutMarkdown(version: string): string {
+  const props = CONFIG_SCHEMA.properties as Record<string, { description: string; type: unknown; secret?: boolean }>;
+  const required = new Set<string>(CONFIG_SCHEMA.required);
+  const lines = [
+    `# tap-basecamp ${version}`,
+    '',
+    String(about(version).description),
+    '',
+    '## Capabilities',
+    '',
+    ...CAPABILITIES.map((c) => `- ${c}`),
+    '',
+    '## Settings',
+    '',
+    '| setting | required | secret | description |',
+    '|---|---|---|---|',
+    ...Object.entries(props).map(([k, v]) => `| ${k} | ${required.has(k) ? 'yes' : 'no'} | ${v.secret ? 'yes' : 'no'} | ${v.description} |`),
+    '',
+    String(about(version).settings_sources),
+    '',
+    '## Streams',
+    '',
+    '| stream | key | replication |',
+    '|---|---|---|',
+    ...STREAMS.map((s) => `| ${s.name} | ${s.keyProperties.join(', ')} | ${s.replicationKey ? `INCREMENTAL (${s.replicationKey})` : 'FULL_TABLE'} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,413 @@
+/**
+ * Everything HTTP lives here: the Launchpad token, the request scheduler (rate and 429 pauses),
+ * retries with backoff, Link-header pagination, ETags, and turning HTTP failures into one-line
+ * errors. The rest of the tap asks for "the records at this path" and gets an async iterator.
+ */
+import * as fs from 'node:fs';
+import got, { Got, HTTPError, RequestError, Response, Options, RetryObject } from 'got';
+import Bottleneck from 'bottleneck';
+import { Config } from './config';
+import { ApiError, Interrupted, TapError, registerSecret } from './errors';
+import { Logger } from './log';
+
+export interface ClientOptions {
+  /** Overrides config.backoff_base_seconds (unit tests). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+
+interface RequestContext {
+  /** Set once a 401 has been answered with a token refresh, so a second 401 fails. */
+  authRetried?: boolean;
+  startedAt?: number;
+  [key: string]: unknown;
+}
+
+const RETRY_STATUS = [401, 429, 500, 502, 503, 504];
+const RETRY_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH'];
+/** Refresh this long before Launchpad says the access token expires. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/** Parses a Retry-After value (delta-seconds or HTTP-date) into milliseconds; undefined when unusable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined) return undefined;
+  const trimmed = v.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const seconds = Number(trimmed);
+    return seconds > 0 ? Math.ceil(seconds * 1000) : undefined;
+  }
+  if (!/[a-z]/i.test(trimmed)) return undefined; // "-5", "" and the like: not a date either
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  const ms = at - now;
+  return ms > 0 ? ms : undefined;
+}
+
+/** The rel="next" target of a Link header, if any. */
+export function nextLink(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return undefined;
+  for (const part of value.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (m && /;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(m[2])) return m[1];
+  }
+  return undefined;
+}
+
+/** Path and query of a URL with secrets left out, for messages. */
+function describeUrl(url: string | URL): string {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return u.pathname + u.search;
+}
+
+export class BasecampClient {
+  readonly accountBase: string;
+  private readonly origin: string;
+  private readonly http: Got;
+  private readonly api: Got;
+  private readonly rate: Bottleneck;
+  private pausedUntil = 0;
+  private accessToken?: string;
+  private expiresAt = 0;
+  private refreshing?: Promise<string>;
+  private rotatedWarned = false;
+  private stopped?: NodeJS.Signals;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  /** Counters the engine reports at the end of a run. */
+  readonly stats = { requests: 0, retries: 0, rateLimited: 0, notModified: 0, tokenRefreshes: 0 };
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    options: ClientOptions = {},
+  ) {
+    this.accountBase = `${config.api_url}/${config.account_id}`;
+    this.origin = new URL(config.api_url).origin;
+    this.backoffBaseMs = options.backoffBaseMs ?? config.backoff_base_seconds * 1000;
+    this.backoffMaxMs = options.backoffMaxMs ?? 60_000;
+    // Request starts are spaced evenly, a little over 10 s / limit apart, so that no 10-second
+    // window ever holds more than the limit even when packets arrive a few ms early or late.
+    this.rate = new Bottleneck({ minTime: Math.ceil((10_000 / config.max_requests_per_10s) * 1.02), maxConcurrent: null });
+
+    this.http = got.extend({
+      headers: { 'user-agent': config.user_agent, accept: 'application/json' },
+      timeout: { request: Math.round(config.request_timeout_seconds * 1000) },
+      followRedirect: true,
+      hooks: {
+        beforeRedirect: [
+          (options: Options) => {
+            // Never carry the bearer token (or the client secret) to another origin.
+            const target = new URL(String(options.url));
+            if (target.origin !== this.origin && target.origin !== new URL(this.config.token_url).origin) {
+              throw new TapError(`refusing to follow a redirect to another origin (${target.origin})`);
+            }
+          },
+        ],
+      },
+    });
+
+    this.api = this.http.extend({
+      responseType: 'json',
+      retry: {
+        limit: config.max_retries,
+        methods: ['GET'],
+        statusCodes: RETRY_STATUS,
+        errorCodes: RETRY_ERROR_CODES,
+        calculateDelay: (retry: RetryObject) => this.retryDelay(retry),
+      },
+      hooks: {
+        beforeRequest: [async (options: Options) => this.beforeRequest(options)],
+        afterResponse: [
+          (response: Response) => {
+            const ctx = response.request.options.context as RequestContext;
+            const seconds = ctx.startedAt ? (Date.now() - ctx.startedAt) / 1000 : 0;
+            this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
+              endpoint: new URL(response.url).pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),
+              http_status_code: response.statusCode,
+              status: response.statusCode < 400 ? 'succeeded' : 'failed',
+            });
+            return response;
+          },
+        ],
+      },
+    });
+  }
+
+  /** Stop starting requests: in-flight ones finish, new ones fail with Interrupted. */
+  stop(signal: NodeJS.Signals): void {
+    this.stopped = signal;
+  }
+
+  /** Exchanges the refresh token for an access token (single flight), or fails with a clear line. */
+  async refreshToken(): Promise<string> {
+    if (!this.refreshing) {
+      this.refreshing = this.doRefresh().finally(() => {
+        this.refreshing = undefined;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<string> {
+    this.stats.tokenRefreshes++;
+    let body: { access_token?: string; expires_in?: number; refresh_token?: string };
+    try {
+      body = await this.http
+        .post(this.config.token_url, {
+          // The standard OAuth 2 refresh grant, plus Launchpad's older `type=refresh` spelling,
+          // which Launchpad documented first; sending both is accepted by either reading.
+          form: {
+            grant_type: 'refresh_token',
+            type: 'refresh',
+            refresh_token: this.config.refresh_token,
+            client_id: this.config.client_id,
+            client_secret: this.config.client_secret,
+          },
+          retry: { limit: this.config.max_retries, methods: ['POST'], statusCodes: [429, 500, 502, 503, 504], errorCodes: RETRY_ERROR_CODES, calculateDelay: (r: RetryObject) => this.retryDelay(r) },
+        })
+        .json();
+    } catch (err) {
+      if (err instanceof HTTPError) {
+        const status = err.response.statusCode;
+        let code = '';
+        try {
+          code = String((JSON.parse(String(err.response.body)) as { error?: string }).error ?? '');
+        } catch {
+          /* not JSON */
+        }
+        if (status === 400 || status === 401 || status === 403) {
+          const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
+          throw new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}): ${why}; run \`tap-basecamp auth\` to get a new one`);
+        }
+        throw new TapError(`token refresh failed: Launchpad answered HTTP ${status}`);
+      }
+      if (err instanceof TapError) throw err;
+      throw new TapError(`token refresh failed: ${(err as RequestError).code ?? (err as Error).message} reaching ${new URL(this.config.token_url).host}`);
+    }
+    if (!body || typeof body.access_token !== 'string') throw new TapError('token refresh failed: Launchpad answered without an access_token');
+    registerSecret(body.access_token);
+    this.accessToken = body.access_token;
+    const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 1_209_600) * 1000;
+    this.expiresAt = Date.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2);
+    if (typeof body.refresh_token === 'string' && body.refresh_token !== this.config.refresh_token) {
+      registerSecret(body.refresh_token);
+      this.onRotatedRefreshToken(body.refresh_token);
+    }
+    this.log.debug('access token refreshed');
+    return body.access_token;
+  }
+
+  private onRotatedRefreshToken(token: string): void {
+    if (this.config.refresh_token_write_back && this.config.configPath) {
+      writeBackRefreshToken(this.config.configPath, token);
+      this.config.refresh_token = token;
+      this.log.info(`Launchpad issued a new refresh token; written back to ${this.config.configPath}`);
+      return;
+    }
+    if (!this.rotatedWarned) {
+      this.rotatedWarned = true;
+      this.log.warn(
+        'Launchpad issued a new refresh token; the one in your config may stop working. Run `tap-basecamp auth` for a fresh config, or set refresh_token_write_back: true (cron use) so the tap stores it.',
+      );
+    }
+    this.config.refresh_token = token;
+  }
+
+  private async token(): Promise<string> {
+    if (this.accessToken && Date.now() < this.expiresAt) return this.accessToken;
+    return this.refreshToken();
+  }
+
+  private async beforeRequest(options: Options): Promise<void> {
+    // Wait out any 429 pause, then take a slot from the rate limiter; re-check the pause
+    // because a 429 may have arrived while this request waited for its slot.
+    for (;;) {
+      if (this.stopped) throw new Interrupted(this.stopped);
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) await sleep(wait);
+      await this.rate.schedule(() => Promise.resolve());
+      if (Date.now() >= this.pausedUntil) break;
+    }
+    if (this.stopped) throw new Interrupted(this.stopped);
+    options.headers = { ...options.headers, authorization: `Bearer ${await this.token()}` };
+    (options.context as RequestContext).startedAt = Date.now();
+    this.stats.requests++;
+  }
+
+  /** got's retry policy: 401 refresh once, 429 Retry-After (pausing everyone), 5xx/network backoff. */
+  private async retryDelay({ attemptCount, retryOptions, error }: RetryObject): Promise<number> {
+    if (this.stopped) return 0;
+    if (error instanceof TapError) return 0;
+    if (attemptCount > retryOptions.limit) return 0;
+    const status = error.response?.statusCode;
+    const path = error.options?.url ? describeUrl(error.options.url) : '';
+    if (status === 401) {
+      const ctx = error.options.context as RequestContext;
+      if (ctx.authRetried || error.options.method !== 'GET') return 0;
+      ctx.authRetried = true;
+      const used = String(error.options.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (used === this.accessToken) {
+        this.accessToken = undefined;
+        await this.refreshToken();
+      }
+      return 1;
+    }
+    const retryable = status !== undefined ? retryOptions.statusCodes.includes(status) : retryOptions.errorCodes.includes(error.code);
+    if (!retryable) return 0;
+    this.stats.retries++;
+    if (status === 429) {
+      this.stats.rateLimited++;
+      const after = parseRetryAfter(error.response?.headers['retry-after']);
+      if (after !== undefined) {
+        // Basecamp's limit is per account, so one 429 means every request would get one: pause all.
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + after);
+        this.log.warn(`rate limited on ${path}: pausing all requests for ${(after / 1000).toFixed(1)} s (Retry-After)`);
+        return after;
+      }
+    }
+    const delay = this.backoff(attemptCount);
+    this.log.warn(`${status ? `HTTP ${status}` : error.code ?? 'network error'} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s`);
+    return delay;
+  }
+
+  /** Exponential backoff with jitter: base * 2^(n-1), scaled by a random factor in [0.5, 1), capped. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
+    return Math.max(1, Math.round(ceiling * (0.5 + Math.random() / 2)));
+  }
+
+  /** Absolute URL of an account-relative path such as `/projects.json?status=archived`. */
+  url(path: string): string {
+    return path.startsWith('http') ? path : `${this.accountBase}${path.startsWith('/') ? '' : '/'}${path}`;
+  }
+
+  /** GET one JSON document. */
+  async getJson<T>(path: string): Promise<T> {
+    const url = this.url(path);
+    try {
+      const res = await this.api.get<T>(url);
+      return res.body;
+    } catch (err) {
+      throw this.toApiError(err, url);
+    }
+  }
+
+  /**
+   * The items of a collection, one at a time, through got's paginator: it follows Link
+   * rel="next" only (never a page URL we build) and keeps one page in memory. With an etag the
+   * first request carries If-None-Match; a 304 yields nothing and sets `notModified`.
+   */
+  collection<T>(path: string, etag?: string): Collection<T> {
+    return new Collection<T>(this, path, etag);
+  }
+
+  /** Used by Collection: got's paginate over one URL, with this client's origin check. */
+  paginate<T>(url: string, etag: string | undefined, seen: (res: Response<unknown>, hasNext: boolean) => void): AsyncIterableIterator<T> {
+    return this.api.paginate<T>(url, {
+      headers: etag ? { 'if-none-match': etag } : {},
+      pagination: {
+        stackAllItems: false,
+        requestLimit: Number.MAX_SAFE_INTEGER,
+        transform: (res: Response<unknown>) => {
+          const next = nextLink(res.headers.link);
+          seen(res, next !== undefined);
+          if (res.statusCode === 304) return [];
+          if (!Array.isArray(res.body)) {
+            throw new ApiError(`expected a JSON array from ${describeUrl(res.url)}`, res.statusCode, describeUrl(res.url));
+          }
+          return res.body as T[];
+        },
+        paginate: (res: Response<unknown>) => {
+          const next = nextLink(res.headers.link);
+          if (res.statusCode === 304 || next === undefined) return false;
+          const target = new URL(next, res.url);
+          if (target.origin !== this.origin) {
+            // The bearer token goes to the API origin only, whatever a Link header says.
+            throw new ApiError(
+              `refusing to follow a pagination link from ${describeUrl(res.url)} to another origin (${target.origin})`,
+              undefined,
+              describeUrl(res.url),
+            );
+          }
+          return { url: target };
+        },
+      },
+    });
+  }
+
+  /** Turns a got failure into an ApiError whose message is one line naming the path and status. */
+  toApiError(err: unknown, url: string): Error {
+    if (err instanceof Interrupted || err instanceof TapError) return err;
+    const innerCause = (err as { cause?: unknown }).cause;
+    if (innerCause instanceof Interrupted || innerCause instanceof TapError) return innerCause;
+    const path = describeUrl(url);
+    if (err instanceof HTTPError) {
+      const status = err.response.statusCode;
+      const reason = String(err.response.headers['reason'] ?? '');
+      if (status === 404 && /account inactive/i.test(reason)) {
+        return new ApiError(`Basecamp account ${this.config.account_id} is inactive (expired trial or suspended)`, status, path);
+      }
+      if (status === 401) {
+        return new ApiError(`access denied: Basecamp answered 401 to a freshly refreshed token on ${path}`, status, path);
+      }
+      const retried = [429, 500, 502, 503, 504].includes(status) ? ` after ${this.config.max_retries} retries` : '';
+      return new ApiError(`HTTP ${status} on GET ${path}${retried}`, status, path);
+    }
+    if (err instanceof RequestError) {
+      return new ApiError(`${err.code ?? 'request error'} on GET ${path} after ${this.config.max_retries} retries (${err.message.split('\n')[0]})`, undefined, path);
+    }
+    return err as Error;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Replaces refresh_token in a config file atomically (write a sibling, then rename over it). */
+function writeBackRefreshToken(path: string, token: string): void {
+  const current = JSON.parse(fs.readFileSync(path, 'utf8')) as Record<string, unknown>;
+  current.refresh_token = token;
+  const tmp = `${path}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(current, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, path);
+}
+
+/**
+ * One collection read: iterate it for the items; afterwards `etag` holds the validator worth
+ * keeping (only for a collection that fits one page) and `notModified` says a 304 came back.
+ */
+export class Collection<T> implements AsyncIterable<T> {
+  etag?: string;
+  notModified = false;
+  pagesRead = 0;
+
+  constructor(
+    private readonly client: BasecampClient,
+    private readonly path: string,
+    private readonly ifNoneMatch?: string,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    const url = this.client.url(this.path);
+    const iterator = this.client.paginate<T>(url, this.ifNoneMatch, (res, hasNext) => {
+      this.pagesRead++;
+      if (res.statusCode === 304) {
+        this.notModified = true;
+        this.etag = this.ifNoneMatch;
+        this.client.stats.notModified++;
+        return;
+      }
+      const header = res.headers.etag;
+      this.etag = this.pagesRead === 1 && !hasNext && typeof header === 'string' ? header : undefined;
+    });
+    try {
+      for await (const item of iterator) yield item;
+    } catch (err) {
+      throw this.client.toApiError(err, url);
+    }
+  }
+}

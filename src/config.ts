@@ -1,0 +1,195 @@
+import * as fs from 'node:fs';
+import Ajv, { ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { TapError, registerSecret } from './errors';
+
+export const PROJECT_URL = 'https://github.com/tap-basecamp/tap-basecamp';
+export const DEFAULT_USER_AGENT = `tap-basecamp (${PROJECT_URL})`;
+export const ENV_PREFIX = 'TAP_BASECAMP_';
+
+/** The validated, normalised configuration the rest of the tap reads. */
+export interface Config {
+  account_id: number;
+  client_id: string;
+  client_secret: string;
+  refresh_token: string;
+  start_date?: string;
+  user_agent: string;
+  api_url: string;
+  token_url: string;
+  max_retries: number;
+  max_requests_per_10s: number;
+  max_concurrency: number;
+  request_timeout_seconds: number;
+  backoff_base_seconds: number;
+  refresh_token_write_back: boolean;
+  /** The config file written back when refresh_token_write_back is on (the last --config given). */
+  configPath?: string;
+}
+
+/**
+ * The config JSON Schema. It is also what `--about` prints and what meltano.yml's settings
+ * mirror (a test keeps the three in step), so every key carries a description.
+ */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  required: ['account_id', 'client_id', 'client_secret', 'refresh_token'],
+  properties: {
+    account_id: {
+      type: ['integer', 'string'],
+      pattern: '^[0-9]+$',
+      minimum: 1,
+      description: 'Basecamp 3 account id (the number after 3.basecamp.com/ in your browser).',
+    },
+    client_id: { type: 'string', minLength: 1, description: 'Client id of your Launchpad OAuth app.' },
+    client_secret: { type: 'string', minLength: 1, description: 'Client secret of your Launchpad OAuth app.', secret: true },
+    refresh_token: {
+      type: 'string',
+      minLength: 1,
+      description: 'Launchpad refresh token (get one with `tap-basecamp auth`).',
+      secret: true,
+    },
+    start_date: {
+      type: 'string',
+      format: 'date-time',
+      description: 'RFC 3339 date-time; incremental streams skip records updated (or created) before it.',
+    },
+    user_agent: {
+      type: 'string',
+      minLength: 1,
+      description: `User-Agent sent to Basecamp, which requires one naming the app and a contact. Default "${DEFAULT_USER_AGENT}".`,
+    },
+    api_url: { type: 'string', format: 'uri', description: 'Basecamp API root. Default https://3.basecampapi.com.' },
+    token_url: {
+      type: 'string',
+      format: 'uri',
+      description: 'Launchpad token endpoint. Default https://launchpad.37signals.com/authorization/token.',
+    },
+    max_retries: { type: 'integer', minimum: 0, maximum: 50, description: 'Retries of a request on 429, 5xx and network faults. Default 8.' },
+    max_requests_per_10s: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      description: "Request rate the tap keeps to (Basecamp's limit is about 50 per 10 seconds). Default 50.",
+    },
+    max_concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Requests in flight at once. Default 8.' },
+    request_timeout_seconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'A request that has not answered in this many seconds is retried. Default 60.',
+    },
+    backoff_base_seconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'First backoff delay after a 5xx or network fault; doubles each retry (with jitter), capped at 60 s. Default 1.',
+    },
+    refresh_token_write_back: {
+      type: 'boolean',
+      description:
+        'When Launchpad hands out a new refresh token, write it back into the (last) --config file, atomically. For cron use; useless under Meltano, which regenerates that file. Default false.',
+    },
+  },
+} as const;
+
+export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.properties) as Array<keyof typeof CONFIG_SCHEMA.properties>;
+export const SECRET_KEYS = CONFIG_KEYS.filter((k) => (CONFIG_SCHEMA.properties[k] as { secret?: boolean }).secret);
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateConfig = ajv.compile(CONFIG_SCHEMA);
+
+/** One line per ajv error, naming the field. */
+export function describeAjvErrors(what: string, errors: ErrorObject[] | null | undefined): string {
+  const parts = (errors ?? []).map((e) => {
+    if (e.keyword === 'required') return `${(e.params as { missingProperty: string }).missingProperty} is required`;
+    const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+    if (e.keyword === 'format') return `${field} must be ${e.params.format === 'date-time' ? 'an RFC 3339 date-time' : `a valid ${e.params.format}`}`;
+    if (e.keyword === 'pattern' && field === 'account_id') return 'account_id must be a number';
+    return `${field} ${e.message}`;
+  });
+  return `${what}: ${[...new Set(parts)].join('; ')}`;
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new TapError(`${what} file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : code ?? 'unknown error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TapError(`${what} file ${path} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export { readJsonFile };
+
+/** Reads TAP_BASECAMP_<KEY> variables, coercing numbers and booleans as Meltano writes them. */
+function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const raw = env[ENV_PREFIX + key.toUpperCase()];
+    if (raw === undefined || raw === '') continue;
+    const spec = CONFIG_SCHEMA.properties[key] as { type: string | readonly string[] };
+    const types = Array.isArray(spec.type) ? spec.type : [spec.type];
+    if (types.includes('boolean')) out[key] = /^(1|true|yes|on)$/i.test(raw);
+    else if ((types.includes('integer') || types.includes('number')) && !types.includes('string') && /^-?\d+(\.\d+)?$/.test(raw)) out[key] = Number(raw);
+    else out[key] = raw;
+  }
+  return out;
+}
+
+function isLocalHost(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/**
+ * Loads config from the environment and the given files (later files override earlier ones,
+ * files override the environment), validates it and fills the defaults.
+ */
+export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: string) => void): Config {
+  let merged: Record<string, unknown> = configFromEnv(env);
+  for (const path of paths) {
+    const value = readJsonFile(path, 'config');
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new TapError(`config file ${path} must hold a JSON object`);
+    }
+    merged = { ...merged, ...(value as Record<string, unknown>) };
+  }
+  for (const key of SECRET_KEYS) registerSecret(merged[key]);
+  if (!validateConfig(merged)) throw new TapError(describeAjvErrors('invalid config', validateConfig.errors));
+  const unknown = Object.keys(merged).filter((k) => !(CONFIG_KEYS as string[]).includes(k));
+  if (unknown.length > 0) warn(`ignoring unknown config keys: ${unknown.sort().join(', ')}`);
+
+  const config: Config = {
+    account_id: Number(merged.account_id),
+    client_id: String(merged.client_id),
+    client_secret: String(merged.client_secret),
+    refresh_token: String(merged.refresh_token),
+    start_date: merged.start_date as string | undefined,
+    user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
+    api_url: ((merged.api_url as string | undefined) ?? 'https://3.basecampapi.com').replace(/\/+$/, ''),
+    token_url: (merged.token_url as string | undefined) ?? 'https://launchpad.37signals.com/authorization/token',
+    max_retries: (merged.max_retries as number | undefined) ?? 8,
+    max_requests_per_10s: (merged.max_requests_per_10s as number | undefined) ?? 50,
+    max_concurrency: (merged.max_concurrency as number | undefined) ?? 8,
+    request_timeout_seconds: (merged.request_timeout_seconds as number | undefined) ?? 60,
+    backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? 1,
+    refresh_token_write_back: (merged.refresh_token_write_back as boolean | undefined) ?? false,
+    configPath: paths[paths.length - 1],
+  };
+  if (config.start_date !== undefined && Number.isNaN(Date.parse(config.start_date))) {
+    throw new TapError('invalid config: start_date must be an RFC 3339 date-time');
+  }
+  for (const key of ['api_url', 'token_url'] as const) {
+    const url = new URL(config[key]);
+    // The bearer token and client secret must never travel in clear text, except to a local test server.
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url))) {
+      throw new TapError(`invalid config: ${key} must be an https URL (http is allowed only for localhost)`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,384 @@
+/**
+ * The sync engine: walks the stream tree (projects -> dock tools -> their contents), reads
+ * every partition (one collection at one path) through the client, writes RECORDs, fans out to
+ * child streams, and commits bookmarks only when everything a cursor covers has been written.
+ *
+ * Work is a set of partitions run by a queue of `max_concurrency` slots. A partition never
+ * waits for its children (so slots cannot deadlock); completion is tracked by a tree of Nodes
+ * instead, and a cursor is committed when its partition's Node, children included, is done.
+ */
+import Bottleneck from 'bottleneck';
+import { BasecampClient } from './client';
+import { StreamSelection, selectedSchema } from './catalog';
+import { ApiError, Interrupted, TapError } from './errors';
+import { Logger } from './log';
+import { SingerWriter } from './messages';
+import { BookmarkManager, later, ms } from './state';
+import { STREAMS, STREAMS_BY_NAME } from './streams';
+import { Json, Stream } from './streams/stream';
+
+/** Where a partition sits: which project, and whether that project is archived. */
+interface Context {
+  projectId?: number;
+  /** Set inside an archived project: what its walk emits and what it must pass through. */
+  archived?: ArchivedPlan;
+}
+
+interface ArchivedPlan {
+  projectId: number;
+  updatedAt: string;
+  emit: Set<string>;
+  traverse: Set<string>;
+}
+
+interface Partition {
+  stream: Stream;
+  /** Account-relative path; absent for records embedded in the parent. */
+  path?: string;
+  embedded?: Json[];
+  ctx: Context;
+  depth: number;
+  /** Read from an account-level path (a 404 there means the account, not one item, is missing). */
+  root: boolean;
+  /** Cursor partition key for newest-first walks with their own cursor (status, parent id). */
+  cursorKey?: string;
+  /** Read as a newest-first walk that stops at the cursor. */
+  newestFirst: boolean;
+}
+
+/** Completion tracking: a Node is done when its own work and all its children are done. */
+class Node {
+  private pending = 1;
+  private clean = true;
+  private readonly callbacks: Array<(clean: boolean) => void> = [];
+  constructor(
+    private readonly parent?: Node,
+    onDone?: (clean: boolean) => void,
+  ) {
+    if (parent) parent.pending++;
+    if (onDone) this.callbacks.push(onDone);
+  }
+  /** Runs `callback` when the node is done, before its parent hears of it. */
+  then(callback: (clean: boolean) => void): void {
+    this.callbacks.push(callback);
+  }
+  finish(clean = true): void {
+    if (!clean) this.clean = false;
+    if (--this.pending > 0) return;
+    for (const callback of this.callbacks) callback(this.clean);
+    this.parent?.finish(this.clean);
+  }
+}
+
+const STATUSES = ['active', 'archived', 'trashed'] as const;
+/** A newest-first walk records how far it got every this many records. */
+const CHECKPOINT_EVERY = 1000;
+/** STATE is written when bookmarks change, at most this often (and always at the end). */
+const STATE_INTERVAL_MS = 1000;
+
+export interface EngineOptions {
+  maxConcurrency: number;
+  startDate?: string;
+}
+
+export class SyncEngine {
+  private readonly children = new Map<string, Stream[]>();
+  /** Streams read (or passed through) in active projects and at account level. */
+  private readonly neededActive = new Set<string>();
+  /** Streams reachable from a project record (candidates for an archived project's walk). */
+  private readonly underProjects = new Set<string>();
+  private readonly queue: Bottleneck;
+  private failure?: Error;
+  private stopping?: NodeJS.Signals;
+  private finished!: () => void;
+  private lastStateAt = 0;
+  private lastStateVersion = -1;
+  /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
+  private readonly endOfRunCursors = new Map<string, string>();
+
+  constructor(
+    private readonly selection: Map<string, StreamSelection>,
+    private readonly client: BasecampClient,
+    private readonly writer: SingerWriter,
+    private readonly bookmarks: BookmarkManager,
+    private readonly log: Logger,
+    private readonly options: EngineOptions,
+  ) {
+    for (const stream of STREAMS) {
+      const parentNames = [...Object.keys(stream.parents), ...(stream.embeddedIn ? [stream.embeddedIn.stream] : [])];
+      for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
+    }
+    const visit = (s: Stream): boolean => {
+      const viaParent = (this.children.get(s.name) ?? []).filter((c) => !c.recordingType).map(visit).some(Boolean);
+      const needed = this.selection.has(s.name) || viaParent;
+      if (needed) this.neededActive.add(s.name);
+      return needed;
+    };
+    STREAMS.forEach(visit);
+    const reach = (name: string): void => {
+      for (const c of this.children.get(name) ?? []) {
+        if (!this.underProjects.has(c.name)) {
+          this.underProjects.add(c.name);
+          reach(c.name);
+        }
+      }
+    };
+    reach('projects');
+    this.queue = new Bottleneck({ maxConcurrent: options.maxConcurrency });
+  }
+
+  /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
+  async run(): Promise<void> {
+    for (const [name, sel] of this.selection) {
+      const stream = STREAMS_BY_NAME.get(name)!;
+      this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
+    }
+    const done = new Promise<void>((resolve) => (this.finished = resolve));
+    const root = new Node(undefined, () => this.finished());
+    for (const stream of STREAMS) {
+      if (!this.neededActive.has(stream.name)) continue;
+      for (const path of stream.rootPaths) {
+        this.spawn({ stream, path, ctx: {}, depth: 0, root: true, newestFirst: stream.newestFirst }, root);
+      }
+      if (stream.recordingType) {
+        // One account-wide walk per status, newest first, for all active projects at once.
+        for (const status of STATUSES) {
+          const path = `/projects/recordings.json?type=${encodeURIComponent(stream.recordingType)}&status=${status}&sort=updated_at&direction=desc`;
+          this.spawn({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true }, root);
+        }
+      }
+    }
+    root.finish();
+    await done;
+    if (this.failure) throw this.failure;
+    if (!this.stopping) {
+      for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, STREAMS_BY_NAME.get(name)!.replicationKey!, value);
+    }
+    this.flushState(true);
+    for (const name of this.selection.keys()) {
+      this.log.metric('info', 'counter', 'record_count', this.writer.counts.get(name) ?? 0, { endpoint: name });
+    }
+    if (this.stopping) throw new Interrupted(this.stopping);
+  }
+
+  /** SIGINT/SIGTERM: start nothing new, let partitions stop at their next record, finish with a STATE. */
+  interrupt(signal: NodeJS.Signals): void {
+    if (this.stopping) return;
+    this.stopping = signal;
+    this.client.stop(signal);
+    void this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    this.finished?.();
+  }
+
+  private spawn(p: Partition, parent: Node, onDone?: (clean: boolean) => void): void {
+    if (this.failure || this.stopping) return;
+    const node = new Node(parent, onDone);
+    // Deeper partitions first: they finish subtrees (and release their cursors) sooner and keep the queue short.
+    const priority = Math.max(0, 9 - p.depth);
+    this.queue
+      .schedule({ priority }, () => this.runPartition(p, node))
+      .catch((err: unknown) => this.fail(err as Error));
+  }
+
+  private fail(err: Error): void {
+    if (err instanceof Interrupted || this.stopping) return;
+    if (this.failure) return;
+    this.failure = err;
+    this.client.stop('SIGTERM');
+    this.finished?.();
+  }
+
+  private async runPartition(p: Partition, node: Node): Promise<void> {
+    if (this.failure || this.stopping) return;
+    try {
+      await this.read(p, node);
+      node.finish(true);
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 403) && !/inactive/.test(err.message)) {
+        if (p.root) {
+          const id = this.client.accountBase.split('/').pop();
+          throw new TapError(
+            err.status === 404
+              ? `account ${id} not found or not accessible with this token (HTTP 404 on ${err.path})`
+              : `access denied to account ${id} (HTTP 403 on ${err.path})`,
+          );
+        }
+        this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
+        node.finish(false);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** Reads one partition: its records, its cursor, its children. */
+  private async read(p: Partition, node: Node): Promise<void> {
+    const { stream, ctx } = p;
+    const sel = this.selection.get(stream.name);
+    const rk = stream.replicationKey;
+    const emit = sel !== undefined && (!ctx.archived || ctx.archived.emit.has(stream.name));
+    const incremental = emit && sel.incremental && rk !== undefined;
+
+    // Cursor: newest-first walks stop at it; whole-collection reads filter on it.
+    let cursor: string | undefined;
+    let resume: { newest: string; reached: string } | undefined;
+    if (incremental) {
+      if (ctx.archived) cursor = this.options.startDate; // an archived project's walk is all-or-nothing
+      else if (p.newestFirst) {
+        cursor = this.bookmarks.cursor(stream.name, rk, p.cursorKey);
+        resume = this.bookmarks.resumePoint(stream.name, p.cursorKey);
+      } else cursor = this.bookmarks.cursor(stream.name, rk);
+    }
+    const cursorMs = cursor ? ms(cursor) : undefined;
+    const resumeFrom = resume ? ms(resume.reached) : undefined;
+    const resumeTo = resume ? ms(resume.newest) : undefined;
+
+    // Collections without children to read can be revalidated with the ETag of the last run.
+    const leaf = !this.hasChildrenToRead(stream, ctx);
+    const etagPath = p.path && leaf && emit && !rk && !p.root ? p.path : undefined;
+    const collection = p.path && !this.isSingle(stream, p.path) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined) : undefined;
+    const source: AsyncIterable<Json> | Iterable<Json> =
+      p.embedded ?? collection ?? [await this.client.getJson<Json>(p.path!)];
+
+    let newest: string | undefined;
+    let seen = 0;
+    for await (const raw of source) {
+      if (this.stopping || this.failure) return; // the node stays open: nothing it covers is committed
+      if (raw === null || typeof raw !== 'object') continue;
+      const value = rk ? (raw[rk] as string | null | undefined) : undefined;
+      const at = value ? ms(value) : undefined;
+      if (p.newestFirst && cursorMs !== undefined && at !== undefined && at < cursorMs) break;
+      newest = later(newest, value ?? undefined);
+      const record = this.prepare(stream, raw, ctx);
+      const wanted = at === undefined || cursorMs === undefined || at >= cursorMs;
+      const alreadyWritten = resumeFrom !== undefined && at !== undefined && at > resumeFrom && at <= resumeTo!;
+      if (emit && wanted && !alreadyWritten) this.writer.record(stream.name, record, sel.fields);
+      this.fanOut(stream, record, ctx, p.depth, node);
+      if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value) {
+        this.checkpoint(stream.name, p.cursorKey, newest!, value, resume);
+      }
+    }
+    if (etagPath && collection) this.bookmarks.setEtag(etagPath, collection.etag);
+
+    // The cursor moves once this partition and everything it spawned is written.
+    if (incremental && !ctx.archived) {
+      const high = later(newest, resume?.newest);
+      if (p.newestFirst) {
+        node.then(() => {
+          this.bookmarks.commit(stream.name, rk, high ?? cursor, p.cursorKey);
+          this.flushState(false);
+        });
+      } else if (high) {
+        this.endOfRunCursors.set(stream.name, later(this.endOfRunCursors.get(stream.name), high)!);
+      }
+    }
+  }
+
+  private isSingle(stream: Stream, path: string): boolean {
+    return stream.singleObject || /\/\d+\.json$/.test(path);
+  }
+
+  /** Adds project_id (and any stream-specific parent ids) to a record. */
+  private prepare(stream: Stream, record: Json, ctx: Context): Json {
+    if (stream.projectScoped) {
+      const projectId = ctx.projectId ?? record.bucket?.id;
+      if (projectId !== undefined) record.project_id = projectId;
+    }
+    stream.decorate(record, undefined);
+    return record;
+  }
+
+  /** Whether any child of this stream would be read in this context. */
+  private hasChildrenToRead(stream: Stream, ctx: Context): boolean {
+    return (this.children.get(stream.name) ?? []).some((c) => this.traverses(c, ctx));
+  }
+
+  private traverses(child: Stream, ctx: Context): boolean {
+    if (ctx.archived) return ctx.archived.traverse.has(child.name);
+    return !child.recordingType && this.neededActive.has(child.name);
+  }
+
+  /** Spawns the child partitions one record leads to. */
+  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node): void {
+    const kids = this.children.get(stream.name);
+    if (!kids) return;
+    let childCtx: Context = ctx;
+    let parentNode = node;
+    let projectNode: Node | undefined;
+    if (stream.name === 'projects') {
+      if (record.status === 'trashed') return;
+      childCtx = { projectId: record.id };
+      if (record.status === 'archived') {
+        const plan = this.archivedPlan(record);
+        if (plan.traverse.size === 0) return;
+        childCtx.archived = plan;
+        // Remember the walk once the whole project is written, so an unchanged archived project is skipped next time.
+        projectNode = parentNode = new Node(node, (clean) => {
+          if (!clean) return;
+          for (const name of plan.emit) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
+          this.flushState(false);
+        });
+      }
+    } else if (ctx.projectId === undefined && stream.projectScoped && record.bucket?.id !== undefined) {
+      childCtx = { ...ctx, projectId: record.bucket.id };
+    }
+    for (const child of kids) {
+      if (!this.traverses(child, childCtx)) continue;
+      const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
+      if (child.embeddedIn?.stream === stream.name) {
+        const embedded = record[child.embeddedIn.field];
+        if (Array.isArray(embedded) && embedded.length > 0) this.spawn({ ...base, embedded, newestFirst: false }, parentNode);
+        continue;
+      }
+      const paths = child.parents[stream.name]?.(record) ?? [];
+      for (const path of paths) {
+        for (const variant of child.variants) {
+          const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
+          this.spawn({ ...base, path: full, newestFirst: child.newestFirst, cursorKey: child.cursorPerParent ? String(record.id) : undefined }, parentNode);
+        }
+      }
+    }
+    projectNode?.finish();
+  }
+
+  /** What an archived project's walk must emit (not walked at this updated_at before) and pass through. */
+  private archivedPlan(project: Json): ArchivedPlan {
+    const emit = new Set<string>();
+    for (const name of this.selection.keys()) {
+      if (this.underProjects.has(name) && this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
+    }
+    const traverse = new Set<string>();
+    const visit = (name: string): boolean => {
+      const viaChildren = (this.children.get(name) ?? []).map((c) => visit(c.name)).some(Boolean);
+      const needed = emit.has(name) || viaChildren;
+      if (needed) traverse.add(name);
+      return needed;
+    };
+    for (const c of this.children.get('projects') ?? []) visit(c.name);
+    return { projectId: project.id, updatedAt: project.updated_at, emit, traverse };
+  }
+
+  /**
+   * Records that a newest-first walk has written everything in (reached, newest], so a killed
+   * run resumes without writing those again. A walk resumed from an earlier point extends that
+   * window once it has walked into it; until then the earlier window stands.
+   */
+  private checkpoint(stream: string, key: string | undefined, newest: string, reached: string, resume?: { newest: string; reached: string }): void {
+    if (!resume) this.bookmarks.setResumePoint(stream, { newest, reached }, key);
+    else if (ms(reached) <= ms(resume.newest)) {
+      const low = ms(reached) < ms(resume.reached) ? reached : resume.reached;
+      this.bookmarks.setResumePoint(stream, { newest: later(newest, resume.newest)!, reached: low }, key);
+    } else return;
+    this.flushState(false);
+  }
+
+  /** Writes STATE if bookmarks changed, at most once a second unless forced. */
+  private flushState(force: boolean): void {
+    if (this.bookmarks.version === this.lastStateVersion) return;
+    const now = Date.now();
+    if (!force && now - this.lastStateAt < STATE_INTERVAL_MS) return;
+    this.lastStateAt = now;
+    this.lastStateVersion = this.bookmarks.version;
+    this.writer.state(this.bookmarks.value());
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The bookmark manager: the only code that reads or changes STATE.
+ *
+ * Shape (all keys optional):
+ *   {
+ *     "bookmarks": {
+ *       "<stream>": {
+ *         "updated_at": "...",                         // a stream-wide cursor (named after the replication key)
+ *         "partitions": { "<partition>": { "updated_at": "..." } },   // cursors per parent or per status
+ *         "archived_projects": { "<project id>": "<project updated_at when last walked>" }
+ *       }
+ *     },
+ *     "etags": { "<path>": "<ETag>" }               // validators of unchanged full-table collections
+ *   }
+ *
+ * A cursor is committed only by the engine, and only once every record at or after it has
+ * been written, so any STATE printed is a point from which a re-run loses nothing.
+ */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { describeAjvErrors } from './config';
+import { TapError } from './errors';
+import { JsonObject } from './messages';
+
+const CURSOR = { type: 'string', format: 'date-time' };
+const RESUME = { type: 'object', required: ['newest', 'reached'], properties: { newest: CURSOR, reached: CURSOR } };
+const STATE_SCHEMA = {
+  type: 'object',
+  properties: {
+    bookmarks: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          updated_at: CURSOR,
+          created_at: CURSOR,
+          partitions: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              properties: {
+                updated_at: CURSOR,
+                created_at: CURSOR,
+                resume: RESUME,
+              },
+            },
+          },
+          archived_projects: { type: 'object', additionalProperties: CURSOR },
+          resume: RESUME,
+        },
+      },
+    },
+    etags: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateState = ajv.compile(STATE_SCHEMA);
+
+/** How many ETags the state keeps at most; the oldest are dropped first. */
+export const MAX_ETAGS = 5000;
+
+export interface StreamBookmark {
+  updated_at?: string;
+  created_at?: string;
+  partitions?: Record<string, PartitionBookmark>;
+  /** A newest-first walk that was cut short: everything in (reached, newest] was written. */
+  resume?: { newest: string; reached: string };
+  archived_projects?: Record<string, string>;
+}
+export interface PartitionBookmark {
+  updated_at?: string;
+  created_at?: string;
+  /** A newest-first walk that was cut short: everything in (reached, newest] was written. */
+  resume?: { newest: string; reached: string };
+}
+export interface TapState {
+  bookmarks: Record<string, StreamBookmark>;
+  etags?: Record<string, string>;
+}
+
+/** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
+export function parseState(raw: unknown, source: string): TapState {
+  let value = raw;
+  if (value && typeof value === 'object' && (value as JsonObject).type === 'STATE' && 'value' in (value as JsonObject)) {
+    value = (value as JsonObject).value;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TapError(`state ${source} must hold a JSON object such as {"bookmarks": {...}}`);
+  }
+  if (!validateState(value)) throw new TapError(describeAjvErrors(`state ${source} is malformed`, validateState.errors));
+  const state = value as Partial<TapState>;
+  return { bookmarks: { ...(state.bookmarks ?? {}) }, ...(state.etags ? { etags: { ...state.etags } } : {}) };
+}
+
+export function ms(timestamp: string): number {
+  return Date.parse(timestamp);
+}
+
+/** The later of two timestamps (either may be missing). */
+export function later(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return ms(b) > ms(a) ? b : a;
+}
+
+export class BookmarkManager {
+  private state: TapState;
+  /** Bumped on every change so the engine knows when a new STATE is worth writing. */
+  version = 0;
+
+  constructor(initial: TapState, private readonly startDate?: string) {
+    this.state = initial;
+  }
+
+  private stream(name: string): StreamBookmark {
+    return (this.state.bookmarks[name] ??= {});
+  }
+
+  /** The bookmark stored for a stream (and partition), ignoring start_date. */
+  stored(stream: string, key: 'updated_at' | 'created_at', partition?: string): string | undefined {
+    const s = this.state.bookmarks[stream];
+    if (!s) return undefined;
+    return partition === undefined ? s[key] : s.partitions?.[partition]?.[key];
+  }
+
+  /** The lower bound a sync should read from: the stored bookmark, or start_date, whichever is later. */
+  cursor(stream: string, key: 'updated_at' | 'created_at', partition?: string): string | undefined {
+    return later(this.startDate, this.stored(stream, key, partition));
+  }
+
+  /** Moves a cursor forward (never back) and drops the partition's resume point: its walk is complete. */
+  commit(stream: string, key: 'updated_at' | 'created_at', value: string | undefined, partition?: string): void {
+    const target = this.target(stream, partition);
+    const next = later(target[key], value);
+    if (next !== target[key] || target.resume) {
+      if (next !== undefined) target[key] = next;
+      delete target.resume;
+      this.version++;
+    }
+  }
+
+  resumePoint(stream: string, partition?: string): { newest: string; reached: string } | undefined {
+    const s = this.state.bookmarks[stream];
+    return partition === undefined ? s?.resume : s?.partitions?.[partition]?.resume;
+  }
+
+  /** Records how far an unfinished newest-first walk got, without moving its cursor. */
+  setResumePoint(stream: string, resume: { newest: string; reached: string }, partition?: string): void {
+    this.target(stream, partition).resume = resume;
+    this.version++;
+  }
+
+  private target(stream: string, partition?: string): PartitionBookmark {
+    const s = this.stream(stream);
+    return partition === undefined ? s : ((s.partitions ??= {})[partition] ??= {});
+  }
+
+  archivedWalk(stream: string, projectId: number): string | undefined {
+    return this.state.bookmarks[stream]?.archived_projects?.[String(projectId)];
+  }
+
+  markArchivedWalk(stream: string, projectId: number, projectUpdatedAt: string): void {
+    const walks = (this.stream(stream).archived_projects ??= {});
+    if (walks[String(projectId)] !== projectUpdatedAt) {
+      walks[String(projectId)] = projectUpdatedAt;
+      this.version++;
+    }
+  }
+
+  etag(path: string): string | undefined {
+    return this.state.etags?.[path];
+  }
+
+  setEtag(path: string, etag: string | undefined): void {
+    const etags = (this.state.etags ??= {});
+    if (etag === undefined) {
+      if (path in etags) {
+        delete etags[path];
+        this.version++;
+      }
+      return;
+    }
+    if (etags[path] === etag) return;
+    delete etags[path]; // re-insert so insertion order is recency order
+    etags[path] = etag;
+    const keys = Object.keys(etags);
+    for (let i = 0; i < keys.length - MAX_ETAGS; i++) delete etags[keys[i]];
+    this.version++;
+  }
+
+  /** A snapshot of the state, safe to print. */
+  value(): JsonObject {
+    return JSON.parse(JSON.stringify(this.state)) as JsonObject;
+  }
+}

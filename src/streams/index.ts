@@ -1,0 +1,334 @@
+/**
+ * Every stream the tap extracts. Each is a handful of declarative fields over the shared
+ * engine; see stream.ts for what each field means. Parent links form the tree the engine
+ * walks: projects -> their dock tools -> the tools' contents.
+ */
+import { ALL_STATUSES, Json, PathsFrom, Stream, dock, dockPaths } from './stream';
+
+/** Children are read for active and archived projects; a trashed project yields only itself. */
+function live(paths: (project: Json) => string[]): PathsFrom {
+  return (project) => (project.status === 'trashed' ? [] : paths(project));
+}
+/** Only archived projects: active ones are covered by an account-wide endpoint. */
+function archivedOnly(paths: PathsFrom): PathsFrom {
+  return (project) => (project.status === 'archived' ? paths(project) : []);
+}
+const commentsOf: PathsFrom = (r) => (Number(r.comments_count) > 0 ? [`/recordings/${r.id}/comments.json`] : []);
+
+// ---- account level -------------------------------------------------------------------------
+
+export class Account extends Stream {
+  readonly name = 'account';
+  readonly projectScoped = false;
+  readonly singleObject = true;
+  readonly rootPaths = ['/account.json'];
+}
+
+export class Projects extends Stream {
+  readonly name = 'projects';
+  readonly projectScoped = false;
+  readonly replicationKey = 'updated_at' as const;
+  // Basecamp lists active projects unless asked for another status.
+  readonly rootPaths = ['/projects.json', '/projects.json?status=archived', '/projects.json?status=trashed'];
+}
+
+export class People extends Stream {
+  readonly name = 'people';
+  readonly projectScoped = false;
+  readonly replicationKey = 'updated_at' as const;
+  readonly rootPaths = ['/people.json'];
+}
+
+export class Templates extends Stream {
+  readonly name = 'templates';
+  readonly projectScoped = false;
+  readonly replicationKey = 'updated_at' as const;
+  readonly rootPaths = ['/templates.json', '/templates.json?status=archived', '/templates.json?status=trashed'];
+}
+
+export class LineupMarkers extends Stream {
+  readonly name = 'lineup_markers';
+  readonly projectScoped = false;
+  readonly rootPaths = ['/lineup/markers.json'];
+}
+
+export class TimelineEvents extends Stream {
+  readonly name = 'timeline_events';
+  readonly projectScoped = false;
+  readonly replicationKey = 'created_at' as const;
+  readonly newestFirst = true;
+  readonly rootPaths = ['/reports/progress.json'];
+}
+
+export class Campfires extends Stream {
+  readonly name = 'campfires';
+  // /chats.json lists the campfires of active projects; an archived project's is read from its dock.
+  readonly rootPaths = ['/chats.json'];
+  readonly parents = { projects: archivedOnly((p) => dock(p, 'chat').map((t) => `/chats/${t.id}.json`)) };
+}
+
+export class CampfireLines extends Stream {
+  readonly name = 'campfire_lines';
+  readonly replicationKey = 'created_at' as const;
+  readonly newestFirst = true;
+  readonly cursorPerParent = true;
+  readonly parents = { campfires: (c: Json) => [`/chats/${c.id}/lines.json?sort=created_at&direction=desc`] };
+}
+
+// ---- project level -------------------------------------------------------------------------
+
+export class ProjectPeople extends Stream {
+  readonly name = 'project_people';
+  readonly keyProperties = ['project_id', 'person_id'];
+  readonly parents = { projects: live((p) => [`/projects/${p.id}/people.json`]) };
+  decorate(record: Json): void {
+    record.person_id = record.id;
+  }
+}
+
+export class TimesheetEntries extends Stream {
+  readonly name = 'timesheet_entries';
+  readonly parents = { projects: live((p) => (p.timesheet_enabled ? [`/projects/${p.id}/timesheet.json`] : [])) };
+}
+
+export class GaugeNeedles extends Stream {
+  readonly name = 'gauge_needles';
+  readonly parents = { projects: live((p) => [`/projects/${p.id}/gauge/needles.json`]) };
+}
+
+export class MessageTypes extends Stream {
+  readonly name = 'message_types';
+  readonly keyProperties = ['project_id', 'id'];
+  readonly parents = { projects: live((p) => [`/buckets/${p.id}/categories.json`]) };
+}
+
+export class ClientApprovals extends Stream {
+  readonly name = 'client_approvals';
+  readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/approvals.json`] : [])) };
+}
+
+export class ClientCorrespondences extends Stream {
+  readonly name = 'client_correspondences';
+  readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/correspondences.json`] : [])) };
+}
+
+const clientReplies: PathsFrom = (r) => [`/buckets/${r.bucket.id}/client/recordings/${r.id}/replies.json`];
+export class ClientReplies extends Stream {
+  readonly name = 'client_replies';
+  readonly parents = { client_approvals: clientReplies, client_correspondences: clientReplies };
+}
+
+// ---- message board -------------------------------------------------------------------------
+
+export class MessageBoards extends Stream {
+  readonly name = 'message_boards';
+  readonly parents = { projects: live(dockPaths('message_board', 'message_boards')) };
+}
+
+export class Messages extends Stream {
+  readonly name = 'messages';
+  readonly recordingType = 'Message';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = { message_boards: (b: Json) => [`/message_boards/${b.id}/messages.json`] };
+}
+
+// ---- to-dos ----------------------------------------------------------------------------------
+
+export class Todosets extends Stream {
+  readonly name = 'todosets';
+  readonly parents = { projects: live(dockPaths('todoset', 'todosets')) };
+}
+
+export class Todolists extends Stream {
+  readonly name = 'todolists';
+  readonly recordingType = 'Todolist';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = { todosets: (t: Json) => [`/todosets/${t.id}/todolists.json`] };
+}
+
+export class TodolistGroups extends Stream {
+  readonly name = 'todolist_groups';
+  readonly variants = ALL_STATUSES;
+  readonly parents = { todolists: (l: Json) => [`/todolists/${l.id}/groups.json`] };
+}
+
+const todosOf: PathsFrom = (l) => [`/todolists/${l.id}/todos.json`];
+export class Todos extends Stream {
+  readonly name = 'todos';
+  readonly recordingType = 'Todo';
+  readonly replicationKey = 'updated_at' as const;
+  // A to-do list answers active, not-completed to-dos unless asked for the others.
+  readonly variants = ['', 'completed=true', 'status=archived', 'status=trashed'];
+  readonly parents = { todolists: todosOf, todolist_groups: todosOf };
+}
+
+// ---- schedule ----------------------------------------------------------------------------------
+
+export class Schedules extends Stream {
+  readonly name = 'schedules';
+  readonly parents = { projects: live(dockPaths('schedule', 'schedules')) };
+}
+
+export class ScheduleEntries extends Stream {
+  readonly name = 'schedule_entries';
+  readonly recordingType = 'Schedule::Entry';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = { schedules: (s: Json) => [`/schedules/${s.id}/entries.json`] };
+}
+
+// ---- docs & files --------------------------------------------------------------------------
+
+/** The dock's root vault is not a record of its own: its contents hang off the project. */
+function vaultContents(kind: string): Record<string, PathsFrom> {
+  return {
+    projects: live((p) => dock(p, 'vault').map((v) => `/vaults/${v.id}/${kind}.json`)),
+    vaults: (v) => [`/vaults/${v.id}/${kind}.json`],
+  };
+}
+
+export class Vaults extends Stream {
+  readonly name = 'vaults';
+  readonly recordingType = 'Vault';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = vaultContents('vaults');
+}
+
+export class Documents extends Stream {
+  readonly name = 'documents';
+  readonly recordingType = 'Document';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = vaultContents('documents');
+}
+
+export class Uploads extends Stream {
+  readonly name = 'uploads';
+  readonly recordingType = 'Upload';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = vaultContents('uploads');
+}
+
+// ---- check-ins ---------------------------------------------------------------------------------
+
+export class Questionnaires extends Stream {
+  readonly name = 'questionnaires';
+  readonly parents = { projects: live(dockPaths('questionnaire', 'questionnaires')) };
+}
+
+export class Questions extends Stream {
+  readonly name = 'questions';
+  readonly parents = { questionnaires: (q: Json) => [`/questionnaires/${q.id}/questions.json`] };
+}
+
+export class QuestionAnswers extends Stream {
+  readonly name = 'question_answers';
+  readonly recordingType = 'Question::Answer';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = { questions: (q: Json) => [`/questions/${q.id}/answers.json`] };
+}
+
+// ---- email forwards --------------------------------------------------------------------------
+
+export class Inboxes extends Stream {
+  readonly name = 'inboxes';
+  readonly parents = { projects: live(dockPaths('inbox', 'inboxes')) };
+}
+
+export class InboxForwards extends Stream {
+  readonly name = 'inbox_forwards';
+  readonly parents = { inboxes: (i: Json) => [`/inboxes/${i.id}/inbox_forwards.json`] };
+}
+
+export class InboxReplies extends Stream {
+  readonly name = 'inbox_replies';
+  readonly parents = { inbox_forwards: (f: Json) => [`/inbox_forwards/${f.id}/replies.json`] };
+}
+
+// ---- card tables -----------------------------------------------------------------------------
+
+export class CardTables extends Stream {
+  readonly name = 'card_tables';
+  readonly parents = { projects: live(dockPaths('kanban_board', 'card_tables')) };
+}
+
+export class CardTableColumns extends Stream {
+  readonly name = 'card_table_columns';
+  readonly embeddedIn = { stream: 'card_tables', field: 'lists' };
+}
+
+export class CardTableCards extends Stream {
+  readonly name = 'card_table_cards';
+  readonly recordingType = 'Kanban::Card';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  readonly parents = { card_table_columns: (c: Json) => [`/card_tables/lists/${c.id}/cards.json`] };
+}
+
+export class CardTableSteps extends Stream {
+  readonly name = 'card_table_steps';
+  readonly recordingType = 'Kanban::Step';
+  readonly replicationKey = 'updated_at' as const;
+  readonly embeddedIn = { stream: 'card_table_cards', field: 'steps' };
+}
+
+// ---- comments ----------------------------------------------------------------------------------
+
+export class Comments extends Stream {
+  readonly name = 'comments';
+  readonly recordingType = 'Comment';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ALL_STATUSES;
+  // In an archived project, comments are read from each recording that has any.
+  readonly parents = Object.fromEntries(
+    ['messages', 'todolists', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards'].map((p) => [p, commentsOf]),
+  );
+}
+
+/** All streams, in the order they appear in the catalog. */
+export const STREAMS: Stream[] = [
+  new Account(),
+  new Projects(),
+  new People(),
+  new ProjectPeople(),
+  new Templates(),
+  new Campfires(),
+  new CampfireLines(),
+  new TimelineEvents(),
+  new TimesheetEntries(),
+  new GaugeNeedles(),
+  new LineupMarkers(),
+  new MessageBoards(),
+  new MessageTypes(),
+  new Messages(),
+  new Todosets(),
+  new Todolists(),
+  new TodolistGroups(),
+  new Todos(),
+  new Schedules(),
+  new ScheduleEntries(),
+  new Vaults(),
+  new Documents(),
+  new Uploads(),
+  new Comments(),
+  new Questionnaires(),
+  new Questions(),
+  new QuestionAnswers(),
+  new Inboxes(),
+  new InboxForwards(),
+  new InboxReplies(),
+  new ClientApprovals(),
+  new ClientCorrespondences(),
+  new ClientReplies(),
+  new CardTables(),
+  new CardTableColumns(),
+  new CardTableCards(),
+  new CardTableSteps(),
+];
+
+export const STREAMS_BY_NAME = new Map(STREAMS.map((s) => [s.name, s]));

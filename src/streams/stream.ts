@@ -1,0 +1,64 @@
+/**
+ * The declarative description of a stream. Each stream in streams/index.ts is a small subclass
+ * that only sets fields; the engine (src/engine.ts) does the paging, fan-out, bookmarks and
+ * message writing for all of them.
+ */
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type ReplicationKey = 'updated_at' | 'created_at';
+
+/** The collection paths (account-relative) that one parent record leads to; [] when none. */
+export type PathsFrom = (parent: Json) => string[];
+
+export abstract class Stream {
+  abstract readonly name: string;
+  readonly keyProperties: string[] = ['id'];
+  /** The field incremental syncs advance on; undefined for full-table streams. */
+  readonly replicationKey?: ReplicationKey;
+  /**
+   * The API lists the collection newest first by the replication key, so an incremental walk
+   * stops at the first record older than its cursor. Otherwise an incremental stream reads the
+   * whole collection and filters on the client.
+   */
+  readonly newestFirst: boolean = false;
+  /** Records live inside a project: the engine adds project_id. */
+  readonly projectScoped: boolean = true;
+  /** Account-level collections this stream reads (one partition each). */
+  readonly rootPaths: string[] = [];
+  /** Parent stream name -> the collections one of its records leads to. */
+  readonly parents: Record<string, PathsFrom> = {};
+  /** Records embedded in a parent record's field instead of fetched (no request). */
+  readonly embeddedIn?: { stream: string; field: string };
+  /** The endpoint answers one object rather than a list. */
+  readonly singleObject: boolean = false;
+  /**
+   * The type name on /projects/recordings.json. Such streams are read for all active projects at
+   * once through that endpoint (per status); `parents` then describes the walk through an
+   * archived project's tools, which that endpoint does not serve.
+   */
+  readonly recordingType?: string;
+  /** Query variants each parent path is read with (e.g. the statuses of a to-do list). */
+  readonly variants: string[] = [''];
+  /** Per-parent incremental streams keep one cursor per parent (e.g. lines per campfire). */
+  readonly cursorPerParent: boolean = false;
+
+  get schemaFile(): string {
+    return `${this.name}.json`;
+  }
+
+  /** Fields the tap adds beyond project_id (e.g. person_id); mutate in place. */
+  decorate(_record: Json, _parent: Json | undefined): void {}
+}
+
+/** Statuses a recording list is read with: Basecamp lists only active ones unless asked. */
+export const ALL_STATUSES = ['', 'status=archived', 'status=trashed'];
+
+/** Enabled dock entries of a given tool name in a project record. */
+export function dock(project: Json, name: string): Json[] {
+  const entries: Json[] = Array.isArray(project.dock) ? project.dock : [];
+  return entries.filter((tool) => tool && tool.name === name && tool.enabled === true);
+}
+
+/** Paths of the enabled dock tools of one kind, e.g. /todosets/1.json. */
+export function dockPaths(kind: string, route: string): PathsFrom {
+  return (project) => dock(project, kind).map((tool) => `/${route}/${tool.id}.json`);
+}
