@@ -17,12 +17,14 @@ export interface ClientOptions {
 }
 
 
-interface RequestContext {
-  /** Set once a 401 has been answered with a token refresh, so a second 401 fails. */
-  authRetried?: boolean;
-  startedAt?: number;
-  [key: string]: unknown;
+/**
+ * Per-call bookkeeping, passed through got's (frozen) `context` inside a mutable box: the URLs
+ * whose 401 has already been answered with a token refresh, so a second 401 there fails.
+ */
+interface CallBox {
+  refreshedFor: Set<string>;
 }
+const newContext = () => ({ box: { refreshedFor: new Set<string>() } as CallBox });
 
 const RETRY_STATUS = [401, 429, 500, 502, 503, 504];
 const RETRY_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH'];
@@ -122,8 +124,7 @@ export class BasecampClient {
         beforeRequest: [async (options: Options) => this.beforeRequest(options)],
         afterResponse: [
           (response: Response) => {
-            const ctx = response.request.options.context as RequestContext;
-            const seconds = ctx.startedAt ? (Date.now() - ctx.startedAt) / 1000 : 0;
+            const seconds = (response.timings.phases.total ?? 0) / 1000;
             this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
               endpoint: new URL(response.url).pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),
               http_status_code: response.statusCode,
@@ -233,7 +234,6 @@ export class BasecampClient {
     }
     if (this.stopped) throw new Interrupted(this.stopped);
     options.headers = { ...options.headers, authorization: `Bearer ${await this.token()}` };
-    (options.context as RequestContext).startedAt = Date.now();
     this.stats.requests++;
   }
 
@@ -245,9 +245,10 @@ export class BasecampClient {
     const status = error.response?.statusCode;
     const path = error.options?.url ? describeUrl(error.options.url) : '';
     if (status === 401) {
-      const ctx = error.options.context as RequestContext;
-      if (ctx.authRetried || error.options.method !== 'GET') return 0;
-      ctx.authRetried = true;
+      const box = (error.options.context as { box?: CallBox }).box;
+      const key = String(error.options.url);
+      if (!box || box.refreshedFor.has(key) || error.options.method !== 'GET') return 0;
+      box.refreshedFor.add(key);
       const used = String(error.options.headers.authorization ?? '').replace(/^Bearer /, '');
       if (used === this.accessToken) {
         this.accessToken = undefined;
@@ -288,7 +289,7 @@ export class BasecampClient {
   async getJson<T>(path: string): Promise<T> {
     const url = this.url(path);
     try {
-      const res = await this.api.get<T>(url);
+      const res = await this.api.get<T>(url, { context: newContext() });
       return res.body;
     } catch (err) {
       throw this.toApiError(err, url);
@@ -308,6 +309,7 @@ export class BasecampClient {
   paginate<T>(url: string, etag: string | undefined, seen: (res: Response<unknown>, hasNext: boolean) => void): AsyncIterableIterator<T> {
     return this.api.paginate<T>(url, {
       headers: etag ? { 'if-none-match': etag } : {},
+      context: newContext(),
       pagination: {
         stackAllItems: false,
         requestLimit: Number.MAX_SAFE_INTEGER,

@@ -89,6 +89,7 @@ export class SyncEngine {
   private readonly underProjects = new Set<string>();
   private readonly queue: Bottleneck;
   private failure?: Error;
+  private schemasWritten = false;
   private stopping?: NodeJS.Signals;
   private finished!: () => void;
   private lastStateAt = 0;
@@ -109,7 +110,8 @@ export class SyncEngine {
       for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
     }
     const visit = (s: Stream): boolean => {
-      const viaParent = (this.children.get(s.name) ?? []).filter((c) => !c.recordingType).map(visit).some(Boolean);
+      if (this.neededActive.has(s.name)) return true;
+      const viaParent = (this.children.get(s.name) ?? []).filter((c) => !c.recordingType && c !== s).map(visit).some(Boolean);
       const needed = this.selection.has(s.name) || viaParent;
       if (needed) this.neededActive.add(s.name);
       return needed;
@@ -129,10 +131,6 @@ export class SyncEngine {
 
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
   async run(): Promise<void> {
-    for (const [name, sel] of this.selection) {
-      const stream = STREAMS_BY_NAME.get(name)!;
-      this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
-    }
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of STREAMS) {
@@ -150,7 +148,12 @@ export class SyncEngine {
     }
     root.finish();
     await done;
-    if (this.failure) throw this.failure;
+    if (this.failure) {
+      // Everything committed so far is safe to resume from; say so before failing.
+      if (this.schemasWritten) this.flushState(true);
+      throw this.failure;
+    }
+    this.writeSchemas();
     if (!this.stopping) {
       for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, STREAMS_BY_NAME.get(name)!.replicationKey!, value);
     }
@@ -159,6 +162,19 @@ export class SyncEngine {
       this.log.metric('info', 'counter', 'record_count', this.writer.counts.get(name) ?? 0, { endpoint: name });
     }
     if (this.stopping) throw new Interrupted(this.stopping);
+  }
+
+  /**
+   * SCHEMA for every selected stream, written just before the first RECORD (or at the end of a
+   * run with none): a run that fails on its first request (bad account, revoked token) prints nothing.
+   */
+  private writeSchemas(): void {
+    if (this.schemasWritten) return;
+    this.schemasWritten = true;
+    for (const [name, sel] of this.selection) {
+      const stream = STREAMS_BY_NAME.get(name)!;
+      this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
+    }
   }
 
   /** SIGINT/SIGTERM: start nothing new, let partitions stop at their next record, finish with a STATE. */
@@ -252,7 +268,10 @@ export class SyncEngine {
       const record = this.prepare(stream, raw, ctx);
       const wanted = at === undefined || cursorMs === undefined || at >= cursorMs;
       const alreadyWritten = resumeFrom !== undefined && at !== undefined && at > resumeFrom && at <= resumeTo!;
-      if (emit && wanted && !alreadyWritten) this.writer.record(stream.name, record, sel.fields);
+      if (emit && wanted && !alreadyWritten) {
+        if (!this.schemasWritten) this.writeSchemas();
+        this.writer.record(stream.name, record, sel.fields);
+      }
       this.fanOut(stream, record, ctx, p.depth, node);
       if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value) {
         this.checkpoint(stream.name, p.cursorKey, newest!, value, resume);
@@ -334,7 +353,8 @@ export class SyncEngine {
       for (const path of paths) {
         for (const variant of child.variants) {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
-          this.spawn({ ...base, path: full, newestFirst: child.newestFirst, cursorKey: child.cursorPerParent ? String(record.id) : undefined }, parentNode);
+          const cursorKey = child.cursorPerParent ? (variant ? `${record.id}:${variant.replace(/^status=/, '')}` : String(record.id)) : undefined;
+          this.spawn({ ...base, path: full, newestFirst: child.newestFirst, cursorKey }, parentNode);
         }
       }
     }
@@ -348,9 +368,14 @@ export class SyncEngine {
       if (this.underProjects.has(name) && this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
     }
     const traverse = new Set<string>();
+    const decided = new Map<string, boolean>();
     const visit = (name: string): boolean => {
+      const known = decided.get(name);
+      if (known !== undefined) return known;
+      decided.set(name, emit.has(name)); // provisional answer for self-nesting streams (vaults in vaults)
       const viaChildren = (this.children.get(name) ?? []).map((c) => visit(c.name)).some(Boolean);
       const needed = emit.has(name) || viaChildren;
+      decided.set(name, needed);
       if (needed) traverse.add(name);
       return needed;
     };
@@ -374,6 +399,7 @@ export class SyncEngine {
 
   /** Writes STATE if bookmarks changed, at most once a second unless forced. */
   private flushState(force: boolean): void {
+    if (!this.schemasWritten) this.writeSchemas();
     if (this.bookmarks.version === this.lastStateVersion) return;
     const now = Date.now();
     if (!force && now - this.lastStateAt < STATE_INTERVAL_MS) return;

@@ -110,8 +110,11 @@ export class BookmarkManager {
   /** Bumped on every change so the engine knows when a new STATE is worth writing. */
   version = 0;
 
+  private readonly etags: Map<string, string>;
+
   constructor(initial: TapState, private readonly startDate?: string) {
     this.state = initial;
+    this.etags = new Map(Object.entries(initial.etags ?? {}));
   }
 
   private stream(name: string): StreamBookmark {
@@ -170,28 +173,25 @@ export class BookmarkManager {
   }
 
   etag(path: string): string | undefined {
-    return this.state.etags?.[path];
+    return this.etags.get(path);
   }
 
+  /** Keeps (or forgets) a collection's ETag; a Map in insertion order, so the oldest is dropped first. */
   setEtag(path: string, etag: string | undefined): void {
-    const etags = (this.state.etags ??= {});
     if (etag === undefined) {
-      if (path in etags) {
-        delete etags[path];
-        this.version++;
-      }
+      if (this.etags.delete(path)) this.version++;
       return;
     }
-    if (etags[path] === etag) return;
-    delete etags[path]; // re-insert so insertion order is recency order
-    etags[path] = etag;
-    const keys = Object.keys(etags);
-    for (let i = 0; i < keys.length - MAX_ETAGS; i++) delete etags[keys[i]];
+    if (this.etags.get(path) === etag) return;
+    this.etags.delete(path); // re-insert so insertion order is recency order
+    this.etags.set(path, etag);
+    while (this.etags.size > MAX_ETAGS) this.etags.delete(this.etags.keys().next().value as string);
     this.version++;
   }
 
   /** A snapshot of the state, safe to print. */
   value(): JsonObject {
-    return JSON.parse(JSON.stringify(this.state)) as JsonObject;
+    const value = JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject;
+    return this.etags.size > 0 ? { bookmarks: value, etags: Object.fromEntries(this.etags) } : { bookmarks: value };
   }
 }

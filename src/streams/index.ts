@@ -13,7 +13,16 @@ function live(paths: (project: Json) => string[]): PathsFrom {
 function archivedOnly(paths: PathsFrom): PathsFrom {
   return (project) => (project.status === 'archived' ? paths(project) : []);
 }
-const commentsOf: PathsFrom = (r) => (Number(r.comments_count) > 0 ? [`/recordings/${r.id}/comments.json`] : []);
+/**
+ * An archived project's comments, read per commentable recording. comments_count counts active
+ * comments only, so it can spare the active read, but archived and trashed comments have no count.
+ */
+const commentsOf: PathsFrom = (r) => {
+  if (r.comments_count === undefined && r.comments_url === undefined) return [];
+  const base = `/recordings/${r.id}/comments.json`;
+  const others = [`${base}?status=archived`, `${base}?status=trashed`];
+  return Number(r.comments_count) > 0 ? [base, ...others] : others;
+};
 
 // ---- account level -------------------------------------------------------------------------
 
@@ -69,6 +78,7 @@ export class Campfires extends Stream {
 
 export class CampfireLines extends Stream {
   readonly name = 'campfire_lines';
+  readonly variants = ALL_STATUSES;
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
   readonly cursorPerParent = true;
@@ -88,11 +98,13 @@ export class ProjectPeople extends Stream {
 
 export class TimesheetEntries extends Stream {
   readonly name = 'timesheet_entries';
+  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => (p.timesheet_enabled ? [`/projects/${p.id}/timesheet.json`] : [])) };
 }
 
 export class GaugeNeedles extends Stream {
   readonly name = 'gauge_needles';
+  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => [`/projects/${p.id}/gauge/needles.json`]) };
 }
 
@@ -104,17 +116,20 @@ export class MessageTypes extends Stream {
 
 export class ClientApprovals extends Stream {
   readonly name = 'client_approvals';
+  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/approvals.json`] : [])) };
 }
 
 export class ClientCorrespondences extends Stream {
   readonly name = 'client_correspondences';
+  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/correspondences.json`] : [])) };
 }
 
 const clientReplies: PathsFrom = (r) => [`/buckets/${r.bucket.id}/client/recordings/${r.id}/replies.json`];
 export class ClientReplies extends Stream {
   readonly name = 'client_replies';
+  readonly variants = ALL_STATUSES;
   readonly parents = { client_approvals: clientReplies, client_correspondences: clientReplies };
 }
 
@@ -222,6 +237,7 @@ export class Questionnaires extends Stream {
 
 export class Questions extends Stream {
   readonly name = 'questions';
+  readonly variants = ALL_STATUSES;
   readonly parents = { questionnaires: (q: Json) => [`/questionnaires/${q.id}/questions.json`] };
 }
 
@@ -242,11 +258,13 @@ export class Inboxes extends Stream {
 
 export class InboxForwards extends Stream {
   readonly name = 'inbox_forwards';
+  readonly variants = ALL_STATUSES;
   readonly parents = { inboxes: (i: Json) => [`/inboxes/${i.id}/inbox_forwards.json`] };
 }
 
 export class InboxReplies extends Stream {
   readonly name = 'inbox_replies';
+  readonly variants = ALL_STATUSES;
   readonly parents = { inbox_forwards: (f: Json) => [`/inbox_forwards/${f.id}/replies.json`] };
 }
 
@@ -283,8 +301,7 @@ export class Comments extends Stream {
   readonly name = 'comments';
   readonly recordingType = 'Comment';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
-  // In an archived project, comments are read from each recording that has any.
+  // In an archived project, comments are read per commentable recording (see commentsOf).
   readonly parents = Object.fromEntries(
     ['messages', 'todolists', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards'].map((p) => [p, commentsOf]),
   );
