@@ -23,6 +23,8 @@ export interface ClientOptions {
  */
 interface CallBox {
   refreshedFor: Set<string>;
+  /** got wraps errors thrown in hooks without keeping them; the hook leaves the original here. */
+  hookError?: Error;
 }
 const newContext = () => ({ box: { refreshedFor: new Set<string>() } as CallBox });
 
@@ -223,6 +225,16 @@ export class BasecampClient {
   }
 
   private async beforeRequest(options: Options): Promise<void> {
+    try {
+      await this.prepareRequest(options);
+    } catch (err) {
+      const box = (options.context as { box?: CallBox }).box;
+      if (box) box.hookError = err as Error;
+      throw err;
+    }
+  }
+
+  private async prepareRequest(options: Options): Promise<void> {
     // Wait out any 429 pause, then take a slot from the rate limiter; re-check the pause
     // because a 429 may have arrived while this request waited for its slot.
     for (;;) {
@@ -239,23 +251,28 @@ export class BasecampClient {
 
   /** got's retry policy: 401 refresh once, 429 Retry-After (pausing everyone), 5xx/network backoff. */
   private async retryDelay({ attemptCount, retryOptions, error }: RetryObject): Promise<number> {
-    if (this.stopped) return 0;
-    if (error instanceof TapError) return 0;
-    if (attemptCount > retryOptions.limit) return 0;
+    const box = (error.options?.context as { box?: CallBox } | undefined)?.box;
+    if (this.stopped || box?.hookError) return 0;
     const status = error.response?.statusCode;
     const path = error.options?.url ? describeUrl(error.options.url) : '';
     if (status === 401) {
-      const box = (error.options.context as { box?: CallBox }).box;
+      // One refresh per URL, whatever max_retries says: an expired token is not a fault to count.
       const key = String(error.options.url);
       if (!box || box.refreshedFor.has(key) || error.options.method !== 'GET') return 0;
       box.refreshedFor.add(key);
       const used = String(error.options.headers.authorization ?? '').replace(/^Bearer /, '');
       if (used === this.accessToken) {
         this.accessToken = undefined;
-        await this.refreshToken();
+        try {
+          await this.refreshToken();
+        } catch (err) {
+          box.hookError = err as Error;
+          throw err;
+        }
       }
       return 1;
     }
+    if (attemptCount > retryOptions.limit) return 0;
     const retryable = status !== undefined ? retryOptions.statusCodes.includes(status) : retryOptions.errorCodes.includes(error.code);
     if (!retryable) return 0;
     this.stats.retries++;
@@ -334,7 +351,8 @@ export class BasecampClient {
               describeUrl(res.url),
             );
           }
-          return { url: target };
+          // If-None-Match belongs to the first page only.
+          return { url: target, headers: { 'if-none-match': undefined } };
         },
       },
     });
@@ -343,8 +361,8 @@ export class BasecampClient {
   /** Turns a got failure into an ApiError whose message is one line naming the path and status. */
   toApiError(err: unknown, url: string): Error {
     if (err instanceof Interrupted || err instanceof TapError) return err;
-    const innerCause = (err as { cause?: unknown }).cause;
-    if (innerCause instanceof Interrupted || innerCause instanceof TapError) return innerCause;
+    const hookError = ((err as RequestError)?.options?.context as { box?: CallBox } | undefined)?.box?.hookError;
+    if (hookError) return hookError;
     const path = describeUrl(url);
     if (err instanceof HTTPError) {
       const status = err.response.statusCode;

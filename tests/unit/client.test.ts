@@ -1,0 +1,569 @@
+/**
+ * Unit tests of src/client.ts against nock: token refresh, 401 handling, retries and backoff,
+ * 429 pauses (Retry-After), error messages, Link pagination, the origin check, ETags, and the
+ * promise that no secret reaches a log line or an error message. Real timers throughout; the
+ * backoff is shrunk to milliseconds through ClientOptions.
+ */
+import nock from 'nock';
+import { parseRetryAfter, nextLink } from '../../src/client';
+import { ApiError, Interrupted, TapError } from '../../src/errors';
+import {
+  API_URL,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  REFRESH_TOKEN,
+  TOKEN_ORIGIN,
+  TOKEN_PATH,
+  USER_AGENT,
+  Hit,
+  drain,
+  json,
+  makeClient,
+  mockApi,
+  mockToken,
+  recordingScope,
+  settle,
+  sleep,
+} from '../helpers/client-fixtures';
+
+/** Requests nock had no interceptor for: each is a test failure (checked after every test). */
+let unmatched: string[] = [];
+const onNoMatch = (req: { method?: string; href?: string; path?: string; hostname?: string }) => {
+  unmatched.push(`${req.method ?? '?'} ${req.href ?? `${req.hostname ?? ''}${req.path ?? ''}`}`);
+};
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.emitter.on('no match', onNoMatch);
+});
+
+afterAll(() => {
+  nock.emitter.removeListener('no match', onNoMatch);
+  nock.enableNetConnect();
+});
+
+beforeEach(() => {
+  unmatched = [];
+});
+
+afterEach(() => {
+  nock.abortPendingRequests();
+  nock.cleanAll();
+  expect(unmatched).toEqual([]);
+});
+
+const auth = (hit: Hit): string => String(hit.headers.authorization ?? '');
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios 1-4 as functions, so that test 15 can replay them all and inspect every line and
+// message they produced.
+// ---------------------------------------------------------------------------------------------
+
+interface Outcome {
+  lines: string[];
+  messages: string[];
+  tokens: string[];
+}
+
+async function scenarioRefreshThenCall(): Promise<Outcome & { tokenHits: Hit[]; apiHits: Hit[]; body: unknown }> {
+  const { client, lines } = makeClient();
+  const token = mockToken(['at-first-A1b2C3d4']);
+  const api = mockApi('/projects.json', [json([{ id: 1 }, { id: 2 }])]);
+  const body = await client.getJson('/projects.json');
+  return { lines, messages: [], tokens: ['at-first-A1b2C3d4'], tokenHits: token.hits, apiHits: api.hits, body };
+}
+
+async function scenarioSingleFlight(): Promise<Outcome & { tokenHits: Hit[]; apiHits: Hit[]; bodies: unknown[] }> {
+  const { client, lines } = makeClient();
+  const token = mockToken(['at-shared-E5f6G7h8', 'at-second-should-not-be-used']);
+  const api = mockApi('/people.json', [json([{ id: 7 }])]);
+  const bodies = await Promise.all([1, 2, 3, 4, 5].map(() => client.getJson('/people.json')));
+  return { lines, messages: [], tokens: ['at-shared-E5f6G7h8', 'at-second-should-not-be-used'], tokenHits: token.hits, apiHits: api.hits, bodies };
+}
+
+async function scenario401(secondAlso401: boolean) {
+  const { client, lines } = makeClient();
+  const tokens = ['at-old-I9j0K1l2', 'at-new-M3n4O5p6', 'at-third-Q7r8S9t0'];
+  const token = mockToken(tokens);
+  const api = mockApi('/projects/1.json', [(hit) => (!secondAlso401 && auth(hit) === `Bearer ${tokens[1]}` ? json({ id: 1 }) : [401, { error: 'unauthorized' }])]);
+  const result = await settle(client.getJson('/projects/1.json'));
+  return {
+    lines,
+    messages: result.error ? [result.error.message] : [],
+    tokens,
+    tokenHits: token.hits,
+    apiHits: api.hits,
+    result,
+  };
+}
+
+async function scenarioTokenRejected(status: number, error: string) {
+  const { client, lines } = makeClient();
+  const token = recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [status, { error }, { 'content-type': 'application/json' }]);
+  const api = mockApi('/projects.json', [json([])]);
+  const result = await settle(client.getJson('/projects.json'));
+  return { lines, messages: result.error ? [result.error.message] : [], tokens: [], tokenHits: token.hits, apiHits: api.hits, result };
+}
+
+function expectNoSecrets(texts: string[], extraSecrets: string[] = []): void {
+  for (const secret of [CLIENT_SECRET, REFRESH_TOKEN, ...extraSecrets]) {
+    for (const text of texts) expect(text).not.toContain(secret);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('token refresh', () => {
+  test('1. refreshes the token before the first API call and sends it as a Bearer token with the User-Agent', async () => {
+    const { tokenHits, apiHits, body } = await scenarioRefreshThenCall();
+    expect(body).toEqual([{ id: 1 }, { id: 2 }]);
+
+    expect(tokenHits).toHaveLength(1);
+    const post = tokenHits[0];
+    expect(String(post.headers['content-type'])).toMatch(/^application\/x-www-form-urlencoded/);
+    const form = new URLSearchParams(post.body);
+    expect(form.get('grant_type')).toBe('refresh_token');
+    expect(form.get('refresh_token')).toBe(REFRESH_TOKEN);
+    expect(form.get('client_id')).toBe(CLIENT_ID);
+    expect(form.get('client_secret')).toBe(CLIENT_SECRET);
+
+    expect(apiHits).toHaveLength(1);
+    expect(post.at).toBeLessThanOrEqual(apiHits[0].at);
+    expect(apiHits[0].headers.authorization).toBe('Bearer at-first-A1b2C3d4');
+    expect(apiHits[0].headers['user-agent']).toBe(USER_AGENT);
+  });
+
+  test('2. one refresh serves many concurrent calls (single flight)', async () => {
+    const { tokenHits, apiHits, bodies } = await scenarioSingleFlight();
+    expect(tokenHits).toHaveLength(1);
+    expect(apiHits).toHaveLength(5);
+    for (const hit of apiHits) expect(hit.headers.authorization).toBe('Bearer at-shared-E5f6G7h8');
+    expect(bodies).toEqual(Array(5).fill([{ id: 7 }]));
+  });
+
+  test('3a. a 401 triggers one token refresh and one retry with the new token', async () => {
+    const { tokenHits, apiHits, result } = await scenario401(false);
+    expect(result.error).toBeUndefined();
+    expect(result.value).toEqual({ id: 1 });
+    expect(tokenHits).toHaveLength(2);
+    expect(apiHits.map(auth)).toEqual(['Bearer at-old-I9j0K1l2', 'Bearer at-new-M3n4O5p6']);
+  });
+
+  test('3b. a second 401 after the refresh fails with "access denied" (no loop)', async () => {
+    const { tokenHits, apiHits, result } = await scenario401(true);
+    expect(result.error).toBeInstanceOf(ApiError);
+    expect((result.error as ApiError).status).toBe(401);
+    expect(result.error!.message).toContain('access denied');
+    expect(tokenHits).toHaveLength(2);
+    expect(apiHits).toHaveLength(2);
+    expect(apiHits.map(auth)).toEqual(['Bearer at-old-I9j0K1l2', 'Bearer at-new-M3n4O5p6']);
+  });
+
+  test('3c. each request gets its own 401 refresh: a later request meeting a 401 also refreshes and succeeds', async () => {
+    // The first request spends its refresh on a 401; a later, unrelated request whose token is
+    // then rejected (revoked, say) must get its own refresh and retry rather than fail outright.
+    const { client } = makeClient();
+    const token = mockToken(['at-a-U1v2W3x4', 'at-b-Y5z6A7b8', 'at-c-C9d0E1f2']);
+    const first = mockApi('/projects/1.json', [[401, { error: 'unauthorized' }], json({ id: 1 })]);
+    const second = mockApi('/projects/2.json', [[401, { error: 'unauthorized' }], json({ id: 2 })]);
+
+    await expect(client.getJson('/projects/1.json')).resolves.toEqual({ id: 1 });
+    const later = await settle(client.getJson('/projects/2.json'));
+
+    expect(later.error?.message).toBeUndefined();
+    expect(later.value).toEqual({ id: 2 });
+    expect(first.hits.map(auth)).toEqual(['Bearer at-a-U1v2W3x4', 'Bearer at-b-Y5z6A7b8']);
+    expect(second.hits.map(auth)).toEqual(['Bearer at-b-Y5z6A7b8', 'Bearer at-c-C9d0E1f2']);
+    expect(token.hits).toHaveLength(3);
+  });
+
+  test('4a. token endpoint 400 invalid_grant => TapError "refresh token rejected", no secret anywhere', async () => {
+    const { result, tokenHits, apiHits, lines } = await scenarioTokenRejected(400, 'invalid_grant');
+    expect(result.error).toBeInstanceOf(TapError);
+    expect(result.error!.message).toContain('refresh token rejected');
+    expect(result.error!.message).toContain('invalid_grant');
+    expect(tokenHits).toHaveLength(1); // a 400 from Launchpad is not retried
+    expect(apiHits).toHaveLength(0); // and no API call goes out without a token
+    expectNoSecrets([result.error!.message, ...lines]);
+  });
+
+  test('4b. token endpoint 401 invalid_client => message names client_id or client_secret, no secret anywhere', async () => {
+    const { result, tokenHits, apiHits, lines } = await scenarioTokenRejected(401, 'invalid_client');
+    expect(result.error).toBeInstanceOf(TapError);
+    expect(result.error!.message).toMatch(/client_id or client_secret/);
+    expect(tokenHits).toHaveLength(1);
+    expect(apiHits).toHaveLength(0);
+    expectNoSecrets([result.error!.message, ...lines]);
+  });
+
+  test('4c. a rejected refresh surfaces as the refresh\'s own one-line TapError, not wrapped in an HTTP error', async () => {
+    // toApiError means to pass a TapError raised inside a request hook through unchanged; the
+    // user should read the Launchpad explanation, not "... on GET /path after 3 retries (...)".
+    const { result } = await scenarioTokenRejected(400, 'invalid_grant');
+    expect(result.error).toBeInstanceOf(TapError);
+    expect(result.error).not.toBeInstanceOf(ApiError);
+    expect(result.error!.message).toMatch(/^refresh token rejected by Launchpad \(HTTP 400 invalid_grant\)/);
+    expect(result.error!.message).not.toContain('retries');
+  });
+});
+
+describe('stop()', () => {
+  test('after stop(), a new request fails with Interrupted and nothing is sent', async () => {
+    const { client } = makeClient();
+    const token = mockToken(['at-stop-G3h4I5j6']);
+    const api = mockApi('/projects.json', [json([])]);
+    await client.getJson('/projects.json');
+    client.stop('SIGTERM');
+    const result = await settle(client.getJson('/projects.json'));
+    expect(result.error).toBeInstanceOf(Interrupted);
+    expect((result.error as Interrupted).signal).toBe('SIGTERM');
+    expect(api.hits).toHaveLength(1);
+    expect(token.hits).toHaveLength(1);
+  });
+});
+
+describe('429 and Retry-After', () => {
+  test('5a. 429 with Retry-After: 1 waits at least 1 s before the retry, then succeeds', async () => {
+    const { client, lines } = makeClient();
+    mockToken(['at-rl-K7l8M9n0']);
+    const api = mockApi('/projects.json', [[429, { error: 'slow down' }, { 'retry-after': '1' }], json([{ id: 1 }])]);
+    const started = Date.now();
+    await expect(client.getJson('/projects.json')).resolves.toEqual([{ id: 1 }]);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThan(3000);
+    expect(api.hits).toHaveLength(2);
+    expect(api.hits[1].at - api.hits[0].at).toBeGreaterThanOrEqual(1000);
+    expect(lines.some((l) => /WARN rate limited on \/123\/projects\.json/.test(l))).toBe(true);
+  });
+
+  test('5b. the 429 pause is global: a request started while paused waits out the same window', async () => {
+    const { client } = makeClient();
+    mockToken(['at-rl-O1p2Q3r4']);
+    let got429!: () => void;
+    const a429 = new Promise<void>((resolve) => (got429 = resolve));
+    const a = mockApi('/a.json', [
+      () => {
+        got429();
+        return [429, { error: 'slow down' }, { 'retry-after': '1' }];
+      },
+      json({ a: true }),
+    ]);
+    const b = mockApi('/b.json', [json({ b: true })]);
+
+    const pa = client.getJson('/a.json');
+    await a429;
+    await sleep(100);
+    const bStarted = Date.now();
+    const pb = client.getJson('/b.json');
+    await expect(Promise.all([pa, pb])).resolves.toEqual([{ a: true }, { b: true }]);
+
+    expect(a.hits).toHaveLength(2);
+    expect(b.hits).toHaveLength(1);
+    const windowEnd = a.hits[0].at + 1000;
+    expect(a.hits[1].at).toBeGreaterThanOrEqual(windowEnd);
+    // B was started ~100 ms into A's pause, yet reached the server only once that pause was over.
+    expect(bStarted).toBeLessThan(windowEnd - 500);
+    expect(b.hits[0].at).toBeGreaterThanOrEqual(windowEnd);
+  });
+
+  test('6a. Retry-After as an HTTP date 1-2 s ahead is honoured', async () => {
+    const { client } = makeClient();
+    mockToken(['at-rl-S5t6U7v8']);
+    await client.refreshToken(); // keep the token POST out of the measurement
+    const date = new Date(Date.now() + 2000).toUTCString(); // whole seconds: 1-2 s ahead
+    const until = Date.parse(date);
+    const api = mockApi('/projects.json', [[429, { error: 'slow down' }, { 'retry-after': date }], json([])]);
+    const started = Date.now();
+    expect(until - started).toBeGreaterThan(900);
+    await expect(client.getJson('/projects.json')).resolves.toEqual([]);
+    const elapsed = Date.now() - started;
+    expect(api.hits).toHaveLength(2);
+    expect(api.hits[1].at).toBeGreaterThanOrEqual(until);
+    expect(elapsed).toBeGreaterThanOrEqual(until - started);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  test.each(['garbage', '0', '-3'])('6b. Retry-After %p falls back to the short backoff', async (value) => {
+    const { client, lines } = makeClient();
+    mockToken(['at-rl-W9x0Y1z2']);
+    await client.refreshToken();
+    const api = mockApi('/projects.json', [[429, { error: 'slow down' }, { 'retry-after': value }], json([{ id: 3 }])]);
+    const started = Date.now();
+    await expect(client.getJson('/projects.json')).resolves.toEqual([{ id: 3 }]);
+    const elapsed = Date.now() - started;
+    expect(api.hits).toHaveLength(2);
+    expect(elapsed).toBeLessThan(400);
+    expect(lines.some((l) => /WARN HTTP 429 on \/123\/projects\.json; retry 1\//.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('pausing all requests'))).toBe(false);
+  });
+});
+
+describe('retries', () => {
+  test.each([500, 502, 503, 504])('7a. %p then 200 succeeds after a backoff', async (status) => {
+    const { client, lines } = makeClient();
+    mockToken(['at-5xx-A3b4C5d6']);
+    const api = mockApi('/projects.json', [[status, { error: 'oops' }], json([{ id: 9 }])]);
+    await expect(client.getJson('/projects.json')).resolves.toEqual([{ id: 9 }]);
+    expect(api.hits).toHaveLength(2);
+    expect(lines.some((l) => l.includes(`WARN HTTP ${status} on /123/projects.json; retry 1/`))).toBe(true);
+    expect(client.stats.retries).toBe(1);
+  });
+
+  test('7b. a network fault (ECONNRESET) then 200 succeeds', async () => {
+    const { client, lines } = makeClient();
+    mockToken(['at-net-E7f8G9h0']);
+    const fault = nock(API_URL).get('/123/projects.json').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const api = mockApi('/projects.json', [json([{ id: 4 }])]);
+    await expect(client.getJson('/projects.json')).resolves.toEqual([{ id: 4 }]);
+    expect(fault.isDone()).toBe(true);
+    expect(api.hits).toHaveLength(1);
+    expect(lines.some((l) => l.includes('WARN ECONNRESET on /123/projects.json; retry 1/'))).toBe(true);
+  });
+
+  test('8. gives up after max_retries: 4 x 503 => ApiError naming the path and status, exactly 4 requests', async () => {
+    const { client } = makeClient();
+    mockToken(['at-503-I1j2K3l4']);
+    const api = mockApi('/projects.json', [[503, { error: 'unavailable' }]]);
+    const { error } = await settle(client.getJson('/projects.json'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(503);
+    expect((error as ApiError).path).toBe('/123/projects.json');
+    expect(error!.message).toContain('/123/projects.json');
+    expect(error!.message).toContain('503');
+    await sleep(100); // nothing more trickles in after the rejection
+    expect(api.hits).toHaveLength(4);
+  });
+
+  test('9. 404 with "Reason: Account Inactive" => inactive-account message, not retried', async () => {
+    const { client } = makeClient();
+    mockToken(['at-404-M5n6O7p8']);
+    const api = mockApi('/projects.json', [[404, { error: 'not found' }, { Reason: 'Account Inactive' }]]);
+    const { error } = await settle(client.getJson('/projects.json'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error!.message).toBe('Basecamp account 123 is inactive (expired trial or suspended)');
+    expect((error as ApiError).status).toBe(404);
+    expect(api.hits).toHaveLength(1);
+  });
+
+  test.each([404, 400])('10. a plain %p => ApiError with that status, not retried', async (status) => {
+    const { client } = makeClient();
+    mockToken(['at-4xx-Q9r0S1t2']);
+    const api = mockApi('/projects/5.json', [[status, { error: 'nope' }]]);
+    const { error } = await settle(client.getJson('/projects/5.json'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(status);
+    expect(error!.message).toContain(`HTTP ${status}`);
+    expect(error!.message).toContain('/123/projects/5.json');
+    expect(error!.message).not.toContain('inactive');
+    expect(api.hits).toHaveLength(1);
+  });
+});
+
+describe('pagination', () => {
+  const base = `${API_URL}/123/projects.json`;
+  const onProjects = (uri: string) => uri.startsWith('/123/projects.json');
+
+  test('11. follows Link rel="next" through three pages, requesting only the linked URLs', async () => {
+    const { client } = makeClient();
+    mockToken(['at-pg-U3v4W5x6']);
+    // Query values the client could not make up on its own, so following the header is provable.
+    const page2 = `${base}?page=2&cursor=k7`;
+    const page3 = `${base}?page=3&cursor=q9`;
+    const api = mockApi(onProjects, [
+      (hit) => {
+        switch (hit.path) {
+          case '/123/projects.json':
+            return json([{ id: 1 }, { id: 2 }], { link: `<${page2}>; rel="next"` });
+          case '/123/projects.json?page=2&cursor=k7':
+            return json([{ id: 3 }, { id: 4 }], { link: `<${base}?page=1>; rel="prev", <${page3}>; rel="next"` });
+          case '/123/projects.json?page=3&cursor=q9':
+            return json([{ id: 5 }]);
+          default:
+            return [500, { error: `unexpected ${hit.path}` }];
+        }
+      },
+    ]);
+    const collection = client.collection<{ id: number }>('/projects.json');
+    const items = await drain(collection);
+    expect(items.map((p) => p.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(api.hits.map((h) => h.path)).toEqual(['/123/projects.json', '/123/projects.json?page=2&cursor=k7', '/123/projects.json?page=3&cursor=q9']);
+    for (const hit of api.hits) expect(hit.headers.authorization).toBe('Bearer at-pg-U3v4W5x6');
+    expect(collection.pagesRead).toBe(3);
+  });
+
+  test.each([
+    ['another host', 'https://evil.example.com', 'https://evil.example.com/123/projects.json?page=2'],
+    ['another scheme', 'http://3.basecampapi.com', 'http://3.basecampapi.com/123/projects.json?page=2'],
+    ['another port', 'https://3.basecampapi.com:8443', 'https://3.basecampapi.com:8443/123/projects.json?page=2'],
+  ])('12. a next link to %s is refused and never requested', async (_what, origin, link) => {
+    const { client } = makeClient();
+    mockToken(['at-pg-Y7z8A9b0']);
+    const api = mockApi(onProjects, [json([{ id: 1 }], { link: `<${link}>; rel="next"` })]);
+    const foreign = recordingScope(origin, 'GET', () => true, () => [200, '[{"id":666}]', { 'content-type': 'application/json' }]);
+
+    const seen: number[] = [];
+    const { error } = await settle(
+      (async () => {
+        for await (const item of client.collection<{ id: number }>('/projects.json')) seen.push(item.id);
+      })(),
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message).toContain('another origin');
+    expect(error!.message).not.toContain('at-pg-Y7z8A9b0');
+    expect(foreign.hits).toHaveLength(0);
+    expect(api.hits).toHaveLength(1);
+    expect(seen).not.toContain(666);
+  });
+
+  test('13a. an etag is sent as If-None-Match; a 304 yields nothing and sets notModified', async () => {
+    const { client } = makeClient();
+    mockToken(['at-et-C1d2E3f4']);
+    const api = mockApi('/projects.json', [(hit) => (hit.headers['if-none-match'] === '"abc"' ? [304, ''] : json([{ id: 1 }]))]);
+    const collection = client.collection('/projects.json', '"abc"');
+    const items = await drain(collection);
+    expect(api.hits).toHaveLength(1);
+    expect(api.hits[0].headers['if-none-match']).toBe('"abc"');
+    expect(items).toEqual([]);
+    expect(collection.notModified).toBe(true);
+    expect(client.stats.notModified).toBe(1);
+  });
+
+  test('13b. a single-page 200 with an ETag sets collection.etag', async () => {
+    const { client } = makeClient();
+    mockToken(['at-et-G5h6I7j8']);
+    const api = mockApi('/projects.json', [json([{ id: 1 }], { etag: 'W/"v2"' })]);
+    const collection = client.collection('/projects.json', '"old"');
+    const items = await drain(collection);
+    expect(items).toEqual([{ id: 1 }]);
+    expect(api.hits).toHaveLength(1);
+    expect(collection.notModified).toBe(false);
+    expect(collection.etag).toBe('W/"v2"');
+  });
+
+  test('13c. a multi-page collection leaves etag undefined', async () => {
+    const { client } = makeClient();
+    mockToken(['at-et-K9l0M1n2']);
+    mockApi(onProjects, [
+      (hit) =>
+        hit.path === '/123/projects.json'
+          ? json([{ id: 1 }], { etag: '"p1"', link: `<${base}?page=2>; rel="next"` })
+          : json([{ id: 2 }], { etag: '"p2"' }),
+    ]);
+    const collection = client.collection('/projects.json');
+    const items = await drain(collection);
+    expect(items).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(collection.pagesRead).toBe(2);
+    expect(collection.etag).toBeUndefined();
+    expect(collection.notModified).toBe(false);
+  });
+
+  test('13d. If-None-Match goes with the first request only, not with the pages that follow', async () => {
+    // The stored etag belongs to the first page of an earlier read; sending it with page 2 could
+    // turn page 2 into a 304, silently dropping its items and flagging the collection unchanged.
+    const { client } = makeClient();
+    mockToken(['at-et-O3p4Q5r6']);
+    const api = mockApi(onProjects, [
+      (hit) =>
+        hit.path === '/123/projects.json'
+          ? json([{ id: 1 }], { etag: '"new1"', link: `<${base}?page=2>; rel="next"` })
+          : json([{ id: 2 }]),
+    ]);
+    const items = await drain(client.collection('/projects.json', '"abc"'));
+    expect(items).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(api.hits).toHaveLength(2);
+    expect(api.hits[0].headers['if-none-match']).toBe('"abc"');
+    expect(api.hits[1].headers['if-none-match']).toBeUndefined();
+  });
+});
+
+describe('14. parseRetryAfter and nextLink', () => {
+  const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+
+  test.each<[string | string[] | undefined, number | undefined]>([
+    ['3', 3000],
+    ['120', 120_000],
+    [' 2 ', 2000],
+    ['1.5', 1500],
+    ['0.0004', 1],
+    [['2', '9'], 2000],
+    ['Wed, 21 Oct 2015 07:28:05 GMT', 5000],
+    ['Wed, 21 Oct 2015 07:30:00 GMT', 120_000],
+    ['Wed, 21 Oct 2015 07:27:59 GMT', undefined],
+    ['Wed, 21 Oct 2015 07:28:00 GMT', undefined],
+    ['0', undefined],
+    ['-3', undefined],
+    ['-3.5', undefined],
+    ['garbage', undefined],
+    ['', undefined],
+    ['1,5', undefined],
+    [undefined, undefined],
+  ])('parseRetryAfter(%p) = %p', (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+
+  test('parseRetryAfter reads an HTTP date against the real clock by default', () => {
+    const ahead = parseRetryAfter(new Date(Date.now() + 10_000).toUTCString());
+    expect(ahead).toBeGreaterThan(8000);
+    expect(ahead).toBeLessThanOrEqual(10_000);
+    expect(parseRetryAfter(new Date(Date.now() - 10_000).toUTCString())).toBeUndefined();
+  });
+
+  test.each<[string | string[] | undefined, string | undefined]>([
+    ['<https://x.test/a?page=2>; rel="next"', 'https://x.test/a?page=2'],
+    ['<https://x.test/a?page=2>; rel=next', 'https://x.test/a?page=2'],
+    ['<https://x.test/a?page=2>;rel="next"', 'https://x.test/a?page=2'],
+    ['<https://x.test/a?page=2>; REL="Next"', 'https://x.test/a?page=2'],
+    ['<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=3>; rel="next", <https://x.test/a?page=9>; rel="last"', 'https://x.test/a?page=3'],
+    ['<https://x.test/a?page=3>; rel="next", <https://x.test/a?page=1>; rel="first"', 'https://x.test/a?page=3'],
+    ['<https://x.test/a?page=3>; rel="last next"', 'https://x.test/a?page=3'],
+    ['<https://x.test/a?page=3>; rel="next last"', 'https://x.test/a?page=3'],
+    ['<https://x.test/a?page=3>; rel="prev next last"', 'https://x.test/a?page=3'],
+    ['<https://x.test/a?page=3>; rel="next"; title="Page 3"', 'https://x.test/a?page=3'],
+    ['<https://x.test/a?ids=1,2,3>; rel="next"', 'https://x.test/a?ids=1,2,3'],
+    [['<https://x.test/a?page=1>; rel="prev"', '<https://x.test/a?page=3>; rel="next"'], 'https://x.test/a?page=3'],
+    ['<https://x.test/a?page=1>; rel="prev"', undefined],
+    ['<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=9>; rel="last"', undefined],
+    ['<https://x.test/a?page=3>; rel="nextpage"', undefined],
+    ['<https://x.test/a?page=3>; rel="prev-next"', undefined],
+    ['<https://x.test/a?page=3>; title="next"; rel="last"', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('nextLink(%p) = %p', (header, expected) => {
+    expect(nextLink(header)).toBe(expected);
+  });
+});
+
+describe('15. secrets', () => {
+  test('no log line or error message from scenarios 1-4 holds the client secret, refresh token or an access token', async () => {
+    const outcomes: Outcome[] = [];
+    const refresh = await scenarioRefreshThenCall();
+    outcomes.push(refresh);
+    nock.cleanAll();
+    outcomes.push(await scenarioSingleFlight());
+    nock.cleanAll();
+    outcomes.push(await scenario401(false));
+    nock.cleanAll();
+    const denied = await scenario401(true);
+    outcomes.push(denied);
+    nock.cleanAll();
+    const grant = await scenarioTokenRejected(400, 'invalid_grant');
+    outcomes.push(grant);
+    nock.cleanAll();
+    outcomes.push(await scenarioTokenRejected(401, 'invalid_client'));
+
+    const lines = outcomes.flatMap((o) => o.lines);
+    const messages = outcomes.flatMap((o) => o.messages);
+    const accessTokens = outcomes.flatMap((o) => o.tokens);
+    // The check must have something to look at: lines were logged, three calls failed, and the
+    // tokens really were used on the wire.
+    expect(lines.some((l) => l.includes('access token refreshed'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('METRIC: '))).toBe(true);
+    expect(messages).toHaveLength(3);
+    expect(refresh.apiHits[0].headers.authorization).toBe(`Bearer ${refresh.tokens[0]}`);
+
+    const all = [...lines, ...messages].join('\n');
+    for (const secret of [CLIENT_SECRET, REFRESH_TOKEN, ...accessTokens]) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/Bearer\s+(?!\[redacted\])\S/);
+  });
+});
