@@ -1,7 +1,428 @@
-/** `tap-basecamp auth`: placeholder until the Launchpad OAuth flow lands. */
+/**
+ * `tap-basecamp auth`: the Launchpad OAuth 2 "web server" flow, run once on a machine with a
+ * browser, ending with a ready config JSON on stdout.
+ *
+ *   1. listen on http://127.0.0.1:PORT/callback (the redirect URI registered for the app);
+ *   2. print the authorization URL on stderr and wait for the browser to come back with ?code=;
+ *   3. exchange the code for an access token and a refresh token;
+ *   4. ask Launchpad which accounts the user has, keep the Basecamp 3/4 ones (product "bc3")
+ *      and pick one (the only one, --account-id, or a question when stdin is a terminal);
+ *   5. print {account_id, client_id, client_secret, refresh_token} on stdout.
+ *
+ * stderr never carries the client secret, the code or a token: each is registered with the
+ * redactor before anything could log it, and the Logger redacts every line.
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import * as readline from 'node:readline';
+import got, { HTTPError, RequestError } from 'got';
+import yargs from 'yargs';
+import { DEFAULT_USER_AGENT, ENV_PREFIX } from './config';
+import { TapError, registerSecret } from './errors';
 import { Logger } from './log';
 
-export async function runAuth(_argv: string[], log: Logger): Promise<number> {
-  log.error('auth is not implemented yet');
-  return 1;
+export const DEFAULT_AUTHORIZATION_URL = 'https://launchpad.37signals.com/authorization/new';
+export const DEFAULT_TOKEN_URL = 'https://launchpad.37signals.com/authorization/token';
+export const DEFAULT_IDENTITY_URL = 'https://launchpad.37signals.com/authorization.json';
+export const DEFAULT_API_URL = 'https://3.basecampapi.com';
+const DEFAULT_PORT = 8765;
+const DEFAULT_TIMEOUT_SECONDS = 300;
+
+interface AuthArgs {
+  'client-id'?: string;
+  'client-secret'?: string;
+  'redirect-port': number;
+  'account-id'?: number;
+  'authorization-url': string;
+  'token-url': string;
+  'identity-url': string;
+  timeout: number;
+}
+
+/** One account as Launchpad's authorization.json lists it. */
+export interface LaunchpadAccount {
+  product: string;
+  id: number;
+  name: string;
+  href?: string;
+  app_href?: string;
+}
+
+const SUCCESS_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>tap-basecamp</title></head>
+<body style="font-family: sans-serif; margin: 3em">
+<h1>tap-basecamp is authorized</h1>
+<p>You can close this window and go back to the terminal.</p>
+</body></html>
+`;
+
+function errorPage(message: string): string {
+  const escaped = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>tap-basecamp</title></head>
+<body style="font-family: sans-serif; margin: 3em">
+<h1>tap-basecamp was not authorized</h1>
+<p>${escaped}</p>
+<p>Go back to the terminal for details.</p>
+</body></html>
+`;
+}
+
+function isLocalHost(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** The secret and the tokens only ever travel over https (or to a local test server). */
+function checkUrl(name: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TapError(`--${name} is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url))) {
+    throw new TapError(`--${name} must be an https URL (http is allowed only for localhost)`);
+  }
+  return url;
+}
+
+/** Parses the arguments; returns a number (exit code) when there is nothing else to do. */
+async function parseArgs(argv: string[], log: Logger): Promise<AuthArgs | number> {
+  let usageError: string | undefined;
+  const env = process.env;
+  const parser = yargs(argv)
+    .scriptName('tap-basecamp auth')
+    .usage(
+      '$0 --client-id ID --client-secret SECRET [--account-id N]\n\n' +
+        'Authorize tap-basecamp with Launchpad in a browser and print a ready config JSON on stdout.\n' +
+        `Register http://127.0.0.1:${DEFAULT_PORT}/callback (or your --redirect-port) as the redirect URI of your Launchpad app.\n` +
+        `The client id and secret may also come from ${ENV_PREFIX}CLIENT_ID and ${ENV_PREFIX}CLIENT_SECRET (keeps the secret out of the process list).`,
+    )
+    .option('client-id', { type: 'string', describe: `Client id of your Launchpad app (default $${ENV_PREFIX}CLIENT_ID)` })
+    .option('client-secret', { type: 'string', describe: `Client secret of your Launchpad app (default $${ENV_PREFIX}CLIENT_SECRET)` })
+    .option('redirect-port', { type: 'number', default: DEFAULT_PORT, describe: 'Port of the local callback http://127.0.0.1:PORT/callback (0: any free port)' })
+    .option('account-id', { type: 'number', describe: 'The Basecamp account to configure when you have several' })
+    .option('authorization-url', { type: 'string', default: DEFAULT_AUTHORIZATION_URL, describe: 'Launchpad authorization endpoint' })
+    .option('token-url', { type: 'string', default: DEFAULT_TOKEN_URL, describe: 'Launchpad token endpoint' })
+    .option('identity-url', { type: 'string', default: DEFAULT_IDENTITY_URL, describe: 'Launchpad identity endpoint (lists your accounts)' })
+    .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_SECONDS, describe: 'Seconds to wait for the browser to come back' })
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((message, err) => {
+      usageError = message || err?.message || 'invalid arguments';
+    });
+  const args = (await parser.parse()) as unknown as AuthArgs;
+  if (usageError) {
+    log.error(`${usageError.split('\n')[0]} (see tap-basecamp auth --help)`);
+    return 2;
+  }
+  if (argv.includes('--help')) return 0;
+  args['client-id'] ??= env[`${ENV_PREFIX}CLIENT_ID`] || undefined;
+  args['client-secret'] ??= env[`${ENV_PREFIX}CLIENT_SECRET`] || undefined;
+  registerSecret(args['client-secret']);
+  const missing = (['client-id', 'client-secret'] as const).filter((k) => !args[k]);
+  if (missing.length > 0) {
+    log.error(`${missing.map((k) => `--${k}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required (see tap-basecamp auth --help)`);
+    return 2;
+  }
+  const port = args['redirect-port'];
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    log.error('--redirect-port must be an integer between 0 and 65535');
+    return 2;
+  }
+  if (!(args.timeout > 0)) {
+    log.error('--timeout must be a positive number of seconds');
+    return 2;
+  }
+  if (args['account-id'] !== undefined && !(Number.isInteger(args['account-id']) && args['account-id'] > 0)) {
+    log.error('--account-id must be a positive integer');
+    return 2;
+  }
+  return args;
+}
+
+/** The local end of the redirect: resolves with the code the browser brings back. */
+class CallbackServer {
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private settle?: { resolve: (code: string) => void; reject: (err: Error) => void };
+  private timer?: NodeJS.Timeout;
+  readonly state = randomBytes(16).toString('hex');
+  port = 0;
+
+  async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(
+          new TapError(
+            err.code === 'EADDRINUSE'
+              ? `port ${port} on 127.0.0.1 is in use; pick another with --redirect-port (and register that redirect URI with your Launchpad app)`
+              : `cannot listen on 127.0.0.1:${port} (${err.code ?? err.message})`,
+          ),
+        );
+      });
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  get redirectUri(): string {
+    return `http://127.0.0.1:${this.port}/callback`;
+  }
+
+  /** Waits for the browser's redirect, at most `seconds`. */
+  waitForCode(seconds: number): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      this.timer = setTimeout(() => {
+        this.finish(new TapError(`timed out after ${seconds} s waiting for the browser to come back to ${this.redirectUri}`));
+      }, seconds * 1000);
+    });
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.server.close();
+    this.server.closeAllConnections();
+  }
+
+  private finish(result: string | Error): void {
+    const settle = this.settle;
+    if (!settle) return;
+    this.settle = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    if (typeof result === 'string') settle.resolve(result);
+    else settle.reject(result);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.redirectUri);
+    const reply = (status: number, body: string) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+      res.end(body);
+    };
+    if (req.method !== 'GET' || url.pathname !== '/callback') {
+      reply(404, errorPage('Not found.'));
+      return;
+    }
+    if (!this.settle) {
+      reply(409, errorPage('This authorization has already been handled.'));
+      return;
+    }
+    const error = url.searchParams.get('error');
+    const code = url.searchParams.get('code');
+    const state = url.searchParams.get('state');
+    // Launchpad may or may not echo `state`; when it does, it must be ours (a forged redirect
+    // from another page would carry a different one or none).
+    if (state !== null && state !== this.state) {
+      reply(400, errorPage('The state parameter does not match this authorization request.'));
+      this.finish(new TapError('the browser came back with a state that does not match this authorization request; run tap-basecamp auth again'));
+      return;
+    }
+    if (error !== null || !code) {
+      const why = error !== null ? `Launchpad answered "${error}"` : 'the redirect carried no code';
+      reply(400, errorPage(`Authorization failed: ${why}.`));
+      this.finish(new TapError(`authorization failed: ${why}${error === 'access_denied' ? ' (access was denied in the browser)' : ''}`));
+      return;
+    }
+    registerSecret(code);
+    reply(200, SUCCESS_PAGE);
+    this.finish(code);
+  }
+}
+
+function oauthError(err: HTTPError): string {
+  try {
+    const body = JSON.parse(String(err.response.body)) as { error?: unknown };
+    return typeof body.error === 'string' ? body.error : '';
+  } catch {
+    return '';
+  }
+}
+
+async function exchangeCode(args: AuthArgs, code: string, redirectUri: string): Promise<{ access: string; refresh: string }> {
+  let body: { access_token?: unknown; refresh_token?: unknown };
+  try {
+    body = await got
+      .post(args['token-url'], {
+        headers: { 'user-agent': DEFAULT_USER_AGENT, accept: 'application/json' },
+        // The standard OAuth 2 parameters, plus Launchpad's older `type=web_server`.
+        form: {
+          grant_type: 'authorization_code',
+          type: 'web_server',
+          code,
+          redirect_uri: redirectUri,
+          client_id: args['client-id'],
+          client_secret: args['client-secret'],
+        },
+        timeout: { request: 60_000 },
+        retry: { limit: 2, methods: ['POST'], statusCodes: [429, 500, 502, 503, 504] },
+        followRedirect: false,
+      })
+      .json();
+  } catch (err) {
+    if (err instanceof HTTPError) {
+      const status = err.response.statusCode;
+      const code = oauthError(err);
+      const why =
+        code === 'invalid_client' || status === 401
+          ? 'client_id or client_secret is wrong'
+          : code === 'invalid_grant'
+            ? 'the code was refused (expired, already used, or the redirect URI differs from the one registered)'
+            : 'check the client id, client secret and the redirect URI registered for your Launchpad app';
+      throw new TapError(`Launchpad refused the token exchange (HTTP ${status}${code ? ` ${code}` : ''}): ${why}`);
+    }
+    throw new TapError(`token exchange failed: ${(err as RequestError).code ?? (err as Error).message} reaching ${new URL(args['token-url']).host}`);
+  }
+  const access = body?.access_token;
+  const refresh = body?.refresh_token;
+  registerSecret(access);
+  registerSecret(refresh);
+  if (typeof access !== 'string' || typeof refresh !== 'string') {
+    throw new TapError('token exchange failed: Launchpad answered without an access_token and a refresh_token');
+  }
+  return { access, refresh };
+}
+
+async function fetchAccounts(identityUrl: string, accessToken: string): Promise<LaunchpadAccount[]> {
+  let body: { accounts?: unknown };
+  try {
+    body = await got(identityUrl, {
+      headers: { 'user-agent': DEFAULT_USER_AGENT, accept: 'application/json', authorization: `Bearer ${accessToken}` },
+      timeout: { request: 60_000 },
+      retry: { limit: 2 },
+      followRedirect: false,
+    }).json();
+  } catch (err) {
+    if (err instanceof HTTPError) throw new TapError(`Launchpad identity request failed: HTTP ${err.response.statusCode} on ${new URL(identityUrl).pathname}`);
+    throw new TapError(`Launchpad identity request failed: ${(err as RequestError).code ?? (err as Error).message} reaching ${new URL(identityUrl).host}`);
+  }
+  if (!body || !Array.isArray(body.accounts)) throw new TapError('Launchpad identity answer carries no accounts list');
+  return (body.accounts as Array<Record<string, unknown>>)
+    .filter((a) => a && (typeof a.id === 'number' || (typeof a.id === 'string' && /^\d+$/.test(a.id))))
+    .map((a) => ({
+      product: String(a.product ?? ''),
+      id: Number(a.id),
+      name: String(a.name ?? ''),
+      href: typeof a.href === 'string' ? a.href : undefined,
+      app_href: typeof a.app_href === 'string' ? a.app_href : undefined,
+    }));
+}
+
+function describe(account: LaunchpadAccount): string {
+  return `${account.id} (${account.name || 'unnamed'})`;
+}
+
+/** Asks on stderr which account to use; reads the answer from stdin (a terminal). */
+async function askAccount(accounts: LaunchpadAccount[]): Promise<LaunchpadAccount> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  let closed = false;
+  let onClose: (() => void) | undefined;
+  rl.once('close', () => {
+    closed = true;
+    onClose?.();
+  });
+  try {
+    process.stderr.write('Your Basecamp accounts:\n');
+    accounts.forEach((a, i) => process.stderr.write(`  ${i + 1}. ${a.name || 'unnamed'} (account ${a.id})\n`));
+    for (;;) {
+      const answer = closed
+        ? null
+        : await new Promise<string | null>((resolve) => {
+            onClose = () => resolve(null);
+            rl.question(`Which one should tap-basecamp read? [1-${accounts.length}] `, resolve);
+          });
+      if (answer === null) throw new TapError('no account chosen (input closed); pass --account-id');
+      const n = Number(answer.trim());
+      if (Number.isInteger(n) && n >= 1 && n <= accounts.length) return accounts[n - 1];
+      const byId = accounts.find((a) => String(a.id) === answer.trim());
+      if (byId) return byId;
+      process.stderr.write(`Please answer a number between 1 and ${accounts.length}.\n`);
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function chooseAccount(all: LaunchpadAccount[], wanted: number | undefined, log: Logger): Promise<LaunchpadAccount> {
+  const supported = all.filter((a) => a.product === 'bc3');
+  for (const a of all.filter((x) => x.product !== 'bc3')) {
+    log.warn(`account ${describe(a)} is a "${a.product}" account: not supported (tap-basecamp reads Basecamp 3 and 4 accounts, product bc3)`);
+  }
+  if (supported.length === 0) {
+    throw new TapError('this Launchpad identity has no Basecamp 3 or 4 account (product bc3); tap-basecamp cannot read it');
+  }
+  if (wanted !== undefined) {
+    const found = supported.find((a) => a.id === wanted);
+    if (!found) throw new TapError(`--account-id ${wanted} is not one of your Basecamp 3/4 accounts: ${supported.map(describe).join(', ')}`);
+    return found;
+  }
+  if (supported.length === 1) return supported[0];
+  if (process.stdin.isTTY) return askAccount(supported);
+  throw new TapError(`several Basecamp accounts and no terminal to ask on; choose one with --account-id: ${supported.map(describe).join(', ')}`);
+}
+
+/** The API root an account lives on: its href without the trailing /<account id>. */
+export function apiUrlOf(account: LaunchpadAccount): string {
+  if (!account.href) return DEFAULT_API_URL;
+  let url: URL;
+  try {
+    url = new URL(account.href);
+  } catch {
+    return DEFAULT_API_URL;
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  const suffix = `/${account.id}`;
+  const base = path.endsWith(suffix) ? path.slice(0, -suffix.length) : '';
+  return `${url.origin}${base}`;
+}
+
+export async function runAuth(argv: string[], log: Logger): Promise<number> {
+  const parsed = await parseArgs(argv, log);
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed;
+  let server: CallbackServer | undefined;
+  try {
+    const authorizationUrl = checkUrl('authorization-url', args['authorization-url']);
+    checkUrl('token-url', args['token-url']);
+    checkUrl('identity-url', args['identity-url']);
+
+    server = new CallbackServer();
+    await server.listen(args['redirect-port']);
+    authorizationUrl.searchParams.set('type', 'web_server');
+    authorizationUrl.searchParams.set('client_id', String(args['client-id']));
+    authorizationUrl.searchParams.set('redirect_uri', server.redirectUri);
+    authorizationUrl.searchParams.set('state', server.state);
+    log.info(`open this URL in your browser and allow access (waiting up to ${args.timeout} s): ${authorizationUrl.href}`);
+
+    const redirectUri = server.redirectUri;
+    const code = await server.waitForCode(args.timeout);
+    server.close();
+    server = undefined;
+    log.info('authorization code received; exchanging it for a refresh token');
+    const tokens = await exchangeCode(args, code, redirectUri);
+    const accounts = await fetchAccounts(args['identity-url'], tokens.access);
+    const account = await chooseAccount(accounts, args['account-id'], log);
+
+    const config: Record<string, unknown> = {
+      account_id: account.id,
+      client_id: args['client-id'],
+      client_secret: args['client-secret'],
+      refresh_token: tokens.refresh,
+    };
+    const apiUrl = apiUrlOf(account);
+    if (apiUrl !== DEFAULT_API_URL) config.api_url = apiUrl;
+    if (args['token-url'] !== DEFAULT_TOKEN_URL) config.token_url = args['token-url'];
+    process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+    log.info(`config for account ${describe(account)} printed on stdout; keep it private (it holds the client secret and the refresh token)`);
+    return 0;
+  } catch (err) {
+    if (err instanceof TapError) log.error(err.message);
+    else log.error(`unexpected error: ${(err as Error)?.message ?? String(err)}`);
+    return 1;
+  } finally {
+    server?.close();
+  }
 }

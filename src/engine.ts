@@ -7,7 +7,7 @@
  * waits for its children (so slots cannot deadlock); completion is tracked by a tree of Nodes
  * instead, and a cursor is committed when its partition's Node, children included, is done.
  */
-import Bottleneck from 'bottleneck';
+import PQueue from 'p-queue';
 import { BasecampClient } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, TapError } from './errors';
@@ -73,8 +73,6 @@ class Node {
 const STATUSES = ['active', 'archived', 'trashed'] as const;
 /** A newest-first walk records how far it got every this many records. */
 const CHECKPOINT_EVERY = 1000;
-/** STATE is written when bookmarks change, at most this often (and always at the end). */
-const STATE_INTERVAL_MS = 1000;
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -87,12 +85,12 @@ export class SyncEngine {
   private readonly neededActive = new Set<string>();
   /** Streams reachable from a project record (candidates for an archived project's walk). */
   private readonly underProjects = new Set<string>();
-  private readonly queue: Bottleneck;
+  private readonly queue: PQueue;
   private failure?: Error;
   private schemasWritten = false;
   private stopping?: NodeJS.Signals;
   private finished!: () => void;
-  private lastStateAt = 0;
+  private recordsAtLastState = 0;
   private lastStateVersion = -1;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
@@ -126,7 +124,10 @@ export class SyncEngine {
       }
     };
     reach('projects');
-    this.queue = new Bottleneck({ maxConcurrent: options.maxConcurrency });
+    // Archived projects are only reachable through the projects list, whatever is selected below it.
+    if ([...this.selection.keys()].some((name) => this.underProjects.has(name))) this.neededActive.add('projects');
+    // p-queue inserts synchronously, so a sequential run (max_concurrency 1) is deterministic.
+    this.queue = new PQueue({ concurrency: options.maxConcurrency });
   }
 
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
@@ -182,7 +183,7 @@ export class SyncEngine {
     if (this.stopping) return;
     this.stopping = signal;
     this.client.stop(signal);
-    void this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    this.queue.clear();
     this.finished?.();
   }
 
@@ -190,10 +191,7 @@ export class SyncEngine {
     if (this.failure || this.stopping) return;
     const node = new Node(parent, onDone);
     // Deeper partitions first: they finish subtrees (and release their cursors) sooner and keep the queue short.
-    const priority = Math.max(0, 9 - p.depth);
-    this.queue
-      .schedule({ priority }, () => this.runPartition(p, node))
-      .catch((err: unknown) => this.fail(err as Error));
+    this.queue.add(() => this.runPartition(p, node), { priority: p.depth }).catch((err: unknown) => this.fail(err as Error));
   }
 
   private fail(err: Error): void {
@@ -207,8 +205,8 @@ export class SyncEngine {
   private async runPartition(p: Partition, node: Node): Promise<void> {
     if (this.failure || this.stopping) return;
     try {
-      await this.read(p, node);
-      node.finish(true);
+      // A read cut short by a stop leaves its node open: nothing it covers may be committed.
+      if (await this.read(p, node)) node.finish(true);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403) && !/inactive/.test(err.message)) {
         if (p.root) {
@@ -227,8 +225,8 @@ export class SyncEngine {
     }
   }
 
-  /** Reads one partition: its records, its cursor, its children. */
-  private async read(p: Partition, node: Node): Promise<void> {
+  /** Reads one partition: its records, its cursor, its children. False when cut short by a stop. */
+  private async read(p: Partition, node: Node): Promise<boolean> {
     const { stream, ctx } = p;
     const sel = this.selection.get(stream.name);
     const rk = stream.replicationKey;
@@ -259,7 +257,7 @@ export class SyncEngine {
     let newest: string | undefined;
     let seen = 0;
     for await (const raw of source) {
-      if (this.stopping || this.failure) return; // the node stays open: nothing it covers is committed
+      if (this.stopping || this.failure) return false;
       if (raw === null || typeof raw !== 'object') continue;
       const value = rk ? (raw[rk] as string | null | undefined) : undefined;
       const at = value ? ms(value) : undefined;
@@ -285,12 +283,13 @@ export class SyncEngine {
       if (p.newestFirst) {
         node.then(() => {
           this.bookmarks.commit(stream.name, rk, high ?? cursor, p.cursorKey);
-          this.flushState(false);
+          this.flushState(p.root);
         });
       } else if (high) {
         this.endOfRunCursors.set(stream.name, later(this.endOfRunCursors.get(stream.name), high)!);
       }
     }
+    return true;
   }
 
   private isSingle(stream: Stream, path: string): boolean {
@@ -334,8 +333,10 @@ export class SyncEngine {
         // Remember the walk once the whole project is written, so an unchanged archived project is skipped next time.
         projectNode = parentNode = new Node(node, (clean) => {
           if (!clean) return;
-          for (const name of plan.emit) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
-          this.flushState(false);
+          for (const name of plan.emit) {
+            if (STREAMS_BY_NAME.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
+          }
+          this.flushState(true);
         });
       }
     } else if (ctx.projectId === undefined && stream.projectScoped && record.bucket?.id !== undefined) {
@@ -365,7 +366,9 @@ export class SyncEngine {
   private archivedPlan(project: Json): ArchivedPlan {
     const emit = new Set<string>();
     for (const name of this.selection.keys()) {
-      if (this.underProjects.has(name) && this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
+      if (!this.underProjects.has(name)) continue;
+      const stream = STREAMS_BY_NAME.get(name)!;
+      if (!stream.changesTouchProject || this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
     }
     const traverse = new Set<string>();
     const decided = new Map<string, boolean>();
@@ -397,13 +400,17 @@ export class SyncEngine {
     this.flushState(false);
   }
 
-  /** Writes STATE if bookmarks changed, at most once a second unless forced. */
+  /**
+   * Writes STATE if bookmarks changed: when forced (a root partition or an archived project is
+   * done, the run ends or stops), else once every CHECKPOINT_EVERY records. Driven by counts, not
+   * clocks, so a sequential run prints the same messages every time.
+   */
   private flushState(force: boolean): void {
     if (!this.schemasWritten) this.writeSchemas();
     if (this.bookmarks.version === this.lastStateVersion) return;
-    const now = Date.now();
-    if (!force && now - this.lastStateAt < STATE_INTERVAL_MS) return;
-    this.lastStateAt = now;
+    const written = this.writer.total;
+    if (!force && written - this.recordsAtLastState < CHECKPOINT_EVERY) return;
+    this.recordsAtLastState = written;
     this.lastStateVersion = this.bookmarks.version;
     this.writer.state(this.bookmarks.value());
   }

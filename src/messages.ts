@@ -41,6 +41,8 @@ export function stripNul(value: unknown, onStrip: () => void): unknown {
 export class SingerWriter {
   /** Records written per stream, for the record_count metrics and the run summary. */
   readonly counts = new Map<string, number>();
+  /** Records written in all streams. */
+  total = 0;
   private lastState?: string;
   private extractedAt = '';
   private extractedAtMs = 0;
@@ -68,6 +70,7 @@ export class SingerWriter {
     }
     this.out(stringify({ type: 'RECORD', stream, record: value, time_extracted: this.now() }) + '\n');
     this.counts.set(stream, (this.counts.get(stream) ?? 0) + 1);
+    this.total++;
   }
 
   /** Writes STATE unless it is identical to the last one written. */

@@ -89,6 +89,8 @@ export class CampfireLines extends Stream {
 
 export class ProjectPeople extends Stream {
   readonly name = 'project_people';
+  // A person's edits do not touch the projects they belong to: read memberships every run.
+  readonly changesTouchProject = false;
   readonly keyProperties = ['project_id', 'person_id'];
   readonly parents = { projects: live((p) => [`/projects/${p.id}/people.json`]) };
   decorate(record: Json): void {

@@ -38,6 +38,11 @@ export abstract class Stream {
   readonly recordingType?: string;
   /** Query variants each parent path is read with (e.g. the statuses of a to-do list). */
   readonly variants: string[] = [''];
+  /**
+   * A change to this stream's records touches the project's updated_at, so an archived project
+   * whose updated_at is unchanged need not be read again. Not so for memberships (people).
+   */
+  readonly changesTouchProject: boolean = true;
   /** Per-parent incremental streams keep one cursor per parent (e.g. lines per campfire). */
   readonly cursorPerParent: boolean = false;
 

@@ -1,0 +1,282 @@
+/**
+ * End to end: the built CLI against the local Basecamp simulator, in every mode.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSimulator, Simulator } from '../simulator';
+import { validatorFor } from '../helpers/strict-ajv';
+import { ROOT, keyOf, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson, Message } from '../helpers/tap';
+
+const STREAM_COUNT = 37;
+let sim: Simulator;
+let dir: string;
+let configFile: string;
+let full: { messages: Message[]; stdout: string; stderr: string; requests: number };
+
+function expectMatchesSimulator(messages: Message[], streams = sim.streamNames()): void {
+  for (const stream of streams) {
+    const got = table(recordsOf(messages, stream), stream);
+    const expected = sim.expectedRecords(stream) as Record<string, any>[];
+    const missing = expected.filter((r) => !got.has(keyOf(stream, r))).map((r) => keyOf(stream, r));
+    expect({ stream, missing }).toEqual({ stream, missing: [] });
+    const expectedKeys = new Set(expected.map((r) => keyOf(stream, r)));
+    const extra = [...got.keys()].filter((k) => !expectedKeys.has(k));
+    expect({ stream, extra }).toEqual({ stream, extra: [] });
+    for (const r of expected) expect(got.get(keyOf(stream, r))).toEqual(r);
+  }
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({});
+  dir = tmpDir();
+  configFile = writeJson(dir, 'config.json', sim.config({ max_requests_per_10s: 10000, backoff_base_seconds: 0.05 }));
+  sim.resetRequests();
+  const run = await runTap(['--config', configFile]);
+  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
+  expect(run.code).toBe(0);
+  full = { messages: run.messages, stdout: run.stdout, stderr: run.stderr, requests: sim.requests.length };
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+describe('discover and about', () => {
+  it('--discover prints exactly catalogs/catalog.json', async () => {
+    const run = await runTap(['--config', configFile, '--discover']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
+    expect(JSON.parse(run.stdout).streams).toHaveLength(STREAM_COUNT);
+  });
+
+  it('--about prints JSON and markdown', async () => {
+    const json = await runTap(['--about']);
+    expect(json.code).toBe(0);
+    const about = JSON.parse(json.stdout);
+    expect(about.name).toBe('tap-basecamp');
+    expect(about.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test']);
+    expect(Object.keys(about.settings.properties)).toContain('account_id');
+    const md = await runTap(['--about', '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^# tap-basecamp/);
+    expect(md.stdout).toContain('| todos | id | INCREMENTAL (updated_at) |');
+  });
+
+  it('--test refreshes the token, reads one page of projects, and says OK on stderr', async () => {
+    sim.resetRequests();
+    const run = await runTap(['--config', configFile, '--test']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(logLines(run.stderr)).toEqual([expect.stringMatching(/INFO OK: token refreshed/)]);
+    expect(sim.requests.map((r) => r.path.replace(/\?.*/, ''))).toEqual(['/authorization/token', `/${sim.accountId}/projects.json`]);
+  });
+});
+
+describe('full sync', () => {
+  it('emits every record of every stream, exactly as Basecamp has it, archived and trashed included', () => {
+    expectMatchesSimulator(full.messages);
+    const statuses = new Set(recordsOf(full.messages, 'todos').map((t) => t.status));
+    expect(statuses).toEqual(new Set(['active', 'archived', 'trashed']));
+    expect(recordsOf(full.messages, 'messages').some((m) => JSON.stringify(m).includes('\u0000'))).toBe(false);
+  });
+
+  it('writes a SCHEMA before each stream’s first RECORD, and every record validates against it', () => {
+    const schemaAt = new Map<string, number>();
+    full.messages.forEach((m, i) => {
+      if (m.type === 'SCHEMA') schemaAt.set(m.stream!, i);
+      if (m.type === 'RECORD') expect(schemaAt.has(m.stream!)).toBe(true);
+    });
+    expect(schemaAt.size).toBe(STREAM_COUNT);
+    for (const m of full.messages) {
+      if (m.type !== 'RECORD') continue;
+      const validate = validatorFor(m.stream!);
+      if (!validate(m.record)) throw new Error(`${m.stream} ${m.record!.id}: ${JSON.stringify(validate.errors)}`);
+    }
+  });
+
+  it('never requests a URL twice, nor a disabled tool, nor a trashed project’s contents', () => {
+    const paths = sim.requests.map((r) => r.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    const projects = sim.expectedRecords('projects') as Record<string, any>[];
+    for (const p of projects) {
+      const ids = p.status === 'trashed' ? p.dock.map((t: any) => t.id) : p.dock.filter((t: any) => !t.enabled).map((t: any) => t.id);
+      for (const id of ids) expect(paths.filter((u) => new RegExp(`/${id}(\\.json|/)`).test(u))).toEqual([]);
+      if (p.status === 'trashed') expect(paths.filter((u) => u.includes(`/${p.id}/`))).toEqual([]);
+    }
+  });
+
+  it('is byte-identical run to run apart from time_extracted (sequentially; concurrent runs interleave streams differently)', async () => {
+    const strip = (s: string) => s.replace(/"time_extracted":"[^"]+"/g, '');
+    const sequential = writeJson(dir, 'sequential.json', sim.config({ max_requests_per_10s: 10000, max_concurrency: 1 }));
+    const a = await runTap(['--config', sequential]);
+    const b = await runTap(['--config', sequential]);
+    expect(a.code).toBe(0);
+    expect(strip(b.stdout)).toBe(strip(a.stdout));
+    const concurrent = await runTap(['--config', configFile]);
+    const sorted = (s: string) => strip(s).split('\n').filter((l) => !l.includes('"type":"STATE"')).sort();
+    expect(sorted(concurrent.stdout)).toEqual(sorted(a.stdout));
+    expect(lastState(concurrent.messages)).toEqual(lastState(a.messages));
+  });
+
+  it('--catalog and --properties sync what the catalog selects, with unselected fields dropped', async () => {
+    const catalog = JSON.parse(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
+    for (const s of catalog.streams) s.metadata[0].metadata.selected = ['todos', 'people'].includes(s.tap_stream_id);
+    const todos = catalog.streams.find((s: any) => s.tap_stream_id === 'todos');
+    todos.metadata.find((m: any) => m.breadcrumb[1] === 'description').metadata.selected = false;
+    const catalogFile = writeJson(dir, 'catalog.json', catalog);
+    for (const flag of ['--catalog', '--properties']) {
+      const run = await runTap(['--config', configFile, flag, catalogFile]);
+      expect(run.code).toBe(0);
+      expect(new Set(run.messages.filter((m) => m.type !== 'STATE').map((m) => m.stream))).toEqual(new Set(['todos', 'people']));
+      const todoSchema = run.messages.find((m) => m.type === 'SCHEMA' && m.stream === 'todos')!.schema;
+      expect(todoSchema.properties.description).toBeUndefined();
+      const records = recordsOf(run.messages, 'todos');
+      expect(records.every((r) => !('description' in r) && 'content' in r)).toBe(true);
+      expect(table(records, 'todos').size).toBe(sim.expectedRecords('todos').length);
+    }
+  });
+
+  it('a child stream selected without its parent still arrives in full', async () => {
+    const catalog = JSON.parse(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
+    for (const s of catalog.streams) s.metadata[0].metadata.selected = ['inbox_replies', 'card_table_steps', 'todolist_groups'].includes(s.tap_stream_id);
+    const run = await runTap(['--config', configFile, '--catalog', writeJson(dir, 'children.json', catalog)]);
+    expect(run.code).toBe(0);
+    expectMatchesSimulator(run.messages, ['inbox_replies', 'card_table_steps', 'todolist_groups']);
+    expect(new Set(run.messages.filter((m) => m.stream).map((m) => m.stream))).toEqual(new Set(['inbox_replies', 'card_table_steps', 'todolist_groups']));
+  });
+});
+
+describe('incremental runs', () => {
+  const INCREMENTAL = ['projects', 'people', 'templates', 'campfire_lines', 'timeline_events', 'messages', 'todolists', 'todos', 'schedule_entries', 'vaults', 'documents', 'uploads', 'comments', 'question_answers', 'card_table_cards', 'card_table_steps'];
+
+  /** Every replication-key value a state holds for a stream (its cursors). */
+  function cursors(state: any, stream: string): Set<string> {
+    const b = state.bookmarks[stream] ?? {};
+    const values = [b.updated_at, b.created_at, ...Object.values(b.partitions ?? {}).flatMap((p: any) => [p.updated_at, p.created_at])];
+    return new Set(values.filter(Boolean));
+  }
+
+  it('a re-run from the last STATE emits nothing old, and skips unchanged archived projects', async () => {
+    const state = lastState(full.messages);
+    expect(state).toBeDefined();
+    const stateFile = writeJson(dir, 'state1.json', state);
+    sim.resetRequests();
+    const run = await runTap(['--config', configFile, '--state', stateFile]);
+    expect(run.code).toBe(0);
+    for (const stream of INCREMENTAL) {
+      const rk = stream === 'campfire_lines' || stream === 'timeline_events' ? 'created_at' : 'updated_at';
+      const bound = cursors(state, stream);
+      // Inclusive cursors re-emit the records sitting exactly on them, never older ones.
+      for (const r of recordsOf(run.messages, stream)) expect({ stream, at: r[rk], onCursor: bound.has(r[rk]) }).toEqual({ stream, at: r[rk], onCursor: true });
+    }
+    const archived = (sim.expectedRecords('projects') as any[]).filter((p) => p.status === 'archived');
+    for (const p of archived) {
+      for (const tool of p.dock) expect(sim.requests.filter((r) => r.path.includes(`/${tool.id}`))).toEqual([]);
+    }
+    expect(sim.requests.length).toBeLessThan(full.requests / 2);
+  });
+
+  it('records changed, archived, trashed or created between runs arrive with their new values', async () => {
+    const first = await runTap(['--config', configFile]);
+    const stateFile = writeJson(dir, 'state2.json', lastState(first.messages));
+    const pick = (stream: string, f: (r: any) => boolean = () => true) => (sim.expectedRecords(stream) as any[]).find((r) => f(r) && (r.project_id === undefined || activeProject(r.project_id)));
+    const activeProject = (id: number) => (sim.expectedRecords('projects') as any[]).find((p) => p.id === id)?.status === 'active';
+    const todo = pick('todos', (t) => t.status === 'active');
+    const message = pick('messages', (m) => m.status === 'active');
+    const doc = pick('documents', (d) => d.status === 'active');
+    const chat = pick('campfires');
+    sim.update('todos', todo.id);
+    sim.setStatus('messages', message.id, 'trashed');
+    sim.setStatus('documents', doc.id, 'archived');
+    const line = sim.create('campfire_lines', { parentId: chat.id, projectId: chat.project_id });
+    const comment = sim.create('comments', { parentId: todo.id, projectId: todo.project_id });
+    const run = await runTap(['--config', configFile, '--state', stateFile]);
+    expect(run.code).toBe(0);
+    const find = (stream: string, id: number) => recordsOf(run.messages, stream).find((r) => r.id === id);
+    const expected = (stream: string, id: number) => (sim.expectedRecords(stream) as any[]).find((r) => r.id === id);
+    expect(find('todos', todo.id)).toEqual(expected('todos', todo.id));
+    expect(find('messages', message.id)).toMatchObject({ status: 'trashed' });
+    expect(find('documents', doc.id)).toMatchObject({ status: 'archived' });
+    expect(find('campfire_lines', line)).toEqual(expected('campfire_lines', line));
+    expect(find('comments', comment)).toEqual(expected('comments', comment));
+    // Parents touched by the change are re-emitted; untouched streams are not.
+    expect(recordsOf(run.messages, 'projects').map((p) => p.id)).toContain(todo.project_id);
+    expectMatchesSimulator([...first.messages, ...run.messages]);
+  });
+
+  it('a person changed between runs arrives, in people and in every project membership', async () => {
+    const base = await runTap(['--config', configFile]);
+    const person = (sim.expectedRecords('people') as any[])[0];
+    sim.update('people', person.id);
+    const run = await runTap(['--config', configFile, '--state', writeJson(dir, 'state-people.json', lastState(base.messages))]);
+    expect(run.code).toBe(0);
+    expect(recordsOf(run.messages, 'people').find((p) => p.id === person.id)).toEqual((sim.expectedRecords('people') as any[]).find((p) => p.id === person.id));
+    const memberships = (sim.expectedRecords('project_people') as any[]).filter((m) => m.person_id === person.id);
+    expect(memberships.length).toBeGreaterThan(0);
+    const got = table(recordsOf(run.messages, 'project_people'), 'project_people');
+    for (const m of memberships) expect(got.get(keyOf('project_people', m))).toEqual(m);
+  });
+
+  it('an archived project that changed is walked again', async () => {
+    const base = await runTap(['--config', configFile]);
+    const archived = (sim.expectedRecords('projects') as any[]).find((p) => p.status === 'archived');
+    const entry = (sim.expectedRecords('schedule_entries') as any[]).find((e) => e.project_id === archived.id);
+    sim.update('schedule_entries', entry.id);
+    const run = await runTap(['--config', configFile, '--state', writeJson(dir, 'state3.json', lastState(base.messages))]);
+    expect(run.code).toBe(0);
+    expect(recordsOf(run.messages, 'schedule_entries').find((e) => e.id === entry.id)).toEqual(
+      (sim.expectedRecords('schedule_entries') as any[]).find((e) => e.id === entry.id),
+    );
+    expect(recordsOf(run.messages, 'projects').find((p) => p.id === archived.id)).toBeDefined();
+  });
+});
+
+describe('interrupted runs', () => {
+  it('a run killed midway (SIGKILL) and restarted from its last STATE loses nothing', async () => {
+    sim.setLatency(15);
+    try {
+      let records = 0;
+      let states = 0;
+      const killed = await runTap(['--config', writeJson(dir, 'slow.json', sim.config({ max_requests_per_10s: 10000, max_concurrency: 2 }))], {
+        onLine: (line, child) => {
+          if (line.startsWith('{"record"')) records++;
+          if (line.includes('"type":"STATE"')) states++;
+          if (records > 600 && states > 0) child.kill('SIGKILL');
+        },
+      });
+      expect(killed.signal).toBe('SIGKILL');
+      const state = lastState(killed.messages);
+      expect(state).toBeDefined();
+      const resumed = await runTap(['--config', configFile, '--state', writeJson(dir, 'killed-state.json', state)]);
+      expect(resumed.code).toBe(0);
+      expectMatchesSimulator([...killed.messages, ...resumed.messages]);
+      // The resumed run did not start over.
+      expect(resumed.messages.filter((m) => m.type === 'RECORD').length).toBeLessThan(full.messages.filter((m) => m.type === 'RECORD').length);
+    } finally {
+      sim.setLatency(0);
+    }
+  });
+
+  it('SIGTERM: writes a final resumable STATE, says so in one line, and dies of SIGTERM within 5 s', async () => {
+    sim.setLatency(15);
+    try {
+      let sentAt = 0;
+      const run = await runTap(['--config', writeJson(dir, 'slow2.json', sim.config({ max_requests_per_10s: 10000, max_concurrency: 2 }))], {
+        onLine: (line, child) => {
+          if (!sentAt && line.startsWith('{"record"') && line.includes('"stream":"todos"')) {
+            sentAt = Date.now();
+            child.kill('SIGTERM');
+          }
+        },
+      });
+      expect(run.signal).toBe('SIGTERM');
+      expect(Date.now() - sentAt).toBeLessThan(5000);
+      expect(run.messages[run.messages.length - 1].type).toBe('STATE');
+      expect(logLines(run.stderr).filter((l) => /interrupted by SIGTERM/.test(l))).toHaveLength(1);
+      const resumed = await runTap(['--config', configFile, '--state', writeJson(dir, 'term-state.json', lastState(run.messages))]);
+      expect(resumed.code).toBe(0);
+      expectMatchesSimulator([...run.messages, ...resumed.messages]);
+    } finally {
+      sim.setLatency(0);
+    }
+  });
+});

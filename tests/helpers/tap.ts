@@ -1,0 +1,97 @@
+/** Running the built CLI as a subprocess, and reading what it printed. */
+import { spawn, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.join(__dirname, '..', '..');
+export const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
+
+export type Message = { type: string; stream?: string; record?: Record<string, any>; value?: any; schema?: any; key_properties?: string[] };
+
+export interface TapRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  messages: Message[];
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Called for every stdout line as it arrives (e.g. to kill the run midway). */
+  onLine?: (line: string, child: ChildProcess) => void;
+}
+
+export function runTap(args: string[], options: RunOptions = {}): Promise<TapRun> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, LOG_LEVEL: '', ...options.env };
+    for (const k of Object.keys(env)) if (k.startsWith('TAP_BASECAMP_') && !options.env?.[k]) delete env[k];
+    const child = spawn(process.execPath, [TAP, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!options.onLine) return;
+      partial += chunk;
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) options.onLine(line, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const messages: Message[] = [];
+      for (const line of stdout.split('\n')) {
+        if (!line.startsWith('{"')) continue; // pretty JSON (--discover, --about) is not a message stream
+        try {
+          messages.push(JSON.parse(line) as Message);
+        } catch {
+          /* a line cut short by a kill */
+        }
+      }
+      resolve({ code, signal, stdout, stderr, messages });
+    });
+  });
+}
+
+export function tmpDir(prefix = 'tap-basecamp-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  return file;
+}
+
+export function recordsOf(messages: Message[], stream: string): Record<string, any>[] {
+  return messages.filter((m) => m.type === 'RECORD' && m.stream === stream).map((m) => m.record!);
+}
+
+export function lastState(messages: Message[]): any {
+  const states = messages.filter((m) => m.type === 'STATE');
+  return states.length ? states[states.length - 1].value : undefined;
+}
+
+export function keyOf(stream: string, record: Record<string, any>): string {
+  if (stream === 'project_people') return `${record.project_id}/${record.person_id}`;
+  if (stream === 'message_types') return `${record.project_id}/${record.id}`;
+  return String(record.id);
+}
+
+/** Last version of each record by key, as a target that upserts on the key would hold it. */
+export function table(records: Record<string, any>[], stream: string): Map<string, Record<string, any>> {
+  const out = new Map<string, Record<string, any>>();
+  for (const r of records) out.set(keyOf(stream, r), r);
+  return out;
+}
+
+/** stderr lines that are not METRIC lines. */
+export function logLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.trim() && !l.startsWith('METRIC:'));
+}
