@@ -1,0 +1,541 @@
+/**
+ * Builds a deterministic account: people, projects (with docks), their contents,
+ * templates, timeline events and lineup markers. Sizes scale with `records`, the
+ * approximate number of records a full sync emits.
+ */
+import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, ToolKind, TOOL_KINDS } from './model';
+import { Rng } from './rng';
+import { CLOCK_START, ID_BASE, Store } from './store';
+import * as T from './text';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** Projects: 1 in 6 archived, 1 in 12 trashed; the first ten give 7 active, 2 archived, 1 trashed. */
+const PROJECT_STATUS_CYCLE: Status[] = ['active', 'active', 'archived', 'active', 'active', 'trashed', 'active', 'active', 'archived', 'active', 'active', 'active'];
+/** Recordings: every kind shows all three statuses from its fifth record on. */
+const REC_STATUS_CYCLE: Status[] = ['active', 'archived', 'active', 'active', 'trashed', 'active', 'active', 'active'];
+const TOOL_TITLES: Record<ToolKind, string> = {
+  message_board: 'Message Board', todoset: 'To-dos', vault: 'Docs & Files', chat: 'Chat', schedule: 'Schedule',
+  questionnaire: 'Automatic Check-ins', inbox: 'Email Forwards', kanban_board: 'Card Table',
+};
+const COMMENTABLE = new Set<Kind>(['message', 'todo', 'todolist', 'document', 'upload', 'schedule_entry', 'answer', 'card', 'needle']);
+
+export interface GenOptions {
+  seed: number;
+  records: number;
+  accountId: number;
+}
+
+interface Ctx {
+  p: Project;
+  lo: number; // earliest time for content
+  hi: number; // latest time for content
+  B: number; // record budget of this project
+  creators: Person[]; // members who write things
+  commentables: Rec[];
+  comments: Rec[];
+}
+
+export function generate(opts: GenOptions): Store {
+  return new Generator(opts).run();
+}
+
+class Generator {
+  private rng: Rng;
+  private st = new Store();
+  private statusCounters = new Map<Kind, number>();
+  private nulPlaced = false;
+  private clientPeople: Person[] = [];
+  private staff: Person[] = [];
+
+  constructor(private o: GenOptions) {
+    this.rng = new Rng(o.seed);
+  }
+
+  run(): Store {
+    const { st, rng, o } = this;
+    const scale = Math.max(1, o.records / 1500);
+    const accountCreated = CLOCK_START - 760 * DAY + rng.int(0, DAY);
+    st.account = { id: o.accountId, name: T.COMPANIES[0], created: accountCreated, updated: accountCreated + 3 * DAY, rev: 0 };
+    this.people(Math.min(2000, Math.max(14, Math.round(14 * Math.sqrt(scale)))), accountCreated);
+
+    const nProjects = Math.max(10, Math.round(10 * Math.sqrt(scale)));
+    // Per-project share of the content; the factor and the fixed per-project records (dock,
+    // message types, members, columns) make the emitted total come out close to `records`.
+    const budget = Math.max(20, (o.records * 1.25) / nProjects - 25);
+    for (let i = 0; i < nProjects; i++) this.project(i, budget);
+    this.templates();
+    this.markers();
+    this.finishEvents();
+    return st;
+  }
+
+  private get owner(): Person {
+    return this.st.people[0] as Person;
+  }
+
+  // ---------- helpers ----------
+  private time(lo: number, hi: number): number {
+    return lo + Math.floor(this.rng.next() * Math.max(1, hi - lo));
+  }
+  /** Many records are never edited; the rest were edited within a month of creation. */
+  private updatedAfter(created: number, hi: number): number {
+    if (this.rng.chance(0.55)) return created;
+    const max = Math.max(created, Math.min(hi, created + 30 * DAY));
+    return created + Math.floor(this.rng.next() * (max - created));
+  }
+  private recStatus(kind: Kind): Status {
+    const n = this.statusCounters.get(kind) ?? 0;
+    this.statusCounters.set(kind, n + 1);
+    return REC_STATUS_CYCLE[n % REC_STATUS_CYCLE.length] as Status;
+  }
+  /** Stochastic rounding keeps totals close to the budget when B*x is small. */
+  private q(c: Ctx, x: number, min = 0): number {
+    const v = c.B * x;
+    const n = Math.floor(v) + (this.rng.chance(v - Math.floor(v)) ? 1 : 0);
+    return Math.max(min, n);
+  }
+  private mk(c: Ctx, kind: Kind, parent: Rec | null, created: number, o: { status?: Status; pos?: number; flags?: number; extra?: number; extra2?: number; creator?: Person; updated?: number } = {}): Rec {
+    const st = this.st;
+    const creator = o.creator ?? this.rng.pick(c.creators);
+    const updated = o.updated ?? this.updatedAfter(created, c.hi);
+    const r = new Rec(st.id('recording'), kind, c.p, parent, creator, created, updated, o.status ?? this.recStatus(kind), this.rng.u32(), o.pos ?? 0, o.flags ?? 0, o.extra ?? 0, o.extra2 ?? 0);
+    st.addRec(r);
+    if (updated > c.p.updated) c.p.updated = updated;
+    if (COMMENTABLE.has(kind)) c.commentables.push(r);
+    else if (kind === 'comment') c.comments.push(r);
+    return r;
+  }
+  private touch(r: Rec, t: number): void {
+    if (t > r.updated) r.updated = t;
+  }
+
+  // ---------- people ----------
+  private people(n: number, accountCreated: number): void {
+    const { st, rng } = this;
+    const honcho = { id: st.id('company'), name: T.COMPANIES[0] };
+    const clientCos = T.COMPANIES.slice(1).map((name) => ({ id: st.id('company'), name }));
+    const emails = new Set<string>();
+    const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+    for (let i = 0; i < n; i++) {
+      const seed = rng.u32();
+      const created = i === 0 ? accountCreated : accountCreated + rng.int(0, 600) * DAY + rng.int(0, DAY);
+      let type: Person['personableType'] = 'User';
+      if (i === n - 1) type = 'DummyUser';
+      else if (i === n - 2) type = 'Outsider';
+      else if (i > 0 && i % 6 === 3) type = 'Client';
+      let name = T.personName(seed);
+      const company = type === 'Client' ? rng.pick(clientCos) : null;
+      let email: string | null = null;
+      if (type === 'DummyUser') name = 'Basecamp';
+      else {
+        const parts = name.split(' ');
+        let local = `${ascii(parts[0] ?? 'x')}.${ascii(parts[1] ?? 'y')}`;
+        if (emails.has(local)) local += i;
+        emails.add(local);
+        const domain = company ? `${ascii(company.name)}.example.com` : 'honchodesign.example.com';
+        email = `${local}@${domain}`;
+        if (type === 'Outsider') name = email;
+      }
+      const employee = type === 'User' && (i === 0 || rng.chance(0.5));
+      const p = new Person(
+        st.id('person'), seed, name, email, type,
+        type === 'User' || type === 'Client', // DummyUser/Outsider have a null title
+        type !== 'DummyUser' && rng.chance(0.5),
+        type === 'User' && rng.chance(0.4),
+        created,
+        i === 0 || (type === 'User' && rng.chance(0.1)),
+        i === 0,
+        employee,
+        type === 'User' ? rng.pick(T.TIME_ZONES.slice(0, 4)) : 'Etc/UTC',
+        employee ? honcho : company,
+      );
+      if (rng.chance(0.3)) p.updated = created + rng.int(1, 30) * DAY + rng.int(0, 1000);
+      st.addPerson(p);
+      if (type === 'Client') this.clientPeople.push(p);
+      else if (type === 'User') this.staff.push(p);
+    }
+  }
+
+  // ---------- projects ----------
+  private project(i: number, budget: number): void {
+    const { st, rng } = this;
+    const status = PROJECT_STATUS_CYCLE[i % PROJECT_STATUS_CYCLE.length] as Status;
+    const created = this.time(CLOCK_START - 730 * DAY, CLOCK_START - 60 * DAY);
+    const hasClientside = i === 0 || (i !== 2 && rng.chance(0.35));
+    const clientCo = hasClientside ? (this.clientPeople[0]?.company ?? null) : null;
+    const p = new Project(
+      st.id('project'), i, false, T.projectName(rng.u32(), i), rng.u32(), status, created,
+      i === 6 ? 'team' : 'topic',
+      hasClientside && (i === 0 || rng.chance(0.8)),
+      i === 0 || (i !== 1 && rng.chance(0.4)),
+      rng.chance(0.3) ? rng.pick(['blue', 'green', 'orange', 'purple', 'red']) : null,
+      clientCo,
+    );
+    st.addProject(p);
+    // Members: the owner, a few staff, and client people on client projects.
+    const owner = this.owner;
+    const members = new Set<Person>([owner]);
+    const nStaff = Math.min(this.staff.length, 2 + rng.int(0, 3) + Math.floor(budget / 150));
+    while (members.size < nStaff + 1 && members.size < this.staff.length) members.add(rng.pick(this.staff));
+    if (hasClientside) for (const cp of this.clientPeople.slice(0, 2)) members.add(cp);
+    if (i === 1) members.add(st.people[st.people.length - 2] as Person); // an Outsider somewhere
+    p.members = [...members];
+    p.baseMembers = p.members.length;
+    const creators = p.members.filter((m) => m.personableType === 'User');
+
+    const c: Ctx = {
+      p, lo: created + HOUR, hi: CLOCK_START - HOUR,
+      B: status === 'trashed' ? budget / 3 : budget,
+      creators: creators.length ? creators : [owner], commentables: [], comments: [],
+    };
+    this.dock(c, i);
+    for (let k = 0; k < 4; k++) {
+      const cat = new Category(st.id('category'), p, (k + i) % T.CATEGORIES.length, created, created);
+      st.addCategory(cat);
+    }
+    for (const tool of p.dock) {
+      if (!tool.has(F.enabled)) continue; // disabled tools hold nothing
+      switch (tool.kind) {
+        case 'message_board': this.messages(c, tool); break;
+        case 'todoset': this.todos(c, tool); break;
+        case 'vault': this.vaults(c, tool); break;
+        case 'chat': this.lines(c, tool); break;
+        case 'schedule': this.entries(c, tool); break;
+        case 'questionnaire': this.questions(c, tool); break;
+        case 'inbox': this.forwards(c, tool); break;
+        case 'kanban_board': this.cards(c, tool); break;
+      }
+    }
+    if (hasClientside) this.client(c);
+    this.gauge(c);
+    if (p.timesheetEnabled) this.timesheet(c);
+    this.comments(c);
+    this.events(c);
+  }
+
+  private dock(c: Ctx, i: number): void {
+    const { rng } = this;
+    const kinds: { kind: ToolKind; title: string; enabled: boolean }[] = [];
+    for (const kind of TOOL_KINDS) {
+      const core = kind === 'message_board' || kind === 'todoset' || kind === 'vault' || kind === 'chat' || kind === 'schedule';
+      let enabled = core ? !rng.chance(0.08) : rng.chance(0.6);
+      if (i === 0) enabled = true; // one project with every tool, clients and timesheet
+      if (i === 1 && kind === 'kanban_board') enabled = true;
+      if (i === 2 && (kind === 'questionnaire' || kind === 'inbox')) enabled = false;
+      if (i === 3 && kind === 'todoset') enabled = true;
+      if (i === 4 && (kind === 'chat' || kind === 'schedule')) enabled = false;
+      kinds.push({ kind, title: TOOL_TITLES[kind], enabled });
+      // Basecamp allows several card tables / to-do sets in one project.
+      if (i === 1 && kind === 'kanban_board') kinds.push({ kind, title: 'Roadmap 🗺️', enabled: true });
+      if (i === 3 && kind === 'todoset') kinds.push({ kind, title: 'Client to-dos', enabled: true });
+    }
+    let pos = 0;
+    const t0 = c.p.created;
+    for (const k of kinds) {
+      const tool = this.mk(c, k.kind, null, t0 + rng.int(1, 900), {
+        status: 'active', pos: k.enabled ? ++pos : 0, flags: k.enabled ? F.enabled : 0,
+        creator: this.owner,
+      });
+      toolTitles.set(tool, k.title);
+      c.p.dock.push(tool);
+    }
+  }
+
+  private messages(c: Ctx, board: Rec): void {
+    const n = this.q(c, 0.05, 2);
+    for (let k = 0; k < n; k++) {
+      let flags = this.rng.chance(0.1) ? F.visibleToClients : 0;
+      if (!this.nulPlaced && c.p.status === 'active') {
+        flags |= F.nul; // exactly one message of the account carries a NUL in its rich text
+        this.nulPlaced = true;
+      }
+      this.mk(c, 'message', board, this.time(c.lo, c.hi), k === 0 ? { flags, status: 'active' } : { flags });
+    }
+  }
+
+  private todos(c: Ctx, todoset: Rec): void {
+    const { rng } = this;
+    const nLists = this.q(c, 0.025, 2);
+    const perList = Math.max(2, Math.round((c.B * 0.22) / nLists));
+    for (let l = 0; l < nLists; l++) {
+      const created = this.time(c.lo, c.hi - 30 * DAY);
+      const list = this.mk(c, 'todolist', todoset, created, { pos: l + 1, extra: rng.chance(0.3) ? 1 + rng.int(0, 10) : 0 });
+      const lo = created + 60_000;
+      const nGroups = rng.chance(0.35) ? rng.int(1, 2) : 0;
+      const groups: Rec[] = [];
+      for (let g = 0; g < nGroups; g++) groups.push(this.mk(c, 'group', list, this.time(lo, c.hi), { pos: g + 1, extra: rng.chance(0.2) ? 1 + rng.int(0, 10) : 0 }));
+      const nTodos = rng.int(Math.max(1, perList - 2), perList + 2);
+      const positions = new Map<Rec, number>();
+      for (let t = 0; t < nTodos; t++) {
+        const parent = groups.length && rng.chance(0.4) ? rng.pick(groups) : list;
+        const pos = (positions.get(parent) ?? 0) + 1;
+        positions.set(parent, pos);
+        const todo = this.todo(c, parent, Math.max(lo, parent.created + 1000), pos);
+        this.touch(parent, todo.updated);
+        if (parent.kind === 'group') this.touch(list, todo.updated);
+      }
+      for (const g of groups) this.touch(list, g.updated);
+    }
+    // To-dos straight under the to-do set (no list). Only in active projects: the API
+    // reaches them solely through the recordings endpoint, which skips archived projects.
+    if (c.p.status === 'active') for (let t = 0; t < 2; t++) this.todo(c, todoset, c.lo, t + 1);
+  }
+
+  private todo(c: Ctx, parent: Rec, lo: number, pos: number): Rec {
+    const { rng } = this;
+    const created = this.time(lo, c.hi);
+    let flags = rng.chance(0.4) ? F.hasDue : 0;
+    if (flags && rng.chance(0.3)) flags |= F.hasStart;
+    if (rng.chance(0.05)) flags |= F.visibleToClients;
+    let extra = 0;
+    let extra2 = 0;
+    let updated: number | undefined;
+    if (rng.chance(0.35)) {
+      flags |= F.completed;
+      extra2 = this.time(created, c.hi); // completion time
+      extra = pidx(rng.pick(c.creators));
+      updated = extra2;
+    }
+    return this.mk(c, 'todo', parent, created, { pos, flags, extra, extra2, updated });
+  }
+
+  /** Nested folders (up to three levels), then documents and uploads spread over them. */
+  private vaults(c: Ctx, root: Rec): void {
+    const { rng } = this;
+    const all: { v: Rec; depth: number }[] = [{ v: root, depth: 0 }];
+    const nVaults = this.q(c, 0.008, 1);
+    const childCount = new Map<Rec, number>();
+    for (let k = 0; k < nVaults; k++) {
+      const candidates = all.filter((x) => x.depth < 2);
+      const parent = rng.chance(0.6) ? root : rng.pick(candidates).v;
+      const depth = (all.find((x) => x.v === parent)?.depth ?? 0) + 1;
+      const pos = (childCount.get(parent) ?? 0) + 1;
+      childCount.set(parent, pos);
+      const v = this.mk(c, 'vault', parent, this.time(Math.max(c.lo, parent.created + 1000), c.hi - 10 * DAY), { pos });
+      all.push({ v, depth });
+    }
+    const place = (kind: 'document' | 'upload', n: number) => {
+      const positions = new Map<Rec, number>(); // documents and uploads count positions separately
+      for (let k = 0; k < n; k++) {
+        const v = rng.chance(0.4) ? root : rng.pick(all).v;
+        const pos = (positions.get(v) ?? 0) + 1;
+        positions.set(v, pos);
+        const flags = kind === 'document' && rng.chance(0.1) ? F.visibleToClients : 0;
+        this.mk(c, kind, v, this.time(Math.max(c.lo, v.created + 1000), c.hi), { pos, flags });
+      }
+    };
+    place('document', this.q(c, 0.025, 1));
+    place('upload', this.q(c, 0.025, 1));
+  }
+
+  private lines(c: Ctx, chat: Rec): void {
+    const n = this.q(c, 0.08, 2);
+    for (let k = 0; k < n; k++) this.mk(c, 'line', chat, this.time(c.lo, c.hi));
+  }
+
+  private entries(c: Ctx, schedule: Rec): void {
+    const { rng } = this;
+    const n = this.q(c, 0.03, 1);
+    for (let k = 0; k < n; k++) {
+      const created = this.time(c.lo, c.hi);
+      let flags = rng.chance(0.2) ? F.allDay : 0;
+      if (rng.chance(0.25)) flags |= F.recurring;
+      let starts = created + rng.int(1, 60) * DAY;
+      starts = flags & F.allDay ? starts - (starts % DAY) : starts - (starts % (15 * 60_000));
+      this.mk(c, 'schedule_entry', schedule, created, { flags, extra2: starts });
+    }
+  }
+
+  private questions(c: Ctx, questionnaire: Rec): void {
+    const { rng } = this;
+    const nq = Math.max(2, this.q(c, 0.006));
+    const answers = Math.max(1, Math.round((c.B * 0.04) / nq));
+    for (let k = 0; k < nq; k++) {
+      const q = this.mk(c, 'question', questionnaire, this.time(c.lo, c.hi - 20 * DAY), { pos: k + 1, flags: rng.chance(0.15) ? F.paused : 0 });
+      const na = rng.int(Math.max(0, answers - 2), answers + 2);
+      for (let a = 0; a < na; a++) this.mk(c, 'answer', q, this.time(q.created + HOUR, c.hi));
+    }
+  }
+
+  private forwards(c: Ctx, inbox: Rec): void {
+    const { rng } = this;
+    const n = this.q(c, 0.015, 1);
+    for (let k = 0; k < n; k++) {
+      const f = this.mk(c, 'forward', inbox, this.time(c.lo, c.hi - DAY), { flags: rng.chance(0.5) ? F.hasFrom : 0 });
+      const nr = rng.int(0, 3);
+      for (let r = 0; r < nr; r++) this.mk(c, 'inbox_reply', f, this.time(f.created + 1000, c.hi));
+    }
+  }
+
+  private client(c: Ctx): void {
+    const { rng } = this;
+    const board = this.mk(c, 'client_board', null, c.p.created + 1000, { status: 'active', creator: this.owner });
+    c.p.clientBoard = board;
+    const approvers = c.p.members.filter((m) => m.personableType === 'Client');
+    const na = this.q(c, 0.012, 1);
+    for (let k = 0; k < na; k++) {
+      const approver = approvers.length ? rng.pick(approvers) : rng.pick(c.creators);
+      const a = this.mk(c, 'approval', board, this.time(c.lo, c.hi - DAY), {
+        extra: pidx(approver), flags: rng.chance(0.3) ? F.hasDue : 0,
+      });
+      this.clientReplies(c, a);
+    }
+    const nc = this.q(c, 0.012, 1);
+    for (let k = 0; k < nc; k++) this.clientReplies(c, this.mk(c, 'correspondence', board, this.time(c.lo, c.hi - DAY)));
+  }
+
+  private clientReplies(c: Ctx, parent: Rec): void {
+    const n = this.rng.int(0, 3);
+    const clients = c.p.members.filter((m) => m.personableType === 'Client');
+    for (let r = 0; r < n; r++) {
+      const creator = clients.length && this.rng.chance(0.5) ? this.rng.pick(clients) : this.rng.pick(c.creators);
+      this.mk(c, 'client_reply', parent, this.time(parent.created + 1000, c.hi), { creator });
+    }
+  }
+
+  private cards(c: Ctx, table: Rec): void {
+    const { rng } = this;
+    const t0 = table.created;
+    const columns: Rec[] = [];
+    const addCol = (type: number, pos: number) => {
+      const col = this.mk(c, 'column', table, t0 + 10 + columns.length, { status: 'active', pos, extra: type, creator: table.creator, updated: t0 + 20 + columns.length });
+      columns.push(col);
+    };
+    addCol(0, 0); // Triage
+    addCol(1, 0); // Not now
+    const ordinary = rng.int(1, 3);
+    for (let k = 0; k < ordinary; k++) addCol(2, k + 1);
+    addCol(3, 0); // Done
+    const n = this.q(c, 0.04, 1);
+    const positions = new Map<Rec, number>();
+    for (let k = 0; k < n; k++) {
+      const col = rng.pick(columns);
+      const pos = (positions.get(col) ?? 0) + 1;
+      positions.set(col, pos);
+      let flags = rng.chance(0.4) ? F.hasDue : 0;
+      let extra2 = 0;
+      const created = this.time(c.lo, c.hi - DAY);
+      if (col.extra === 3) {
+        flags |= F.completed;
+        extra2 = this.time(created, c.hi);
+      }
+      const card = this.mk(c, 'card', col, created, extra2 ? { pos, flags, extra2, updated: extra2 } : { pos, flags });
+      const ns = rng.chance(0.5) ? rng.int(1, 4) : 0;
+      for (let s = 0; s < ns; s++) {
+        let sf = rng.chance(0.6) ? F.hasDue : 0;
+        if (rng.chance(0.3)) sf |= F.completed;
+        this.mk(c, 'step', card, this.time(created + 1000, c.hi), { pos: s + 1, flags: sf });
+      }
+    }
+  }
+
+  private gauge(c: Ctx): void {
+    const { rng } = this;
+    const g = this.mk(c, 'gauge', null, c.p.created + 2000, { status: 'active', creator: this.owner, flags: F.enabled });
+    c.p.gauge = g;
+    const n = rng.chance(0.8) ? this.q(c, 0.006, 1) : 0;
+    for (let k = 0; k < n; k++) this.mk(c, 'needle', g, this.time(c.lo, c.hi), { extra: rng.int(0, 100) });
+  }
+
+  private timesheet(c: Ctx): void {
+    const { rng } = this;
+    const parents = c.commentables.filter((r) => r.kind === 'todo' || r.kind === 'message' || r.kind === 'card');
+    if (!parents.length) return;
+    const n = this.q(c, 0.03, 1);
+    for (let k = 0; k < n; k++) {
+      const parent = rng.pick(parents);
+      const created = this.time(parent.created, c.hi);
+      const person = rng.pick(c.creators);
+      const e = this.mk(c, 'timesheet_entry', parent, created, {
+        extra: rng.int(1, 32), // quarter hours
+        extra2: pidx(person),
+      });
+      c.p.timesheet.push(e);
+    }
+  }
+
+  private comments(c: Ctx): void {
+    const { rng } = this;
+    // Spread the comment budget over the commentable recordings of the project.
+    const target = c.B * 0.2;
+    const pool = c.commentables;
+    if (!pool.length) return;
+    const perRec = target / pool.length;
+    for (const r of pool) {
+      const n = Math.floor(perRec * 2 * rng.next() + rng.next()); // E[n] = perRec
+      for (let k = 0; k < n; k++) this.mk(c, 'comment', r, this.time(r.created + 1000, c.hi), { flags: rng.chance(0.05) ? F.visibleToClients : 0 });
+    }
+  }
+
+  private events(c: Ctx): void {
+    const { rng, st } = this;
+    const n = this.q(c, 0.04, 2);
+    const kinds: Partial<Record<Kind, string>> = {
+      todo: 'todo_created', message: 'message_created', document: 'document_created', upload: 'upload_created',
+      schedule_entry: 'schedule_entry_created', card: 'kanban_card_created', answer: 'question_answer_created',
+    };
+    const pool = c.commentables.filter((r) => kinds[r.kind]);
+    for (let k = 0; k < n; k++) {
+      if (k === 0 || !pool.length || rng.chance(0.1)) {
+        st.addEvent(new TimelineEvent(0, c.p, 'project_access_changed', c.p.created + rng.int(1, DAY), this.owner, null, rng.pick(c.p.members)));
+        continue;
+      }
+      if (c.comments.length && rng.chance(0.2)) {
+        const cm = rng.pick(c.comments);
+        st.addEvent(new TimelineEvent(0, c.p, 'comment_created', cm.created, cm.creator, cm, null));
+        continue;
+      }
+      const r = rng.pick(pool);
+      if (r.kind === 'todo' && r.has(F.completed) && rng.chance(0.5)) {
+        st.addEvent(new TimelineEvent(0, c.p, 'todo_completed', r.extra2, st.people[r.extra] ?? r.creator, r, null));
+      } else {
+        st.addEvent(new TimelineEvent(0, c.p, kinds[r.kind] as string, r.created, r.creator, r, null));
+      }
+    }
+  }
+
+  /** Event ids grow with time, as Basecamp's do. */
+  private finishEvents(): void {
+    const evs = this.st.events;
+    evs.sort((a, b) => a.created - b.created);
+    for (const e of evs) e.id = this.st.id('event');
+    for (const p of this.st.projects) p.events.sort((a, b) => a.created - b.created);
+  }
+
+  private templates(): void {
+    const { st, rng } = this;
+    const statuses: Status[] = ['active', 'active', 'archived', 'trashed', 'active'];
+    statuses.forEach((status, i) => {
+      const created = this.time(CLOCK_START - 700 * DAY, CLOCK_START - 30 * DAY);
+      const t = new Project(st.id('project'), i, true, T.templateName(rng.u32(), i), rng.u32(), status, created, 'topic', false, false, null, null);
+      t.updated = created + rng.int(0, 10) * DAY;
+      st.addProject(t);
+      const c: Ctx = { p: t, lo: created, hi: created + DAY, B: 0, creators: [this.owner], commentables: [], comments: [] };
+      let pos = 0;
+      for (const kind of TOOL_KINDS) {
+        const enabled = kind !== 'inbox' && kind !== 'questionnaire';
+        const tool = this.mk(c, kind, null, created + rng.int(1, 900), { status: 'active', pos: enabled ? ++pos : 0, flags: enabled ? F.enabled : 0, updated: created + 1000 });
+        toolTitles.set(tool, TOOL_TITLES[kind]);
+        t.dock.push(tool);
+      }
+      t.updated = Math.max(t.updated, created + 1000);
+    });
+  }
+
+  private markers(): void {
+    const { st, rng } = this;
+    const n = 4;
+    for (let i = 0; i < n; i++) {
+      const created = this.time(CLOCK_START - 600 * DAY, CLOCK_START - 10 * DAY);
+      const date = created + rng.int(-200, 200) * DAY;
+      st.markers.push(new Marker(st.id('marker'), rng.u32(), date - (date % DAY), created, created));
+    }
+  }
+}
+
+/** Index of a person in Store.people (ids are handed out in order). */
+export function pidx(p: Person): number {
+  return p.id - ID_BASE.person;
+}

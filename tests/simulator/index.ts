@@ -1,0 +1,153 @@
+/**
+ * A local Basecamp 3 + Launchpad simulator for tap-basecamp's tests, demo and
+ * benchmark: a real HTTP server on 127.0.0.1 serving a generated account.
+ */
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Auth } from './auth';
+import { Expected, STREAMS } from './expected';
+import { Faults, RateLimit, Traffic } from './faults';
+import { generate } from './generate';
+import { Status } from './model';
+import { Mutator } from './mutations';
+import { Renderer } from './render';
+import { Routes } from './routes';
+import { Handler, RequestLogEntry, ServerState } from './server';
+
+export type { Faults, RateLimit } from './faults';
+export type { RequestLogEntry } from './server';
+
+export interface SimulatorOptions {
+  /** Deterministic PRNG seed; the same seed gives a byte-identical account. */
+  seed?: number;
+  /** Approximate total number of records across all streams (default ~1500, the demo account). */
+  records?: number;
+  accountId?: number;
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
+  /** Access token lifetime in seconds (default 1209600, Launchpad's two weeks). */
+  tokenTtlSeconds?: number;
+  /** Token refresh also returns a new refresh_token (the old one keeps working). */
+  rotateRefreshToken?: boolean;
+  /** Geared pagination: page N has pageSizes[min(N-1, last)] items. */
+  pageSizes?: number[];
+  latencyMs?: number;
+  rateLimit?: RateLimit | null;
+  inactive?: boolean;
+  faults?: Faults;
+  /** The identity's accounts listed by /authorization.json. */
+  accounts?: Array<{ id: number; product: string; name: string }>;
+  /** Port to listen on (default: an ephemeral one). */
+  port?: number;
+}
+
+export interface Simulator {
+  baseUrl: string;
+  tokenUrl: string;
+  accountId: number;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  config(extra?: object): Record<string, unknown>;
+  requests: RequestLogEntry[];
+  resetRequests(): void;
+  revokeRefreshToken(): void;
+  setFaults(f: SimulatorOptions['faults']): void;
+  setInactive(b: boolean): void;
+  setLatency(ms: number): void;
+  setRateLimit(r: SimulatorOptions['rateLimit']): void;
+  now(): Date;
+  advanceClock(ms: number): void;
+  update(stream: string, id: number, opts?: { sameTimestamp?: boolean }): void;
+  setStatus(stream: string, id: number, status: Status): void;
+  create(stream: string, parent: { projectId?: number; parentId?: number }): number;
+  expectedRecords(stream: string): object[];
+  streamNames(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = opts.seed ?? 42;
+  const accountId = opts.accountId ?? 999_999_001;
+  const clientId = opts.clientId ?? 'sim-client-id';
+  const clientSecret = opts.clientSecret ?? 'sim-client-secret';
+  const refreshToken = opts.refreshToken ?? 'sim-refresh-token';
+  const store = generate({ seed, records: opts.records ?? 1500, accountId });
+
+  const server: Server = createServer();
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const renderer = new Renderer(store, baseUrl, accountId, true);
+  const requests: RequestLogEntry[] = [];
+  const state: ServerState = {
+    store,
+    renderer,
+    routes: new Routes(store, renderer),
+    auth: new Auth(clientId, clientSecret, refreshToken, opts.tokenTtlSeconds ?? 1_209_600, opts.rotateRefreshToken ?? false),
+    traffic: new Traffic(opts.latencyMs ?? 0, opts.rateLimit ?? null, opts.faults ?? {}, seed),
+    baseUrl,
+    accountId,
+    pageSizes: opts.pageSizes?.length ? opts.pageSizes : [15, 30, 50, 100],
+    inactive: opts.inactive ?? false,
+    accounts: opts.accounts ?? [{ id: accountId, product: 'bc3', name: store.account.name }],
+    requests,
+  };
+  const handler = new Handler(state);
+  server.on('request', (req, res) => handler.handle(req, res));
+  const mutator = new Mutator(store, seed);
+  const expected = new Expected(store, new Renderer(store, baseUrl, accountId));
+
+  const sim: Simulator = {
+    baseUrl,
+    tokenUrl: `${baseUrl}/authorization/token`,
+    accountId,
+    clientId,
+    clientSecret,
+    refreshToken,
+    config: (extra = {}) => ({
+      account_id: accountId,
+      client_id: clientId,
+      client_secret: clientSecret,
+      refresh_token: refreshToken,
+      api_url: baseUrl,
+      token_url: `${baseUrl}/authorization/token`,
+      user_agent: 'tap-basecamp tests (test@example.com)',
+      ...extra,
+    }),
+    requests,
+    resetRequests: () => {
+      requests.length = 0;
+    },
+    revokeRefreshToken: () => state.auth.revokeRefreshToken(),
+    setFaults: (f) => state.traffic.setFaults(f),
+    setInactive: (b) => {
+      state.inactive = b;
+    },
+    setLatency: (ms) => {
+      state.traffic.latencyMs = ms;
+    },
+    setRateLimit: (r) => state.traffic.setRateLimit(r),
+    now: () => new Date(store.clock),
+    advanceClock: (ms) => {
+      store.clock += ms;
+    },
+    update: (stream, id, o) => mutator.update(stream, id, o),
+    setStatus: (stream, id, status) => mutator.setStatus(stream, id, status),
+    create: (stream, parent) => mutator.create(stream, parent),
+    expectedRecords: (stream) => expected.records(stream),
+    streamNames: () => [...STREAMS],
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return sim;
+}

@@ -1,0 +1,259 @@
+/**
+ * Changes made the way Basecamp makes them: the edited record's updated_at moves to
+ * the simulated clock, a to-do / group / list change touches the to-do list above it,
+ * and any change inside a project touches the project. Nothing else is touched, even
+ * where an embedded copy (parent title, creator, counts) changes.
+ */
+import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, TOOL_KINDS } from './model';
+import { Rng } from './rng';
+import { ID_BASE, Store } from './store';
+
+/** Stream name -> recording kind, for the streams whose records are recordings. */
+export const STREAM_KIND: Record<string, Kind> = {
+  message_boards: 'message_board', messages: 'message', todosets: 'todoset', todolists: 'todolist',
+  todolist_groups: 'group', todos: 'todo', schedules: 'schedule', schedule_entries: 'schedule_entry',
+  vaults: 'vault', documents: 'document', uploads: 'upload', comments: 'comment', questionnaires: 'questionnaire',
+  questions: 'question', question_answers: 'answer', inboxes: 'inbox', inbox_forwards: 'forward',
+  inbox_replies: 'inbox_reply', client_approvals: 'approval', client_correspondences: 'correspondence',
+  client_replies: 'client_reply', card_tables: 'kanban_board', card_table_columns: 'column', card_table_cards: 'card',
+  card_table_steps: 'step', campfires: 'chat', campfire_lines: 'line', gauge_needles: 'needle',
+  timesheet_entries: 'timesheet_entry',
+};
+
+/** Where a new record of each kind goes when only a project is named. */
+const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
+  message: ['message_board'], todolist: ['todoset'], group: ['todolist'], todo: ['todolist', 'todoset'],
+  schedule_entry: ['schedule'], vault: ['vault'], document: ['vault'], upload: ['vault'], question: ['questionnaire'],
+  answer: ['question'], forward: ['inbox'], inbox_reply: ['forward'], client_reply: ['approval', 'correspondence'],
+  column: ['kanban_board'], card: ['column'], step: ['card'], line: ['chat'], comment: ['message', 'todo', 'document'],
+  approval: ['client_board'], correspondence: ['client_board'], needle: ['gauge'],
+  timesheet_entry: ['todo', 'message', 'card'],
+};
+
+export class Mutator {
+  private rng: Rng;
+  constructor(private st: Store, seed: number) {
+    this.rng = new Rng(seed ^ 0x0c0ffee);
+  }
+
+  private tick(same = false): number {
+    if (!same) this.st.clock += 1000;
+    this.st.version++;
+    return this.st.clock;
+  }
+
+  /** To-do / group / list changes touch the list(s) above; everything touches the project. */
+  private touch(r: Rec, now: number): void {
+    if (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist') {
+      let p = r.parent;
+      while (p && (p.kind === 'todolist' || p.kind === 'group')) {
+        p.updated = now;
+        p = p.parent;
+      }
+    }
+    this.touchProject(r.project, now);
+  }
+  private touchProject(p: Project, now: number): void {
+    p.updated = now;
+  }
+
+  private recOf(stream: string, id: number): Rec {
+    const kind = STREAM_KIND[stream];
+    const r = kind ? this.st.rec(id) : undefined;
+    if (!r || r.kind !== kind) throw new Error(`simulator: no ${stream} record with id ${id}`);
+    return r;
+  }
+
+  update(stream: string, id: number, opts: { sameTimestamp?: boolean } = {}): void {
+    const same = opts.sameTimestamp === true;
+    switch (stream) {
+      case 'account': {
+        const now = this.tick(same);
+        this.st.account.rev++;
+        this.st.account.updated = now;
+        return;
+      }
+      case 'projects':
+      case 'templates': {
+        const p = stream === 'projects' ? this.st.project(id) : this.st.template(id);
+        if (!p) throw new Error(`simulator: no ${stream} record with id ${id}`);
+        const now = this.tick(same);
+        p.rev++;
+        p.updated = now;
+        return;
+      }
+      case 'people':
+      case 'project_people': {
+        const person = this.st.person(id);
+        if (!person) throw new Error(`simulator: no person with id ${id}`);
+        const now = this.tick(same);
+        person.rev++;
+        person.updated = now;
+        person.cache = null;
+        person.json = null;
+        return;
+      }
+      case 'message_types': {
+        const c = this.st.category(id);
+        if (!c) throw new Error(`simulator: no message type with id ${id}`);
+        const now = this.tick(same);
+        c.rev++;
+        c.updated = now;
+        this.touchProject(c.project, now);
+        return;
+      }
+      case 'lineup_markers': {
+        const m = this.st.markers.find((x) => x.id === id);
+        if (!m) throw new Error(`simulator: no lineup marker with id ${id}`);
+        const now = this.tick(same);
+        m.rev++;
+        m.updated = now;
+        return;
+      }
+      case 'timeline_events':
+        throw new Error('simulator: timeline events have no updated_at and cannot be updated');
+    }
+    const r = this.recOf(stream, id);
+    const now = this.tick(same);
+    r.rev++;
+    r.updated = now;
+    this.touch(r, now);
+  }
+
+  setStatus(stream: string, id: number, status: Status): void {
+    if (stream === 'projects' || stream === 'templates') {
+      const p = stream === 'projects' ? this.st.project(id) : this.st.template(id);
+      if (!p) throw new Error(`simulator: no ${stream} record with id ${id}`);
+      const now = this.tick();
+      p.status = status;
+      p.updated = now;
+      return;
+    }
+    const r = this.recOf(stream, id);
+    const now = this.tick();
+    r.status = status;
+    r.updated = now;
+    this.touch(r, now);
+  }
+
+  create(stream: string, where: { projectId?: number; parentId?: number }): number {
+    const st = this.st;
+    switch (stream) {
+      case 'people': {
+        const now = this.tick();
+        const seed = this.rng.u32();
+        const n = st.people.length;
+        const p = new Person(st.id('person'), seed, `New Person ${n}`, `new.person${n}@honchodesign.example.com`, 'User', true, false, false, now, false, false, true, 'Etc/UTC', st.people[0]?.company ?? null);
+        st.addPerson(p);
+        if (where.projectId !== undefined) {
+          const pr = this.projectOf(where.projectId);
+          pr.members.push(p);
+          this.touchProject(pr, now);
+        }
+        return p.id;
+      }
+      case 'projects':
+        return this.newProject().id;
+      case 'timeline_events': {
+        const pr = this.projectOf(where.projectId);
+        const now = this.tick();
+        const e = new TimelineEvent(st.id('event'), pr, 'project_access_changed', now, st.people[0] as Person, null, pr.members[pr.members.length - 1] ?? null);
+        st.addEvent(e);
+        return e.id;
+      }
+      case 'message_types': {
+        const pr = this.projectOf(where.projectId);
+        const now = this.tick();
+        const c = new Category(st.id('category'), pr, pr.categories.length, now, now);
+        st.addCategory(c);
+        this.touchProject(pr, now);
+        return c.id;
+      }
+      case 'lineup_markers': {
+        const now = this.tick();
+        const m = new Marker(st.id('marker'), this.rng.u32(), now + 7 * 86_400_000, now, now);
+        st.markers.push(m);
+        return m.id;
+      }
+    }
+    const kind = STREAM_KIND[stream];
+    if (!kind) throw new Error(`simulator: cannot create records of stream ${stream}`);
+    const parent = this.parentFor(kind, where);
+    const now = this.tick();
+    const siblings = parent.children?.filter((c) => c.kind === kind) ?? [];
+    const pos = siblings.reduce((m, c) => Math.max(m, c.pos), 0) + 1;
+    const creator = parent.project.members[0] ?? (st.people[0] as Person);
+    let extra = 0;
+    let extra2 = 0;
+    if (kind === 'schedule_entry') extra2 = now + 86_400_000;
+    if (kind === 'column') extra = 2;
+    if (kind === 'needle') extra = this.rng.int(0, 100);
+    if (kind === 'timesheet_entry') {
+      extra = 4;
+      extra2 = creator.id - ID_BASE.person;
+    }
+    if (kind === 'approval') extra = creator.id - ID_BASE.person;
+    const positioned = kind === 'todo' || kind === 'todolist' || kind === 'group' || kind === 'document' || kind === 'upload' || kind === 'vault' || kind === 'card' || kind === 'step' || kind === 'question' || kind === 'column';
+    const r = new Rec(st.id('recording'), kind, parent.project, parent, creator, now, now, 'active', this.rng.u32(), positioned ? pos : 0, 0, extra, extra2);
+    st.addRec(r);
+    if (kind === 'timesheet_entry') parent.project.timesheet.push(r);
+    this.touch(r, now);
+    return r.id;
+  }
+
+  private projectOf(id: number | undefined): Project {
+    const p = id === undefined ? undefined : this.st.project(id);
+    if (!p) throw new Error(`simulator: no project with id ${id}`);
+    return p;
+  }
+
+  /** The parent named by parentId, or the first suitable one in the named project. */
+  private parentFor(kind: Kind, where: { projectId?: number; parentId?: number }): Rec {
+    const allowed = DEFAULT_PARENT[kind] ?? [];
+    if (where.parentId !== undefined) {
+      const p = this.st.rec(where.parentId);
+      if (!p) throw new Error(`simulator: no recording with id ${where.parentId}`);
+      if (kind !== 'comment' && !allowed.includes(p.kind)) throw new Error(`simulator: a ${kind} cannot live under a ${p.kind}`);
+      return p;
+    }
+    const pr = this.projectOf(where.projectId);
+    if (kind === 'approval' || kind === 'correspondence') {
+      if (!pr.clientBoard) throw new Error(`simulator: project ${pr.id} has no clientside`);
+      return pr.clientBoard;
+    }
+    if (kind === 'needle') {
+      if (!pr.gauge) throw new Error(`simulator: project ${pr.id} has no gauge`);
+      return pr.gauge;
+    }
+    // Breadth-first through the enabled dock for the first recording of an allowed kind.
+    const queue: Rec[] = pr.dock.filter((t) => t.has(F.enabled));
+    while (queue.length) {
+      const r = queue.shift() as Rec;
+      if (allowed.includes(r.kind) && r.status === 'active') return r;
+      if (r.children) queue.push(...r.children.filter((c) => c.status === 'active'));
+    }
+    throw new Error(`simulator: project ${pr.id} has nowhere to put a ${kind}`);
+  }
+
+  private newProject(): Project {
+    const st = this.st;
+    const now = this.tick();
+    const idx = st.projects.length;
+    const p = new Project(st.id('project'), idx, false, `New project ${idx} ✨`, this.rng.u32(), 'active', now, 'topic', false, false, null, null);
+    st.addProject(p);
+    const owner = st.people[0] as Person;
+    p.members = [owner];
+    p.baseMembers = 1;
+    let pos = 0;
+    const titles = ['Message Board', 'To-dos', 'Docs & Files', 'Chat', 'Schedule', 'Automatic Check-ins', 'Email Forwards', 'Card Table'];
+    TOOL_KINDS.forEach((kind, i) => {
+      const enabled = i < 5;
+      const t = new Rec(st.id('recording'), kind, p, null, owner, now, now, 'active', this.rng.u32(), enabled ? ++pos : 0, enabled ? F.enabled : 0, 0, 0);
+      st.addRec(t);
+      toolTitles.set(t, titles[i] as string);
+      p.dock.push(t);
+    });
+    p.gauge = st.addRec(new Rec(st.id('recording'), 'gauge', p, null, owner, now, now, 'active', this.rng.u32(), 0, F.enabled, 0, 0));
+    return p;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The HTTP side: Launchpad endpoints, then for API requests the traffic rules
+ * (rate limit, faults, latency), User-Agent and bearer checks, routing, geared
+ * pagination with Link and X-Total-Count, and strong ETags with 304 answers.
+ */
+import { createHash } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Auth } from './auth';
+import { Traffic } from './faults';
+import { Renderer } from './render';
+import { Result, Routes } from './routes';
+import { Store } from './store';
+
+/** One logged request. status is 0 for a dropped connection (no response was sent). */
+export interface RequestLogEntry {
+  method: string;
+  /** Path with the query string, e.g. /999999001/projects.json?page=2 */
+  path: string;
+  status: number;
+  /** Set when the request carried If-None-Match (a 304 answer has status 304). */
+  ifNoneMatch?: boolean;
+}
+
+export interface ServerState {
+  store: Store;
+  renderer: Renderer;
+  routes: Routes;
+  auth: Auth;
+  traffic: Traffic;
+  baseUrl: string;
+  accountId: number;
+  pageSizes: number[];
+  inactive: boolean;
+  accounts: Array<{ id: number; product: string; name: string }>;
+  requests: RequestLogEntry[];
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const NOT_FOUND = { status: 404, error: 'Not Found' };
+/** Filtered+sorted list rows, reused across pages until the next mutation. */
+interface CacheEntry {
+  version: number;
+  items: unknown[];
+}
+const CACHE_MAX = 256;
+
+export class Handler {
+  private cache = new Map<string, CacheEntry>();
+  constructor(private s: ServerState) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const raw = req.url ?? '/';
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: raw, status: 0 };
+    if (req.headers['if-none-match'] !== undefined) entry.ifNoneMatch = true;
+    this.s.requests.push(entry);
+    const url = new URL(raw, 'http://simulator.local');
+    if (url.pathname.startsWith('/authorization')) {
+      this.launchpad(req, res, url, entry).catch((e: unknown) => this.fail(res, entry, e));
+      return;
+    }
+    this.api(req, res, url, entry).catch((e: unknown) => this.fail(res, entry, e));
+  }
+
+  private fail(res: ServerResponse, entry: RequestLogEntry, e: unknown): void {
+    if (res.headersSent || res.destroyed) return;
+    this.send(res, entry, 500, { status: 500, error: String(e instanceof Error ? e.message : e) });
+  }
+
+  private send(res: ServerResponse, entry: RequestLogEntry, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+    entry.status = status;
+    if (res.destroyed) return;
+    if (body === undefined) {
+      res.writeHead(status, headers);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  // ---------- Launchpad ----------
+  private async launchpad(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
+    const { auth } = this.s;
+    if (url.pathname === '/authorization/token' && req.method === 'POST') {
+      const params = new URLSearchParams(url.search);
+      const body = await readBody(req);
+      for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
+      const out = auth.token(params);
+      this.send(res, entry, out.status, out.body, { 'Cache-Control': 'no-store' });
+      return;
+    }
+    if (url.pathname === '/authorization/new' && req.method === 'GET') {
+      const redirect = url.searchParams.get('redirect_uri');
+      if (url.searchParams.get('client_id') !== auth.clientId || !redirect) {
+        this.send(res, entry, 400, { error: 'invalid_request' });
+        return;
+      }
+      const sep = redirect.includes('?') ? '&' : '?';
+      this.send(res, entry, 302, undefined, { Location: `${redirect}${sep}code=${auth.newCode()}` });
+      return;
+    }
+    if (url.pathname === '/authorization.json' && req.method === 'GET') {
+      const exp = auth.check(req.headers.authorization);
+      if (exp === null) {
+        this.send(res, entry, 401, { error: 'OAuth token expired or invalid' });
+        return;
+      }
+      const owner = this.s.store.people[0];
+      const [first, ...rest] = (owner?.name ?? 'Account Owner').split(' ');
+      this.send(res, entry, 200, {
+        expires_at: new Date(exp).toISOString(),
+        identity: { id: owner?.id ?? 1, first_name: first, last_name: rest.join(' '), email_address: owner?.email ?? null },
+        accounts: this.s.accounts.map((a) => ({ product: a.product, id: a.id, name: a.name, href: `${this.s.baseUrl}/${a.id}`, app_href: `${this.s.baseUrl}/${a.id}` })),
+      });
+      return;
+    }
+    this.send(res, entry, 404, NOT_FOUND);
+  }
+
+  // ---------- API ----------
+  private async api(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
+    const s = this.s;
+    const decision = s.traffic.decide(Date.now());
+    if (decision.kind === 'drop') {
+      req.socket.destroy(); // no response at all, as with a connection reset
+      return;
+    }
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    if (decision.kind === 'status') {
+      const headers: Record<string, string | number> = {};
+      if (decision.retryAfter !== undefined) headers['Retry-After'] = decision.retryAfter;
+      const error = decision.status === 429 ? 'Too Many Requests' : decision.status === 500 ? 'Internal Server Error' : decision.status === 502 ? 'Bad Gateway' : decision.status === 503 ? 'Service Unavailable' : 'Gateway Timeout';
+      this.send(res, entry, decision.status, { status: decision.status, error }, headers);
+      return;
+    }
+    if (!String(req.headers['user-agent'] ?? '').trim()) {
+      this.send(res, entry, 400, { error: 'A User-Agent header is required (name and contact), see the Basecamp API docs.' });
+      return;
+    }
+    if (s.auth.check(req.headers.authorization) === null) {
+      this.send(res, entry, 401, { error: 'OAuth token expired or invalid' }, { 'WWW-Authenticate': 'Bearer realm="Basecamp"' });
+      return;
+    }
+    const segs = url.pathname.split('/').filter((x) => x !== '');
+    if (segs[0] !== String(s.accountId) || req.method !== 'GET') {
+      this.send(res, entry, 404, NOT_FOUND);
+      return;
+    }
+    if (s.inactive) {
+      this.send(res, entry, 404, NOT_FOUND, { Reason: 'Account Inactive' });
+      return;
+    }
+    const result = s.routes.resolve(segs.slice(1), url.searchParams);
+    if (!result) {
+      this.send(res, entry, 404, NOT_FOUND);
+      return;
+    }
+    this.respond(req, res, url, entry, result);
+  }
+
+  private respond(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: Result): void {
+    if ('error' in result) {
+      this.send(res, entry, result.error, result.body);
+      return;
+    }
+    let body: unknown;
+    const headers: Record<string, string | number> = {};
+    if ('obj' in result) {
+      body = result.obj;
+    } else {
+      const items = this.cached(url, result.list);
+      const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
+      const [offset, size] = this.pageWindow(page);
+      body = items.slice(offset, offset + size).map((x) => result.render(x as never));
+      headers['X-Total-Count'] = items.length;
+      if (offset + size < items.length) {
+        const next = new URLSearchParams(url.searchParams);
+        next.set('page', String(page + 1));
+        headers.Link = `<${this.s.baseUrl}${url.pathname}?${next.toString()}>; rel="next"`;
+      }
+    }
+    const text = this.s.renderer.expand(JSON.stringify(body));
+    const etag = `"${createHash('md5').update(text).digest('hex')}"`;
+    headers.ETag = etag;
+    headers['Cache-Control'] = 'max-age=0, private, must-revalidate';
+    if (matchesEtag(req.headers['if-none-match'], etag)) {
+      this.send(res, entry, 304, undefined, headers);
+      return;
+    }
+    entry.status = 200;
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  /** Geared pages: page N holds pageSizes[min(N-1, last)] items. */
+  private pageWindow(page: number): [number, number] {
+    const sizes = this.s.pageSizes;
+    let offset = 0;
+    for (let p = 1; p < page; p++) offset += sizes[Math.min(p - 1, sizes.length - 1)] as number;
+    return [offset, sizes[Math.min(page - 1, sizes.length - 1)] as number];
+  }
+
+  private cached(url: URL, produce: () => unknown[]): unknown[] {
+    const q = new URLSearchParams(url.searchParams);
+    q.delete('page');
+    q.sort();
+    const key = `${url.pathname}?${q.toString()}`;
+    const version = this.s.store.version;
+    const hit = this.cache.get(key);
+    if (hit && hit.version === version) return hit.items;
+    const items = produce();
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(key, { version, items });
+    return items;
+  }
+}
+
+function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const values = (Array.isArray(header) ? header.join(',') : header).split(',').map((v) => v.trim().replace(/^W\//, ''));
+  return values.includes(etag) || values.includes('*');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
