@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('tap-basecamp')
+    .parserConfiguration({ 'camel-case-expansion': false })
     .usage('$0 --config CONFIG [--discover | --catalog CATALOG] [--state STATE]')
     .option('config', { type: 'string', array: true, describe: 'Config JSON file (repeatable; later files override earlier ones)' })
     .option('discover', { type: 'boolean', describe: 'Print the catalog of every stream' })

@@ -101,8 +101,9 @@ const validateConfig = ajv.compile(CONFIG_SCHEMA);
 /** One line per ajv error, naming the field. */
 export function describeAjvErrors(what: string, errors: ErrorObject[] | null | undefined): string {
   const parts = (errors ?? []).map((e) => {
-    if (e.keyword === 'required') return `${(e.params as { missingProperty: string }).missingProperty} is required`;
-    const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+    const at = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    if (e.keyword === 'required') return `${at ? `${at}.` : ''}${(e.params as { missingProperty: string }).missingProperty} is required`;
+    const field = at || '(top level)';
     if (e.keyword === 'format') return `${field} must be ${e.params.format === 'date-time' ? 'an RFC 3339 date-time' : `a valid ${e.params.format}`}`;
     if (e.keyword === 'pattern' && field === 'account_id') return 'account_id must be a number';
     return `${field} ${e.message}`;
