@@ -368,7 +368,9 @@ export class SyncEngine {
     for (const name of this.selection.keys()) {
       if (!this.underProjects.has(name)) continue;
       const stream = STREAMS_BY_NAME.get(name)!;
-      if (!stream.changesTouchProject || this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
+      // A FULL_TABLE override (a user's catalog metadata) re-reads everything, archived projects included.
+      const fullTable = stream.replicationKey !== undefined && !this.selection.get(name)!.incremental;
+      if (fullTable || !stream.changesTouchProject || this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
     }
     const traverse = new Set<string>();
     const decided = new Map<string, boolean>();

@@ -1,0 +1,290 @@
+/**
+ * What Meltano relies on: meltano.yml and the Hub definition describe the same settings and
+ * capabilities as `--about` and the config schema; the state Meltano stores and passes back is
+ * accepted; a catalog after `meltano select` (streams and fields deselected, a replication method
+ * overridden) is honoured; settings given as TAP_BASECAMP_* variables work, and a config file wins.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import { CAPABILITIES } from '../../src/about';
+import { CONFIG_SCHEMA } from '../../src/config';
+import { Simulator, startSimulator } from '../simulator';
+
+const ROOT = path.join(__dirname, '..', '..');
+const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Setting {
+  name: string;
+  label?: string;
+  kind?: string;
+  description?: string;
+  sensitive?: boolean;
+}
+
+interface Done {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP_BASECAMP_')));
+  return { ...env, ...extra };
+}
+
+/** Asynchronous on purpose: the simulator answers from this process. */
+function tap(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TAP, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function messages(stdout: string): Json[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Json);
+}
+
+const SCHEMA_PROPS = CONFIG_SCHEMA.properties as unknown as Record<string, { type: string | string[]; format?: string; description: string; secret?: boolean }>;
+const SETTING_NAMES = Object.keys(SCHEMA_PROPS);
+
+/** The Meltano kind a setting must have, from its JSON Schema. */
+function expectedKind(name: string): string {
+  const spec = SCHEMA_PROPS[name];
+  const types = Array.isArray(spec.type) ? spec.type : [spec.type];
+  if (types.includes('integer')) return 'integer'; // account_id is integer-or-digits: an integer to Meltano
+  if (types.includes('number')) return 'decimal';
+  if (types.includes('boolean')) return 'boolean';
+  if (spec.format === 'date-time') return 'date_iso8601';
+  return 'string';
+}
+
+describe('Meltano plugin definitions', () => {
+  const project = YAML.parse(fs.readFileSync(path.join(ROOT, 'meltano.yml'), 'utf8')) as Json;
+  const hub = YAML.parse(fs.readFileSync(path.join(ROOT, 'meltano-hub', 'tap-basecamp.yml'), 'utf8')) as Json;
+  const extractor = (project.plugins.extractors as Json[]).find((p) => p.name === 'tap-basecamp') as Json;
+  let about: Json;
+
+  beforeAll(async () => {
+    const done = await tap(['--about']);
+    expect(done.code).toBe(0);
+    about = JSON.parse(done.stdout) as Json;
+  });
+
+  test('meltano.yml is a project with a dev environment, the extractor and example loaders', () => {
+    expect(project.version).toBe(1);
+    expect(project.default_environment).toBe('dev');
+    expect((project.environments as Json[]).map((e) => e.name)).toContain('dev');
+    expect(extractor).toBeDefined();
+    expect(extractor.namespace).toBe('tap_basecamp');
+    expect(extractor.pip_url).toBeUndefined(); // npm-installed: Meltano must not try pip
+    // A path with a slash is taken relative to the project root; it must exist and be runnable.
+    expect(extractor.executable).toContain('/');
+    fs.accessSync(path.join(ROOT, extractor.executable), fs.constants.X_OK);
+    const loaders = project.plugins.loaders as Json[];
+    expect(loaders.find((l) => l.name === 'target-jsonl')).toBeDefined();
+    expect(loaders.find((l) => l.name === 'target-postgres')?.variant).toBe('meltanolabs');
+    for (const loader of loaders) expect(JSON.stringify(loader.config ?? {})).not.toMatch(/password/i);
+  });
+
+  test('the Hub definition names the plugin and how to run it', () => {
+    expect(hub.name).toBe('tap-basecamp');
+    expect(hub.namespace).toBe('tap_basecamp');
+    expect(typeof hub.variant).toBe('string');
+    expect(typeof hub.label).toBe('string');
+    expect(typeof hub.description).toBe('string');
+    expect(hub.repo).toMatch(/^https:\/\//);
+    expect(hub.docs).toMatch(/^https:\/\//);
+    expect(hub.executable).toBe('tap-basecamp'); // the npm bin, from $PATH
+    expect(hub.pip_url).toBeUndefined();
+    expect(hub.settings_group_validation).toEqual([['account_id', 'client_id', 'client_secret', 'refresh_token']]);
+    expect(extractor.settings_group_validation).toEqual(hub.settings_group_validation);
+    expect([...CONFIG_SCHEMA.required].sort()).toEqual([...hub.settings_group_validation[0]].sort());
+  });
+
+  test('settings: the same names in meltano.yml, the Hub file, --about and the config schema', () => {
+    const names = (list: Setting[]) => list.map((s) => s.name);
+    expect(names(extractor.settings)).toEqual(SETTING_NAMES);
+    expect(names(hub.settings)).toEqual(SETTING_NAMES);
+    expect(Object.keys(about.settings.properties)).toEqual(SETTING_NAMES);
+  });
+
+  test('settings: kinds, sensitive flags, descriptions and labels', () => {
+    for (const list of [extractor.settings as Setting[], hub.settings as Setting[]]) {
+      for (const s of list) {
+        expect({ name: s.name, kind: s.kind }).toEqual({ name: s.name, kind: expectedKind(s.name) });
+        expect({ name: s.name, sensitive: s.sensitive === true }).toEqual({ name: s.name, sensitive: SCHEMA_PROPS[s.name].secret === true });
+        expect({ name: s.name, description: s.description }).toEqual({ name: s.name, description: SCHEMA_PROPS[s.name].description });
+      }
+    }
+    const kinds = Object.fromEntries((extractor.settings as Setting[]).map((s) => [s.name, s.kind]));
+    expect(kinds).toMatchObject({
+      account_id: 'integer',
+      start_date: 'date_iso8601',
+      max_retries: 'integer',
+      max_requests_per_10s: 'integer',
+      max_concurrency: 'integer',
+      refresh_token_write_back: 'boolean',
+      client_id: 'string',
+    });
+    const sensitive = (list: Setting[]) => list.filter((s) => s.sensitive).map((s) => s.name).sort();
+    expect(sensitive(extractor.settings)).toEqual(['client_secret', 'refresh_token']);
+    expect(sensitive(hub.settings)).toEqual(['client_secret', 'refresh_token']);
+    for (const s of hub.settings as Setting[]) expect(typeof s.label).toBe('string');
+  });
+
+  test('capabilities equal what --about reports', () => {
+    expect(about.capabilities).toEqual([...CAPABILITIES]);
+    expect(extractor.capabilities).toEqual(about.capabilities);
+    expect(hub.capabilities).toEqual(about.capabilities);
+  });
+});
+
+describe('running under Meltano', () => {
+  let sim: Simulator;
+  let tmp: string;
+  let config: string;
+  let catalog: Json;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ records: 200 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-meltano-'));
+    config = path.join(tmp, 'config.json');
+    fs.writeFileSync(config, JSON.stringify(sim.config({ max_requests_per_10s: 10000 })));
+    const discovered = await tap(['--config', config, '--discover']);
+    expect(discovered.code).toBe(0);
+    catalog = JSON.parse(discovered.stdout) as Json;
+  });
+  afterAll(async () => {
+    await sim.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function write(name: string, value: unknown): string {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, JSON.stringify(value));
+    return file;
+  }
+
+  /** The catalog as Meltano writes it after `select` rules and `metadata` overrides. */
+  function meltanoCatalog(opts: { deselectStreams: string[]; deselectFields: Record<string, string[]>; fullTable: string[] }): Json {
+    const copy = JSON.parse(JSON.stringify(catalog)) as Json;
+    for (const entry of copy.streams as Json[]) {
+      const selected = !opts.deselectStreams.includes(entry.tap_stream_id);
+      for (const m of entry.metadata as Json[]) {
+        if (m.breadcrumb.length === 0) {
+          m.metadata.selected = selected;
+          if (opts.fullTable.includes(entry.tap_stream_id)) m.metadata['replication-method'] = 'FULL_TABLE';
+        } else if (selected) {
+          const field = m.breadcrumb[1];
+          m.metadata.selected = !(opts.deselectFields[entry.tap_stream_id] ?? []).includes(field);
+        }
+      }
+    }
+    return copy;
+  }
+
+  const lastState = (msgs: Json[]) => msgs.filter((m) => m.type === 'STATE').pop()?.value as Json;
+  const records = (msgs: Json[], stream: string) => msgs.filter((m) => m.type === 'RECORD' && m.stream === stream);
+
+  test('the state of a sync, passed back with --state as Meltano does, is accepted', async () => {
+    const catalogFile = write('catalog.json', catalog);
+    const first = await tap(['--config', config, '--catalog', catalogFile]);
+    expect(first.code).toBe(0);
+    const msgs1 = messages(first.stdout);
+    const state = lastState(msgs1);
+    expect(state).toBeDefined();
+    const stateFile = write('state.json', state); // Meltano stores the last STATE's value and writes it to a file
+
+    const second = await tap(['--config', config, '--catalog', catalogFile, '--state', stateFile]);
+    expect(second.stderr).not.toMatch(/ ERROR /);
+    expect(second.code).toBe(0);
+    const msgs2 = messages(second.stdout);
+    expect(lastState(msgs2)).toBeDefined();
+    const count = (msgs: Json[]) => msgs.filter((m) => m.type === 'RECORD').length;
+    expect(count(msgs2)).toBeLessThan(count(msgs1));
+    expect(records(msgs2, 'todos').length).toBeLessThan(records(msgs1, 'todos').length);
+  });
+
+  test('a catalog after meltano select: deselected streams and fields are left out, FULL_TABLE ignores the bookmark', async () => {
+    // A state from a complete incremental run: with it, an incremental todos sync has little to send.
+    const base = await tap(['--config', config]);
+    expect(base.code).toBe(0);
+    const baseMsgs = messages(base.stdout);
+    const stateFile = write('state-select.json', lastState(baseMsgs));
+    const allTodos = records(baseMsgs, 'todos').length;
+    const allMessages = records(baseMsgs, 'messages').length;
+    expect(allTodos).toBeGreaterThan(0);
+    expect(allMessages).toBeGreaterThan(0);
+
+    const incremental = await tap(['--config', config, '--catalog', write('catalog-plain.json', catalog), '--state', stateFile]);
+    expect(incremental.code).toBe(0);
+    const incrementalTodos = records(messages(incremental.stdout), 'todos').length;
+    expect(incrementalTodos).toBeLessThan(allTodos);
+
+    const selected = meltanoCatalog({
+      deselectStreams: ['people', 'comments', 'campfire_lines'],
+      deselectFields: { messages: ['content', 'creator', 'subject'] },
+      fullTable: ['todos'],
+    });
+    const run = await tap(['--config', config, '--catalog', write('catalog-selected.json', selected), '--state', stateFile]);
+    expect(run.stderr).not.toMatch(/ ERROR /);
+    expect(run.code).toBe(0);
+    const msgs = messages(run.stdout);
+
+    // Deselected streams: no SCHEMA, no RECORD.
+    for (const stream of ['people', 'comments', 'campfire_lines']) {
+      expect(msgs.filter((m) => m.stream === stream)).toEqual([]);
+    }
+    // Deselected fields: absent from SCHEMA and from every RECORD; automatic ones stay.
+    const schema = msgs.find((m) => m.type === 'SCHEMA' && m.stream === 'messages') as Json;
+    expect(Object.keys(schema.schema.properties)).not.toEqual(expect.arrayContaining(['content']));
+    for (const field of ['content', 'creator', 'subject']) expect(schema.schema.properties).not.toHaveProperty(field);
+    expect(schema.schema.properties).toHaveProperty('id');
+    expect(schema.schema.properties).toHaveProperty('updated_at');
+    expect(schema.schema.properties).toHaveProperty('title');
+    const messageRecords = records(msgs, 'messages');
+    expect(messageRecords.length).toBeGreaterThan(0);
+    for (const m of messageRecords) {
+      for (const field of ['content', 'creator', 'subject']) expect(m.record).not.toHaveProperty(field);
+      expect(m.record).toHaveProperty('id');
+    }
+    // todos, FULL_TABLE now: every to-do again despite the bookmark.
+    expect(records(msgs, 'todos').length).toBe(allTodos);
+  });
+
+  describe('settings from the environment', () => {
+    const envOf = (values: Record<string, unknown>) =>
+      cleanEnv(Object.fromEntries(Object.entries(values).map(([k, v]) => [`TAP_BASECAMP_${k.toUpperCase()}`, String(v)])));
+
+    test('TAP_BASECAMP_* variables alone (no --config) are enough for --test', async () => {
+      const done = await tap(['--test'], envOf(sim.config({ max_requests_per_10s: 10000, refresh_token_write_back: false })));
+      expect(done.stderr).not.toContain(sim.clientSecret);
+      expect(done.code).toBe(0);
+    });
+
+    test('a config file value wins over the environment', async () => {
+      // The file's (right) secret beats the environment's wrong one ...
+      const good = write('secret-only.json', { client_secret: sim.clientSecret });
+      const wins = await tap(['--test', '--config', good], envOf(sim.config({ client_secret: 'wrong-secret-from-env' })));
+      expect(wins.code).toBe(0);
+      // ... and the file's wrong refresh token beats the environment's right one.
+      const bad = write('bad-refresh.json', { refresh_token: 'wrong-refresh-from-file' });
+      const loses = await tap(['--test', '--config', bad], envOf(sim.config()));
+      expect(loses.code).toBe(1);
+      expect(loses.stderr).toMatch(/refresh token rejected/);
+    });
+  });
+});
