@@ -305,7 +305,10 @@ export class Comments extends Stream {
   readonly replicationKey = 'updated_at' as const;
   // In an archived project, comments are read per commentable recording (see commentsOf).
   readonly parents = Object.fromEntries(
-    ['messages', 'todolists', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards'].map((p) => [p, commentsOf]),
+    ['messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles'].map((p) => [
+      p,
+      commentsOf,
+    ]),
   );
 }
 
