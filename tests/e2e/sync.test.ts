@@ -11,7 +11,7 @@ const STREAM_COUNT = 37;
 let sim: Simulator;
 let dir: string;
 let configFile: string;
-let full: { messages: Message[]; stdout: string; stderr: string; requests: number };
+let full: { messages: Message[]; stdout: string; stderr: string; requests: number; paths: string[] };
 
 function expectMatchesSimulator(messages: Message[], streams = sim.streamNames()): void {
   for (const stream of streams) {
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const run = await runTap(['--config', configFile]);
   expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
   expect(run.code).toBe(0);
-  full = { messages: run.messages, stdout: run.stdout, stderr: run.stderr, requests: sim.requests.length };
+  full = { messages: run.messages, stdout: run.stdout, stderr: run.stderr, requests: sim.requests.length, paths: sim.requests.map((r) => r.path) };
 });
 afterAll(async () => {
   await sim?.stop();
@@ -102,6 +102,31 @@ describe('full sync', () => {
       for (const id of ids) expect(paths.filter((u) => new RegExp(`/${id}(\\.json|/)`).test(u))).toEqual([]);
       if (p.status === 'trashed') expect(paths.filter((u) => u.includes(`/${p.id}/`))).toEqual([]);
     }
+  });
+
+  it('makes no more requests than the pages the data needs', async () => {
+    // The minimum: each collection the account's data lives in, read once, in as few geared pages
+    // (15, 30, 50, then 100) as its size needs. Sizes come from the simulator's X-Total-Count.
+    const token = (await (await fetch(sim.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
+    })).json()) as { access_token: string };
+    const collections = new Set(full.paths.filter((p) => !p.startsWith('/authorization')).map((p) => p.replace(/([?&])page=\d+&?/, '$1').replace(/[?&]$/, '')));
+    let minimum = 0;
+    for (const c of collections) {
+      const res = await fetch(sim.baseUrl + c, { headers: { authorization: `Bearer ${token.access_token}`, 'user-agent': 'test (t@example.com)' } });
+      expect(res.status).toBe(200);
+      const total = Number(res.headers.get('x-total-count') ?? 1);
+      let pages = 1;
+      for (let seen = 15, size = 15, n = 1; seen < total; n++) {
+        size = [15, 30, 50, 100][Math.min(n, 3)];
+        seen += size;
+        pages++;
+      }
+      minimum += pages;
+    }
+    const made = full.paths.filter((p) => !p.startsWith('/authorization')).length;
+    expect(made).toBe(minimum);
   });
 
   it('is byte-identical run to run apart from time_extracted (sequentially; concurrent runs interleave streams differently)', async () => {
