@@ -13,7 +13,10 @@ type JsonObject = { [key: string]: Json };
 type SchemaNode = { [key: string]: unknown };
 
 const SCHEMAS_DIR = path.join(__dirname, '../../schemas');
-const EXAMPLES_DIR = '/work/shared/fixtures/bc3-api/examples';
+// The API documentation's example payloads live in shared/, beside the repository.
+const EXAMPLES_DIR = [path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'bc3-api', 'examples'), '/work/shared/fixtures/bc3-api/examples'].find((d) =>
+  fs.existsSync(d),
+) ?? path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'bc3-api', 'examples');
 
 const STREAMS = [
   'account',
