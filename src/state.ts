@@ -23,7 +23,12 @@ import { TapError } from './errors';
 import { JsonObject } from './messages';
 
 const CURSOR = { type: 'string', format: 'date-time' };
-const RESUME = { type: 'object', required: ['newest', 'reached'], properties: { newest: CURSOR, reached: CURSOR } };
+/** What a stream, and each of its partitions, may hold: a cursor and a resume point. */
+const CURSORS = {
+  updated_at: CURSOR,
+  created_at: CURSOR,
+  resume: { type: 'object', required: ['newest', 'reached'], properties: { newest: CURSOR, reached: CURSOR } },
+};
 const STATE_SCHEMA = {
   type: 'object',
   properties: {
@@ -32,21 +37,9 @@ const STATE_SCHEMA = {
       additionalProperties: {
         type: 'object',
         properties: {
-          updated_at: CURSOR,
-          created_at: CURSOR,
-          partitions: {
-            type: 'object',
-            additionalProperties: {
-              type: 'object',
-              properties: {
-                updated_at: CURSOR,
-                created_at: CURSOR,
-                resume: RESUME,
-              },
-            },
-          },
+          ...CURSORS,
+          partitions: { type: 'object', additionalProperties: { type: 'object', properties: CURSORS } },
           archived_projects: { type: 'object', additionalProperties: CURSOR },
-          resume: RESUME,
         },
       },
     },

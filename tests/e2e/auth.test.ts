@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import got from 'got';
 import { Simulator, startSimulator } from '../simulator';
+import { Done, cleanEnv, runCommand } from '../helpers/tap';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'tap-basecamp');
 const SECRET = 'sim-secret-Zr8qW3xT';
@@ -15,17 +16,6 @@ const REFRESH = 'sim-refresh-Kd5mP1vY';
 const FIRST = 888_000_001;
 const SECOND = 888_000_002;
 const OTHER = 777_000_003;
-
-interface Done {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Environment without TAP_BASECAMP_* variables, so nothing leaks in from the caller. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP_BASECAMP_')));
-}
 
 /** Runs `tap-basecamp auth ARGS`; calls onUrl with the authorization URL once it appears on stderr. */
 function runAuth(args: string[], onUrl?: (url: string) => Promise<void>): Promise<Done & { url?: string }> {
@@ -53,18 +43,7 @@ function runAuth(args: string[], onUrl?: (url: string) => Promise<void>): Promis
   });
 }
 
-/** Runs the tap asynchronously: the simulator lives in this process, so spawnSync would starve it. */
-function runTap(args: string[]): Promise<Done> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const tapRun = (args: string[]): Promise<Done> => runCommand(process.execPath, [BIN, ...args]);
 
 /** What a browser does: open the authorization page, get redirected to the tap's callback. */
 async function playBrowser(authorizationUrl: string): Promise<string> {
@@ -153,7 +132,7 @@ describe('tap-basecamp auth', () => {
     // The refresh token works: `--test` against the simulator with that config.
     const configPath = path.join(tmp, 'config.json');
     fs.writeFileSync(configPath, done.stdout);
-    const test = await runTap(['--config', configPath, '--test']);
+    const test = await tapRun(['--config', configPath, '--test']);
     expect(test.stderr).not.toContain(REFRESH);
     expect(test.code).toBe(0);
   });

@@ -8,35 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Simulator, startSimulator } from '../simulator';
+import { Done, cleanEnv, runCommand as run } from '../helpers/tap';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
 const CRON = path.join(ROOT, 'bin', 'tap-basecamp-cron');
 const TARGET = path.join(ROOT, 'tests', 'helpers', 'stand-in-target.js');
-
-interface Done {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP_BASECAMP_') && !k.startsWith('STAND_IN_TARGET_')));
-  return { ...env, ...extra };
-}
-
-/** Asynchronous on purpose: the simulator answers from this process. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

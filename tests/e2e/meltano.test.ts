@@ -12,6 +12,9 @@ import YAML from 'yaml';
 import { CAPABILITIES } from '../../src/about';
 import { CONFIG_SCHEMA } from '../../src/config';
 import { Simulator, startSimulator } from '../simulator';
+import { Done, cleanEnv, runCommand } from '../helpers/tap';
+
+const tap = (args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> => runCommand(process.execPath, [TAP, ...args], env);
 
 const ROOT = path.join(__dirname, '..', '..');
 const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
@@ -24,30 +27,6 @@ interface Setting {
   kind?: string;
   description?: string;
   sensitive?: boolean;
-}
-
-interface Done {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP_BASECAMP_')));
-  return { ...env, ...extra };
-}
-
-/** Asynchronous on purpose: the simulator answers from this process. */
-function tap(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TAP, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 function messages(stdout: string): Json[] {

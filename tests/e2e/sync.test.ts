@@ -89,7 +89,8 @@ describe('full sync', () => {
     for (const m of full.messages) {
       if (m.type !== 'RECORD') continue;
       const validate = validatorFor(m.stream!);
-      if (!validate(m.record)) throw new Error(`${m.stream} ${m.record!.id}: ${JSON.stringify(validate.errors)}`);
+      const record = m.record!;
+      if (!validate(record)) throw new Error(`${m.stream} ${String(record.id)}: ${JSON.stringify(validate.errors)}`);
     }
   });
 

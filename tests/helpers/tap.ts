@@ -24,10 +24,37 @@ export interface RunOptions {
   onLine?: (line: string, child: ChildProcess) => void;
 }
 
+/** The caller's environment without TAP_BASECAMP_* (or stand-in target) variables, plus `extra`. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP_BASECAMP_') && !k.startsWith('STAND_IN_TARGET_')));
+  return { ...env, LOG_LEVEL: '', ...extra };
+}
+
+export interface Done {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command and collects its output. Asynchronous on purpose: the simulator answers from
+ * the test process, so a blocking spawn would starve it.
+ */
+export function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export function runTap(args: string[], options: RunOptions = {}): Promise<TapRun> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, LOG_LEVEL: '', ...options.env };
-    for (const k of Object.keys(env)) if (k.startsWith('TAP_BASECAMP_') && !options.env?.[k]) delete env[k];
+    const env = cleanEnv(options.env);
     const child = spawn(process.execPath, [TAP, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
