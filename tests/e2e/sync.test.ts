@@ -171,6 +171,21 @@ describe('full sync', () => {
   });
 });
 
+describe('logging', () => {
+  it('debug logs carry METRIC lines and plain lines on stderr, and never a secret or token', async () => {
+    const run = await runTap(['--config', configFile, '--log-level', 'debug']);
+    expect(run.code).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"http_request_duration"')).length).toBeGreaterThan(100);
+    expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"'))).toHaveLength(STREAM_COUNT);
+    for (const l of lines) expect(l).toMatch(/^(METRIC: \{.*\}|\d{4}-\d\d-\d\dT[\d:.]+Z (DEBUG|INFO|WARN|ERROR) .+)$/);
+    expect(run.stderr).toMatch(/DEBUG stripped U\+0000 from a messages record/);
+    for (const secret of [sim.clientSecret, sim.refreshToken]) expect(run.stderr).not.toContain(secret);
+    expect(run.stderr).not.toMatch(/Bearer|access_token/i);
+    expect(run.stdout).not.toContain(sim.clientSecret);
+  });
+});
+
 describe('incremental runs', () => {
   const INCREMENTAL = ['projects', 'people', 'templates', 'campfire_lines', 'timeline_events', 'messages', 'todolists', 'todos', 'schedule_entries', 'vaults', 'documents', 'uploads', 'comments', 'question_answers', 'card_table_cards', 'card_table_steps'];
 
