@@ -69,7 +69,7 @@ export const CONFIG_SCHEMA = {
     max_requests_per_10s: {
       type: 'integer',
       minimum: 1,
-      maximum: 10000,
+      maximum: 1000000,
       description: "Request rate the tap keeps to (Basecamp's limit is about 50 per 10 seconds). Default 50.",
     },
     max_concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Requests in flight at once. Default 8.' },
