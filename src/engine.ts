@@ -255,6 +255,7 @@ export class SyncEngine {
       p.embedded ?? collection ?? [await this.client.getJson<Json>(p.path!)];
 
     let newest: string | undefined;
+    let newestMs: number | undefined;
     let seen = 0;
     for await (const raw of source) {
       if (this.stopping || this.failure) return false;
@@ -262,7 +263,10 @@ export class SyncEngine {
       const value = rk ? (raw[rk] as string | null | undefined) : undefined;
       const at = value ? ms(value) : undefined;
       if (p.newestFirst && cursorMs !== undefined && at !== undefined && at < cursorMs) break;
-      newest = later(newest, value ?? undefined);
+      if (at !== undefined && (newestMs === undefined || at > newestMs)) {
+        newest = value!;
+        newestMs = at;
+      }
       const record = this.prepare(stream, raw, ctx);
       const wanted = at === undefined || cursorMs === undefined || at >= cursorMs;
       const alreadyWritten = resumeFrom !== undefined && at !== undefined && at > resumeFrom && at <= resumeTo!;
