@@ -273,6 +273,7 @@ export class SyncEngine {
       if (emit && wanted && !alreadyWritten) {
         if (!this.schemasWritten) this.writeSchemas();
         this.writer.record(stream.name, record, sel.fields);
+        if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
       this.fanOut(stream, record, ctx, p.depth, node);
       if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value) {

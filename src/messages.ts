@@ -47,17 +47,33 @@ export class SingerWriter {
   private extractedAt = '';
   private extractedAtMs = 0;
 
+  /** True when stdout's buffer is full: the reader is slower than we are. */
+  blocked = false;
+
+  /**
+   * `out` returns false when the line had to be buffered (as a pipe's write does when the target
+   * lags); the engine then waits in drain() instead of piling records up in memory.
+   */
   constructor(
     private readonly log: Logger,
-    private readonly out: (line: string) => void = (line) => {
-      process.stdout.write(line);
-    },
+    private readonly out: (line: string) => boolean | void = (line) => process.stdout.write(line),
   ) {}
+
+  /** Resolves once stdout has taken what was written (at once when it never pushed back). */
+  async drain(): Promise<void> {
+    if (!this.blocked) return;
+    if (process.stdout.writableNeedDrain) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    this.blocked = false;
+  }
+
+  private emit(line: string): void {
+    if (this.out(line) === false) this.blocked = true;
+  }
 
   schema(stream: string, schema: JsonObject, keyProperties: string[], bookmarkProperties: string[]): void {
     const message: JsonObject = { type: 'SCHEMA', stream, schema, key_properties: keyProperties };
     if (bookmarkProperties.length > 0) message.bookmark_properties = bookmarkProperties;
-    this.out(stringify(message) + '\n');
+    this.emit(stringify(message) + '\n');
   }
 
   /** `fields`, when given, is the set of selected top-level properties; the rest are dropped. */
@@ -68,7 +84,7 @@ export class SingerWriter {
       for (const key of Object.keys(value)) if (fields.has(key)) projected[key] = value[key];
       value = projected;
     }
-    this.out(stringify({ type: 'RECORD', stream, record: value, time_extracted: this.now() }) + '\n');
+    this.emit(stringify({ type: 'RECORD', stream, record: value, time_extracted: this.now() }) + '\n');
     this.counts.set(stream, (this.counts.get(stream) ?? 0) + 1);
     this.total++;
   }
@@ -78,7 +94,7 @@ export class SingerWriter {
     const line = stringify({ type: 'STATE', value }) + '\n';
     if (line === this.lastState) return false;
     this.lastState = line;
-    this.out(line);
+    this.emit(line);
     return true;
   }
 
