@@ -100,11 +100,11 @@ export class BasecampClient {
       followRedirect: true,
       hooks: {
         beforeRedirect: [
-          (options: Options) => {
+          (options: Options, response: Response) => {
             // Never carry the bearer token (or the client secret) to another origin.
             const target = new URL(String(options.url));
-            if (target.origin !== this.origin && target.origin !== new URL(this.config.token_url).origin) {
-              throw new TapError(`refusing to follow a redirect to another origin (${target.origin})`);
+            if (target.origin !== new URL(response.url).origin) {
+              throw new TapError(`refusing to follow a redirect from ${describeUrl(response.url)} to another origin (${target.origin})`);
             }
           },
         ],
@@ -124,6 +124,7 @@ export class BasecampClient {
         beforeRequest: [async (options: Options) => this.beforeRequest(options)],
         afterResponse: [
           (response: Response) => {
+            if (!this.log.enabled('debug')) return response;
             const seconds = (response.timings.phases.total ?? 0) / 1000;
             this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
               endpoint: new URL(response.url).pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),

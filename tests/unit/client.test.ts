@@ -416,6 +416,16 @@ describe('pagination', () => {
     expect(seen).not.toContain(666);
   });
 
+  test('12b. a redirect to another origin is refused and never followed', async () => {
+    const { client } = makeClient();
+    mockToken(['at-rd-Q1w2E3r4']);
+    mockApi('/account.json', [[302, '', { location: 'https://evil.example.com/steal.json' }]]);
+    const foreign = recordingScope('https://evil.example.com', 'GET', () => true, () => [200, '{}']);
+    const { error } = await settle(client.getJson('/account.json'));
+    expect(error!.message).toMatch(/refusing to follow a redirect from \/123\/account.json to another origin \(https:\/\/evil.example.com\)/);
+    expect(foreign.hits).toHaveLength(0);
+  });
+
   test('13a. an etag is sent as If-None-Match; a 304 yields nothing and sets notModified', async () => {
     const { client } = makeClient();
     mockToken(['at-et-C1d2E3f4']);
