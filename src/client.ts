@@ -4,6 +4,8 @@
  * errors. The rest of the tap asks for "the records at this path" and gets an async iterator.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import got, { Got, HTTPError, RequestError, Response, Options, RetryObject } from 'got';
 import PQueue from 'p-queue';
 import { Config } from './config';
@@ -94,7 +96,10 @@ export class BasecampClient {
     this.backoffMaxMs = options.backoffMaxMs ?? 60_000;
     this.rate = rateGate(config.max_requests_per_10s);
 
+    // Keep-alive: one TLS handshake per connection, not per request (Node's default agent closes each).
+    const agentOptions = { keepAlive: true, maxSockets: config.max_concurrency + 1 };
     this.http = got.extend({
+      agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
       headers: { 'user-agent': config.user_agent, accept: 'application/json' },
       timeout: { request: Math.round(config.request_timeout_seconds * 1000) },
       followRedirect: true,
