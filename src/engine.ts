@@ -71,6 +71,12 @@ class Node {
 }
 
 const STATUSES = ['active', 'archived', 'trashed'] as const;
+/**
+ * Backlog bounds: a partition that has queued this many child partitions waits until the
+ * queue is down to QUEUE_LOW, so memory holds a bounded backlog, not one task per parent record.
+ */
+const QUEUE_HIGH = 1000;
+const QUEUE_LOW = 500;
 /** A newest-first walk records how far it got every this many records. */
 const CHECKPOINT_EVERY = 1000;
 
@@ -88,6 +94,8 @@ export class SyncEngine {
   private readonly queue: PQueue;
   private failure?: Error;
   private schemasWritten = false;
+  /** Partitions paused in throttle(), holding their slots. */
+  private producersWaiting = 0;
   private stopping?: NodeJS.Signals;
   private finished!: () => void;
   private recordsAtLastState = 0;
@@ -276,6 +284,7 @@ export class SyncEngine {
         if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
       this.fanOut(stream, record, ctx, p.depth, node);
+      if (this.queue.size > QUEUE_HIGH) await this.throttle();
       if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value) {
         this.checkpoint(stream.name, p.cursorKey, newest!, value, resume);
       }
@@ -391,6 +400,22 @@ export class SyncEngine {
     };
     for (const c of this.children.get('projects') ?? []) visit(c.name);
     return { projectId: project.id, updatedAt: project.updated_at, emit, traverse };
+  }
+
+  /**
+   * Waits for the queue to drain below QUEUE_LOW. At least one slot always keeps working (a
+   * producer does not wait when all the others already do), so waiting can never deadlock.
+   */
+  private async throttle(): Promise<void> {
+    if (this.producersWaiting >= this.options.maxConcurrency - 1) return;
+    this.producersWaiting++;
+    try {
+      while (this.queue.size > QUEUE_LOW && !this.stopping && !this.failure) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      this.producersWaiting--;
+    }
   }
 
   /**
