@@ -23,8 +23,10 @@
  * Exits 1 when the tap failed (non-zero exit, killed, or over --timeout-min, default 30),
  * 2 on bad arguments.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RequestLogEntry, Simulator, startSimulator } from '../simulator';
@@ -41,6 +43,7 @@ const UNLIMITED_RATE = 100_000;
 const VERIFY_UP_TO = 100_000;
 const PROGRESS_EVERY_MS = 30_000;
 const KILL_GRACE_MS = 15_000;
+const TOP_ENDPOINTS = 12;
 
 type Mode = 'limited' | 'unlimited';
 
@@ -176,6 +179,8 @@ interface Measure {
   maxRssKb: number;
   peakHeapUsedKb?: number;
   exitCode?: number;
+  /** [seconds, heapUsed MB, rss MB], about one a second. */
+  memoryTimeline?: Array<[number, number, number]>;
 }
 
 interface TapRun {
@@ -186,6 +191,19 @@ interface TapRun {
   wallMs: number;
   sink: CountingSink;
   measure?: Measure;
+  /** The tap's peak RSS as /proc/<pid>/status (VmHWM) last showed it: survives a kill or a crash. */
+  procPeakRssKb?: number;
+}
+
+/** VmHWM (peak resident set) of a live process, in kB; undefined when /proc cannot tell. */
+function procPeakRss(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function childEnv(measureFile: string): NodeJS.ProcessEnv {
@@ -232,9 +250,14 @@ function runTap(
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
     }, timeoutMs);
     const ticker = setInterval(() => progress(Date.now() - started, sink), PROGRESS_EVERY_MS);
+    let procPeakRssKb: number | undefined;
+    const rssWatch = setInterval(() => {
+      procPeakRssKb = procPeakRss(child.pid) ?? procPeakRssKb;
+    }, 1000);
     child.stdout!.on('data', (chunk: Buffer) => sink.write(chunk));
     child.on('exit', (code, signal) => {
       wallMs = Date.now() - started;
+      clearInterval(rssWatch);
       exited = { code, signal };
     });
     let settled = false;
@@ -244,6 +267,7 @@ function runTap(
       clearTimeout(limit);
       if (killTimer) clearTimeout(killTimer);
       clearInterval(ticker);
+      clearInterval(rssWatch);
       fs.closeSync(errFd);
       sink.end();
       let measure: Measure | undefined;
@@ -260,6 +284,7 @@ function runTap(
         wallMs: wallMs || Date.now() - started,
         sink,
         measure,
+        procPeakRssKb,
       });
     };
     child.on('error', (err) => finish(err.message));
@@ -283,6 +308,31 @@ function stampArrivals(sim: Simulator): number[] {
   return times;
 }
 
+/**
+ * Watches the simulator's answers (this process's http.ServerResponse.writeHead) for list pages
+ * whose X-Total-Count is 0: requests the data did not need in hindsight, though the tap could
+ * not know before asking. Counted per endpoint; no body is read or kept.
+ */
+function watchEmptyLists(): Map<string, number> {
+  const empty = new Map<string, number>();
+  const proto = ServerResponse.prototype as unknown as { writeHead: (this: ServerResponse, status: number, ...rest: unknown[]) => ServerResponse };
+  const writeHead = proto.writeHead;
+  proto.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]): ServerResponse {
+    try {
+      const headers = rest.find((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) as Record<string, unknown> | undefined;
+      const url = (this as ServerResponse & { req?: { url?: string } }).req?.url;
+      if (status === 200 && url && headers && headers['X-Total-Count'] !== undefined && Number(headers['X-Total-Count']) === 0) {
+        const { endpoint } = endpointOf(url);
+        empty.set(endpoint, (empty.get(endpoint) ?? 0) + 1);
+      }
+    } catch {
+      /* counting must never break the simulator */
+    }
+    return writeHead.call(this, status, ...rest);
+  };
+  return empty;
+}
+
 interface Traffic {
   apiRequests: number;
   launchpadRequests: number;
@@ -300,13 +350,30 @@ interface Traffic {
   maxIn1s: number;
   /** Requests per second between the first and the last API request. */
   meanRate: number;
+  /** API requests per endpoint (ids as :id, page dropped), most requested first. */
+  byEndpoint: Array<{ endpoint: string; requests: number; laterPages: number; emptyLists: number }>;
+  /** 200 answers that were an empty list (X-Total-Count: 0). */
+  emptyLists: number;
 }
 
-function analyse(entries: RequestLogEntry[], times: number[], startedAt: number): Traffic {
+/** `/999/buckets/12/todolists/34/todos.json?status=archived&page=2` -> `/buckets/:id/todolists/:id/todos.json?status=archived`. */
+function endpointOf(p: string): { endpoint: string; laterPage: boolean } {
+  const q = p.indexOf('?');
+  const pathname = (q === -1 ? p : p.slice(0, q)).replace(/^\/\d+(?=\/)/, '').replace(/\/\d+(?=\/|\.json|$)/g, '/:id');
+  const params = new URLSearchParams(q === -1 ? '' : p.slice(q + 1));
+  const page = Number(params.get('page') ?? '1');
+  params.delete('page');
+  params.sort();
+  const rest = params.toString();
+  return { endpoint: rest ? `${pathname}?${decodeURIComponent(rest)}` : pathname, laterPage: page > 1 };
+}
+
+function analyse(entries: RequestLogEntry[], times: number[], startedAt: number, empty: Map<string, number>): Traffic {
   const byStatus: Record<string, number> = {};
   const needed = new Set<string>();
   const arrivals: number[] = [];
   const rateLimitedAt: number[] = [];
+  const endpoints = new Map<string, { requests: number; laterPages: number }>();
   let launchpad = 0;
   let success = 0;
   let rateLimited = 0;
@@ -319,6 +386,11 @@ function analyse(entries: RequestLogEntry[], times: number[], startedAt: number)
     }
     const at = times[i] ?? startedAt;
     arrivals.push(at);
+    const { endpoint, laterPage } = endpointOf(e.path);
+    const ep = endpoints.get(endpoint) ?? { requests: 0, laterPages: 0 };
+    ep.requests++;
+    if (laterPage) ep.laterPages++;
+    endpoints.set(endpoint, ep);
     byStatus[String(e.status)] = (byStatus[String(e.status)] ?? 0) + 1;
     if (e.status === 200 || e.status === 304) {
       success++;
@@ -352,6 +424,8 @@ function analyse(entries: RequestLogEntry[], times: number[], startedAt: number)
     maxIn10s: busiest(RATE_LIMIT.windowMs),
     maxIn1s: busiest(1000),
     meanRate: span > 0 ? Number((arrivals.length / span).toFixed(2)) : 0,
+    emptyLists: [...empty.values()].reduce((a, b) => a + b, 0),
+    byEndpoint: [...endpoints].map(([endpoint, v]) => ({ endpoint, ...v, emptyLists: empty.get(endpoint) ?? 0 })).sort((a, b) => b.requests - a.requests || a.endpoint.localeCompare(b.endpoint)),
   };
 }
 
@@ -430,7 +504,49 @@ function schemaMaxRate(): number | undefined {
   }
 }
 
+/**
+ * What was measured: HEAD, the src/ files that differ from it, and a hash of dist/ (the build the
+ * tap loads at start). Other work may change the tree between runs; this tells runs apart.
+ */
+function buildInfo(): { commit?: string; srcChanged: string[]; distHash: string } {
+  let commit: string | undefined;
+  let srcChanged: string[] = [];
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    srcChanged = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.slice(3));
+  } catch {
+    /* not a git checkout */
+  }
+  const hash = createHash('sha1');
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.js')) hash.update(name).update(fs.readFileSync(full));
+    }
+  };
+  try {
+    walk(path.join(ROOT, 'dist'));
+  } catch {
+    /* no build */
+  }
+  return { commit, srcChanged, distHash: hash.digest('hex').slice(0, 12) };
+}
+
 // ---------------------------------------------------------------------------------------------
+
+/** About ten evenly spaced points of the tap's memory timeline. */
+function outline(timeline: Array<[number, number, number]> | undefined): Array<[number, number, number]> {
+  if (!timeline?.length) return [];
+  const step = Math.max(1, Math.ceil(timeline.length / 10));
+  const points = timeline.filter((_, i) => i % step === 0);
+  const last = timeline[timeline.length - 1]!;
+  if (points[points.length - 1] !== last) points.push(last);
+  return points;
+}
 
 const mb = (kb: number | undefined) => (kb === undefined ? undefined : Number((kb / 1024).toFixed(1)));
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -485,8 +601,11 @@ async function main(): Promise<number> {
   fs.writeFileSync(configFile, JSON.stringify(sim.config(tapConfig), null, 2) + '\n', { mode: 0o600 });
   sim.resetRequests();
   const arrivals = stampArrivals(sim);
+  const emptyLists = watchEmptyLists();
   const cpuBefore = process.cpuUsage();
 
+  const build = buildInfo();
+  const loadBefore = os.loadavg()[0] as number;
   const tapStarted = Date.now();
   let run: TapRun;
   try {
@@ -499,9 +618,10 @@ async function main(): Promise<number> {
     await sim.stop().catch(() => undefined);
   }
   const simCpu = process.cpuUsage(cpuBefore);
+  const loadAfter = os.loadavg()[0] as number;
   const simMaxRssKb = process.resourceUsage().maxRSS;
 
-  const traffic = analyse(sim.requests, arrivals, tapStarted);
+  const traffic = analyse(sim.requests, arrivals, tapStarted, emptyLists);
   const log = readLog(path.join(dir, 'tap.log'));
   const shouldVerify = o.verify ?? o.records <= VERIFY_UP_TO;
   const checked = shouldVerify ? verify(sim, run.sink.byStream) : undefined;
@@ -535,6 +655,7 @@ async function main(): Promise<number> {
     minimumRequests: traffic.minimumRequests,
     wastedRequests: traffic.apiRequests - traffic.minimumRequests,
     duplicateReads: traffic.duplicateReads,
+    emptyListResponses: traffic.emptyLists,
     rateLimited: traffic.rateLimited,
     rateLimitedAfter10s: traffic.rateLimitedAfter10s,
     rateLimitedAtSeconds: traffic.rateLimitedAt,
@@ -552,6 +673,8 @@ async function main(): Promise<number> {
     cpuMsPer1000Records: cpuS && run.sink.records ? round((cpuS * 1e6) / run.sink.records, 1) : undefined,
     tapPeakRssMB: mb(run.measure?.maxRssKb),
     tapPeakHeapUsedMB: mb(run.measure?.peakHeapUsedKb),
+    tapPeakRssFromProcMB: mb(run.procPeakRssKb),
+    tapMemoryOutline: outline(run.measure?.memoryTimeline),
     simulatorGenerateSeconds: round(generateSeconds, 1),
     simulatorCpuSeconds: round((simCpu.user + simCpu.system) / 1e6, 1),
     simulatorPeakRssMB: mb(simMaxRssKb),
@@ -563,6 +686,9 @@ async function main(): Promise<number> {
     tapLogRetryWarnings: log.retryWarnings,
     tapLogErrors: log.errors,
     tapLogLastLine: log.lastLine,
+    build,
+    loadAverage1m: { before: round(loadBefore, 2), after: round(loadAfter, 2) },
+    cpus: os.cpus().length,
     notes,
     dir,
   };
@@ -575,6 +701,7 @@ async function main(): Promise<number> {
     ['requests made (API)', result.requests],
     ['minimum requests (distinct URLs 200/304)', result.minimumRequests],
     ['wasted requests (made - minimum)', `${fmt(result.wastedRequests)} (${fmt(result.rateLimited)} answered 429, ${fmt(result.duplicateReads)} duplicate reads)`],
+    ['answered with an empty list (X-Total-Count 0)', `${fmt(result.emptyListResponses)} (${result.requests ? ((100 * result.emptyListResponses) / result.requests).toFixed(1) : 0}% of requests)`],
     ['requests by status', Object.entries(result.requestsByStatus).map(([s, n]) => `${s}: ${n}`).join(', ')],
     ['429s received', `${fmt(result.rateLimited)}${result.rateLimited ? ` (${result.rateLimitedAfter10s} after the first 10 s; at ${result.rateLimitedAtSeconds.join(', ')} s)` : ''}`],
     ['busiest 10 s / 1 s (requests)', `${result.maxRequestsIn10s} / ${result.maxRequestsIn1s} (mean ${result.meanRequestsPerSecond}/s)`],
@@ -584,14 +711,17 @@ async function main(): Promise<number> {
     ['ratio wall / ideal', limited ? result.ratioToIdeal : 'n/a (unlimited)'],
     ['tap CPU user + system (s)', run.measure ? `${fmt(result.tapCpuUserSeconds)} + ${fmt(result.tapCpuSystemSeconds)}` : 'n/a (no measure)'],
     ['records per tap CPU-second', result.recordsPerCpuSecond],
-    ['tap peak RSS (MB)', result.tapPeakRssMB],
+    ['tap peak RSS (MB)', run.measure ? result.tapPeakRssMB : `n/a from measure.js; /proc showed ${fmt(result.tapPeakRssFromProcMB)}`],
     ['tap peak heap used (MB)', result.tapPeakHeapUsedMB],
+    ['tap heap used over the run (s: MB)', result.tapMemoryOutline.map(([t, h]) => `${t}: ${h}`).join(', ') || 'n/a'],
     ['simulator: generate s / CPU s / peak RSS MB', `${result.simulatorGenerateSeconds} / ${result.simulatorCpuSeconds} / ${fmt(result.simulatorPeakRssMB)}`],
     ['stdout (lines / MB / STATE messages)', `${fmt(result.stdoutLines)} / ${result.stdoutMB} / ${fmt(result.stateMessages)}`],
     ['tap exit code', `${run.code ?? 'none'}${run.signal ? ` (signal ${run.signal})` : ''}${failure ? ` — FAILED: ${failure}` : ''}`],
     ['tap log: 429 / retry warnings, errors', `${log.rateLimitWarnings} / ${log.retryWarnings}, ${log.errors}`],
     ['tap log last line', log.lastLine],
     ['tap log', path.join(dir, 'tap.log')],
+    ['build', `HEAD ${build.commit ?? '?'}${build.srcChanged.length ? ` + uncommitted src/ (${build.srcChanged.join(', ')})` : ''}, dist ${build.distHash}`],
+    ['load average (1 min) before / after', `${result.loadAverage1m.before} / ${result.loadAverage1m.after} on ${result.cpus} CPUs`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const table = rows.map(([k, v]) => `${k.padEnd(width)}  ${fmt(v)}`).join('\n');
@@ -603,8 +733,11 @@ async function main(): Promise<number> {
     print('streams whose record count differs from the simulator:');
     for (const m of checked.mismatches) print(`  ${m.stream.padEnd(24)} expected ${m.expected}, got ${m.got}`);
   }
+  print('');
+  print(`busiest endpoints (${TOP_ENDPOINTS} of ${traffic.byEndpoint.length}): requests, pages after the first, empty lists`);
+  for (const e of traffic.byEndpoint.slice(0, TOP_ENDPOINTS)) print(`  ${String(e.requests).padStart(7)} ${String(e.laterPages).padStart(7)} ${String(e.emptyLists).padStart(7)}  ${e.endpoint}`);
   for (const n of notes) print(`note: ${n}`);
-  if (o.json) process.stdout.write(JSON.stringify({ ...result, recordsByStream: Object.fromEntries([...run.sink.byStream].sort()) }) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify({ ...result, tapMemoryTimeline: run.measure?.memoryTimeline, requestsByEndpoint: traffic.byEndpoint, recordsByStream: Object.fromEntries([...run.sink.byStream].sort()) }) + '\n');
   return ok ? 0 : 1;
 }
 
