@@ -316,7 +316,7 @@ export class SyncEngine {
       const projectId = ctx.projectId ?? record.bucket?.id;
       if (projectId !== undefined) record.project_id = projectId;
     }
-    stream.decorate(record, undefined);
+    stream.decorate(record);
     return record;
   }
 

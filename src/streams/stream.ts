@@ -51,7 +51,7 @@ export abstract class Stream {
   }
 
   /** Fields the tap adds beyond project_id (e.g. person_id); mutate in place. */
-  decorate(_record: Json, _parent: Json | undefined): void {}
+  decorate(_record: Json): void {}
 }
 
 /** Statuses a recording list is read with: Basecamp lists only active ones unless asked. */
