@@ -34,7 +34,8 @@ interface Args {
   'log-level'?: string;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Resolves to an exit code, or to the signal that stopped the sync (the process should die of it). */
+export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
   const log = new Logger(parseLevel(process.env.LOG_LEVEL) ?? 'info');
   if (argv[0] === 'auth') return runAuth(argv.slice(1), log);
   let usageError: string | undefined;
@@ -120,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof Interrupted) {
       log.warn(`interrupted by ${err.signal}: stopped after writing a resumable STATE`);
-      return -1 * (err.signal === 'SIGINT' ? 2 : 15);
+      return err.signal;
     }
     if (err instanceof TapError) log.error(err.message);
     else log.error(`unexpected error: ${redact((err as Error)?.message ?? String(err))}`);
@@ -137,16 +138,15 @@ export function run(): void {
     throw err;
   });
   main(process.argv.slice(2)).then(
-    (code) => {
+    (result) => {
       const finish = () => {
-        if (code < 0) {
+        if (typeof result === 'string') {
           // Die of the same signal so a supervisor (meltano config test) sees how we ended.
-          const signal = code === -2 ? 'SIGINT' : 'SIGTERM';
-          process.removeAllListeners(signal);
-          process.kill(process.pid, signal);
+          process.removeAllListeners(result);
+          process.kill(process.pid, result);
           return;
         }
-        process.exit(code);
+        process.exit(result);
       };
       if (process.stdout.writableLength > 0) process.stdout.once('drain', finish);
       else finish();

@@ -13,7 +13,7 @@ import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, TapError } from './errors';
 import { Logger } from './log';
 import { SingerWriter } from './messages';
-import { BookmarkManager, later, ms } from './state';
+import { BookmarkManager, ResumePoint, later, ms } from './state';
 import { STREAMS, STREAMS_BY_NAME } from './streams';
 import { Json, Stream } from './streams/stream';
 
@@ -243,7 +243,7 @@ export class SyncEngine {
 
     // Cursor: newest-first walks stop at it; whole-collection reads filter on it.
     let cursor: string | undefined;
-    let resume: { newest: string; reached: string } | undefined;
+    let resume: ResumePoint | undefined;
     if (incremental) {
       if (ctx.archived) cursor = this.options.startDate; // an archived project's walk is all-or-nothing
       else if (p.newestFirst) {
@@ -423,7 +423,7 @@ export class SyncEngine {
    * run resumes without writing those again. A walk resumed from an earlier point extends that
    * window once it has walked into it; until then the earlier window stands.
    */
-  private checkpoint(stream: string, key: string | undefined, newest: string, reached: string, resume?: { newest: string; reached: string }): void {
+  private checkpoint(stream: string, key: string | undefined, newest: string, reached: string, resume?: ResumePoint): void {
     if (!resume) this.bookmarks.setResumePoint(stream, { newest, reached }, key);
     else if (ms(reached) <= ms(resume.newest)) {
       const low = ms(reached) < ms(resume.reached) ? reached : resume.reached;

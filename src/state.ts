@@ -54,19 +54,21 @@ const validateState = ajv.compile(STATE_SCHEMA);
 /** How many ETags the state keeps at most; the oldest are dropped first. */
 export const MAX_ETAGS = 5000;
 
-export interface StreamBookmark {
-  updated_at?: string;
-  created_at?: string;
-  partitions?: Record<string, PartitionBookmark>;
-  /** A newest-first walk that was cut short: everything in (reached, newest] was written. */
-  resume?: { newest: string; reached: string };
-  archived_projects?: Record<string, string>;
+/** A newest-first walk that was cut short: everything in (reached, newest] was written. */
+export interface ResumePoint {
+  newest: string;
+  reached: string;
 }
+/** What each partition of a stream holds: its cursor and, mid-walk, a resume point. */
 export interface PartitionBookmark {
   updated_at?: string;
   created_at?: string;
-  /** A newest-first walk that was cut short: everything in (reached, newest] was written. */
-  resume?: { newest: string; reached: string };
+  resume?: ResumePoint;
+}
+/** A stream holds the same at its own level, plus its partitions and archived-project walks. */
+export interface StreamBookmark extends PartitionBookmark {
+  partitions?: Record<string, PartitionBookmark>;
+  archived_projects?: Record<string, string>;
 }
 export interface TapState {
   bookmarks: Record<string, StreamBookmark>;
@@ -137,13 +139,13 @@ export class BookmarkManager {
     }
   }
 
-  resumePoint(stream: string, partition?: string): { newest: string; reached: string } | undefined {
+  resumePoint(stream: string, partition?: string): ResumePoint | undefined {
     const s = this.state.bookmarks[stream];
     return partition === undefined ? s?.resume : s?.partitions?.[partition]?.resume;
   }
 
   /** Records how far an unfinished newest-first walk got, without moving its cursor. */
-  setResumePoint(stream: string, resume: { newest: string; reached: string }, partition?: string): void {
+  setResumePoint(stream: string, resume: ResumePoint, partition?: string): void {
     this.target(stream, partition).resume = resume;
     this.version++;
   }
