@@ -3,7 +3,7 @@
  * engine; see stream.ts for what each field means. Parent links form the tree the engine
  * walks: projects -> their dock tools -> the tools' contents.
  */
-import { ALL_STATUSES, Json, PathsFrom, Stream, dock, dockPaths } from './stream';
+import { ALL_STATUSES, Json, PathsFrom, Stream, dock, dockPaths, unlessEmpty } from './stream';
 
 /** Children are read for active and archived projects; a trashed project yields only itself. */
 function live(paths: (project: Json) => string[]): PathsFrom {
@@ -13,15 +13,10 @@ function live(paths: (project: Json) => string[]): PathsFrom {
 function archivedOnly(paths: PathsFrom): PathsFrom {
   return (project) => (project.status === 'archived' ? paths(project) : []);
 }
-/**
- * An archived project's comments, read per commentable recording. comments_count counts active
- * comments only, so it can spare the active read, but archived and trashed comments have no count.
- */
+/** An archived project's comments, read per commentable recording that counts any. */
 const commentsOf: PathsFrom = (r) => {
   if (r.comments_count === undefined && r.comments_url === undefined) return [];
-  const base = `/recordings/${r.id}/comments.json`;
-  const others = [`${base}?status=archived`, `${base}?status=trashed`];
-  return Number(r.comments_count) > 0 ? [base, ...others] : others;
+  return r.comments_count === 0 ? [] : [`/recordings/${r.id}/comments.json`];
 };
 
 // ---- account level -------------------------------------------------------------------------
@@ -78,7 +73,6 @@ export class Campfires extends Stream {
 
 export class CampfireLines extends Stream {
   readonly name = 'campfire_lines';
-  readonly variants = ALL_STATUSES;
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
   readonly cursorPerParent = true;
@@ -100,13 +94,11 @@ export class ProjectPeople extends Stream {
 
 export class TimesheetEntries extends Stream {
   readonly name = 'timesheet_entries';
-  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => (p.timesheet_enabled ? [`/projects/${p.id}/timesheet.json`] : [])) };
 }
 
 export class GaugeNeedles extends Stream {
   readonly name = 'gauge_needles';
-  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => [`/projects/${p.id}/gauge/needles.json`]) };
 }
 
@@ -118,20 +110,17 @@ export class MessageTypes extends Stream {
 
 export class ClientApprovals extends Stream {
   readonly name = 'client_approvals';
-  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/approvals.json`] : [])) };
 }
 
 export class ClientCorrespondences extends Stream {
   readonly name = 'client_correspondences';
-  readonly variants = ALL_STATUSES;
   readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/correspondences.json`] : [])) };
 }
 
-const clientReplies: PathsFrom = (r) => [`/buckets/${r.bucket.id}/client/recordings/${r.id}/replies.json`];
+const clientReplies = unlessEmpty('replies_count', (r) => [`/buckets/${r.bucket.id}/client/recordings/${r.id}/replies.json`]);
 export class ClientReplies extends Stream {
   readonly name = 'client_replies';
-  readonly variants = ALL_STATUSES;
   readonly parents = { client_approvals: clientReplies, client_correspondences: clientReplies };
 }
 
@@ -146,8 +135,7 @@ export class Messages extends Stream {
   readonly name = 'messages';
   readonly recordingType = 'Message';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
-  readonly parents = { message_boards: (b: Json) => [`/message_boards/${b.id}/messages.json`] };
+  readonly parents = { message_boards: unlessEmpty('messages_count', (b) => [`/message_boards/${b.id}/messages.json`]) };
 }
 
 // ---- to-dos ----------------------------------------------------------------------------------
@@ -198,11 +186,14 @@ export class ScheduleEntries extends Stream {
 
 // ---- docs & files --------------------------------------------------------------------------
 
-/** The dock's root vault is not a record of its own: its contents hang off the project. */
+/**
+ * The dock's root vault is not a record of its own: its contents hang off the project. A nested
+ * vault counts what it holds, so an empty kind costs no request.
+ */
 function vaultContents(kind: string): Record<string, PathsFrom> {
   return {
     projects: live((p) => dock(p, 'vault').map((v) => `/vaults/${v.id}/${kind}.json`)),
-    vaults: (v) => [`/vaults/${v.id}/${kind}.json`],
+    vaults: unlessEmpty(`${kind}_count`, (v) => [`/vaults/${v.id}/${kind}.json`]),
   };
 }
 
@@ -210,7 +201,6 @@ export class Vaults extends Stream {
   readonly name = 'vaults';
   readonly recordingType = 'Vault';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
   readonly parents = vaultContents('vaults');
 }
 
@@ -218,7 +208,6 @@ export class Documents extends Stream {
   readonly name = 'documents';
   readonly recordingType = 'Document';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
   readonly parents = vaultContents('documents');
 }
 
@@ -226,7 +215,6 @@ export class Uploads extends Stream {
   readonly name = 'uploads';
   readonly recordingType = 'Upload';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
   readonly parents = vaultContents('uploads');
 }
 
@@ -239,16 +227,14 @@ export class Questionnaires extends Stream {
 
 export class Questions extends Stream {
   readonly name = 'questions';
-  readonly variants = ALL_STATUSES;
-  readonly parents = { questionnaires: (q: Json) => [`/questionnaires/${q.id}/questions.json`] };
+  readonly parents = { questionnaires: unlessEmpty('questions_count', (q) => [`/questionnaires/${q.id}/questions.json`]) };
 }
 
 export class QuestionAnswers extends Stream {
   readonly name = 'question_answers';
   readonly recordingType = 'Question::Answer';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
-  readonly parents = { questions: (q: Json) => [`/questions/${q.id}/answers.json`] };
+  readonly parents = { questions: unlessEmpty('answers_count', (q) => [`/questions/${q.id}/answers.json`]) };
 }
 
 // ---- email forwards --------------------------------------------------------------------------
@@ -260,14 +246,12 @@ export class Inboxes extends Stream {
 
 export class InboxForwards extends Stream {
   readonly name = 'inbox_forwards';
-  readonly variants = ALL_STATUSES;
-  readonly parents = { inboxes: (i: Json) => [`/inboxes/${i.id}/inbox_forwards.json`] };
+  readonly parents = { inboxes: unlessEmpty('forwards_count', (i) => [`/inboxes/${i.id}/inbox_forwards.json`]) };
 }
 
 export class InboxReplies extends Stream {
   readonly name = 'inbox_replies';
-  readonly variants = ALL_STATUSES;
-  readonly parents = { inbox_forwards: (f: Json) => [`/inbox_forwards/${f.id}/replies.json`] };
+  readonly parents = { inbox_forwards: unlessEmpty('replies_count', (f) => [`/inbox_forwards/${f.id}/replies.json`]) };
 }
 
 // ---- card tables -----------------------------------------------------------------------------
@@ -286,8 +270,7 @@ export class CardTableCards extends Stream {
   readonly name = 'card_table_cards';
   readonly recordingType = 'Kanban::Card';
   readonly replicationKey = 'updated_at' as const;
-  readonly variants = ALL_STATUSES;
-  readonly parents = { card_table_columns: (c: Json) => [`/card_tables/lists/${c.id}/cards.json`] };
+  readonly parents = { card_table_columns: unlessEmpty('cards_count', (c) => [`/card_tables/lists/${c.id}/cards.json`]) };
 }
 
 export class CardTableSteps extends Stream {

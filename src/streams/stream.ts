@@ -36,7 +36,7 @@ export abstract class Stream {
    * archived project's tools, which that endpoint does not serve.
    */
   readonly recordingType?: string;
-  /** Query variants each parent path is read with (e.g. the statuses of a to-do list). */
+  /** Query variants each parent path is read with (e.g. the documented statuses of a to-do list). */
   readonly variants: string[] = [''];
   /**
    * A change to this stream's records touches the project's updated_at, so an archived project
@@ -54,8 +54,20 @@ export abstract class Stream {
   decorate(_record: Json): void {}
 }
 
-/** Statuses a recording list is read with: Basecamp lists only active ones unless asked. */
+/**
+ * Statuses a list is read with where Basecamp documents its `status` parameter (to-do lists,
+ * groups, to-dos, schedule entries). Every other per-parent list is documented to answer active
+ * records only and takes no `status`: asking anyway would read the active list again.
+ */
 export const ALL_STATUSES = ['', 'status=archived', 'status=trashed'];
+
+/**
+ * Skips a collection its parent counts as empty (replies_count, cards_count...). Basecamp's
+ * counts are of active children, so use it only for lists read without status variants.
+ */
+export function unlessEmpty(countField: string, paths: PathsFrom): PathsFrom {
+  return (parent) => (parent[countField] === 0 ? [] : paths(parent));
+}
 
 /** Enabled dock entries of a given tool name in a project record. */
 export function dock(project: Json, name: string): Json[] {

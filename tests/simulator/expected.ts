@@ -1,11 +1,12 @@
 /**
  * expectedRecords(stream): exactly what a full sync must emit. Walks the account the
- * way the API exposes it (active and archived projects, enabled dock tools, every
- * status), renders each record with the same builder the endpoints use, then adds the
- * tap's fields (project_id, person_id) and drops U+0000 from strings.
+ * way the API exposes it (active and archived projects, enabled dock tools, the statuses
+ * each list documents; see reached()), renders each record with the same builder the
+ * endpoints use, then adds the tap's fields (project_id, person_id) and drops U+0000 from strings.
  */
 import { F, Kind, Project, Rec } from './model';
 import { Renderer, SHARED } from './render';
+import { RECORDING_TYPES } from './routes';
 import { Store } from './store';
 
 type Obj = Record<string, unknown>;
@@ -25,6 +26,11 @@ const TOOL_STREAM: Partial<Record<StreamName, Kind>> = {
 };
 /** Streams whose records can carry comments. */
 const COMMENTED: StreamName[] = ['messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles'];
+
+/** Kinds the recordings endpoint lists, in every status, for all active projects. */
+const RECORDING_KINDS = new Set<Kind>(Object.values(RECORDING_TYPES));
+/** Kinds whose own list takes `status` (the docs say so); other lists answer active records only. */
+const STATUS_LISTED = new Set<Kind>(['todolist', 'group', 'todo', 'schedule_entry']);
 
 function kids(r: Rec, kind: Kind): Rec[] {
   return r.children ? r.children.filter((c) => c.kind === kind) : [];
@@ -67,8 +73,29 @@ export class Expected {
     return p.dock.filter((t) => t.kind === kind && t.has(F.enabled));
   }
 
-  /** Recordings of a project-scoped stream, unrendered. */
+  /**
+   * Whether the documented API reaches a recording: anything the recordings endpoint lists
+   * (its types, every status, in active projects); otherwise a record its parent's list
+   * returns, which is an active one unless that list takes `status`. Steps come embedded in
+   * their card whatever their status; a project's timesheet lists its active entries.
+   */
+  private reached(r: Rec): boolean {
+    const p = r.project;
+    if (p.status === 'trashed') return false;
+    if (r.kind === 'timesheet_entry') return r.status === 'active';
+    if (r.parent === null) return true; // dock tools, the client board, the gauge: read from the project
+    if (p.status === 'active' && RECORDING_KINDS.has(r.kind)) return true;
+    if (r.kind !== 'step' && r.status !== 'active' && !STATUS_LISTED.has(r.kind)) return false;
+    return this.reached(r.parent);
+  }
+
+  /** Recordings of a project-scoped stream that a full sync reaches, unrendered. */
   recs(stream: StreamName): Rec[] {
+    return this.walk(stream).filter((r) => this.reached(r));
+  }
+
+  /** Every recording of a project-scoped stream under enabled tools of live projects, reachable or not. */
+  private walk(stream: StreamName): Rec[] {
     const out: Rec[] = [];
     const toolKind = TOOL_STREAM[stream];
     for (const p of this.synced()) {
@@ -123,7 +150,7 @@ export class Expected {
       }
     }
     if (stream === 'comments') {
-      for (const s of COMMENTED) for (const parent of this.recs(s)) out.push(...kids(parent, 'comment'));
+      for (const s of COMMENTED) for (const parent of this.walk(s)) out.push(...kids(parent, 'comment'));
     }
     return out;
   }

@@ -23,6 +23,11 @@ export const RECORDING_TYPES: Record<string, Kind> = {
   Upload: 'upload', Vault: 'vault',
 };
 
+/**
+ * The `status` parameter, on the lists whose documentation offers it (projects, templates,
+ * to-do lists, groups, to-dos, schedule entries, recordings). Every other list answers its
+ * active records whatever the query says, as Rails ignores a parameter an action does not read.
+ */
 function statusParam(q: URLSearchParams): Status {
   const s = q.get('status');
   return s === 'archived' || s === 'trashed' ? s : 'active';
@@ -92,12 +97,13 @@ export class Routes {
   private recs(list: () => Rec[]): Result {
     return { list, render: ((x: Rec) => this.r.rec(x)) as (x: never) => Obj };
   }
-  /** List children of a parent recording, with status filter and order. */
-  private children(parentKinds: Kind[], kind: Kind, order: (q: URLSearchParams) => (a: Rec, b: Rec) => number): Handler {
+  /** List children of a parent recording in order: active ones, or by `status` where the list takes it. */
+  private children(parentKinds: Kind[], kind: Kind, order: (q: URLSearchParams) => (a: Rec, b: Rec) => number, takesStatus = false): Handler {
     return (p, q, b) => {
       const parent = this.get(p.id, parentKinds, b);
       if (!parent) return NOT_FOUND;
-      return this.recs(() => childrenOf(parent, kind, statusParam(q)).sort(order(q)));
+      const status = takesStatus ? statusParam(q) : 'active';
+      return this.recs(() => childrenOf(parent, kind, status).sort(order(q)));
     };
   }
   private project(id: number | undefined): Project | null {
@@ -154,18 +160,17 @@ export class Routes {
       const g = this.project(p.id)?.gauge;
       return g ? { obj: r.rec(g) } : NOT_FOUND;
     });
-    this.on('projects/:id/gauge/needles.json', 'none', (p, q) => {
+    this.on('projects/:id/gauge/needles.json', 'none', (p) => {
       const pr = this.project(p.id);
       if (!pr) return NOT_FOUND;
-      return this.recs(() => (pr.gauge ? childrenOf(pr.gauge, 'needle', statusParam(q)).sort(byCreatedDesc) : []));
+      return this.recs(() => (pr.gauge ? childrenOf(pr.gauge, 'needle', 'active').sort(byCreatedDesc) : []));
     });
     this.on('projects/:pid/gauge/needles/:id.json', 'none', (p) => this.inProject(p, ['needle']));
     this.on('gauge_needles/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['needle'], b));
-    this.on('projects/:id/timesheet.json', 'none', (p, q) => {
+    this.on('projects/:id/timesheet.json', 'none', (p) => {
       const pr = this.project(p.id);
       if (!pr) return NOT_FOUND;
-      const s = statusParam(q);
-      return this.recs(() => pr.timesheet.filter((e) => e.status === s).sort(byCreatedDesc));
+      return this.recs(() => pr.timesheet.filter((e) => e.status === 'active').sort(byCreatedDesc));
     });
     this.on('projects/:pid/timesheet/entries/:id.json', 'none', (p) => this.inProject(p, ['timesheet_entry']));
     this.on('timesheet_entries/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['timesheet_entry'], b));
@@ -200,9 +205,9 @@ export class Routes {
 
     // ----- to-dos -----
     this.on('todosets/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['todoset'], b));
-    this.on('todosets/:id/todolists.json', 'optional', this.children(['todoset'], 'todolist', pos));
+    this.on('todosets/:id/todolists.json', 'optional', this.children(['todoset'], 'todolist', pos, true));
     this.on('todolists/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['todolist', 'group'], b));
-    this.on('todolists/:id/groups.json', 'optional', this.children(['todolist'], 'group', pos));
+    this.on('todolists/:id/groups.json', 'optional', this.children(['todolist'], 'group', pos, true));
     this.on('todolists/:id/todos.json', 'optional', (p, q, b) => {
       const list = this.get(p.id, ['todolist', 'group'], b);
       if (!list) return NOT_FOUND;
@@ -218,7 +223,7 @@ export class Routes {
 
     // ----- schedule -----
     this.on('schedules/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['schedule'], b));
-    this.on('schedules/:id/entries.json', 'optional', this.children(['schedule'], 'schedule_entry', () => (a, b) => a.extra2 - b.extra2 || a.id - b.id));
+    this.on('schedules/:id/entries.json', 'optional', this.children(['schedule'], 'schedule_entry', () => (a, b) => a.extra2 - b.extra2 || a.id - b.id, true));
     this.on('schedule_entries/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['schedule_entry'], b));
 
     // ----- docs & files -----
@@ -230,10 +235,10 @@ export class Routes {
     this.on('uploads/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['upload'], b));
 
     // ----- comments -----
-    this.on('recordings/:id/comments.json', 'optional', (p, q, b) => {
+    this.on('recordings/:id/comments.json', 'optional', (p, _q, b) => {
       const parent = p.id === undefined ? undefined : st.rec(p.id);
       if (!parent || (b !== null && parent.project.id !== b)) return NOT_FOUND;
-      return this.recs(() => childrenOf(parent, 'comment', statusParam(q)).sort(byCreatedAsc));
+      return this.recs(() => childrenOf(parent, 'comment', 'active').sort(byCreatedAsc));
     });
     this.on('comments/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['comment'], b));
 
@@ -261,7 +266,7 @@ export class Routes {
       const pr = this.project(b ?? undefined);
       if (!pr) return NOT_FOUND;
       const board = pr.clientBoard;
-      return this.recs(() => (board ? childrenOf(board, kind, statusParam(q)).sort(sorter(q, 'desc')) : []));
+      return this.recs(() => (board ? childrenOf(board, kind, 'active').sort(sorter(q, 'desc')) : []));
     };
     this.on('client/approvals.json', 'required', clientList('approval'));
     this.on('client/correspondences.json', 'required', clientList('correspondence'));

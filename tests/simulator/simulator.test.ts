@@ -63,7 +63,20 @@ function stripNul<T>(x: T): T {
   return JSON.parse(JSON.stringify(x), (_k, v: unknown) => (typeof v === 'string' ? v.replace(/\u0000/g, '') : v)) as T;
 }
 
-/** A full sync done the way a tap would: through the API only. */
+/** The streams /projects/recordings.json serves, by its `type` parameter. */
+const RECORDING_STREAMS: [string, string][] = [
+  ['comments', 'Comment'], ['documents', 'Document'], ['card_table_cards', 'Kanban::Card'], ['card_table_steps', 'Kanban::Step'],
+  ['messages', 'Message'], ['question_answers', 'Question::Answer'], ['schedule_entries', 'Schedule::Entry'], ['todos', 'Todo'],
+  ['todolists', 'Todolist'], ['uploads', 'Upload'], ['vaults', 'Vault'],
+];
+const RECORDING_STATUSES = ['active', 'archived', 'trashed'];
+
+/**
+ * A full sync done the way a tap would: through the documented API only. Active projects:
+ * the recordings endpoint for its types (every status), the other lists plain (they answer
+ * active records), groups in every status of every to-do list. Archived projects: the dock
+ * walk, with `status` only on the lists that take it, and comments per commentable record.
+ */
 async function crawl(sim: Simulator, token: string): Promise<Record<string, Json[]>> {
   const s: Record<string, Json[]> = {};
   const add = (stream: string, recs: Json[], projectId?: number) => {
@@ -78,20 +91,35 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   add('campfires', []);
   const chatsOfActive = await all(sim, '/chats.json', token);
 
-  const commented: Json[] = [];
+  const commented: Json[] = []; // commentable records of archived projects
   for (const p of s.projects ?? []) {
     if (p.status === 'trashed') continue;
     const pid = p.id as number;
+    const active = p.status === 'active';
+    // Comments of archived projects come per record; the recordings endpoint has those of active ones.
+    const commentable = (recs: Json[]) => {
+      if (!active) commented.push(...recs.map((x) => ({ ...x, project_id: pid })));
+    };
     add('project_people', (await all(sim, `/projects/${pid}/people.json`, token)).map((x) => ({ ...x, person_id: x.id })), pid);
     add('message_types', await all(sim, `/buckets/${pid}/categories.json`, token), pid);
-    if (p.timesheet_enabled) add('timesheet_entries', await allStatuses(sim, `/projects/${pid}/timesheet.json`, token), pid);
-    const needles = await allStatuses(sim, `/projects/${pid}/gauge/needles.json`, token);
+    if (p.timesheet_enabled) add('timesheet_entries', await all(sim, `/projects/${pid}/timesheet.json`, token), pid);
+    const needles = await all(sim, `/projects/${pid}/gauge/needles.json`, token);
     add('gauge_needles', needles, pid);
-    commented.push(...needles.map((x) => ({ ...x, project_id: pid })));
+    commentable(needles);
     for (const [stream, path] of [['client_approvals', 'approvals'], ['client_correspondences', 'correspondences']] as const) {
-      const recs = await allStatuses(sim, `/buckets/${pid}/client/${path}.json`, token);
+      const recs = await all(sim, `/buckets/${pid}/client/${path}.json`, token);
       add(stream, recs, pid);
-      for (const r of recs) add('client_replies', await allStatuses(sim, r.replies_url as string, token), pid);
+      for (const r of recs) add('client_replies', await all(sim, r.replies_url as string, token), pid);
+    }
+    if (active) {
+      for (const [stream, type] of RECORDING_STREAMS) {
+        for (const status of RECORDING_STATUSES) {
+          const recs = await all(sim, `/projects/recordings.json?type=${encodeURIComponent(type)}&bucket=${pid}&status=${status}`, token);
+          add(stream, recs, pid);
+          // Groups are not recordings-endpoint records: read them from every to-do list, in every status.
+          if (stream === 'todolists') for (const l of recs) add('todolist_groups', await allStatuses(sim, l.groups_url as string, token), pid);
+        }
+      }
     }
     for (const tool of p.dock as Json[]) {
       if (!tool.enabled) continue;
@@ -99,40 +127,43 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
       switch (tool.name) {
         case 'message_board': {
           add('message_boards', [t], pid);
-          const msgs = await allStatuses(sim, t.messages_url as string, token);
+          if (active) break;
+          const msgs = await all(sim, t.messages_url as string, token);
           add('messages', msgs, pid);
-          commented.push(...msgs.map((x) => ({ ...x, project_id: pid })));
+          commentable(msgs);
           break;
         }
         case 'todoset': {
           add('todosets', [t], pid);
+          if (active) break;
           const lists = await allStatuses(sim, t.todolists_url as string, token);
           add('todolists', lists, pid);
-          commented.push(...lists.map((x) => ({ ...x, project_id: pid })));
+          commentable(lists);
           const containers = [...lists];
           for (const l of lists) {
             const groups = await allStatuses(sim, l.groups_url as string, token);
             add('todolist_groups', groups, pid);
-            commented.push(...groups.map((x) => ({ ...x, project_id: pid })));
+            commentable(groups);
             containers.push(...groups);
           }
           for (const c of containers) {
             for (const q of ['', 'completed=true', 'status=archived', 'status=trashed']) {
               const todos = await all(sim, q ? withQuery(c.todos_url as string, q) : (c.todos_url as string), token);
               add('todos', todos, pid);
-              commented.push(...todos.map((x) => ({ ...x, project_id: pid })));
+              commentable(todos);
             }
           }
           break;
         }
         case 'vault': {
+          if (active) break;
           const walk = async (v: Json) => {
             for (const [stream, key] of [['documents', 'documents_url'], ['uploads', 'uploads_url']] as const) {
-              const recs = await allStatuses(sim, v[key] as string, token);
+              const recs = await all(sim, v[key] as string, token);
               add(stream, recs, pid);
-              commented.push(...recs.map((x) => ({ ...x, project_id: pid })));
+              commentable(recs);
             }
-            const subs = await allStatuses(sim, v.vaults_url as string, token);
+            const subs = await all(sim, v.vaults_url as string, token);
             add('vaults', subs, pid);
             for (const sub of subs) await walk(sub);
           };
@@ -140,59 +171,53 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
           break;
         }
         case 'chat':
-          if (p.status !== 'active') add('campfires', [t], pid);
-          add('campfire_lines', await allStatuses(sim, t.lines_url as string, token), pid);
+          if (!active) add('campfires', [t], pid);
+          add('campfire_lines', await all(sim, t.lines_url as string, token), pid);
           break;
         case 'schedule': {
           add('schedules', [t], pid);
+          if (active) break;
           const entries = await allStatuses(sim, t.entries_url as string, token);
           add('schedule_entries', entries, pid);
-          commented.push(...entries.map((x) => ({ ...x, project_id: pid })));
+          commentable(entries);
           break;
         }
         case 'questionnaire': {
           add('questionnaires', [t], pid);
-          const questions = await allStatuses(sim, t.questions_url as string, token);
+          const questions = await all(sim, t.questions_url as string, token);
           add('questions', questions, pid);
+          if (active) break;
           for (const q of questions) {
-            const answers = await allStatuses(sim, q.answers_url as string, token);
+            const answers = await all(sim, q.answers_url as string, token);
             add('question_answers', answers, pid);
-            commented.push(...answers.map((x) => ({ ...x, project_id: pid })));
+            commentable(answers);
           }
           break;
         }
         case 'inbox': {
           add('inboxes', [t], pid);
-          const forwards = await allStatuses(sim, t.forwards_url as string, token);
+          const forwards = await all(sim, t.forwards_url as string, token);
           add('inbox_forwards', forwards, pid);
-          for (const f of forwards) add('inbox_replies', await allStatuses(sim, f.replies_url as string, token), pid);
+          for (const f of forwards) add('inbox_replies', await all(sim, f.replies_url as string, token), pid);
           break;
         }
         case 'kanban_board': {
           add('card_tables', [t], pid);
           for (const col of t.lists as Json[]) {
             add('card_table_columns', [col], pid);
-            const cards = await allStatuses(sim, col.cards_url as string, token);
+            if (active) continue;
+            const cards = await all(sim, col.cards_url as string, token);
             add('card_table_cards', cards, pid);
-            commented.push(...cards.map((x) => ({ ...x, project_id: pid })));
+            commentable(cards);
             for (const c of cards) add('card_table_steps', c.steps as Json[], pid);
           }
           break;
         }
       }
     }
-    if (p.status === 'active') {
-      // To-dos directly under a to-do set: only the recordings endpoint lists them.
-      for (const q of STATUS_QUERIES) {
-        const todos = await all(sim, `/projects/recordings.json?type=Todo&bucket=${pid}${q ? `&${q}` : ''}`, token);
-        const loose = todos.filter((x) => (x.parent as Json).type === 'Todoset');
-        add('todos', loose, pid);
-        commented.push(...loose.map((x) => ({ ...x, project_id: pid })));
-      }
-    }
   }
   for (const c of chatsOfActive) add('campfires', [c], (c.bucket as Json).id as number);
-  for (const r of commented) add('comments', await allStatuses(sim, r.comments_url as string, token), r.project_id as number);
+  for (const r of commented) add('comments', await all(sim, r.comments_url as string, token), r.project_id as number);
   for (const k of Object.keys(s)) {
     s[k] = stripNul(s[k] as Json[]).sort((a, b) => (a.project_id ?? 0) - (b.project_id ?? 0) || a.id - b.id);
     if (k !== 'project_people') (s[k] as Json[]).sort((a, b) => a.id - b.id);
@@ -399,10 +424,12 @@ describe('simulator over HTTP', () => {
     expect(projects.some((p) => p.clients_enabled && p.clientside)).toBe(true);
     expect(projects.some((p) => p.timesheet_enabled)).toBe(true);
     for (const stream of sim.streamNames()) expect(sim.expectedRecords(stream).length).toBeGreaterThan(0);
-    for (const stream of ['messages', 'todos', 'todolists', 'comments', 'documents', 'uploads', 'schedule_entries', 'card_table_cards', 'campfire_lines', 'question_answers']) {
+    // The recordings endpoint (and the lists taking `status`) reach every status; other lists answer active records only.
+    for (const stream of ['messages', 'todos', 'todolists', 'comments', 'documents', 'uploads', 'schedule_entries', 'card_table_cards', 'question_answers']) {
       const statuses = new Set((sim.expectedRecords(stream) as Json[]).map((r) => r.status));
       expect([stream, [...statuses].sort()]).toEqual([stream, ['active', 'archived', 'trashed']]);
     }
+    expect(new Set((sim.expectedRecords('campfire_lines') as Json[]).map((r) => r.status))).toEqual(new Set(['active']));
     const todos = sim.expectedRecords('todos') as Json[];
     expect(todos.some((t) => t.parent.type === 'Todoset')).toBe(true);
     expect(todos.some((t) => t.completed && t.completion)).toBe(true);
@@ -632,9 +659,14 @@ describe('mutations', () => {
     const msg = (sim.expectedRecords('messages') as Json[]).find((m) => m.status === 'active') as Json;
     const board = msg.parent.url.replace('.json', '/messages.json') as string;
     sim.setStatus('messages', msg.id as number, 'trashed');
-    expect((await all(sim, board, token)).some((m) => m.id === msg.id)).toBe(false);
-    const trashed = await all(sim, `${board}?status=trashed`, token);
+    const activeList = await all(sim, board, token);
+    expect(activeList.some((m) => m.id === msg.id)).toBe(false);
+    const trashed = await all(sim, `/projects/recordings.json?type=Message&status=trashed&bucket=${msg.project_id}`, token);
     expect(trashed.find((m) => m.id === msg.id)?.updated_at).toBe(sim.now().toISOString());
+    // A board's message list does not take `status`: it answers the active list.
+    const ignored = await all(sim, `${board}?status=trashed`, token);
+    expect(ignored.map((m) => m.id)).toEqual(activeList.map((m) => m.id));
+    expect(ignored.every((m) => m.status === 'active')).toBe(true);
 
     const project = (sim.expectedRecords('projects') as Json[]).find((p) => p.status === 'active') as Json;
     sim.setStatus('projects', project.id as number, 'archived');
