@@ -1,5 +1,7 @@
 import { BookmarkManager, MAX_ETAGS, parseState } from '../../src/state';
 import { SingerWriter, stripNul } from '../../src/messages';
+import stringify from 'fast-json-stable-stringify';
+import { startSimulator } from '../simulator';
 import { Logger } from '../../src/log';
 import { loadConfig } from '../../src/config';
 import * as fs from 'node:fs';
@@ -74,6 +76,113 @@ describe('singer writer', () => {
   it('stripNul leaves clean values untouched (same object)', () => {
     const v = { a: ['x', { b: 'y' }] };
     expect(stripNul(v, () => undefined)).toBe(v);
+  });
+
+  type Rec = Record<string, unknown>;
+  /** What record() wrote before it stopped using fast-json-stable-stringify: its lines must not change. */
+  const reference = (stream: string, record: Rec, fields: ReadonlySet<string> | undefined, timeExtracted: string) => {
+    let value = stripNul(record, () => undefined) as Rec;
+    if (fields) {
+      const projected: Rec = {};
+      for (const key of Object.keys(value)) if (fields.has(key)) projected[key] = value[key];
+      value = projected;
+    }
+    return stringify({ type: 'RECORD', stream, record: value, time_extracted: timeExtracted }) + '\n';
+  };
+  /** Writes each record and expects reference()'s line for it. */
+  const expectSameLines = (records: Array<{ stream: string; record: Rec; fields?: ReadonlySet<string> }>) => {
+    const lines: string[] = [];
+    const w = new SingerWriter(new Logger('info', () => undefined), (l) => {
+      lines.push(l);
+    });
+    for (const { stream, record, fields } of records) {
+      w.record(stream, record, fields);
+      const line = lines[lines.length - 1];
+      expect(line).toBe(reference(stream, record, fields, JSON.parse(line).time_extracted));
+    }
+    expect(lines).toHaveLength(records.length);
+  };
+
+  it('writes every record of a simulated account byte for byte as fast-json-stable-stringify does', async () => {
+    const sim = await startSimulator({ records: 3000 });
+    try {
+      const all: Array<{ stream: string; record: Rec; fields?: ReadonlySet<string> }> = [];
+      for (const stream of sim.streamNames()) {
+        const records = sim.expectedRecords(stream) as Rec[];
+        if (records.length === 0) continue;
+        // Also with a projection: every other top-level field of the stream's first record.
+        const fields = new Set(Object.keys(records[0]).filter((_, i) => i % 2 === 0));
+        for (const record of records) all.push({ stream, record }, { stream, record, fields });
+      }
+      expect(all.length).toBeGreaterThan(5000);
+      expectSameLines(all);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('writes edge cases byte for byte as fast-json-stable-stringify does', () => {
+    const sparse: unknown[] = [1];
+    sparse[2] = 3;
+    const s = 'edge';
+    expectSameLines([
+      // nested arrays of objects, with keys out of order at every level
+      { stream: s, record: { id: 1, list: [{ z: 1, a: [{ y: 2, b: 3 }, [{ d: 1, c: 2 }]] }, [[{ f: 1, e: [] }]]] } },
+      // null, undefined, holes and non-finite numbers (undefined keys are omitted, elements print as null)
+      { stream: s, record: { id: 2, arr: [null, undefined, 1, 'x', undefined, NaN, Infinity], u: undefined, n: null, sparse } },
+      { stream: s, record: { id: 3, nan: NaN, inf: Infinity, ninf: -Infinity, nzero: -0, big: 1e21, small: 1e-7, f: 0.1, t: true, b: false } },
+      // keys and values that need JSON escaping
+      { stream: s, record: { id: 4, 'a"b': 'q"uote', 'back\\slash': '\\', 'new\nline': 'l\r\n', 'tab\t': '\t', '\u0001ctl': '\u001f', '': 'empty', '</script>': '\u2028\u2029' } },
+      // unicode keys and values, sorted by UTF-16 code unit (uppercase before lowercase, astral via surrogates)
+      { stream: s, record: { id: 5, é: 'ü', 日本: '語', '😀': 'emoji 😀', ｚ: 'fullwidth', Z: 1, a: 2, _: 3, lone: '\ud800', B: { ß: 'ss', Ä: 'A' } } },
+      // U+0000 in nested strings, in array elements and in a key (keys are kept as they are)
+      { stream: s, record: { id: 6, html: 'a\u0000b', nested: { deep: { s: '\u0000x\u0000\u0000y\u0000' } }, arr: ['\u0000', 'ok', { t: '\u0000' }, ['\u0000\u0000']], '\u0000key': 'v' } },
+      // empty objects and arrays
+      { stream: s, record: { id: 7, e: {}, a: [], aa: [[]], ao: [{}], ea: { x: [] } } },
+      { stream: s, record: {} },
+      // projection
+      { stream: s, record: { id: 8, secret: 'x', name: 'n\u0000', nested: { secret: 'kept below the top level' } }, fields: new Set(['id', 'name', 'nested', 'absent']) },
+      { stream: s, record: { secret: 'x' }, fields: new Set(['id']) },
+      // the same keys in another order within one stream, and a third order with one key more
+      { stream: 'order', record: { b: 1, a: 2, c: { y: 1, x: 2 } } },
+      { stream: 'order', record: { c: { x: 2, y: 1 }, a: 2, b: 1 } },
+      { stream: 'order', record: { a: 2, c: { x: 2, y: 1 }, b: 1, d: null } },
+      // integer-like keys, which V8 lists first whatever the insertion order
+      { stream: s, record: { id: 9, nested: { b: 1, 10: 'ten', 9: 'nine', '-1': 'm', '01': 'z', '1e3': 'e', a: 2 } } },
+      { stream: s, record: { 2: 'two', 10: 'ten', id: 10 } },
+      // an own __proto__ key (JSON.parse makes one) and a Date (printed through its toJSON)
+      { stream: s, record: JSON.parse('{"id":11,"__proto__":{"z":1,"a":"\\u0000"},"b":[{"__proto__":null}]}') as Rec },
+      { stream: s, record: { id: 12, when: new Date(0), list: [new Date(1000)] } },
+    ]);
+  });
+
+  it('stays byte-identical beyond the number of key orders it remembers', () => {
+    const records = Array.from({ length: 5000 }, (_, i) => ({ stream: 's', record: { [`k${i}`]: i, [`a${i % 7}`]: { [`z${i}`]: 'v', y: i } } as Rec }));
+    expectSameLines([...records, ...records.slice(0, 100)]);
+  });
+
+  it('logs one line per record with U+0000, however many strings held one', () => {
+    const logs: string[] = [];
+    const w = new SingerWriter(new Logger('debug', (l) => logs.push(l)), () => undefined);
+    w.record('todos', { id: 7, a: '\u0000', b: ['\u0000', { c: 'x\u0000' }] });
+    w.record('todos', { id: 8, a: 'clean' });
+    w.record('todos', { id: 9, secret: '\u0000', a: 'clean' }, new Set(['id', 'a']));
+    expect(logs.filter((l) => l.includes('U+0000')).map((l) => l.replace(/^\S+ /, ''))).toEqual(['DEBUG stripped U+0000 from a todos record (id 7)\n']);
+  });
+
+  it('leaves the record it writes untouched', () => {
+    const make = (): Rec => ({ title: 't\u0000', id: 5, creator: { name: 'A\u0000B', id: 1 }, list: [{ z: '\u0000', a: 1 }, '\u0000', null], secret: 's', when: undefined });
+    const record = make();
+    const { creator, list } = record as { creator: Rec; list: unknown[] };
+    const before = make();
+    const keysBefore = [Object.keys(record), Object.keys(creator), Object.keys(list[0] as object)];
+    const w = new SingerWriter(new Logger('info', () => undefined), () => undefined);
+    w.record('s', record);
+    w.record('s', record, new Set(['id', 'creator', 'title']));
+    expect(record).toStrictEqual(before);
+    expect(record.creator).toBe(creator);
+    expect(record.list).toBe(list);
+    expect([Object.keys(record), Object.keys(creator), Object.keys(list[0] as object)]).toEqual(keysBefore);
   });
 });
 
