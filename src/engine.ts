@@ -159,14 +159,14 @@ export class SyncEngine {
     await done;
     if (this.failure) {
       // Everything committed so far is safe to resume from; say so before failing.
-      if (this.schemasWritten) this.flushState(true);
+      if (this.schemasWritten) this.flushState(true, true);
       throw this.failure;
     }
     this.writeSchemas();
     if (!this.stopping) {
       for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, STREAMS_BY_NAME.get(name)!.replicationKey!, value);
     }
-    this.flushState(true);
+    this.flushState(true, true);
     for (const name of this.selection.keys()) {
       this.log.metric('info', 'counter', 'record_count', this.writer.counts.get(name) ?? 0, { endpoint: name });
     }
@@ -265,9 +265,11 @@ export class SyncEngine {
     let newest: string | undefined;
     let newestMs: number | undefined;
     let seen = 0;
+    let items = 0;
     for await (const raw of source) {
       if (this.stopping || this.failure) return false;
       if (raw === null || typeof raw !== 'object') continue;
+      items++;
       const value = rk ? (raw[rk] as string | null | undefined) : undefined;
       const at = value ? ms(value) : undefined;
       if (p.newestFirst && cursorMs !== undefined && at !== undefined && at < cursorMs) break;
@@ -289,7 +291,9 @@ export class SyncEngine {
         this.checkpoint(stream.name, p.cursorKey, newest!, value, resume);
       }
     }
-    if (etagPath && collection) this.bookmarks.setEtag(etagPath, collection.etag);
+    // An empty list answers 304 for the same request and nearly the same bytes as 200 with [], so
+    // its ETag would only grow every STATE message: keep ETags of lists that hold records.
+    if (etagPath && collection) this.bookmarks.setEtag(etagPath, collection.notModified || items > 0 ? collection.etag : undefined);
 
     // The cursor moves once this partition and everything it spawned is written.
     if (incremental && !ctx.archived) {
@@ -434,16 +438,18 @@ export class SyncEngine {
 
   /**
    * Writes STATE if bookmarks changed: when forced (a root partition or an archived project is
-   * done, the run ends or stops), else once every CHECKPOINT_EVERY records. Driven by counts, not
-   * clocks, so a sequential run prints the same messages every time.
+   * done), else once every CHECKPOINT_EVERY records. Driven by counts, not clocks, so a sequential
+   * run prints the same messages every time. Checkpoints carry the bookmarks; the `final` STATE
+   * (the run ends, fails or stops) adds the ETags, so a killed run costs the next one some bodies,
+   * never a record.
    */
-  private flushState(force: boolean): void {
+  private flushState(force: boolean, final = false): void {
     if (!this.schemasWritten) this.writeSchemas();
-    if (this.bookmarks.version === this.lastStateVersion) return;
+    if (!final && this.bookmarks.version === this.lastStateVersion) return;
     const written = this.writer.total;
     if (!force && written - this.recordsAtLastState < CHECKPOINT_EVERY) return;
     this.recordsAtLastState = written;
     this.lastStateVersion = this.bookmarks.version;
-    this.writer.state(this.bookmarks.value());
+    this.writer.state(this.bookmarks.value(final));
   }
 }

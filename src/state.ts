@@ -184,9 +184,12 @@ export class BookmarkManager {
     this.version++;
   }
 
-  /** A snapshot of the state, safe to print. */
-  value(): JsonObject {
+  /**
+   * A snapshot of the state, safe to print. `withEtags: false` leaves the ETags out: they are a
+   * cache, not bookmarks, and at up to MAX_ETAGS entries (~430 KB) they would dwarf every checkpoint.
+   */
+  value(withEtags = true): JsonObject {
     const value = JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject;
-    return this.etags.size > 0 ? { bookmarks: value, etags: Object.fromEntries(this.etags) } : { bookmarks: value };
+    return withEtags && this.etags.size > 0 ? { bookmarks: value, etags: Object.fromEntries(this.etags) } : { bookmarks: value };
   }
 }

@@ -216,6 +216,31 @@ describe('incremental runs', () => {
     expect(sim.requests.length).toBeLessThan(full.requests / 2);
   });
 
+  it('keeps ETags of non-empty leaf lists in the final STATE only, and a re-run gets 304 for them', async () => {
+    const states = full.messages.filter((m) => m.type === 'STATE');
+    const final = states[states.length - 1]!.value;
+    const etags = Object.keys(final.etags ?? {});
+    expect(etags.length).toBeGreaterThan(10);
+    for (const s of states.slice(0, -1)) expect(s.value.etags).toBeUndefined();
+    // Each kept ETag belongs to a list that held records (an empty list's 304 would save nothing).
+    const token = (await (await fetch(sim.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
+    })).json()) as { access_token: string };
+    for (const p of etags) {
+      const res = await fetch(`${sim.baseUrl}/${sim.accountId}${p}`, { headers: { authorization: `Bearer ${token.access_token}`, 'user-agent': 'test (t@example.com)' } });
+      expect({ p, total: Number(res.headers.get('x-total-count')) > 0 }).toEqual({ p, total: true });
+    }
+    sim.resetRequests();
+    const run = await runTap(['--config', configFile, '--state', writeJson(dir, 'state-etags.json', final)]);
+    expect(run.code).toBe(0);
+    const revalidated = sim.requests.filter((r) => r.ifNoneMatch).map((r) => r.path.slice(`/${sim.accountId}`.length));
+    const notModified = sim.requests.filter((r) => r.status === 304);
+    expect(notModified.length).toBeGreaterThan(10);
+    expect(notModified.length).toBe(revalidated.length);
+    for (const p of revalidated) expect(etags).toContain(p);
+  });
+
   it('records changed, archived, trashed or created between runs arrive with their new values', async () => {
     const first = await runTap(['--config', configFile]);
     const stateFile = writeJson(dir, 'state2.json', lastState(first.messages));
