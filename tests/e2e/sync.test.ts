@@ -105,6 +105,34 @@ describe('full sync', () => {
     }
   });
 
+  it('reads no list its parent counts as empty, and no status variant where the list takes no status', () => {
+    const paths = new Set(full.paths.map((p) => p.slice(`/${sim.accountId}`.length).replace(/[?&]page=\d+/, '')));
+    const lists: Array<[string, string, (r: any) => string]> = [
+      ['inbox_forwards', 'replies_count', (r) => `/inbox_forwards/${r.id}/replies.json`],
+      ['client_approvals', 'replies_count', (r) => `/buckets/${r.project_id}/client/recordings/${r.id}/replies.json`],
+      ['client_correspondences', 'replies_count', (r) => `/buckets/${r.project_id}/client/recordings/${r.id}/replies.json`],
+    ];
+    let skipped = 0;
+    let read = 0;
+    for (const [stream, count, pathOf] of lists) {
+      for (const r of recordsOf(full.messages, stream)) {
+        if (r[count] === 0) {
+          expect(paths.has(pathOf(r))).toBe(false);
+          skipped++;
+        } else {
+          expect(paths.has(pathOf(r))).toBe(true);
+          read++;
+        }
+      }
+    }
+    expect(skipped).toBeGreaterThan(0);
+    expect(read).toBeGreaterThan(0);
+    const takesStatus = /^\/(projects|templates)\.json|^\/projects\/recordings\.json|^\/todosets\/\d+\/todolists\.json|^\/todolists\/\d+\/(groups|todos)\.json|^\/schedules\/\d+\/entries\.json/;
+    const withStatus = [...paths].filter((p) => /[?&]status=/.test(p));
+    expect(withStatus.length).toBeGreaterThan(0);
+    expect(withStatus.filter((p) => !takesStatus.test(p))).toEqual([]);
+  });
+
   it('makes no more requests than the pages the data needs', async () => {
     // The minimum: each collection the account's data lives in, read once, in as few geared pages
     // (15, 30, 50, then 100) as its size needs. Sizes come from the simulator's X-Total-Count.
