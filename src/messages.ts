@@ -18,39 +18,6 @@ import { Logger } from './log';
 
 export type JsonObject = Record<string, unknown>;
 
-/**
- * Removes U+0000 from every string in a value (target-postgres cannot store it). record() does the
- * same inside its copying walk; this stays as the reference its tests compare against.
- */
-export function stripNul(value: unknown, onStrip: () => void): unknown {
-  if (typeof value === 'string') {
-    if (!value.includes('\u0000')) return value;
-    onStrip();
-    return value.split('\u0000').join('');
-  }
-  if (Array.isArray(value)) {
-    let changed = false;
-    const out = value.map((v) => {
-      const s = stripNul(v, onStrip);
-      if (s !== v) changed = true;
-      return s;
-    });
-    return changed ? out : value;
-  }
-  if (value !== null && typeof value === 'object') {
-    let out: JsonObject | undefined;
-    for (const [k, v] of Object.entries(value as JsonObject)) {
-      const s = stripNul(v, onStrip);
-      if (s !== v) {
-        out ??= { ...(value as JsonObject) };
-        out[k] = s;
-      }
-    }
-    return out ?? value;
-  }
-  return value;
-}
-
 /** The sorted key order of objects whose Object.keys() is `keys`, worked out once. */
 interface Shape {
   readonly keys: readonly string[];

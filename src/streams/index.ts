@@ -14,10 +14,9 @@ function archivedOnly(paths: PathsFrom): PathsFrom {
   return (project) => (project.status === 'archived' ? paths(project) : []);
 }
 /** An archived project's comments, read per commentable recording that counts any. */
-const commentsOf: PathsFrom = (r) => {
-  if (r.comments_count === undefined && r.comments_url === undefined) return [];
-  return r.comments_count === 0 ? [] : [`/recordings/${r.id}/comments.json`];
-};
+const commentsOf = unlessEmpty('comments_count', (r) =>
+  r.comments_count === undefined && r.comments_url === undefined ? [] : [`/recordings/${r.id}/comments.json`],
+);
 
 // ---- account level -------------------------------------------------------------------------
 

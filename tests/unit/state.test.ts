@@ -1,5 +1,5 @@
 import { BookmarkManager, MAX_ETAGS, parseState } from '../../src/state';
-import { SingerWriter, stripNul } from '../../src/messages';
+import { SingerWriter } from '../../src/messages';
 import stringify from 'fast-json-stable-stringify';
 import { startSimulator } from '../simulator';
 import { Logger } from '../../src/log';
@@ -7,6 +7,39 @@ import { loadConfig } from '../../src/config';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+/**
+ * Removes U+0000 from every string in a value, the way record() did before its copying walk took
+ * it over: the reference the writer's lines are compared against.
+ */
+function stripNul(value: unknown, onStrip: () => void): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('\u0000')) return value;
+    onStrip();
+    return value.split('\u0000').join('');
+  }
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => {
+      const s = stripNul(v, onStrip);
+      if (s !== v) changed = true;
+      return s;
+    });
+    return changed ? out : value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const s = stripNul(v, onStrip);
+      if (s !== v) {
+        out ??= { ...(value as Record<string, unknown>) };
+        out[k] = s;
+      }
+    }
+    return out ?? value;
+  }
+  return value;
+}
 
 describe('bookmark manager', () => {
   it('never moves a cursor back and reads start_date as a floor', () => {
