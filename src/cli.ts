@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     }
     const records = [...writer.counts.values()].reduce((a, b) => a + b, 0);
     log.info(
-      `sync complete: ${records} records, ${client.stats.requests} requests (${client.stats.retries} retries, ${client.stats.rateLimited} rate-limited, ${client.stats.notModified} not modified) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `sync complete: ${records} records, ${client.stats.requests} requests (${client.stats.retries} retries, ${client.stats.rateLimited} rate-limited, ${client.stats.notModified} not modified, ${client.stats.rereads} pages read again after a list shrank) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     return 0;
   } catch (err) {

@@ -6,11 +6,12 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import got, { Got, HTTPError, RequestError, Response, Options, RetryObject } from 'got';
+import got, { Got, HTTPError, ParseError, ReadError, RequestError, Response, Options, RetryObject } from 'got';
 import PQueue from 'p-queue';
 import { Config } from './config';
 import { ApiError, Interrupted, TapError, registerSecret } from './errors';
 import { Logger } from './log';
+import { NextPage, OffsetWalk, RecentKeys, itemKey } from './pagination';
 
 export interface ClientOptions {
   /** Overrides config.backoff_base_seconds (unit tests). */
@@ -32,6 +33,23 @@ const newContext = () => ({ box: { refreshedFor: new Set<string>() } as CallBox 
 
 const RETRY_STATUS = [401, 429, 500, 502, 503, 504];
 const RETRY_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH'];
+/**
+ * A failure after the status line and headers arrived: the body was cut off (ReadError; a timeout
+ * mid-body is a TimeoutError, retried by its code) or a 2xx body is not JSON (ParseError). Such an
+ * error carries the response, status 200 and all, but that status is not the answer: it is a
+ * fault on the way, retried like a dropped connection.
+ */
+function isBodyFault(error: RequestError): boolean {
+  return error instanceof ReadError || error instanceof ParseError;
+}
+
+/** A body fault in words, for warnings and errors: "ECONNRESET reading the body of HTTP 200". */
+function describeBodyFault(error: RequestError): string {
+  const status = error.response?.statusCode;
+  const of = status === undefined ? 'the response' : `HTTP ${status}`;
+  return error instanceof ParseError ? `invalid JSON in ${of}` : `${error.code ?? 'read error'} reading the body of ${of}`;
+}
+
 /** Refresh this long before Launchpad says the access token expires. */
 const EXPIRY_MARGIN_MS = 60_000;
 
@@ -83,7 +101,7 @@ export class BasecampClient {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   /** Counters the engine reports at the end of a run. */
-  readonly stats = { requests: 0, retries: 0, rateLimited: 0, notModified: 0, tokenRefreshes: 0 };
+  readonly stats = { requests: 0, retries: 0, rateLimited: 0, notModified: 0, tokenRefreshes: 0, rereads: 0 };
 
   constructor(
     private readonly config: Config,
@@ -129,6 +147,7 @@ export class BasecampClient {
         beforeRequest: [async (options: Options) => this.beforeRequest(options)],
         afterResponse: [
           (response: Response) => {
+            if (!this.serverStartSeen) this.noteServerStart(response.headers.date);
             if (!this.log.enabled('debug')) return response;
             const seconds = (response.timings.phases.total ?? 0) / 1000;
             this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
@@ -141,6 +160,22 @@ export class BasecampClient {
         ],
       },
     });
+  }
+
+  /** Called once with Basecamp's clock at its first answer of the run (its Date header). */
+  onServerStart?: (at: string) => void;
+  private serverStartSeen = false;
+
+  private noteServerStart(header: string | undefined): void {
+    const at = header ? Date.parse(header) : Number.NaN;
+    if (Number.isNaN(at)) return;
+    this.serverStartSeen = true;
+    this.onServerStart?.(new Date(at).toISOString());
+  }
+
+  /** A list shrank while it was read: say so, once per page read again. */
+  noteReread(path: string): void {
+    this.log.info(`list shrank while being read (records left it ahead of the read position): reading ${path} again`);
   }
 
   /** Stop starting requests: in-flight ones finish, new ones fail with Interrupted. */
@@ -257,7 +292,8 @@ export class BasecampClient {
   private async retryDelay({ attemptCount, retryOptions, error }: RetryObject): Promise<number> {
     const box = (error.options?.context as { box?: CallBox } | undefined)?.box;
     if (this.stopped || box?.hookError) return 0;
-    const status = error.response?.statusCode;
+    // Only an HTTPError's status is the answer; a body fault's 200 is not (see isBodyFault).
+    const status = error instanceof HTTPError ? error.response.statusCode : undefined;
     const path = error.options?.url ? describeUrl(error.options.url) : '';
     if (status === 401) {
       // One refresh per URL, whatever max_retries says: an expired token is not a fault to count.
@@ -277,7 +313,7 @@ export class BasecampClient {
       return 1;
     }
     if (attemptCount > retryOptions.limit) return 0;
-    const retryable = status !== undefined ? retryOptions.statusCodes.includes(status) : retryOptions.errorCodes.includes(error.code);
+    const retryable = status !== undefined ? retryOptions.statusCodes.includes(status) : isBodyFault(error) || retryOptions.errorCodes.includes(error.code);
     if (!retryable) return 0;
     this.stats.retries++;
     if (status === 429) {
@@ -291,7 +327,8 @@ export class BasecampClient {
       }
     }
     const delay = this.backoff(attemptCount);
-    this.log.warn(`${status ? `HTTP ${status}` : error.code ?? 'network error'} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s`);
+    const what = status ? `HTTP ${status}` : isBodyFault(error) ? describeBodyFault(error) : error.code ?? 'network error';
+    this.log.warn(`${what} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s`);
     return delay;
   }
 
@@ -326,40 +363,27 @@ export class BasecampClient {
     return new Collection<T>(this, path, etag);
   }
 
-  /** Used by Collection: got's paginate over one URL, with this client's origin check. */
-  paginate<T>(url: string, etag: string | undefined, seen: (res: Response<unknown>, hasNext: boolean) => void): AsyncIterableIterator<T> {
-    return this.api.paginate<T>(url, {
-      headers: etag ? { 'if-none-match': etag } : {},
-      context: newContext(),
-      pagination: {
-        stackAllItems: false,
-        requestLimit: Number.MAX_SAFE_INTEGER,
-        transform: (res: Response<unknown>) => {
-          const next = nextLink(res.headers.link);
-          seen(res, next !== undefined);
-          if (res.statusCode === 304) return [];
-          if (!Array.isArray(res.body)) {
-            throw new ApiError(`expected a JSON array from ${describeUrl(res.url)}`, res.statusCode, describeUrl(res.url));
-          }
-          return res.body as T[];
-        },
-        paginate: (res: Response<unknown>) => {
-          const next = nextLink(res.headers.link);
-          if (res.statusCode === 304 || next === undefined) return false;
-          const target = new URL(next, res.url);
-          if (target.origin !== this.origin) {
-            // The bearer token goes to the API origin only, whatever a Link header says.
-            throw new ApiError(
-              `refusing to follow a pagination link from ${describeUrl(res.url)} to another origin (${target.origin})`,
-              undefined,
-              describeUrl(res.url),
-            );
-          }
-          // If-None-Match belongs to the first page only.
-          return { url: target, headers: { 'if-none-match': undefined } };
-        },
-      },
-    });
+  /**
+   * One page of a collection (used by Collection). A 304 is an answer, not an error. A next link
+   * to another origin is refused: the bearer token goes to the API origin only.
+   */
+  async page(url: string, ifNoneMatch: string | undefined): Promise<{ res: Response<unknown>; next?: string; total?: number }> {
+    const res = await this.api.get(url, { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}, context: newContext() });
+    if (res.statusCode === 304) return { res };
+    if (!Array.isArray(res.body)) {
+      throw new ApiError(`expected a JSON array from ${describeUrl(res.url)}`, res.statusCode, describeUrl(res.url));
+    }
+    const link = nextLink(res.headers.link);
+    let next: string | undefined;
+    if (link !== undefined) {
+      const target = new URL(link, res.url);
+      if (target.origin !== this.origin) {
+        throw new ApiError(`refusing to follow a pagination link from ${describeUrl(res.url)} to another origin (${target.origin})`, undefined, describeUrl(res.url));
+      }
+      next = target.toString();
+    }
+    const header = Number.parseInt(String(res.headers['x-total-count'] ?? ''), 10);
+    return { res, next, total: Number.isFinite(header) && header >= 0 ? header : undefined };
   }
 
   /** Turns a got failure into an ApiError whose message is one line naming the path and status. */
@@ -381,7 +405,16 @@ export class BasecampClient {
       return new ApiError(`HTTP ${status} on GET ${path}${retried}`, status, path);
     }
     if (err instanceof RequestError) {
-      return new ApiError(`${err.code ?? 'request error'} on GET ${path} after ${this.config.max_retries} retries (${err.message.split('\n')[0]})`, undefined, path);
+      // The request that failed (a page of a collection, say), and the retries it really had.
+      const where = err.options?.url ? describeUrl(err.options.url) : path;
+      const retries = typeof err.request?.retryCount === 'number' ? err.request.retryCount : this.config.max_retries;
+      const after = retries > 0 ? ` after ${retries} retries` : '';
+      if (err instanceof ParseError) {
+        // No detail: JSON.parse's message can quote the body (newlines and all), got's adds the whole URL.
+        return new ApiError(`${describeBodyFault(err)} on GET ${where}${after}`, undefined, where);
+      }
+      const what = isBodyFault(err) ? describeBodyFault(err) : err.code ?? 'request error';
+      return new ApiError(`${what} on GET ${where}${after} (${err.message.split('\n')[0]})`, undefined, where);
     }
     return err as Error;
   }
@@ -414,14 +447,28 @@ function writeBackRefreshToken(path: string, token: string): void {
   fs.renameSync(tmp, path);
 }
 
+/** A Link that keeps pointing onwards stops here: no Basecamp list is a million records deep. */
+export const MAX_PAGES = 10_000;
+
 /**
- * One collection read: iterate it for the items; afterwards `etag` holds the validator worth
- * keeping (only for a collection that fits one page) and `notModified` says a 304 came back.
+ * One collection read: iterate it for the items. Pages are followed by their Link rel="next"
+ * (never a page URL we build), one page in memory at a time; when X-Total-Count shows the list
+ * shrank mid-walk, a page already read is read again (see pagination.ts) and repeats are dropped.
+ * With an etag the first request carries If-None-Match: a 304 yields nothing and sets
+ * `notModified`. Afterwards `etag` holds the validator worth keeping (only for a collection that
+ * fits one page).
  */
 export class Collection<T> implements AsyncIterable<T> {
   etag?: string;
   notModified = false;
   pagesRead = 0;
+  /** Pages read again because the list shrank while it was read. */
+  rereads = 0;
+  /**
+   * False while a shrink has been seen and the page holding what slid back is not yet read
+   * again: a checkpoint taken then could claim records not yet written.
+   */
+  settled = true;
 
   constructor(
     private readonly client: BasecampClient,
@@ -430,20 +477,36 @@ export class Collection<T> implements AsyncIterable<T> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    const url = this.client.url(this.path);
-    const iterator = this.client.paginate<T>(url, this.ifNoneMatch, (res, hasNext) => {
-      this.pagesRead++;
-      if (res.statusCode === 304) {
-        this.notModified = true;
-        this.etag = this.ifNoneMatch;
-        this.client.stats.notModified++;
-        return;
-      }
-      const header = res.headers.etag;
-      this.etag = this.pagesRead === 1 && !hasNext && typeof header === 'string' ? header : undefined;
-    });
+    const first = this.client.url(this.path);
+    const walk = new OffsetWalk();
+    const recent = new RecentKeys();
+    let request: NextPage | undefined = { page: 1, url: first, reread: false };
+    let url = first;
     try {
-      for await (const item of iterator) yield item;
+      while (request) {
+        url = request.url;
+        if (this.pagesRead >= MAX_PAGES) throw new ApiError(`gave up on ${describeUrl(first)} after ${MAX_PAGES} pages (its Link header never ends)`, undefined, describeUrl(first));
+        const { res, next, total } = await this.client.page(url, this.pagesRead === 0 ? this.ifNoneMatch : undefined);
+        this.pagesRead++;
+        if (res.statusCode === 304) {
+          this.notModified = true;
+          this.etag = this.ifNoneMatch;
+          this.client.stats.notModified++;
+          return;
+        }
+        const items = res.body as T[];
+        const header = res.headers.etag;
+        this.etag = this.pagesRead === 1 && next === undefined && typeof header === 'string' ? header : undefined;
+        const following = walk.next({ page: request.page, url, count: items.length, total, next });
+        this.settled = following === undefined || !following.reread;
+        if (following?.reread) {
+          this.rereads++;
+          this.client.stats.rereads++;
+          this.client.noteReread(describeUrl(following.url));
+        }
+        request = following;
+        for (const item of items) if (recent.fresh(itemKey(item))) yield item;
+      }
     } catch (err) {
       throw this.client.toApiError(err, url);
     }

@@ -44,6 +44,19 @@ interface Partition {
   cursorKey?: string;
   /** Read as a newest-first walk that stops at the cursor. */
   newestFirst: boolean;
+  /** One of the account-wide recordings walks (per status). */
+  walk?: boolean;
+  /** The record's own endpoint, read because its listing lacked a field (never read again). */
+  shown?: boolean;
+}
+
+/** Per-parent reads of an alsoInWalk stream in active projects, held until its walk decides them. */
+interface HeldReads {
+  /** The walk listed a record of this stream: the per-parent reads are not needed. */
+  listed: boolean;
+  /** Walk partitions still reading. */
+  walksLeft: number;
+  held: Array<{ p: Partition; node: Node }>;
 }
 
 /** Completion tracking: a Node is done when its own work and all its children are done. */
@@ -102,6 +115,11 @@ export class SyncEngine {
   private lastStateVersion = -1;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
+  /** Walk stream name -> the streams whose records that walk may list too. */
+  private readonly inWalk = new Map<string, Stream[]>();
+  private readonly heldReads = new Map<string, HeldReads>();
+  /** Keys written this run, for streams two sources can both list. */
+  private readonly writtenOnce = new Map<string, Set<string>>();
 
   constructor(
     private readonly selection: Map<string, StreamSelection>,
@@ -114,6 +132,11 @@ export class SyncEngine {
     for (const stream of STREAMS) {
       const parentNames = [...Object.keys(stream.parents), ...(stream.embeddedIn ? [stream.embeddedIn.stream] : [])];
       for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
+      if (stream.alsoInWalk) {
+        this.inWalk.set(stream.alsoInWalk.walk, [...(this.inWalk.get(stream.alsoInWalk.walk) ?? []), stream]);
+        this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
+      }
+      if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     }
     const visit = (s: Stream): boolean => {
       if (this.neededActive.has(s.name)) return true;
@@ -140,6 +163,9 @@ export class SyncEngine {
 
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
   async run(): Promise<void> {
+    // No cursor passes the run's start, on this machine's clock or Basecamp's, whichever is earlier.
+    this.bookmarks.setSignpost(new Date().toISOString());
+    this.client.onServerStart = (at) => this.bookmarks.setSignpost(at);
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of STREAMS) {
@@ -149,9 +175,10 @@ export class SyncEngine {
       }
       if (stream.recordingType) {
         // One account-wide walk per status, newest first, for all active projects at once.
+        for (const s of this.inWalk.get(stream.name) ?? []) this.heldReads.get(s.name)!.walksLeft += STATUSES.length;
         for (const status of STATUSES) {
           const path = `/projects/recordings.json?type=${encodeURIComponent(stream.recordingType)}&status=${status}&sort=updated_at&direction=desc`;
-          this.spawn({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true }, root);
+          this.spawn({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true, walk: true }, root);
         }
       }
     }
@@ -197,7 +224,11 @@ export class SyncEngine {
 
   private spawn(p: Partition, parent: Node, onDone?: (clean: boolean) => void): void {
     if (this.failure || this.stopping) return;
-    const node = new Node(parent, onDone);
+    this.enqueue(p, new Node(parent, onDone));
+  }
+
+  private enqueue(p: Partition, node: Node): void {
+    if (this.failure || this.stopping) return;
     // Deeper partitions first: they finish subtrees (and release their cursors) sooner and keep the queue short.
     this.queue.add(() => this.runPartition(p, node), { priority: p.depth }).catch((err: unknown) => this.fail(err as Error));
   }
@@ -212,6 +243,14 @@ export class SyncEngine {
 
   private async runPartition(p: Partition, node: Node): Promise<void> {
     if (this.failure || this.stopping) return;
+    try {
+      await this.readPartition(p, node);
+    } finally {
+      if (p.walk) this.walkEnded(p.stream);
+    }
+  }
+
+  private async readPartition(p: Partition, node: Node): Promise<void> {
     try {
       // A read cut short by a stop leaves its node open: nothing it covers may be committed.
       if (await this.read(p, node)) node.finish(true);
@@ -254,6 +293,12 @@ export class SyncEngine {
     const cursorMs = cursor ? ms(cursor) : undefined;
     const resumeFrom = resume ? ms(resume.reached) : undefined;
     const resumeTo = resume ? ms(resume.newest) : undefined;
+    // A walk whose records lead to full-table reads (groups of every list) goes past its cursor:
+    // older records are not written again, but every one of them is fanned out.
+    const listedHere = this.inWalk.get(stream.name) ?? [];
+    const passCursor =
+      p.newestFirst &&
+      (this.hasChildrenToRead(stream, ctx) || listedHere.some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s)));
 
     // Collections without children to read can be revalidated with the ETag of the last run.
     const leaf = !this.hasChildrenToRead(stream, ctx);
@@ -272,22 +317,39 @@ export class SyncEngine {
       items++;
       const value = rk ? (raw[rk] as string | null | undefined) : undefined;
       const at = value ? ms(value) : undefined;
-      if (p.newestFirst && cursorMs !== undefined && at !== undefined && at < cursorMs) break;
+      const below = cursorMs !== undefined && at !== undefined && at < cursorMs;
+      if (p.newestFirst && below && !passCursor) break;
       if (at !== undefined && (newestMs === undefined || at > newestMs)) {
         newest = value!;
         newestMs = at;
       }
-      const record = this.prepare(stream, raw, ctx);
-      const wanted = at === undefined || cursorMs === undefined || at >= cursorMs;
+      // A walk record may belong to another stream (a group listed as a Todolist).
+      const owner = p.walk && listedHere.length > 0 ? this.ownerOf(stream, raw) : stream;
+      const incomplete = owner.incompleteWithout;
+      if (incomplete && !p.shown && !(incomplete.field in raw) && this.readsEmbedded(owner, incomplete.field, ctx)) {
+        // An older payload without the field: the record's own endpoint has it; write that instead.
+        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
+        continue;
+      }
+      const record = this.prepare(owner, raw, ctx);
+      const once = this.writtenOnce.get(owner.name);
+      if (once) {
+        const key = owner.keyProperties.map((k) => String(record[k])).join('/');
+        if (once.has(key)) continue; // listed by another source this run: written and walked there
+        once.add(key);
+      }
+      const ownerSel = owner === stream ? sel : this.selection.get(owner.name);
+      const ownerEmits = owner === stream ? emit : ownerSel !== undefined && (!ctx.archived || ctx.archived.emit.has(owner.name));
+      const wanted = owner !== stream ? !this.isIncremental(owner) || !below : !below;
       const alreadyWritten = resumeFrom !== undefined && at !== undefined && at > resumeFrom && at <= resumeTo!;
-      if (emit && wanted && !alreadyWritten) {
+      if (ownerEmits && wanted && !alreadyWritten) {
         if (!this.schemasWritten) this.writeSchemas();
-        this.writer.record(stream.name, record, sel.fields);
+        this.writer.record(owner.name, record, ownerSel!.fields);
         if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
-      this.fanOut(stream, record, ctx, p.depth, node);
+      this.fanOut(owner, record, ctx, p.depth, node);
       if (this.queue.size > QUEUE_HIGH) await this.throttle();
-      if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value) {
+      if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value && (collection?.settled ?? true)) {
         this.checkpoint(stream.name, p.cursorKey, newest!, value, resume);
       }
     }
@@ -310,6 +372,44 @@ export class SyncEngine {
     return true;
   }
 
+  private isIncremental(stream: Stream): boolean {
+    return stream.replicationKey !== undefined && this.selection.get(stream.name)?.incremental === true;
+  }
+
+  /** The stream a walk record belongs to: a stream the walk may also list, or the walk's own. */
+  private ownerOf(walk: Stream, record: Json): Stream {
+    for (const s of this.inWalk.get(walk.name) ?? []) {
+      if (!s.alsoInWalk!.is(record)) continue;
+      this.walkListed(s);
+      return s;
+    }
+    return walk;
+  }
+
+  /** Whether a child embedded in `field` of this stream's records is read in this context. */
+  private readsEmbedded(stream: Stream, field: string, ctx: Context): boolean {
+    return (this.children.get(stream.name) ?? []).some((c) => c.embeddedIn?.field === field && this.traverses(c, ctx, stream.name));
+  }
+
+  /** The walk listed a record of `stream`: its held per-parent reads are not needed, now or in later runs. */
+  private walkListed(stream: Stream): void {
+    const held = this.heldReads.get(stream.name)!;
+    if (held.listed) return;
+    held.listed = true;
+    this.bookmarks.setWalkLists(stream.name);
+    if (held.held.length > 0) this.log.info(`the recordings walk lists ${stream.name} records: ${held.held.length} per-parent reads not needed`);
+    for (const { node } of held.held.splice(0)) node.finish(true);
+  }
+
+  /** A walk partition finished: once all have, make the held reads the walks did not make unnecessary. */
+  private walkEnded(walk: Stream): void {
+    for (const s of this.inWalk.get(walk.name) ?? []) {
+      const held = this.heldReads.get(s.name)!;
+      if (--held.walksLeft > 0 || held.listed) continue;
+      for (const { p, node } of held.held.splice(0)) this.enqueue(p, node);
+    }
+  }
+
   private isSingle(stream: Stream, path: string): boolean {
     return stream.singleObject || /\/\d+\.json$/.test(path);
   }
@@ -326,12 +426,17 @@ export class SyncEngine {
 
   /** Whether any child of this stream would be read in this context. */
   private hasChildrenToRead(stream: Stream, ctx: Context): boolean {
-    return (this.children.get(stream.name) ?? []).some((c) => this.traverses(c, ctx));
+    return (this.children.get(stream.name) ?? []).some((c) => this.traverses(c, ctx, stream.name));
   }
 
-  private traverses(child: Stream, ctx: Context): boolean {
+  /**
+   * Whether `child` is read below a `parent` record in this context. In active projects the
+   * recordings walks serve recording streams, except the per-parent reads an alsoInWalk
+   * stream may still need.
+   */
+  private traverses(child: Stream, ctx: Context, parent: string): boolean {
     if (ctx.archived) return ctx.archived.traverse.has(child.name);
-    return !child.recordingType && this.neededActive.has(child.name);
+    return (!child.recordingType || child.alsoInWalk?.from === parent) && this.neededActive.has(child.name);
   }
 
   /** Spawns the child partitions one record leads to. */
@@ -361,7 +466,9 @@ export class SyncEngine {
       childCtx = { ...ctx, projectId: record.bucket.id };
     }
     for (const child of kids) {
-      if (!this.traverses(child, childCtx)) continue;
+      if (!this.traverses(child, childCtx, stream.name)) continue;
+      const held = childCtx.archived ? undefined : this.heldReads.get(child.name);
+      if (held?.listed && child.alsoInWalk!.from === stream.name) continue; // the walk lists them
       const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
       if (child.embeddedIn?.stream === stream.name) {
         const embedded = record[child.embeddedIn.field];
@@ -373,7 +480,11 @@ export class SyncEngine {
         for (const variant of child.variants) {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
           const cursorKey = child.cursorPerParent ? (variant ? `${record.id}:${variant.replace(/^status=/, '')}` : String(record.id)) : undefined;
-          this.spawn({ ...base, path: full, newestFirst: child.newestFirst, cursorKey }, parentNode);
+          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey };
+          if (held && held.walksLeft > 0 && child.alsoInWalk!.from === stream.name) {
+            // Held until the walk shows whether it lists these records itself.
+            if (!this.failure && !this.stopping) held.held.push({ p: partition, node: new Node(parentNode) });
+          } else this.spawn(partition, parentNode);
         }
       }
     }

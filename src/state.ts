@@ -7,7 +7,8 @@
  *       "<stream>": {
  *         "updated_at": "...",                         // a stream-wide cursor (named after the replication key)
  *         "partitions": { "<partition>": { "updated_at": "..." } },   // cursors per parent or per status
- *         "archived_projects": { "<project id>": "<project updated_at when last walked>" }
+ *         "archived_projects": { "<project id>": "<project updated_at when last walked>" },
+ *         "listed_by_walk": true                        // the recordings walk lists these records too
  *       }
  *     },
  *     "etags": { "<path>": "<ETag>" }               // validators of unchanged full-table collections
@@ -40,6 +41,7 @@ const STATE_SCHEMA = {
           ...CURSORS,
           partitions: { type: 'object', additionalProperties: { type: 'object', properties: CURSORS } },
           archived_projects: { type: 'object', additionalProperties: CURSOR },
+          listed_by_walk: { type: 'boolean' },
         },
       },
     },
@@ -69,6 +71,8 @@ export interface PartitionBookmark {
 export interface StreamBookmark extends PartitionBookmark {
   partitions?: Record<string, PartitionBookmark>;
   archived_projects?: Record<string, string>;
+  /** An account-wide recordings walk was seen to list this stream's records (see Stream.alsoInWalk). */
+  listed_by_walk?: boolean;
 }
 export interface TapState {
   bookmarks: Record<string, StreamBookmark>;
@@ -104,6 +108,14 @@ export class BookmarkManager {
   private state: TapState;
   /** Bumped on every change so the engine knows when a new STATE is worth writing. */
   version = 0;
+  /**
+   * The run's start on Basecamp's clock. No cursor moves past it: a stream read in pieces at
+   * different times (three project lists, many pages) may have seen a record changed at 10:05
+   * and not one changed at 10:01 after its page was read; a cursor at 10:05 would skip the
+   * latter forever. Capped at the start, the next run reads both again (meltano/sdk's
+   * replication_key_signpost).
+   */
+  private signpost?: string;
 
   private readonly etags: Map<string, string>;
 
@@ -128,10 +140,24 @@ export class BookmarkManager {
     return later(this.startDate, this.stored(stream, key, partition));
   }
 
-  /** Moves a cursor forward (never back) and drops the partition's resume point: its walk is complete. */
+  /** Sets the run's start (the first of: this machine's clock at start, Basecamp's first Date header). */
+  setSignpost(at: string): void {
+    if (this.signpost === undefined || ms(at) < ms(this.signpost)) this.signpost = at;
+  }
+
+  /** A cursor value no later than the run's start. */
+  capped(value: string | undefined): string | undefined {
+    if (value === undefined || this.signpost === undefined) return value;
+    return ms(value) > ms(this.signpost) ? this.signpost : value;
+  }
+
+  /**
+   * Moves a cursor forward (never back, never past the run's start) and drops the partition's
+   * resume point: its walk is complete.
+   */
   commit(stream: string, key: 'updated_at' | 'created_at', value: string | undefined, partition?: string): void {
     const target = this.target(stream, partition);
-    const next = later(target[key], value);
+    const next = later(target[key], this.capped(value));
     if (next !== target[key] || target.resume) {
       if (next !== undefined) target[key] = next;
       delete target.resume;
@@ -165,6 +191,17 @@ export class BookmarkManager {
       walks[String(projectId)] = projectUpdatedAt;
       this.version++;
     }
+  }
+
+  /** Whether an earlier run saw the recordings walk list this stream's records. */
+  walkLists(stream: string): boolean {
+    return this.state.bookmarks[stream]?.listed_by_walk === true;
+  }
+
+  setWalkLists(stream: string): void {
+    if (this.walkLists(stream)) return;
+    this.stream(stream).listed_by_walk = true;
+    this.version++;
   }
 
   etag(path: string): string | undefined {

@@ -65,8 +65,10 @@ export class TimelineEvents extends Stream {
 
 export class Campfires extends Stream {
   readonly name = 'campfires';
-  // /chats.json lists the campfires of active projects; an archived project's is read from its dock.
+  // /chats.json lists the campfires of active projects; an archived project's is read from its
+  // dock. Should /chats.json list archived projects' campfires too, each is still written once.
   readonly rootPaths = ['/chats.json'];
+  readonly oncePerRun = true;
   readonly parents = { projects: archivedOnly((p) => dock(p, 'chat').map((t) => `/chats/${t.id}.json`)) };
 }
 
@@ -156,6 +158,8 @@ export class TodolistGroups extends Stream {
   readonly name = 'todolist_groups';
   readonly variants = ALL_STATUSES;
   readonly parents = { todolists: (l: Json) => [`/todolists/${l.id}/groups.json`] };
+  // A group is a Todolist recording whose parent is a to-do list: the Todolist walk may list it.
+  readonly alsoInWalk = { walk: 'todolists', is: (r: Json) => r.parent?.type === 'Todolist', from: 'todolists' };
 }
 
 const todosOf: PathsFrom = (l) => [`/todolists/${l.id}/todos.json`];
@@ -185,22 +189,18 @@ export class ScheduleEntries extends Stream {
 
 // ---- docs & files --------------------------------------------------------------------------
 
-/**
- * The dock's root vault is not a record of its own: its contents hang off the project. A nested
- * vault counts what it holds, so an empty kind costs no request.
- */
+/** What a vault holds, read per vault; a vault counts what it holds, so an empty kind costs no request. */
 function vaultContents(kind: string): Record<string, PathsFrom> {
-  return {
-    projects: live((p) => dock(p, 'vault').map((v) => `/vaults/${v.id}/${kind}.json`)),
-    vaults: unlessEmpty(`${kind}_count`, (v) => [`/vaults/${v.id}/${kind}.json`]),
-  };
+  return { vaults: unlessEmpty(`${kind}_count`, (v) => [`/vaults/${v.id}/${kind}.json`]) };
 }
 
 export class Vaults extends Stream {
   readonly name = 'vaults';
   readonly recordingType = 'Vault';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents = vaultContents('vaults');
+  // The dock's root vault is a Vault recording like its folders (it has no parent).
+  readonly parents = { projects: live(dockPaths('vault', 'vaults')), ...vaultContents('vaults') };
+  readonly alsoInWalk = { walk: 'vaults', is: (r: Json) => r.parent === undefined || r.parent === null, from: 'projects' };
 }
 
 export class Documents extends Stream {
@@ -270,6 +270,8 @@ export class CardTableCards extends Stream {
   readonly recordingType = 'Kanban::Card';
   readonly replicationKey = 'updated_at' as const;
   readonly parents = { card_table_columns: unlessEmpty('cards_count', (c) => [`/card_tables/lists/${c.id}/cards.json`]) };
+  // Card lists carry steps since the Basecamp 5 docs; before, only the card itself did.
+  readonly incompleteWithout = { field: 'steps', show: (card: Json) => `/card_tables/cards/${card.id}.json` };
 }
 
 export class CardTableSteps extends Stream {

@@ -45,6 +45,26 @@ export abstract class Stream {
   readonly changesTouchProject: boolean = true;
   /** Per-parent incremental streams keep one cursor per parent (e.g. lines per campfire). */
   readonly cursorPerParent: boolean = false;
+  /**
+   * Records that the account-wide recordings walk of another stream (`walk`) may list as well,
+   * where the docs leave it open: to-do list groups are `Todolist` recordings, a project's root
+   * vault is a `Vault`. A walk record for which `is` holds belongs to this stream. In active
+   * projects the per-parent read from `from` is then needed only if the walk lists none: the
+   * engine holds those reads back until the walk shows one such record (and drops them) or ends
+   * without (and makes them).
+   */
+  readonly alsoInWalk?: { walk: string; is: (record: Json) => boolean; from: string };
+  /**
+   * Two sources can list the same record (a campfire in /chats.json and in its archived
+   * project's dock): write each key once per run.
+   */
+  readonly oncePerRun: boolean = false;
+  /**
+   * Older list payloads leave out a field a child stream is embedded in (card lists had no
+   * `steps` before the Basecamp 5 docs): where that child is read and a listed record lacks the
+   * field, the record's own endpoint `show(record)` is read and written instead.
+   */
+  readonly incompleteWithout?: { field: string; show: (record: Json) => string };
 
   get schemaFile(): string {
     return `${this.name}.json`;

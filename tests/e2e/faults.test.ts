@@ -53,6 +53,22 @@ describe('faults', () => {
     expectExactly(run.messages);
   });
 
+  it('200 answers whose body is cut off after the headers', async () => {
+    sim.resetRequests();
+    const run = await syncWith({ cutRate: 0.05 });
+    expect(run.code).toBe(0);
+    expect(logLines(run.stderr).filter((l) => /WARN ECONNRESET reading the body of HTTP 200 on \/\d+\/\S+; retry 1\//.test(l)).length).toBeGreaterThan(0);
+    expectExactly(run.messages);
+  });
+
+  it('200 answers whose body is not valid JSON', async () => {
+    sim.resetRequests();
+    const run = await syncWith({ badJsonRate: 0.05 });
+    expect(run.code).toBe(0);
+    expect(logLines(run.stderr).filter((l) => /WARN invalid JSON in HTTP 200 on \/\d+\/\S+; retry 1\//.test(l)).length).toBeGreaterThan(0);
+    expectExactly(run.messages);
+  });
+
   it('a burst of 429s pauses every request for the Retry-After, then completes', async () => {
     sim.resetRequests();
     const started = Date.now();
@@ -65,11 +81,19 @@ describe('faults', () => {
   });
 
   it('access tokens that expire every couple of seconds', async () => {
-    const short = await startSimulator({ records: 400, seed: 7, tokenTtlSeconds: 2, latencyMs: 5 });
+    // A 2 s token is used for max(2 s - 60 s margin, 2 s / 2) = 1 s. No more than
+    // max_concurrency + 1 requests are in flight (the agent's socket cap), each held for the
+    // latency, so the run lasts at least requests * latency / (concurrency + 1): make that well
+    // over the token's life, whatever the machine's speed, and the token must be renewed.
+    const latencyMs = 30;
+    const concurrency = 2;
+    const short = await startSimulator({ records: 400, seed: 7, tokenTtlSeconds: 2, latencyMs });
     try {
-      const config = writeJson(dir, 'short.json', short.config({ max_requests_per_10s: 10000, max_concurrency: 2 }));
+      const config = writeJson(dir, 'short.json', short.config({ max_requests_per_10s: 10000, max_concurrency: concurrency }));
       const run = await runTap(['--config', config], { timeoutMs: 100_000 });
       expect(run.code).toBe(0);
+      const apiRequests = short.requests.filter((r) => !r.path.startsWith('/authorization')).length;
+      expect((apiRequests * latencyMs) / (concurrency + 1)).toBeGreaterThan(1.5 * 1000); // the run outlived the token
       expect(short.requests.filter((r) => r.path.startsWith('/authorization/token')).length).toBeGreaterThan(1);
       for (const stream of short.streamNames()) {
         expect(table(recordsOf(run.messages, stream), stream).size).toBe(short.expectedRecords(stream).length);

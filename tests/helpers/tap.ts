@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
-export const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
+/** The CLI under test; TAP_UNDER_TEST points at another build (e.g. the last release, to measure a fix). */
+export const TAP = process.env.TAP_UNDER_TEST ?? path.join(ROOT, 'bin', 'tap-basecamp');
 
 export type Message = { type: string; stream?: string; record?: Record<string, any>; value?: any; schema?: any; key_properties?: string[] };
 
@@ -121,4 +122,27 @@ export function table(records: Record<string, any>[], stream: string): Map<strin
 /** stderr lines that are not METRIC lines. */
 export function logLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() && !l.startsWith('METRIC:'));
+}
+
+/**
+ * What a target that upserts on the key holds after `messages` equals the simulated account,
+ * stream by stream and record by record: nothing missing, nothing extra, every field equal.
+ */
+export function expectReplica(
+  sim: { streamNames(): string[]; expectedRecords(stream: string): object[] },
+  messages: Message[],
+  streams = sim.streamNames(),
+  /** Extra keys a replica may hold: records read when they were reachable, unreachable since. */
+  mayHold: (stream: string, key: string) => boolean = () => false,
+): void {
+  for (const stream of streams) {
+    const got = table(recordsOf(messages, stream), stream);
+    const expected = sim.expectedRecords(stream) as Record<string, any>[];
+    const missing = expected.filter((r) => !got.has(keyOf(stream, r))).map((r) => keyOf(stream, r));
+    expect({ stream, missing }).toEqual({ stream, missing: [] });
+    const expectedKeys = new Set(expected.map((r) => keyOf(stream, r)));
+    const extra = [...got.keys()].filter((k) => !expectedKeys.has(k) && !mayHold(stream, k));
+    expect({ stream, extra }).toEqual({ stream, extra: [] });
+    for (const r of expected) expect(got.get(keyOf(stream, r))).toEqual(r);
+  }
 }

@@ -121,12 +121,13 @@ export class Expected {
         case 'schedule_entries': for (const s of this.tools(p, 'schedule')) out.push(...kids(s, 'schedule_entry')); break;
         case 'vaults': case 'documents': case 'uploads': {
           const want: Kind = stream === 'vaults' ? 'vault' : stream === 'documents' ? 'document' : 'upload';
-          const walk = (v: Rec, root: boolean) => {
-            if (!root && want === 'vault') out.push(v);
-            if (want !== 'vault') out.push(...kids(v, want));
-            for (const c of kids(v, 'vault')) walk(c, false);
+          // The dock's root vault is a Vault recording like its folders: a vaults record too.
+          const walk = (v: Rec) => {
+            if (want === 'vault') out.push(v);
+            else out.push(...kids(v, want));
+            for (const c of kids(v, 'vault')) walk(c);
           };
-          for (const v of this.tools(p, 'vault')) walk(v, true);
+          for (const v of this.tools(p, 'vault')) walk(v);
           break;
         }
         case 'questions': for (const q of this.tools(p, 'questionnaire')) out.push(...kids(q, 'question')); break;

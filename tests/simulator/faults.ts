@@ -1,7 +1,8 @@
 /**
  * What happens to an API request before it is routed: the per-account sliding-window
- * rate limit, scripted 429 bursts, random 5xx answers, dropped sockets and slow
- * answers. Random faults draw from a seeded PRNG so a failing run can be replayed.
+ * rate limit, scripted 429 bursts, random 5xx answers, dropped sockets, slow answers,
+ * and 200 answers whose body is cut off or is not JSON. Random faults draw from a
+ * seeded PRNG so a failing run can be replayed.
  */
 import { Rng } from './rng';
 
@@ -11,6 +12,10 @@ export interface Faults {
   burst429?: { afterRequests: number; count: number; retryAfterSeconds: number };
   slowRate?: number;
   slowMs?: number;
+  /** A 200 sends its status, headers (full Content-Length) and part of its body, then the socket is destroyed. */
+  cutRate?: number;
+  /** A 200 whose body is its JSON text truncated (Content-Length matching what is sent): not valid JSON. */
+  badJsonRate?: number;
 }
 export interface RateLimit {
   requests: number;
@@ -20,7 +25,17 @@ export interface RateLimit {
 export type Decision =
   | { kind: 'drop' }
   | { kind: 'status'; status: number; retryAfter?: number; delayMs: number }
-  | { kind: 'pass'; delayMs: number };
+  | { kind: 'pass'; delayMs: number; body?: BodyFault };
+
+/**
+ * What becomes of the body of a 200 answer: `keep` is the fraction of its bytes sent (always at
+ * least one byte and at least one byte short of the whole). Answers without a body (304) and
+ * error answers are sent unharmed.
+ */
+export interface BodyFault {
+  kind: 'cut' | 'badJson';
+  keep: number;
+}
 
 const ERROR_STATUSES = [500, 502, 503, 504];
 
@@ -73,6 +88,9 @@ export class Traffic {
       return { kind: 'status', status: this.rng.pick(ERROR_STATUSES), delayMs: delay };
     }
     const slow = f.slowRate && this.rng.next() < f.slowRate ? (f.slowMs ?? 1000) : 0;
+    // Drawn here, at arrival, so the outcome does not depend on the order answers complete in.
+    if (f.cutRate && this.rng.next() < f.cutRate) return { kind: 'pass', delayMs: delay + slow, body: { kind: 'cut', keep: this.rng.next() } };
+    if (f.badJsonRate && this.rng.next() < f.badJsonRate) return { kind: 'pass', delayMs: delay + slow, body: { kind: 'badJson', keep: this.rng.next() } };
     return { kind: 'pass', delayMs: delay + slow };
   }
 }

@@ -11,7 +11,7 @@ import { generate } from './generate';
 import { Status } from './model';
 import { Mutator } from './mutations';
 import { Renderer } from './render';
-import { Routes } from './routes';
+import { DEFAULT_READINGS, Readings, Routes } from './routes';
 import { Handler, RequestLogEntry, ServerState } from './server';
 
 export type { Faults, RateLimit } from './faults';
@@ -38,8 +38,15 @@ export interface SimulatorOptions {
   faults?: Faults;
   /** The identity's accounts listed by /authorization.json. */
   accounts?: Array<{ id: number; product: string; name: string }>;
+  /** How behaviour the docs leave open is answered (see Readings in routes.ts). */
+  readings?: Partial<Readings>;
   /** Port to listen on (default: an ephemeral one). */
   port?: number;
+  /**
+   * Card-list items carry steps (and boosts, description_attachments) as in the newest docs
+   * (default true); false serves them as the older docs showed them. The single card keeps its steps.
+   */
+  cardListSteps?: boolean;
 }
 
 export interface Simulator {
@@ -52,6 +59,11 @@ export interface Simulator {
   config(extra?: object): Record<string, unknown>;
   requests: RequestLogEntry[];
   resetRequests(): void;
+  /**
+   * Runs `hook` as each request arrives, before it is answered (undefined removes it): the way
+   * a test changes the account between two page reads of a sync.
+   */
+  onRequest(hook: ((entry: RequestLogEntry) => void) | undefined): void;
   revokeRefreshToken(): void;
   setFaults(f: SimulatorOptions['faults']): void;
   setInactive(b: boolean): void;
@@ -84,12 +96,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const renderer = new Renderer(store, baseUrl, accountId, true);
+  const readings: Readings = { ...DEFAULT_READINGS, ...opts.readings };
+  const renderer = new Renderer(store, baseUrl, accountId, true, { cardListSteps: opts.cardListSteps });
   const requests: RequestLogEntry[] = [];
   const state: ServerState = {
     store,
     renderer,
-    routes: new Routes(store, renderer),
+    routes: new Routes(store, renderer, readings),
     auth: new Auth(clientId, clientSecret, refreshToken, opts.tokenTtlSeconds ?? 1_209_600, opts.rotateRefreshToken ?? false),
     traffic: new Traffic(opts.latencyMs ?? 0, opts.rateLimit ?? null, opts.faults ?? {}, seed),
     baseUrl,
@@ -101,7 +114,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
   const handler = new Handler(state);
   server.on('request', (req, res) => handler.handle(req, res));
-  const mutator = new Mutator(store, seed);
+  const mutator = new Mutator(store, seed, readings.changesTouchList);
   const expected = new Expected(store, new Renderer(store, baseUrl, accountId));
 
   const sim: Simulator = {
@@ -124,6 +137,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     requests,
     resetRequests: () => {
       requests.length = 0;
+    },
+    onRequest: (hook) => {
+      state.onRequest = hook;
     },
     revokeRefreshToken: () => state.auth.revokeRefreshToken(),
     setFaults: (f) => state.traffic.setFaults(f),

@@ -32,7 +32,8 @@ const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
 
 export class Mutator {
   private rng: Rng;
-  constructor(private st: Store, seed: number) {
+  /** `touchLists`: a to-do, group or list change touches the lists above it (see Readings). */
+  constructor(private st: Store, seed: number, private touchLists = true) {
     this.rng = new Rng(seed ^ 0x0c0ffee);
   }
 
@@ -44,7 +45,7 @@ export class Mutator {
 
   /** To-do / group / list changes touch the list(s) above; everything touches the project. */
   private touch(r: Rec, now: number): void {
-    if (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist') {
+    if (this.touchLists && (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist')) {
       let p = r.parent;
       while (p && (p.kind === 'todolist' || p.kind === 'group')) {
         p.updated = now;
@@ -52,6 +53,15 @@ export class Mutator {
       }
     }
     this.touchProject(r.project, now);
+  }
+  /**
+   * A record that joins or leaves a vault changes the vault's documents/uploads/vaults counts:
+   * the vault is touched, as a to-do list is by its to-dos.
+   */
+  private touchCounted(r: Rec, now: number): void {
+    if ((r.kind === 'document' || r.kind === 'upload' || r.kind === 'vault') && r.parent?.kind === 'vault') {
+      r.parent.updated = now;
+    }
   }
   private touchProject(p: Project, now: number): void {
     p.updated = now;
@@ -134,6 +144,7 @@ export class Mutator {
     r.status = status;
     r.updated = now;
     this.touch(r, now);
+    this.touchCounted(r, now);
   }
 
   create(stream: string, where: { projectId?: number; parentId?: number }): number {
@@ -198,6 +209,7 @@ export class Mutator {
     st.addRec(r);
     if (kind === 'timesheet_entry') parent.project.timesheet.push(r);
     this.touch(r, now);
+    this.touchCounted(r, now);
     return r.id;
   }
 

@@ -5,10 +5,21 @@
  */
 import { Category, COLUMN_TYPES, F, Marker, Person, Project, Rec, TimelineEvent, toolTitles, ToolKind } from './model';
 import { hash32, hexDigest, pickH } from './rng';
-import { Store } from './store';
+import { ID_BASE, Store } from './store';
 import * as T from './text';
 
 type Obj = Record<string, unknown>;
+
+export interface RenderOptions {
+  /**
+   * Card-list items (GET /card_tables/lists/:id/cards.json) carry steps, boosts and
+   * description_attachments, as in the newest docs (default). false renders them as the older
+   * docs showed them, without those keys; the single card always carries them.
+   */
+  cardListSteps?: boolean;
+}
+/** Ids of files embedded in rich text: one per embedding recording, in a range of their own. */
+const ATTACHMENT_ID_BASE = 1_046_000_000;
 const DAY = 86_400_000;
 const TODO_COLORS = ['white', 'red', 'orange', 'yellow', 'green', 'blue', 'aqua', 'purple', 'gray', 'pink', 'brown'];
 const COLUMN_COLORS = ['purple', 'orange', 'blue', 'green', 'red', 'yellow'];
@@ -68,13 +79,15 @@ const PERSON_REF = /"\\u0001P(\d+)"/g;
 export class Renderer {
   /** `${baseUrl}/${accountId}`: every url, app_url and bookmark_url points back at the simulator. */
   readonly base: string;
+  private cardListSteps: boolean;
   /**
    * @param personRefs render people as placeholders (see expand()). The HTTP side uses this:
    * people are embedded in nearly every payload, and splicing in their JSON text once
    * rendered halves the cost of serialising a page.
    */
-  constructor(private st: Store, readonly baseUrl: string, readonly accountId: number, private personRefs = false) {
+  constructor(private st: Store, readonly baseUrl: string, readonly accountId: number, private personRefs = false, opts: RenderOptions = {}) {
     this.base = `${baseUrl}/${accountId}`;
+    this.cardListSteps = opts.cardListSteps ?? true;
   }
 
   /** Replace person placeholders in serialised JSON with the people's JSON. */
@@ -98,13 +111,14 @@ export class Renderer {
       id: p.id,
       attachable_sgid: sgid('Person', p.id, 'attachable'),
       name: p.name,
-      email_address: p.email,
       personable_type: p.personableType,
       title: p.hasTitle ? T.jobTitle(p.seed, p.rev) : null,
-      bio: p.hasBio ? T.bio(p.seed) : null,
+      tagline: hash32(p.seed, 97) % 3 === 0 ? null : T.tagline(p.seed),
       location: p.hasLocation ? T.location(p.seed) : null,
       created_at: iso(p.created),
       updated_at: iso(p.updated),
+      email_address: p.email,
+      bio: p.hasBio ? T.bio(p.seed) : null,
       admin: p.admin,
       owner: p.owner,
       client: p.personableType === 'Client',
@@ -256,6 +270,39 @@ export class Renderer {
     }
     return picked.map((m) => this.person(m));
   }
+  /** Some messages and comments embed an image: its content_attachments entry, or null. */
+  private embedded(r: Rec): Obj | null {
+    if (hash32(r.seed, 121) % 6 !== 0) return null;
+    const id = ATTACHMENT_ID_BASE + (r.id - ID_BASE.recording);
+    const sg = sgid('Attachment', id, 'attachable');
+    const key = hexDigest(id);
+    const h = hash32(r.seed, 122);
+    const filename = `screenshot-${1 + (h % 40)}.png`;
+    const blob = `${this.base}/blobs/${key}`;
+    return {
+      id,
+      attachable_sgid: sg,
+      sgid: sg,
+      status_url: `${this.base}/attachments/${sg}.json`,
+      caption: null,
+      byte_size: 2_000 + (h % 500_000),
+      content_type: 'image/png',
+      width: 320 + (h % 1280),
+      height: 240 + ((h >>> 12) % 960),
+      key,
+      filename,
+      download_url: `${blob}/download/${filename}`,
+      previewable: true,
+      preview_url: `${blob}/previews/full`,
+      thumbnail_url: `${blob}/previews/card`,
+    };
+  }
+  /** Rich text with its embedded file (if any) as a <bc-attachment>, and the matching attachments array. */
+  private richContent(o: Obj, r: Rec, html: string): void {
+    const a = this.embedded(r);
+    o.content = a ? `${html}${T.attachmentTag(a)}` : html;
+    o.content_attachments = a ? [a] : [];
+  }
   private richOrEmpty(r: Rec, salt: number, rev: number): string {
     return hash32(r.seed, salt) % 3 === 0 && rev === 0 ? '' : T.richText(r.seed + salt, rev);
   }
@@ -280,7 +327,12 @@ export class Renderer {
   }
 
   // ---------- recordings ----------
-  rec(r: Rec): Obj {
+  /** A card as GET /card_tables/lists/:id/cards.json lists it (see RenderOptions.cardListSteps). */
+  cardListItem(r: Rec): Obj {
+    return this.rec(r, !this.cardListSteps);
+  }
+  /** @param olderListItem a card-list item as the older docs showed it: no steps, boosts or description_attachments. */
+  rec(r: Rec, olderListItem = false): Obj {
     const o = this.head(r);
     const base = this.base;
     const pid = r.project.id;
@@ -293,6 +345,7 @@ export class Renderer {
         o.app_messages_url = `${base}/buckets/${pid}/message_boards/${r.id}/messages`;
         break;
       case 'todoset': {
+        this.subscription(o, r);
         o.position = r.pos || null;
         this.tail(o, r);
         const [done, total] = this.ratio(r);
@@ -300,12 +353,21 @@ export class Renderer {
         o.completed_ratio = `${done}/${total}`;
         o.name = o.title;
         const lists = active(r.children, 'todolist');
+        // Loose to-dos: filed straight under the set, outside any list.
+        const loose = active(r.children, 'todo');
+        o.todos_count = loose.length;
         o.todolists_count = lists.length;
+        let looseDone = 0;
+        for (const t of loose) if (t.has(F.completed)) looseDone++;
+        o.completed_loose_todos_count = looseDone;
         o.todolists = lists.map((l) => {
           const [d, t] = this.ratio(l);
           const desc = this.richOrEmpty(l, 51, l.rev);
           return { id: l.id, title: this.title(l), description: desc || null, completed: t > 0 && d === t, completed_ratio: `${d}/${t}`, url: this.url(l), app_url: this.appUrl(l) };
         });
+        o.todos_url = `${base}/buckets/${pid}/todosets/${r.id}/todos.json`;
+        o.app_todos_url = `${base}/buckets/${pid}/todosets/${r.id}/todos`;
+        o.hill_chart_url = `${base}/buckets/${pid}/todosets/${r.id}/hill.json`;
         o.todolists_url = `${base}/buckets/${pid}/todosets/${r.id}/todolists.json`;
         o.app_todoslists_url = `${base}/buckets/${pid}/todosets/${r.id}/todolists`;
         break;
@@ -336,6 +398,7 @@ export class Renderer {
         o.entries_url = `${base}/schedules/${r.id}/entries.json`;
         break;
       case 'questionnaire':
+        o.position = r.pos || null;
         this.tail(o, r);
         o.name = o.title;
         o.questions_count = countActive(r.children, 'question');
@@ -349,19 +412,23 @@ export class Renderer {
         break;
       case 'kanban_board':
         this.subscription(o, r);
+        o.position = r.pos || null;
         this.tail(o, r);
         o.subscribers = this.people(r, 53, 2, r.creator);
         o.public_link_url = `${this.rurl(r, 'publication')}`;
         o.lists = (r.children ?? []).filter((c) => c.kind === 'column').map((c) => this.rec(c));
+        o.wormholes = []; // links to other card tables: the generated account has none
         break;
       case 'message':
         this.subscription(o, r);
         this.comments(o, r);
         this.boosts(o, r);
         this.tail(o, r);
-        o.content = r.has(F.nul)
-          ? `<div>Pasted from a Word document:\u0000 see the notes below.</div>${T.richText(r.seed, r.rev)}`
-          : T.richText(r.seed, r.rev);
+        this.richContent(
+          o,
+          r,
+          r.has(F.nul) ? `<div>Pasted from a Word document:\u0000 see the notes below.</div>${T.richText(r.seed, r.rev)}` : T.richText(r.seed, r.rev),
+        );
         o.subject = o.title;
         break;
       case 'todolist':
@@ -372,6 +439,7 @@ export class Renderer {
         o.position = r.pos || null;
         this.tail(o, r);
         o.description = this.richOrEmpty(r, 51, r.rev);
+        o.description_attachments = [];
         const [done, total] = this.ratio(r);
         o.completed = total > 0 && done === total;
         o.completed_ratio = `${done}/${total}`;
@@ -388,9 +456,10 @@ export class Renderer {
         this.subscription(o, r);
         this.comments(o, r);
         this.boosts(o, r);
-        o.position = r.pos || null;
+        if (!r.has(F.completed)) o.position = r.pos || null; // a completed to-do has left the ordering
         this.tail(o, r);
         o.description = this.richOrEmpty(r, 54, r.rev);
+        o.description_attachments = [];
         o.completed = r.has(F.completed);
         if (r.has(F.completed)) o.completion = { created_at: iso(r.extra2), creator: this.person(this.st.people[r.extra] ?? r.creator) };
         o.content = o.title;
@@ -400,6 +469,7 @@ export class Renderer {
         o.assignees = this.people(r, 56, 2);
         o.completion_subscribers = this.people(r, 60, 1);
         o.completion_url = `${base}/todos/${r.id}/completion.json`;
+        o.steps = [];
         break;
       }
       case 'schedule_entry': {
@@ -408,11 +478,14 @@ export class Renderer {
         this.boosts(o, r);
         this.tail(o, r);
         o.description = this.richOrEmpty(r, 57, r.rev);
+        o.description_attachments = [];
         o.summary = o.title;
         const allDay = r.has(F.allDay);
         o.all_day = allDay;
+        o.highlighted = hash32(r.seed, 123) % 5 === 0;
         o.starts_at = iso(r.extra2);
         o.ends_at = iso(allDay ? r.extra2 + (hash32(r.seed, 58) % 3) * DAY + DAY - 1000 : r.extra2 + (1 + (hash32(r.seed, 58) % 4)) * 3_600_000);
+        o.join_url = !allDay && hash32(r.seed, 124) % 4 === 0 ? `https://meet.example.com/${hexDigest(r.id).slice(0, 12)}` : null;
         o.participants = this.people(r, 62, 3);
         if (r.has(F.recurring)) {
           const h = hash32(r.seed, 59);
@@ -436,6 +509,7 @@ export class Renderer {
         o.position = r.pos || null;
         this.tail(o, r);
         o.content = T.richText(r.seed, r.rev);
+        o.content_attachments = [];
         break;
       case 'upload': {
         this.subscription(o, r);
@@ -446,6 +520,7 @@ export class Renderer {
         const [filename, contentType] = T.file(r.seed);
         const h = hash32(r.seed, 64);
         o.description = this.richOrEmpty(r, 65, r.rev);
+        o.description_attachments = [];
         o.content_type = contentType;
         o.byte_size = 800 + (h % 4_000_000);
         o.filename = filename;
@@ -456,15 +531,25 @@ export class Renderer {
         break;
       }
       case 'comment':
+        this.boosts(o, r);
+        this.tail(o, r);
+        this.richContent(o, r, T.richText(r.seed, r.rev));
+        break;
       case 'inbox_reply':
+        this.boosts(o, r);
+        this.tail(o, r);
+        o.content = T.richText(r.seed, r.rev);
+        o.content_attachments = [];
+        break;
       case 'line':
         this.boosts(o, r);
         this.tail(o, r);
-        o.content = r.kind === 'line' ? o.title : T.richText(r.seed, r.rev);
+        o.content = o.title;
         break;
       case 'client_reply':
         this.tail(o, r);
         o.content = T.richText(r.seed, r.rev);
+        o.content_attachments = [];
         break;
       case 'question': {
         this.subscription(o, r);
@@ -493,6 +578,7 @@ export class Renderer {
         this.boosts(o, r);
         this.tail(o, r);
         o.content = T.richText(r.seed, r.rev);
+        o.content_attachments = [];
         o.group_on = isoDate(r.created);
         break;
       case 'forward': {
@@ -500,6 +586,7 @@ export class Renderer {
         this.tail(o, r);
         const from = r.project.members[hash32(r.seed, 70) % Math.max(1, r.project.baseMembers)] ?? r.creator;
         o.content = `<div>---------- Forwarded message ---------<br>From: ${from.name}<br>Subject: ${o.title}</div>${T.richText(r.seed, r.rev)}`;
+        o.content_attachments = [];
         o.subject = o.title;
         o.from = r.has(F.hasFrom) ? `${from.name} <${from.email ?? 'someone@example.com'}>` : null;
         o.replies_count = countActive(r.children, 'inbox_reply');
@@ -511,6 +598,7 @@ export class Renderer {
         this.subscription(o, r);
         this.tail(o, r);
         o.content = r.rev === 0 && hash32(r.seed, 71) % 3 === 0 ? '' : T.richText(r.seed, r.rev);
+        o.content_attachments = [];
         o.subject = o.title;
         if (r.kind === 'approval') o.due_on = this.dueOn(r);
         o.replies_count = countActive(r.children, 'client_reply');
@@ -535,19 +623,22 @@ export class Renderer {
       case 'card': {
         this.subscription(o, r);
         this.comments(o, r);
-        this.boosts(o, r);
-        o.position = r.pos || null;
+        if (!olderListItem) this.boosts(o, r);
+        const done = r.has(F.completed);
+        if (!done) o.position = r.pos || null; // a completed card has left the ordering
         this.tail(o, r);
         const text = hash32(r.seed, 74) % 4 === 0 && r.rev === 0 ? '' : T.richText(r.seed + 3, r.rev);
         o.description = text;
-        o.completed = r.has(F.completed);
+        if (!olderListItem) o.description_attachments = [];
+        o.completed = done;
+        if (done) o.completion = { created_at: iso(r.extra2 || r.updated), creator: this.person(r.creator) };
         o.content = text;
         o.due_on = this.dueOn(r);
         o.assignees = this.people(r, 75, 2);
         o.completion_subscribers = this.people(r, 80, 1);
         o.completion_url = `${base}/buckets/${pid}/todos/${r.id}/completion.json`;
         o.comment_count = o.comments_count;
-        o.steps = (r.children ?? []).filter((c) => c.kind === 'step').map((c) => this.rec(c));
+        if (!olderListItem) o.steps = (r.children ?? []).filter((c) => c.kind === 'step').map((c) => this.rec(c));
         break;
       }
       case 'step':
@@ -564,6 +655,7 @@ export class Renderer {
         this.boosts(o, r);
         this.tail(o, r);
         o.description = `${T.sentence(r.seed, 86)}${r.rev ? ` (edit ${r.rev})` : ''}`;
+        o.description_attachments = [];
         o.color = pickH(['green', 'yellow', 'red'], r.seed, 87);
         o.position = r.extra;
         o.comment_count = o.comments_count;
@@ -635,6 +727,7 @@ export class Renderer {
       last_needle_position: n.last,
       previous_needle_position: n.previous,
       bookmark_url: `${this.base}/my/bookmarks/${sgid('Bucket', p.id, 'readable')}.json`,
+      star_url: `${this.base}/buckets/${p.id}/stars.json`,
       url: `${this.base}/projects/${p.id}.json`,
       app_url: `${this.base}/projects/${p.id}`,
     };
@@ -643,8 +736,21 @@ export class Renderer {
       o.clientside = { url: `${this.base}/buckets/${p.id}/client/board.json`, app_url: `${this.base}/buckets/${p.id}/client/board` };
     }
     o.dock = p.dock.map((t) => this.dockEntry(t));
+    o.people = { team: this.team(p) };
+    o.all_access = hash32(p.seed, 125) % 6 === 0;
     if (inList) o.bookmarked = hash32(p.seed, 90) % 5 === 0;
     return o;
+  }
+  /** The project's team (members who are not clients): how many, and the first few. */
+  private team(p: Project): Obj {
+    let count = 0;
+    const sample: Obj[] = [];
+    for (const m of p.members) {
+      if (m.personableType === 'Client') continue;
+      count++;
+      if (sample.length < 8) sample.push({ id: m.id, name: m.name, avatar_url: this.personObj(m).avatar_url });
+    }
+    return { count, sample };
   }
   template(p: Project): Obj {
     return {

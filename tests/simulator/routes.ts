@@ -55,10 +55,26 @@ interface Route {
   h: Handler;
 }
 
+/**
+ * Readings of behaviour the docs leave open; each switch picks one, and the tap must be right
+ * under both.
+ */
+export interface Readings {
+  /** /projects/recordings.json?type=Todolist lists to-do list groups too (they are Todolists). */
+  groupsInRecordings: boolean;
+  /** /projects/recordings.json?type=Vault lists each project's root vault (a Vault without parent). */
+  rootVaultsInRecordings: boolean;
+  /** /chats.json lists the campfires of archived projects as well as active ones. */
+  chatsListArchived: boolean;
+  /** A change to a to-do or group touches the to-do list(s) above it (their updated_at moves). */
+  changesTouchList: boolean;
+}
+export const DEFAULT_READINGS: Readings = { groupsInRecordings: false, rootVaultsInRecordings: true, chatsListArchived: false, changesTouchList: true };
+
 export class Routes {
   private routes: Route[] = [];
 
-  constructor(private st: Store, private r: Renderer) {
+  constructor(private st: Store, private r: Renderer, readonly readings: Readings = DEFAULT_READINGS) {
     this.define();
   }
 
@@ -179,7 +195,8 @@ export class Routes {
     this.on('chats.json', 'none', () =>
       this.recs(() => {
         const out: Rec[] = [];
-        for (const pr of st.projects) if (pr.status === 'active') for (const t of pr.dock) if (t.kind === 'chat' && t.has(F.enabled)) out.push(t);
+        const listed = (pr: Project) => pr.status === 'active' || (this.readings.chatsListArchived && pr.status === 'archived');
+        for (const pr of st.projects) if (listed(pr)) for (const t of pr.dock) if (t.kind === 'chat' && t.has(F.enabled)) out.push(t);
         return out.sort((a, b) => a.id - b.id);
       }),
     );
@@ -282,7 +299,10 @@ export class Routes {
     // ----- card tables -----
     this.on('card_tables/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['kanban_board'], b));
     this.on('card_tables/columns/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['column'], b));
-    this.on('card_tables/lists/:id/cards.json', 'optional', this.children(['column'], 'card', pos));
+    this.on('card_tables/lists/:id/cards.json', 'optional', (p, q, b) => {
+      const res = this.children(['column'], 'card', pos)(p, q, b);
+      return res && 'list' in res ? { list: res.list, render: ((x: Rec) => r.cardListItem(x)) as (x: never) => Obj } : res;
+    });
     this.on('card_tables/cards/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['card'], b));
     this.on('card_tables/steps/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['step'], b));
   }
@@ -308,14 +328,18 @@ export class Routes {
       }
     }
     const status = statusParam(q);
+    const kinds: Kind[] = kind === 'todolist' && this.readings.groupsInRecordings ? ['todolist', 'group'] : [kind];
     return this.recs(() => {
       const out: Rec[] = [];
-      for (const rec of this.st.kind(kind)) {
-        const pr = rec.project;
-        if (rec.status !== status || pr.status !== 'active' || pr.isTemplate) continue;
-        if (buckets && !buckets.has(pr.id)) continue;
-        if (kind === 'vault' && !rec.parent) continue; // the dock's root vault is not listed
-        out.push(rec);
+      for (const k of kinds) {
+        for (const rec of this.st.kind(k)) {
+          const pr = rec.project;
+          if (rec.status !== status || pr.status !== 'active' || pr.isTemplate) continue;
+          if (buckets && !buckets.has(pr.id)) continue;
+          // A root vault is listed when its Docs & Files tool is on the dock (and the reading says so).
+          if (kind === 'vault' && !rec.parent && (!this.readings.rootVaultsInRecordings || !rec.has(F.enabled))) continue;
+          out.push(rec);
+        }
       }
       return out.sort(sorter(q, 'desc'));
     });

@@ -33,6 +33,8 @@ export interface ServerState {
   inactive: boolean;
   accounts: Array<{ id: number; product: string; name: string }>;
   requests: RequestLogEntry[];
+  /** Called as each request arrives, before it is answered. */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -53,6 +55,10 @@ export class Handler {
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: raw, status: 0 };
     if (req.headers['if-none-match'] !== undefined) entry.ifNoneMatch = true;
     this.s.requests.push(entry);
+    // Basecamp's clock is the simulated one: record timestamps and the Date header agree.
+    res.setHeader('Date', new Date(this.s.store.clock).toUTCString());
+    // A test may change the account here, between two requests of a sync (churn).
+    this.s.onRequest?.(entry);
     const url = new URL(raw, 'http://simulator.local');
     if (url.pathname.startsWith('/authorization')) {
       this.launchpad(req, res, url, entry).catch((e: unknown) => this.fail(res, entry, e));
@@ -156,10 +162,10 @@ export class Handler {
       this.send(res, entry, 404, NOT_FOUND);
       return;
     }
-    this.respond(req, res, url, entry, result);
+    this.respond(req, res, url, entry, result, decision.body);
   }
 
-  private respond(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: Result): void {
+  private respond(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: Result, fault?: { kind: 'cut' | 'badJson'; keep: number }): void {
     if ('error' in result) {
       this.send(res, entry, result.error, result.body);
       return;
@@ -189,8 +195,22 @@ export class Handler {
       return;
     }
     entry.status = 200;
-    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
-    res.end(text);
+    if (!fault) {
+      res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
+      res.end(text);
+      return;
+    }
+    // A proper prefix of a JSON array or object is never valid JSON.
+    const bytes = Buffer.from(text, 'utf8');
+    const part = bytes.subarray(0, Math.min(bytes.length - 1, Math.max(1, Math.floor(bytes.length * fault.keep))));
+    if (fault.kind === 'badJson') {
+      res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': part.length, ...headers });
+      res.end(part);
+      return;
+    }
+    // The status line and headers promise the whole body; part of it goes out, then the connection dies.
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': bytes.length, ...headers });
+    res.write(part, () => res.socket?.destroy());
   }
 
   /** Geared pages: page N holds pageSizes[min(N-1, last)] items. */

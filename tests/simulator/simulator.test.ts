@@ -3,6 +3,7 @@
  * rate limit), Basecamp semantics (status filters, the recordings endpoint), the
  * mutations, and that expectedRecords matches what a crawl of the API returns.
  */
+import * as http from 'node:http';
 import { Simulator, SimulatorOptions, startSimulator } from './index';
 
 jest.setTimeout(60_000);
@@ -156,7 +157,8 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
           break;
         }
         case 'vault': {
-          if (active) break;
+          if (active) break; // the recordings endpoint lists an active project's root vault and folders
+          add('vaults', [t], pid); // the root vault is a Vault recording like its folders
           const walk = async (v: Json) => {
             for (const [stream, key] of [['documents', 'documents_url'], ['uploads', 'uploads_url']] as const) {
               const recs = await all(sim, v[key] as string, token);
@@ -381,12 +383,12 @@ describe('simulator over HTTP', () => {
     const updated = trashedTodos.map((t) => Date.parse(t.updated_at as string));
     expect(updated).toEqual([...updated].sort((a, b) => a - b));
 
-    // Todolist excludes groups; Vault excludes the dock's root vault.
+    // Todolist excludes groups (the default reading); Vault includes the dock's root vault (no parent).
     const lists = await all(sim, '/projects/recordings.json?type=Todolist', token);
     expect(lists.every((l) => 'groups_url' in l && l.parent.type === 'Todoset')).toBe(true);
     const vaults = await all(sim, '/projects/recordings.json?type=Vault', token);
-    expect(vaults.length).toBeGreaterThan(0);
-    expect(vaults.every((v) => v.parent?.type === 'Vault')).toBe(true);
+    expect(vaults.some((v) => v.parent === undefined)).toBe(true);
+    expect(vaults.every((v) => v.parent === undefined || v.parent.type === 'Vault')).toBe(true);
 
     // bucket= narrows to those projects.
     const one = [...activeIds][0] as number;
@@ -465,6 +467,37 @@ describe('simulator over HTTP', () => {
       expect(dump(a)).not.toBe(dump(c));
     } finally {
       await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  });
+});
+
+describe('readings of what the docs leave open', () => {
+  it('the other reading of each switch: groups as Todolists, no root vaults, archived campfires in /chats.json', async () => {
+    const other = await startSimulator({ readings: { groupsInRecordings: true, rootVaultsInRecordings: false, chatsListArchived: true } });
+    try {
+      const token = await tokenFor(other);
+      const lists = await all(other, '/projects/recordings.json?type=Todolist', token);
+      const groups = lists.filter((l) => l.parent.type === 'Todolist');
+      expect(groups.length).toBeGreaterThan(0);
+      expect(groups.every((g) => 'group_position_url' in g)).toBe(true);
+      const vaults = await all(other, '/projects/recordings.json?type=Vault', token);
+      expect(vaults.length).toBeGreaterThan(0);
+      expect(vaults.every((v) => v.parent?.type === 'Vault')).toBe(true);
+      const archived = new Set((other.expectedRecords('projects') as Json[]).filter((p) => p.status === 'archived').map((p) => p.id));
+      const chats = await all(other, '/chats.json', token);
+      expect(chats.some((c) => archived.has(c.bucket.id))).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('the Date header is the simulated clock, so it agrees with record timestamps', async () => {
+    const sim = await startSimulator({ records: 200 });
+    try {
+      const res = await get(sim, '/projects.json', await tokenFor(sim));
+      expect(Date.parse(String(res.headers.get('date')))).toBe(Math.floor(sim.now().getTime() / 1000) * 1000);
+    } finally {
+      await sim.stop();
     }
   });
 });
@@ -563,6 +596,80 @@ describe('faults, rate limit and inactive accounts', () => {
     // Launchpad is never faulted.
     sim.setFaults({ errorRate: 1, dropRate: 1 });
     expect(await tokenFor(sim)).toEqual(expect.any(String));
+  });
+
+  /** One GET over a fresh connection, read to whatever end it comes to: `complete` is false for a cut body. */
+  const raw = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; complete: boolean }>((resolve, reject) => {
+      const headersOut = { 'User-Agent': UA, Authorization: `Bearer ${token}`, ...headers };
+      http
+        .get(`${sim.baseUrl}/${sim.accountId}${path}`, { headers: headersOut, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', () => undefined); // 'aborted' on a cut body; `complete` says so
+          res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete }));
+        })
+        .on('error', reject);
+    });
+
+  it('cuts 200 bodies after the headers at cutRate 1, sparing error answers, 304s and Launchpad', async () => {
+    await start({ faults: { cutRate: 1 } });
+    const cut = await raw('/projects.json');
+    expect(cut.status).toBe(200);
+    const promised = Number(cut.headers['content-length']);
+    expect(cut.complete).toBe(false);
+    expect(cut.body.length).toBeGreaterThan(0);
+    expect(cut.body.length).toBeLessThan(promised);
+    const missing = await raw('/projects/1.json');
+    expect(missing).toMatchObject({ status: 404, complete: true });
+    expect(JSON.parse(missing.body.toString())).toEqual({ status: 404, error: 'Not Found' });
+    const unchanged = await raw('/projects.json', { 'If-None-Match': String(cut.headers.etag) });
+    expect(unchanged).toMatchObject({ status: 304, complete: true });
+    expect(await tokenFor(sim)).toEqual(expect.any(String));
+    sim.setFaults({});
+    const whole = await raw('/projects.json');
+    expect(whole).toMatchObject({ status: 200, complete: true });
+    expect(whole.body.length).toBe(promised);
+    expect(whole.body.subarray(0, cut.body.length)).toEqual(cut.body);
+  });
+
+  it('answers 200 with a truncated, not-JSON body (and a matching Content-Length) at badJsonRate 1', async () => {
+    await start({ faults: { badJsonRate: 1 } });
+    const bad = await raw('/projects.json');
+    expect(bad).toMatchObject({ status: 200, complete: true });
+    expect(Number(bad.headers['content-length'])).toBe(bad.body.length);
+    expect(() => JSON.parse(bad.body.toString())).toThrow(SyntaxError);
+    sim.setFaults({});
+    const whole = await raw('/projects.json');
+    expect(whole.body.length).toBeGreaterThan(bad.body.length);
+    expect(whole.body.subarray(0, bad.body.length)).toEqual(bad.body);
+    expect(JSON.parse(whole.body.toString())).toEqual(expect.any(Array));
+  });
+
+  it('draws cut and bad-JSON answers from the seed: the same seed gives the same sequence', async () => {
+    const faults = { cutRate: 0.4, badJsonRate: 0.4 };
+    const outcomes = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        const r = await raw('/projects.json');
+        let parsed = true;
+        try {
+          JSON.parse(r.body.toString());
+        } catch {
+          parsed = false;
+        }
+        out.push(!r.complete ? `cut@${r.body.length}` : parsed ? 'ok' : `bad@${r.body.length}`);
+      }
+      return out;
+    };
+    await start({ seed: 11, faults });
+    const first = await outcomes();
+    await sim.stop();
+    await start({ seed: 11, faults });
+    expect(await outcomes()).toEqual(first);
+    expect(first.some((o) => o.startsWith('cut@'))).toBe(true);
+    expect(first.some((o) => o.startsWith('bad@'))).toBe(true);
+    expect(first).toContain('ok');
   });
 
   it('sends scripted 429 bursts with Retry-After', async () => {

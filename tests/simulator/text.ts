@@ -23,6 +23,10 @@ const BIOS = [
   'Don’t let your dreams be dreams', 'Coffee first ☕', 'Ask me about typography.',
   'To open a store is easy, to keep it open is an art', 'Always shipping 🚢', 'Café au lait enthusiast',
 ] as const;
+const TAGLINES = [
+  'Making the complicated simple', 'Here to help 🙌', 'Pixels, coffee, repeat', 'Ask me about the roadmap',
+  'Usually in the Kraków office', 'Bonne journée ☀️', 'Writing things down since 2009',
+] as const;
 const LOCATIONS = ['Chicago, IL', 'São Paulo', 'München', 'Kraków', 'Reykjavík', 'Montréal', 'Tokyo'] as const;
 export const TIME_ZONES = ['America/Chicago', 'Europe/Berlin', 'America/Sao_Paulo', 'Asia/Tokyo', 'Etc/UTC'] as const;
 
@@ -98,6 +102,9 @@ export function jobTitle(seed: number, rev: number): string {
 export function bio(seed: number): string {
   return pickH(BIOS, seed, 4);
 }
+export function tagline(seed: number): string {
+  return pickH(TAGLINES, seed, 6);
+}
 export function location(seed: number): string {
   return pickH(LOCATIONS, seed, 5);
 }
@@ -141,6 +148,11 @@ export function richText(seed: number, rev: number): string {
   let html = `<div>${parts.join('<br><br>')}</div>`;
   if (rev > 0) html += `<div>Edited (revision ${rev}).</div>`;
   return html;
+}
+/** An image embedded in rich text, as Basecamp's editor writes it: the <bc-attachment> wraps a preview figure. */
+export function attachmentTag(a: Record<string, unknown>): string {
+  const attrs = `sgid="${String(a.sgid)}" content-type="${String(a.content_type)}" url="${String(a.preview_url)}" href="${String(a.download_url)}" filename="${String(a.filename)}" filesize="${String(a.byte_size)}" width="${String(a.width)}" height="${String(a.height)}" previewable="true"`;
+  return `<bc-attachment ${attrs}><figure><img src="${String(a.preview_url)}"><figcaption>${String(a.filename)}</figcaption></figure></bc-attachment>`;
 }
 export function plainLine(seed: number, rev: number): string {
   return edited(pickH(CHAT_LINES, seed, 17), rev);

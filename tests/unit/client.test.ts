@@ -4,6 +4,7 @@
  * promise that no secret reaches a log line or an error message. Real timers throughout; the
  * backoff is shrunk to milliseconds through ClientOptions.
  */
+import { Readable } from 'node:stream';
 import nock from 'nock';
 import { parseRetryAfter, nextLink } from '../../src/client';
 import { ApiError, Interrupted, TapError } from '../../src/errors';
@@ -357,6 +358,132 @@ describe('retries', () => {
     expect(error!.message).toContain('/123/projects/5.json');
     expect(error!.message).not.toContain('inactive');
     expect(api.hits).toHaveLength(1);
+  });
+});
+
+/**
+ * A 200 whose headers promise all of `text` (Content-Length) but whose connection dies after
+ * `sent` bytes, as Node reports it ('aborted', ECONNRESET). Each call answers `times` requests.
+ */
+function mockCut(path: string | ((uri: string) => boolean), text: string, sent: number, times = 1): nock.Scope {
+  const match = typeof path === 'string' ? `/123${path}` : path;
+  const body = () => {
+    let pushed = false;
+    return new Readable({
+      read() {
+        if (pushed) return void this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+        pushed = true;
+        this.push(text.slice(0, sent));
+      },
+    });
+  };
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) };
+  return nock(API_URL).get(match).times(times).reply(200, body, headers);
+}
+
+describe('body faults: a 200 cut off after its headers, or not JSON', () => {
+  const PROJECT = JSON.stringify({ id: 1, name: 'Alpha', description: 'first' });
+
+  test('16a. a body cut after the headers is retried like a dropped connection, and the call succeeds', async () => {
+    const { client, lines } = makeClient();
+    mockToken(['at-cut-A8s7D6f5']);
+    const cut = mockCut('/projects/1.json', PROJECT, 12);
+    const api = mockApi('/projects/1.json', [json(JSON.parse(PROJECT))]);
+    await expect(client.getJson('/projects/1.json')).resolves.toEqual({ id: 1, name: 'Alpha', description: 'first' });
+    expect(cut.isDone()).toBe(true);
+    expect(api.hits).toHaveLength(1);
+    expect(client.stats.retries).toBe(1);
+    expect(lines.some((l) => l.includes('WARN ECONNRESET reading the body of HTTP 200 on /123/projects/1.json; retry 1/3'))).toBe(true);
+  });
+
+  test.each([
+    ['truncated JSON', PROJECT.slice(0, 15)],
+    ['an HTML page', '<html><body>upstream hiccup</body></html>'],
+  ])('16b. a 200 whose body is %s is retried, and the call succeeds', async (_what, body) => {
+    const { client, lines } = makeClient();
+    mockToken(['at-bad-G4h3J2k1']);
+    const api = mockApi('/projects/1.json', [[200, body], json(JSON.parse(PROJECT))]);
+    await expect(client.getJson('/projects/1.json')).resolves.toEqual({ id: 1, name: 'Alpha', description: 'first' });
+    expect(api.hits).toHaveLength(2);
+    expect(client.stats.retries).toBe(1);
+    expect(lines.some((l) => l.includes('WARN invalid JSON in HTTP 200 on /123/projects/1.json; retry 1/3'))).toBe(true);
+  });
+
+  test.each(['cut', 'not JSON'])('16c. a later page of a collection that comes back %s is read again: every item exactly once', async (fault) => {
+    const { client } = makeClient();
+    mockToken(['at-pgf-L0z9X8c7']);
+    const base = `${API_URL}/123/projects.json`;
+    const page2 = json([{ id: 3 }, { id: 4 }], { link: `<${base}?page=3>; rel="next"` });
+    const isPage2 = (uri: string) => uri === '/123/projects.json?page=2';
+    // Registered first, so the faulty answer is the first one page 2 gets.
+    const cut = fault === 'cut' ? mockCut(isPage2, JSON.stringify(page2[1]), 9) : undefined;
+    let page2Answers = 0;
+    const api = mockApi(
+      (uri) => uri.startsWith('/123/projects.json'),
+      [
+        (hit) => {
+          switch (hit.path) {
+            case '/123/projects.json':
+              return json([{ id: 1 }, { id: 2 }], { link: `<${base}?page=2>; rel="next"` });
+            case '/123/projects.json?page=2':
+              return fault === 'not JSON' && page2Answers++ === 0 ? [200, '[{"id":3},{"i', page2[2]] : page2;
+            case '/123/projects.json?page=3':
+              return json([{ id: 5 }]);
+            default:
+              return [500, { error: `unexpected ${hit.path}` }];
+          }
+        },
+      ],
+    );
+    const items = await drain(client.collection<{ id: number }>('/projects.json'));
+    expect(items.map((p) => p.id)).toEqual([1, 2, 3, 4, 5]);
+    if (cut) expect(cut.isDone()).toBe(true);
+    const served = api.hits.map((h) => h.path);
+    expect(served).toEqual(
+      fault === 'cut'
+        ? ['/123/projects.json', '/123/projects.json?page=2', '/123/projects.json?page=3']
+        : ['/123/projects.json', '/123/projects.json?page=2', '/123/projects.json?page=2', '/123/projects.json?page=3'],
+    );
+    expect(client.stats.retries).toBe(1);
+  });
+
+  test.each([
+    ['cut', 'ECONNRESET reading the body of HTTP 200 on GET /123/projects/1.json after 3 retries (The server aborted pending request)'],
+    ['not JSON', 'invalid JSON in HTTP 200 on GET /123/projects/1.json after 3 retries'],
+  ])('16d. a body that comes back %s every time: 1 + max_retries requests, then one line', async (fault, message) => {
+    const { client, lines } = makeClient();
+    mockToken(['at-end-Q1w2E3r4']);
+    const cut = fault === 'cut' ? mockCut('/projects/1.json', PROJECT, 20, 4) : undefined;
+    const api = fault === 'cut' ? undefined : mockApi('/projects/1.json', [[200, `${PROJECT.slice(0, 20)}\n<html>\n`]]);
+    const { error } = await settle(client.getJson('/projects/1.json'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error!.message).toBe(message);
+    expect((error as ApiError).status).toBeUndefined();
+    expect((error as ApiError).path).toBe('/123/projects/1.json');
+    await sleep(100); // nothing more trickles in after the rejection
+    if (cut) expect(cut.isDone()).toBe(true); // all 4 used; a 5th would be an unmatched request
+    if (api) expect(api.hits).toHaveLength(4);
+    expect(client.stats.retries).toBe(3);
+    expect(lines.filter((l) => / WARN /.test(l))).toHaveLength(3);
+    expectNoSecrets([error!.message, ...lines], ['at-end-Q1w2E3r4']);
+  });
+
+  test('16e. on a collection too: a page cut every time fails in one line naming that page', async () => {
+    const { client } = makeClient({ max_retries: 1 });
+    mockToken(['at-endpg-T5y6U7i8']);
+    const base = `${API_URL}/123/projects.json`;
+    const cut = mockCut((uri) => uri === '/123/projects.json?page=2', '[{"id":3},{"id":4}]', 5, 2);
+    mockApi('/projects.json', [json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` })]);
+    const seen: number[] = [];
+    const { error } = await settle(
+      (async () => {
+        for await (const item of client.collection<{ id: number }>('/projects.json')) seen.push(item.id);
+      })(),
+    );
+    expect(seen).toEqual([1]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error!.message).toBe('ECONNRESET reading the body of HTTP 200 on GET /123/projects.json?page=2 after 1 retries (The server aborted pending request)');
+    expect(cut.isDone()).toBe(true);
   });
 });
 

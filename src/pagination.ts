@@ -1,0 +1,133 @@
+/**
+ * Offset pagination while the list changes underneath.
+ *
+ * Basecamp computes each page from the list as it is when that page is asked for, and sends the
+ * list's length then as X-Total-Count. A record that leaves the list ahead of the read position
+ * shifts every later record up by one, so the first record of the next page slides onto the page
+ * already read and would never be seen. It did not change, so no incremental run reads it again.
+ *
+ * The walk keeps how far from the top of the list it has read without a gap, in today's
+ * positions. When the total drops by d, records may have left anywhere ahead, so that point moves
+ * up by d; the next page to read is the one holding it: usually the next page (its Link), after
+ * a drop the page already read (its remembered URL), and then the pages after it again (a page
+ * read beyond a gap cannot be trusted: a record edited in a newest-first list moves to the top,
+ * shifting everything above its old place without changing the total). A list that grows at the
+ * top needs nothing: what it gained is new or changed, and what it pushed onto the next page was
+ * seen already (the collection drops repeats).
+ *
+ * Limitation, by construction: a record leaving ahead while another is added below the read
+ * position between two page reads leaves the total unchanged and is not detected. Basecamp adds
+ * to the top of its newest-first lists (the recordings walks); position-ordered lists are short
+ * or read whole every run.
+ *
+ * Nothing here does I/O; the client feeds it each page's answer.
+ */
+
+/** What one page answered. */
+export interface PageAnswer {
+  /** 1-based page number of the request (a re-read repeats an earlier number). */
+  page: number;
+  url: string;
+  /** Items on the page. */
+  count: number;
+  /** X-Total-Count; undefined when the server sent none (then the walk just follows Links). */
+  total?: number;
+  /** The Link rel="next" target; undefined on the last page. */
+  next?: string;
+}
+
+export interface NextPage {
+  page: number;
+  url: string;
+  /** True when this page was read before: the list shrank ahead of the read position. */
+  reread: boolean;
+}
+
+interface KnownPage {
+  url: string;
+  offset: number;
+  /** Size of a full page (known once the page was answered with a next link). */
+  size?: number;
+  next?: string;
+}
+
+export class OffsetWalk {
+  private readonly pages: KnownPage[] = [];
+  /** Positions [0, prefix) of today's list are known to be seen. */
+  private prefix = 0;
+  private lastTotal?: number;
+  /** Pages read again because the list shrank while it was being read. */
+  rereads = 0;
+  /** Times the total was seen to drop between two pages. */
+  drops = 0;
+
+  /** Takes one page's answer and says which page to read next, or undefined when the walk is complete. */
+  next(answer: PageAnswer): NextPage | undefined {
+    const offset = this.offsetOf(answer.page);
+    const known = (this.pages[answer.page - 1] ??= { url: answer.url, offset });
+    known.url = answer.url;
+    known.next = answer.next;
+    if (answer.next !== undefined) known.size = answer.count;
+
+    if (answer.total !== undefined) {
+      if (this.lastTotal !== undefined && answer.total < this.lastTotal) {
+        this.drops++;
+        this.prefix = Math.max(0, this.prefix - (this.lastTotal - answer.total));
+      }
+      this.lastTotal = answer.total;
+    }
+    if (offset <= this.prefix) this.prefix = Math.max(this.prefix, offset + answer.count);
+
+    const prefix = this.prefix;
+    if (answer.total !== undefined && prefix >= answer.total) return undefined;
+    if (answer.next === undefined && prefix >= offset + answer.count) return undefined;
+    // The page holding position `prefix`: a known page, or the one after the last known.
+    for (let p = 1; p <= this.pages.length; p++) {
+      const page = this.pages[p - 1]!;
+      // A page read as the last one (its full size unknown) that still holds unseen positions.
+      if (page.size === undefined) return { page: p, url: page.url, reread: this.reread() };
+      if (prefix < page.offset + page.size) return { page: p, url: page.url, reread: this.reread() };
+    }
+    const last = this.pages[this.pages.length - 1]!;
+    return last.next === undefined ? undefined : { page: this.pages.length + 1, url: last.next, reread: false };
+  }
+
+  private reread(): true {
+    this.rereads++;
+    return true;
+  }
+
+  private offsetOf(page: number): number {
+    if (page === 1) return 0;
+    const previous = this.pages[page - 2];
+    if (!previous || previous.size === undefined) throw new Error(`page ${page} requested before page ${page - 1} was read in full`);
+    return previous.offset + previous.size;
+  }
+}
+
+/**
+ * Remembers the last `capacity` items a walk yielded, so a page read again (or a record pushed
+ * onto the next page by growth) is not written twice. Keyed by id and updated_at: a record that
+ * changed in between is new and passes.
+ */
+export class RecentKeys {
+  private readonly keys = new Set<string>();
+  constructor(private readonly capacity = 5000) {}
+
+  /** True the first time a key is offered (within the window); false for a repeat. */
+  fresh(key: string | undefined): boolean {
+    if (key === undefined) return true;
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value as string);
+    return true;
+  }
+}
+
+/** The repeat-detection key of an item: its id and updated_at, when it has an id. */
+export function itemKey(item: unknown): string | undefined {
+  if (item === null || typeof item !== 'object') return undefined;
+  const { id, updated_at: updatedAt } = item as { id?: unknown; updated_at?: unknown };
+  if (id === undefined || id === null) return undefined;
+  return `${String(id)}|${typeof updatedAt === 'string' ? updatedAt : ''}`;
+}

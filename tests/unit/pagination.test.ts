@@ -1,0 +1,150 @@
+import { OffsetWalk, RecentKeys, itemKey } from '../../src/pagination';
+
+const GEARS = [15, 30, 50, 100];
+
+/** Geared pages as Basecamp serves them: page N of the list as it is right now. */
+function serve(list: number[], page: number): { items: number[]; total: number; next?: string } {
+  let offset = 0;
+  for (let p = 1; p < page; p++) offset += GEARS[Math.min(p - 1, GEARS.length - 1)]!;
+  const size = GEARS[Math.min(page - 1, GEARS.length - 1)]!;
+  const items = list.slice(offset, offset + size);
+  return { items, total: list.length, next: offset + size < list.length ? `u?page=${page + 1}` : undefined };
+}
+
+/** Walks `list`, calling `between(pageNumber)` before every page request after the first. */
+function walkList(list: number[], between: (requestNo: number) => void): { seen: Set<number>; requests: number; rereads: number } {
+  const walk = new OffsetWalk();
+  const seen = new Set<number>();
+  let request: { page: number; url: string } | undefined = { page: 1, url: 'u' };
+  let requests = 0;
+  while (request) {
+    if (requests > 0) between(requests);
+    requests++;
+    const answer = serve(list, request.page);
+    answer.items.forEach((x) => seen.add(x));
+    request = walk.next({ page: request.page, url: request.url, count: answer.items.length, total: answer.total, next: answer.next });
+    if (requests > 1000) throw new Error('walk does not end');
+  }
+  return { seen, requests, rereads: walk.rereads };
+}
+
+/** A tiny seeded PRNG, so a failing case can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('OffsetWalk', () => {
+  it('reads an unchanging list once, page by page', () => {
+    const list = Array.from({ length: 400 }, (_, i) => i);
+    const { seen, requests, rereads } = walkList(list, () => undefined);
+    expect(seen.size).toBe(400);
+    expect(requests).toBe(7); // 15 + 30 + 50 + 4 x 100 >= 400
+    expect(rereads).toBe(0);
+  });
+
+  it('a record leaving ahead of the read position: the page read before is read again', () => {
+    const list = Array.from({ length: 100 }, (_, i) => i);
+    const { seen, requests, rereads } = walkList(list, (n) => {
+      if (n === 1) list.splice(3, 1); // trashed after page 1 was read
+    });
+    // Record 15 slid onto page 1; without the re-read it would be lost. Page 2 is read again
+    // too: a page read beyond a gap is not trusted.
+    for (let i = 0; i < 100; i++) if (i !== 3) expect(seen.has(i)).toBe(true);
+    expect(rereads).toBe(2);
+    expect(requests).toBe(4 + 2);
+  });
+
+  it('a record leaving behind the read position costs two re-reads and loses nothing', () => {
+    const list = Array.from({ length: 100 }, (_, i) => i);
+    const { seen, rereads } = walkList(list, (n) => {
+      if (n === 1) list.splice(90, 1);
+    });
+    expect(seen.size).toBe(99);
+    expect(rereads).toBe(2);
+  });
+
+  it('a drop larger than a page steps back as many pages as it needs', () => {
+    const list = Array.from({ length: 300 }, (_, i) => i);
+    const { seen } = walkList(list, (n) => {
+      if (n === 3) list.splice(0, 70); // a project archived: 70 recordings leave the list at once
+    });
+    for (let i = 70; i < 300; i++) expect(seen.has(i)).toBe(true);
+  });
+
+  it('growth at the front (newest-first lists) needs no re-read', () => {
+    const list = Array.from({ length: 200 }, (_, i) => i);
+    let fresh = 1000;
+    const { seen, rereads } = walkList(list, () => list.unshift(fresh++));
+    for (let i = 0; i < 200; i++) expect(seen.has(i)).toBe(true);
+    expect(rereads).toBe(0);
+  });
+
+  it('the last page shrinking to nothing ends the walk', () => {
+    const list = Array.from({ length: 46 }, (_, i) => i);
+    const { seen } = walkList(list, (n) => {
+      if (n === 2) list.splice(0, 2);
+    });
+    for (let i = 2; i < 46; i++) expect(seen.has(i)).toBe(true);
+  });
+
+  it('random churn: every record no change touched is seen (1,000 seeded cases)', () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const random = rng(seed);
+      const initial = 20 + Math.floor(random() * 500);
+      const list = Array.from({ length: initial }, (_, i) => i);
+      const touched = new Set<number>();
+      let fresh = 10_000;
+      const { seen } = walkList(list, () => {
+        const changes = Math.floor(random() * 4);
+        for (let c = 0; c < changes && list.length > 0; c++) {
+          const roll = random();
+          if (roll < 0.5) {
+            // leaves the list (trashed, archived, completed), anywhere
+            const [gone] = list.splice(Math.floor(random() * list.length), 1);
+            touched.add(gone!);
+          } else if (roll < 0.8) {
+            // edited: moves to the front of a newest-first list
+            const [moved] = list.splice(Math.floor(random() * list.length), 1);
+            touched.add(moved!);
+            list.unshift(moved!);
+          } else {
+            list.unshift(fresh++); // created
+          }
+        }
+      });
+      for (let x = 0; x < initial; x++) {
+        if (!touched.has(x) && !seen.has(x)) throw new Error(`seed ${seed}: record ${x} was never seen`);
+      }
+    }
+  });
+
+  it('without X-Total-Count it just follows the links', () => {
+    const walk = new OffsetWalk();
+    expect(walk.next({ page: 1, url: 'a', count: 15, next: 'b' })).toEqual({ page: 2, url: 'b', reread: false });
+    expect(walk.next({ page: 2, url: 'b', count: 3 })).toBeUndefined();
+  });
+});
+
+describe('RecentKeys', () => {
+  it('passes a key once, and again once it has aged out of the window', () => {
+    const recent = new RecentKeys(2);
+    expect(recent.fresh('a')).toBe(true);
+    expect(recent.fresh('a')).toBe(false);
+    recent.fresh('b');
+    recent.fresh('c');
+    expect(recent.fresh('a')).toBe(true);
+    expect(recent.fresh(undefined)).toBe(true);
+    expect(recent.fresh(undefined)).toBe(true);
+  });
+
+  it('keys by id and updated_at, so a changed record passes', () => {
+    expect(itemKey({ id: 1, updated_at: 'x' })).toBe('1|x');
+    expect(itemKey({ id: 1, updated_at: 'y' })).not.toBe(itemKey({ id: 1, updated_at: 'x' }));
+    expect(itemKey({ name: 'no id' })).toBeUndefined();
+    expect(itemKey(null)).toBeUndefined();
+  });
+});
