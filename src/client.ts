@@ -359,8 +359,8 @@ export class BasecampClient {
    * rel="next" only (never a page URL we build) and keeps one page in memory. With an etag the
    * first request carries If-None-Match; a 304 yields nothing and sets `notModified`.
    */
-  collection<T>(path: string, etag?: string): Collection<T> {
-    return new Collection<T>(this, path, etag);
+  collection<T>(path: string, etag?: string, resume?: ResumeAt<T>): Collection<T> {
+    return new Collection<T>(this, path, etag, resume);
   }
 
   /**
@@ -458,10 +458,25 @@ export const MAX_PAGES = 10_000;
  * `notModified`. Afterwards `etag` holds the validator worth keeping (only for a collection that
  * fits one page).
  */
+/**
+ * Where a walk cut short resumes: the page it was reading (its URL, as a Link gave it). `accept`
+ * looks at that page's first item and says whether nothing can have slid above it since (the
+ * list's order puts it at or before where the walk stopped); otherwise, or if the list shrinks
+ * by more than was read, the walk starts again from the top.
+ */
+export interface ResumeAt<T> {
+  url: string;
+  accept: (first: T | undefined) => boolean;
+}
+
 export class Collection<T> implements AsyncIterable<T> {
   etag?: string;
   notModified = false;
   pagesRead = 0;
+  /** The page whose items are being yielded (a resume point can return to it). */
+  currentUrl?: string;
+  /** The walk started at a resume page and kept to it (false once it fell back to the top). */
+  resumed = false;
   /** Pages read again because the list shrank while it was read. */
   rereads = 0;
   /**
@@ -474,14 +489,21 @@ export class Collection<T> implements AsyncIterable<T> {
     private readonly client: BasecampClient,
     private readonly path: string,
     private readonly ifNoneMatch?: string,
+    private readonly resume?: ResumeAt<T>,
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     const first = this.client.url(this.path);
-    const walk = new OffsetWalk();
+    let walk = new OffsetWalk();
     const recent = new RecentKeys();
-    let request: NextPage | undefined = { page: 1, url: first, reread: false };
+    this.resumed = this.resume !== undefined;
+    let request: NextPage | undefined = { page: 1, url: this.resume?.url ?? first, reread: false };
     let url = first;
+    const restart = (): NextPage => {
+      this.resumed = false;
+      walk = new OffsetWalk();
+      return { page: 1, url: first, reread: false };
+    };
     try {
       while (request) {
         url = request.url;
@@ -495,9 +517,15 @@ export class Collection<T> implements AsyncIterable<T> {
           return;
         }
         const items = res.body as T[];
+        if (this.resumed && this.pagesRead === 1 && !this.resume!.accept(items[0])) {
+          request = restart(); // the list moved since the stop: walk it from the top
+          continue;
+        }
         const header = res.headers.etag;
         this.etag = this.pagesRead === 1 && next === undefined && typeof header === 'string' ? header : undefined;
-        const following = walk.next({ page: request.page, url, count: items.length, total, next });
+        let following = walk.next({ page: request.page, url, count: items.length, total, next });
+        if (this.resumed && walk.underflow) following = restart();
+        this.currentUrl = url;
         this.settled = following === undefined || !following.reread;
         if (following?.reread) {
           this.rereads++;

@@ -8,7 +8,7 @@
  * instead, and a cursor is committed when its partition's Node, children included, is done.
  */
 import PQueue from 'p-queue';
-import { BasecampClient } from './client';
+import { BasecampClient, Collection, ResumeAt } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, TapError } from './errors';
 import { Logger } from './log';
@@ -46,8 +46,21 @@ interface Partition {
   newestFirst: boolean;
   /** One of the account-wide recordings walks (per status). */
   walk?: boolean;
+  /** Queue priority when not the depth (higher runs sooner). */
+  priority?: number;
   /** The record's own endpoint, read because its listing lacked a field (never read again). */
   shown?: boolean;
+}
+
+/** How far a newest-first walk has written: its newest record, the last one written and its page. */
+interface WalkProgress {
+  stream: string;
+  key?: string;
+  resume?: ResumePoint;
+  collection?: Collection<Json>;
+  newest?: string;
+  reached?: string;
+  page?: string;
 }
 
 /** Per-parent reads of an alsoInWalk stream in active projects, held until its walk decides them. */
@@ -91,7 +104,11 @@ const STATUSES = ['active', 'archived', 'trashed'] as const;
 const QUEUE_HIGH = 1000;
 const QUEUE_LOW = 500;
 /** A newest-first walk records how far it got every this many records. */
-const CHECKPOINT_EVERY = 1000;
+const CHECKPOINT_EVERY = 500;
+/** Times a walk with children reads its top again for records that moved there meanwhile. */
+const TOP_UP_PASSES = 3;
+/** Above any depth: walks whose end decides held reads run before everything else. */
+const HOLDING_WALK_PRIORITY = 1000;
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -113,6 +130,7 @@ export class SyncEngine {
   private finished!: () => void;
   private recordsAtLastState = 0;
   private lastStateVersion = -1;
+  private lastStateBytes = 0;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
   /** Walk stream name -> the streams whose records that walk may list too. */
@@ -120,6 +138,8 @@ export class SyncEngine {
   private readonly heldReads = new Map<string, HeldReads>();
   /** Keys written this run, for streams two sources can both list. */
   private readonly writtenOnce = new Map<string, Set<string>>();
+  /** Newest-first walks under way. */
+  private readonly walking = new Set<WalkProgress>();
 
   constructor(
     private readonly selection: Map<string, StreamSelection>,
@@ -175,10 +195,13 @@ export class SyncEngine {
       }
       if (stream.recordingType) {
         // One account-wide walk per status, newest first, for all active projects at once.
-        for (const s of this.inWalk.get(stream.name) ?? []) this.heldReads.get(s.name)!.walksLeft += STATUSES.length;
+        const holding = this.inWalk.get(stream.name) ?? [];
+        for (const s of holding) this.heldReads.get(s.name)!.walksLeft += STATUSES.length;
+        // A walk that decides held reads goes first: until it ends, the subtrees holding them stay open.
+        const priority = holding.length > 0 ? HOLDING_WALK_PRIORITY : undefined;
         for (const status of STATUSES) {
           const path = `/projects/recordings.json?type=${encodeURIComponent(stream.recordingType)}&status=${status}&sort=updated_at&direction=desc`;
-          this.spawn({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true, walk: true }, root);
+          this.spawn({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true, walk: true, priority }, root);
         }
       }
     }
@@ -192,6 +215,7 @@ export class SyncEngine {
     this.writeSchemas();
     if (!this.stopping) {
       for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, STREAMS_BY_NAME.get(name)!.replicationKey!, value);
+      this.bookmarks.endRun();
     }
     this.flushState(true, true);
     for (const name of this.selection.keys()) {
@@ -216,6 +240,8 @@ export class SyncEngine {
   /** SIGINT/SIGTERM: start nothing new, let partitions stop at their next record, finish with a STATE. */
   interrupt(signal: NodeJS.Signals): void {
     if (this.stopping) return;
+    // Every walk under way records how far it got, so the resumed run picks up there.
+    for (const w of this.walking) this.checkpointWalk(w);
     this.stopping = signal;
     this.client.stop(signal);
     this.queue.clear();
@@ -230,7 +256,7 @@ export class SyncEngine {
   private enqueue(p: Partition, node: Node): void {
     if (this.failure || this.stopping) return;
     // Deeper partitions first: they finish subtrees (and release their cursors) sooner and keep the queue short.
-    this.queue.add(() => this.runPartition(p, node), { priority: p.depth }).catch((err: unknown) => this.fail(err as Error));
+    this.queue.add(() => this.runPartition(p, node), { priority: p.priority ?? p.depth }).catch((err: unknown) => this.fail(err as Error));
   }
 
   private fail(err: Error): void {
@@ -303,7 +329,12 @@ export class SyncEngine {
     // Collections without children to read can be revalidated with the ETag of the last run.
     const leaf = !this.hasChildrenToRead(stream, ctx);
     const etagPath = p.path && leaf && emit && !rk && !p.root ? p.path : undefined;
-    const collection = p.path && !this.isSingle(stream, p.path) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined) : undefined;
+    // A walk cut short picks up at the page it was reading, unless its records lead to other
+    // reads (pages it skips would not be fanned out).
+    const resumeAt: ResumeAt<Json> | undefined =
+      resume?.page && rk && leaf ? { url: resume.page, accept: (first) => typeof first?.[rk] === 'string' && ms(first[rk]) >= ms(resume.reached) } : undefined;
+    const collection =
+      p.path && !this.isSingle(stream, p.path) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt) : undefined;
     const source: AsyncIterable<Json> | Iterable<Json> =
       p.embedded ?? collection ?? [await this.client.getJson<Json>(p.path!)];
 
@@ -311,14 +342,23 @@ export class SyncEngine {
     let newestMs: number | undefined;
     let seen = 0;
     let items = 0;
-    for await (const raw of source) {
-      if (this.stopping || this.failure) return false;
-      if (raw === null || typeof raw !== 'object') continue;
+    // Where a newest-first walk is, so a stop can record it (see interrupt()).
+    const progress: WalkProgress | undefined =
+      incremental && p.newestFirst && !ctx.archived ? { stream: stream.name, key: p.cursorKey, resume, collection } : undefined;
+    if (progress) this.walking.add(progress);
+    /**
+     * One listed record: written (unless filtered) and fanned out; `from` is the walk it came
+     * from (its position is a resume point), undefined for a top-up read. 'stop': the run is
+     * stopping; 'end': past the cursor.
+     */
+    const take = async (raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> => {
+      if (this.stopping || this.failure) return 'stop';
+      if (raw === null || typeof raw !== 'object') return 'next';
       items++;
       const value = rk ? (raw[rk] as string | null | undefined) : undefined;
       const at = value ? ms(value) : undefined;
       const below = cursorMs !== undefined && at !== undefined && at < cursorMs;
-      if (p.newestFirst && below && !passCursor) break;
+      if (p.newestFirst && below && !passCursor) return 'end';
       if (at !== undefined && (newestMs === undefined || at > newestMs)) {
         newest = value!;
         newestMs = at;
@@ -329,13 +369,16 @@ export class SyncEngine {
       if (incomplete && !p.shown && !(incomplete.field in raw) && this.readsEmbedded(owner, incomplete.field, ctx)) {
         // An older payload without the field: the record's own endpoint has it; write that instead.
         this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
-        continue;
+        return 'next';
       }
+      // Written, subtree and all, by the run this one resumes (in an active project: an archived
+      // project's walk is remembered whole, in archived_projects).
+      if (owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at) return 'next';
       const record = this.prepare(owner, raw, ctx);
       const once = this.writtenOnce.get(owner.name);
       if (once) {
         const key = owner.keyProperties.map((k) => String(record[k])).join('/');
-        if (once.has(key)) continue; // listed by another source this run: written and walked there
+        if (once.has(key)) return 'next'; // listed by another source this run: written and walked there
         once.add(key);
       }
       const ownerSel = owner === stream ? sel : this.selection.get(owner.name);
@@ -347,11 +390,37 @@ export class SyncEngine {
         this.writer.record(owner.name, record, ownerSel!.fields);
         if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
+      if (progress && value && from?.settled) {
+        progress.newest = newest;
+        progress.reached = value;
+        progress.page = from?.currentUrl;
+      }
       this.fanOut(owner, record, ctx, p.depth, node);
       if (this.queue.size > QUEUE_HIGH) await this.throttle();
-      if (incremental && p.newestFirst && ++seen % CHECKPOINT_EVERY === 0 && value && (collection?.settled ?? true)) {
-        this.checkpoint(stream.name, p.cursorKey, newest!, value, resume);
+      if (progress && ++seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(progress);
+      return 'next';
+    };
+
+    try {
+      for await (const raw of source) {
+        const next = await take(raw, collection);
+        if (next === 'stop') return false;
+        if (next === 'end') break;
       }
+      // A walk whose records lead to other reads reads its top again: a record that moved there
+      // while the walk went on (a list edited after the walk passed it) is fanned out too.
+      for (let pass = 0; p.walk && p.path && !leaf && pass < TOP_UP_PASSES; pass++) {
+        const before = newestMs;
+        const top = this.client.collection<Json>(p.path);
+        for await (const raw of top) {
+          const at = rk && typeof raw?.[rk] === 'string' ? ms(raw[rk]) : undefined;
+          if (at === undefined || before === undefined || at <= before) break;
+          if ((await take(raw, undefined)) === 'stop') return false;
+        }
+        if (newestMs === before) break;
+      }
+    } finally {
+      if (progress) this.walking.delete(progress);
     }
     // An empty list answers 304 for the same request and nearly the same bytes as 200 with [], so
     // its ETag would only grow every STATE message: keep ETags of lists that hold records.
@@ -446,15 +515,24 @@ export class SyncEngine {
     let childCtx: Context = ctx;
     let parentNode = node;
     let projectNode: Node | undefined;
+    let subtree: Node | undefined;
+    if (stream.rememberSubtrees && !ctx.archived) {
+      // Once the record and everything below it is written, a resumed run need not read it again.
+      subtree = parentNode = new Node(node, (clean) => {
+        if (!clean || this.stopping) return;
+        this.bookmarks.markDoneThisRun(stream.name, record.id, record.updated_at);
+        this.flushState(false);
+      });
+    }
     if (stream.name === 'projects') {
-      if (record.status === 'trashed') return;
+      if (record.status === 'trashed') return subtree?.finish();
       childCtx = { projectId: record.id };
       if (record.status === 'archived') {
         const plan = this.archivedPlan(record);
-        if (plan.traverse.size === 0) return;
+        if (plan.traverse.size === 0) return subtree?.finish();
         childCtx.archived = plan;
         // Remember the walk once the whole project is written, so an unchanged archived project is skipped next time.
-        projectNode = parentNode = new Node(node, (clean) => {
+        projectNode = parentNode = new Node(parentNode, (clean) => {
           if (!clean) return;
           for (const name of plan.emit) {
             if (STREAMS_BY_NAME.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
@@ -489,6 +567,7 @@ export class SyncEngine {
       }
     }
     projectNode?.finish();
+    subtree?.finish();
   }
 
   /** What an archived project's walk must emit (not walked at this updated_at before) and pass through. */
@@ -538,11 +617,15 @@ export class SyncEngine {
    * run resumes without writing those again. A walk resumed from an earlier point extends that
    * window once it has walked into it; until then the earlier window stands.
    */
-  private checkpoint(stream: string, key: string | undefined, newest: string, reached: string, resume?: ResumePoint): void {
-    if (!resume) this.bookmarks.setResumePoint(stream, { newest, reached }, key);
+  private checkpointWalk(w: WalkProgress): void {
+    if (w.newest === undefined || w.reached === undefined) return;
+    const { stream, key, newest, reached, resume } = w;
+    const page = w.page ? { page: w.page } : {};
+    if (!resume) this.bookmarks.setResumePoint(stream, { newest, reached, ...page }, key);
     else if (ms(reached) <= ms(resume.newest)) {
-      const low = ms(reached) < ms(resume.reached) ? reached : resume.reached;
-      this.bookmarks.setResumePoint(stream, { newest: later(newest, resume.newest)!, reached: low }, key);
+      const lower = ms(reached) < ms(resume.reached);
+      const at = lower ? { reached, ...page } : { reached: resume.reached, ...(resume.page ? { page: resume.page } : {}) };
+      this.bookmarks.setResumePoint(stream, { newest: later(newest, resume.newest)!, ...at }, key);
     } else return;
     this.flushState(false);
   }
@@ -558,9 +641,12 @@ export class SyncEngine {
     if (!this.schemasWritten) this.writeSchemas();
     if (!final && this.bookmarks.version === this.lastStateVersion) return;
     const written = this.writer.total;
-    if (!force && written - this.recordsAtLastState < CHECKPOINT_EVERY) return;
+    // A large STATE (many projects done this run) is written less often: at most ~1% of the output.
+    if (!force && written - this.recordsAtLastState < Math.max(CHECKPOINT_EVERY, this.lastStateBytes / 100)) return;
     this.recordsAtLastState = written;
     this.lastStateVersion = this.bookmarks.version;
-    this.writer.state(this.bookmarks.value(final));
+    const value = this.bookmarks.value(final);
+    this.lastStateBytes = JSON.stringify(value).length;
+    this.writer.state(value);
   }
 }

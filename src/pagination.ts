@@ -60,6 +60,11 @@ export class OffsetWalk {
   rereads = 0;
   /** Times the total was seen to drop between two pages. */
   drops = 0;
+  /**
+   * A drop larger than what was read: records may have slid above the first page read. Only
+   * matters to a walk that did not start at the top (a resumed one), which must then restart.
+   */
+  underflow = false;
 
   /** Takes one page's answer and says which page to read next, or undefined when the walk is complete. */
   next(answer: PageAnswer): NextPage | undefined {
@@ -72,7 +77,9 @@ export class OffsetWalk {
     if (answer.total !== undefined) {
       if (this.lastTotal !== undefined && answer.total < this.lastTotal) {
         this.drops++;
-        this.prefix = Math.max(0, this.prefix - (this.lastTotal - answer.total));
+        const d = this.lastTotal - answer.total;
+        if (d > this.prefix) this.underflow = true;
+        this.prefix = Math.max(0, this.prefix - d);
       }
       this.lastTotal = answer.total;
     }

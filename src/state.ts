@@ -28,7 +28,7 @@ const CURSOR = { type: 'string', format: 'date-time' };
 const CURSORS = {
   updated_at: CURSOR,
   created_at: CURSOR,
-  resume: { type: 'object', required: ['newest', 'reached'], properties: { newest: CURSOR, reached: CURSOR } },
+  resume: { type: 'object', required: ['newest', 'reached'], properties: { newest: CURSOR, reached: CURSOR, page: { type: 'string' } } },
 };
 const STATE_SCHEMA = {
   type: 'object',
@@ -46,6 +46,10 @@ const STATE_SCHEMA = {
       },
     },
     etags: { type: 'object', additionalProperties: { type: 'string' } },
+    run: {
+      type: 'object',
+      properties: { done: { type: 'object', additionalProperties: { type: 'object', additionalProperties: CURSOR } } },
+    },
   },
 };
 
@@ -56,10 +60,14 @@ const validateState = ajv.compile(STATE_SCHEMA);
 /** How many ETags the state keeps at most; the oldest are dropped first. */
 export const MAX_ETAGS = 5000;
 
-/** A newest-first walk that was cut short: everything in (reached, newest] was written. */
+/**
+ * A newest-first walk that was cut short: everything in (reached, newest] was written, and
+ * `page` (when known) is the page that held `reached`, where the walk can pick up again.
+ */
 export interface ResumePoint {
   newest: string;
   reached: string;
+  page?: string;
 }
 /** What each partition of a stream holds: its cursor and, mid-walk, a resume point. */
 export interface PartitionBookmark {
@@ -77,6 +85,11 @@ export interface StreamBookmark extends PartitionBookmark {
 export interface TapState {
   bookmarks: Record<string, StreamBookmark>;
   etags?: Record<string, string>;
+  /**
+   * The unfinished run this state was cut from: per stream, records whose whole subtree it wrote
+   * (id -> updated_at then), so a resumed run skips them. Dropped when a run completes.
+   */
+  run?: { done: Record<string, Record<string, string>> };
 }
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
@@ -90,7 +103,11 @@ export function parseState(raw: unknown, source: string): TapState {
   }
   if (!validateState(value)) throw new TapError(describeAjvErrors(`state ${source} is malformed`, validateState.errors));
   const state = value as Partial<TapState>;
-  return { bookmarks: { ...(state.bookmarks ?? {}) }, ...(state.etags ? { etags: { ...state.etags } } : {}) };
+  return {
+    bookmarks: { ...(state.bookmarks ?? {}) },
+    ...(state.etags ? { etags: { ...state.etags } } : {}),
+    ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
+  };
 }
 
 export function ms(timestamp: string): number {
@@ -119,8 +136,12 @@ export class BookmarkManager {
 
   private readonly etags: Map<string, string>;
 
+  /** What the resumed run had done, as loaded (marks made since go to state.run only). */
+  private readonly resumedRun?: Record<string, Record<string, string>>;
+
   constructor(initial: TapState, private readonly startDate?: string) {
     this.state = initial;
+    this.resumedRun = initial.run ? JSON.parse(JSON.stringify(initial.run.done)) : undefined;
     this.etags = new Map(Object.entries(initial.etags ?? {}));
   }
 
@@ -204,6 +225,28 @@ export class BookmarkManager {
     this.version++;
   }
 
+  /**
+   * The updated_at a record had when the unfinished run this one resumes wrote it and its whole
+   * subtree. Only that run's marks count: one made in this run may be met again in another
+   * context (a project archived since), whose subtree is another one.
+   */
+  doneBefore(stream: string, id: number | string): string | undefined {
+    return this.resumedRun?.[stream]?.[String(id)];
+  }
+
+  markDoneThisRun(stream: string, id: number | string, updatedAt: string): void {
+    const run = (this.state.run ??= { done: {} });
+    (run.done[stream] ??= {})[String(id)] = updatedAt;
+    this.version++;
+  }
+
+  /** The run completed: nothing of it needs skipping any more. */
+  endRun(): void {
+    if (this.state.run === undefined) return;
+    delete this.state.run;
+    this.version++;
+  }
+
   etag(path: string): string | undefined {
     return this.etags.get(path);
   }
@@ -226,7 +269,9 @@ export class BookmarkManager {
    * cache, not bookmarks, and at up to MAX_ETAGS entries (~430 KB) they would dwarf every checkpoint.
    */
   value(withEtags = true): JsonObject {
-    const value = JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject;
-    return withEtags && this.etags.size > 0 ? { bookmarks: value, etags: Object.fromEntries(this.etags) } : { bookmarks: value };
+    const out: JsonObject = { bookmarks: JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject };
+    if (withEtags && this.etags.size > 0) out.etags = Object.fromEntries(this.etags);
+    if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
+    return out;
   }
 }

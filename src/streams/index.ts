@@ -33,6 +33,7 @@ export class Projects extends Stream {
   readonly replicationKey = 'updated_at' as const;
   // Basecamp lists active projects unless asked for another status.
   readonly rootPaths = ['/projects.json', '/projects.json?status=archived', '/projects.json?status=trashed'];
+  readonly rememberSubtrees = true;
 }
 
 export class People extends Stream {
@@ -152,6 +153,8 @@ export class Todolists extends Stream {
   readonly replicationKey = 'updated_at' as const;
   readonly variants = ALL_STATUSES;
   readonly parents = { todosets: (t: Json) => [`/todosets/${t.id}/todolists.json`] };
+  // Every run reads every list's groups (a full-table stream): a resumed run skips lists done.
+  readonly rememberSubtrees = true;
 }
 
 export class TodolistGroups extends Stream {

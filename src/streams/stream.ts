@@ -55,6 +55,11 @@ export abstract class Stream {
    */
   readonly alsoInWalk?: { walk: string; is: (record: Json) => boolean; from: string };
   /**
+   * A record's subtree (everything read below it) is remembered once written, so a run resumed
+   * from a STATE of an unfinished one skips the record and its subtree (projects).
+   */
+  readonly rememberSubtrees: boolean = false;
+  /**
    * Two sources can list the same record (a campfire in /chats.json and in its archived
    * project's dock): write each key once per run.
    */

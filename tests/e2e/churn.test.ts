@@ -54,8 +54,16 @@ describe('a sync while the account changes', () => {
     // A round of changes lands between two page reads: before every later page of a recordings
     // walk, and before every 40th request elsewhere.
     let requests = 0;
+    // And one change certain to land ahead of a walk's read position: the newest active to-do
+    // (the first row of the Todo walk) is trashed as the walk asks for its second page.
+    const top = [...todos].sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at))[0]!;
+    let topTrashed = false;
     sim.onRequest((entry) => {
       if (!entry.path.startsWith(`/${sim.accountId}/`)) return;
+      if (!topTrashed && /type=Todo&status=active.*page=2/.test(entry.path)) {
+        topTrashed = true;
+        sim.setStatus('todos', top.id, 'trashed');
+      }
       const walkPage = /\/projects\/recordings\.json\?.*page=/.test(entry.path);
       if ((!walkPage && ++requests % 40 !== 0) || rounds >= 20) return;
       rounds++;
@@ -78,6 +86,7 @@ describe('a sync while the account changes', () => {
     }
     expect(first.code).toBe(0);
     expect(rounds).toBe(20);
+    expect(topTrashed).toBe(true);
     const after = snapshot(sim);
 
     // (a) A record no change touched: same payload before and after, outside the archived project.

@@ -85,9 +85,12 @@ describe('full sync', () => {
     }
   });
 
-  it('never requests a URL twice, nor a disabled tool, nor a trashed project’s contents', () => {
-    const paths = sim.requests.map((r) => r.path);
-    expect(new Set(paths).size).toBe(paths.length);
+  it('never requests a URL twice (but a Todolist walk’s top-up), nor a disabled tool, nor a trashed project’s contents', () => {
+    const paths = full.paths.filter((p) => !p.startsWith('/authorization'));
+    const twice = paths.filter((p, i) => paths.indexOf(p) !== i);
+    expect(twice.sort()).toEqual(
+      ['active', 'archived', 'trashed'].map((status) => `/${sim.accountId}/projects/recordings.json?type=Todolist&status=${status}&sort=updated_at&direction=desc`).sort(),
+    );
     const projects = sim.expectedRecords('projects') as Record<string, any>[];
     for (const p of projects) {
       const ids = p.status === 'trashed' ? p.dock.map((t: any) => t.id) : p.dock.filter((t: any) => !t.enabled).map((t: any) => t.id);
@@ -145,8 +148,11 @@ describe('full sync', () => {
       }
       minimum += pages;
     }
+    // Plus one top-up per walk whose records lead to other reads: the Todolist walks read their
+    // first page again for lists that moved there meanwhile (their groups are read too).
+    const topUps = ['active', 'archived', 'trashed'].length;
     const made = full.paths.filter((p) => !p.startsWith('/authorization')).length;
-    expect(made).toBe(minimum);
+    expect(made).toBe(minimum + topUps);
   });
 
   it('is byte-identical run to run apart from time_extracted (sequentially; concurrent runs interleave streams differently)', async () => {

@@ -23,6 +23,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called for every stdout line as it arrives (e.g. to kill the run midway). */
   onLine?: (line: string, child: ChildProcess) => void;
+  /** Called once the process is started. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** The caller's environment without TAP_BASECAMP_* (or stand-in target) variables, plus `extra`. */
@@ -57,6 +59,7 @@ export function runTap(args: string[], options: RunOptions = {}): Promise<TapRun
   return new Promise((resolve, reject) => {
     const env = cleanEnv(options.env);
     const child = spawn(process.execPath, [TAP, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let partial = '';
