@@ -6,12 +6,14 @@
  *     "bookmarks": {
  *       "<stream>": {
  *         "updated_at": "...",                         // a stream-wide cursor (named after the replication key)
- *         "partitions": { "<partition>": { "updated_at": "..." } },   // cursors per parent or per status
+ *         "partitions": { "<partition>": { "updated_at": "...",      // cursors per parent or per status
+ *                                          "resume": { "newest", "reached", "page" } } },  // a walk cut short
  *         "archived_projects": { "<project id>": "<project updated_at when last walked>" },
  *         "listed_by_walk": true                        // the recordings walk lists these records too
  *       }
  *     },
- *     "etags": { "<path>": "<ETag>" }               // validators of unchanged full-table collections
+ *     "etags": { "<path>": "<ETag>" },              // validators of unchanged full-table collections
+ *     "run": { "done": { "<stream>": { "<id>": "<updated_at>" } } }   // an unfinished run's written subtrees
  *   }
  *
  * A cursor is committed only by the engine, and only once every record at or after it has

@@ -102,6 +102,8 @@ describe('a sync while the account changes', () => {
         if (!written.has(key)) lost.push(`${stream}/${key}`);
       }
     }
+    const reread = /(\d+) pages read again after a list shrank/.exec(first.stderr)?.[1];
+    process.stderr.write(`churn: ${rounds} rounds of changes; ${lost.length} of ${untouched} untouched records lost; ${reread} pages read again\n`);
     expect(untouched).toBeGreaterThan(3000);
     expect({ lost: lost.length, sample: lost.slice(0, 10) }).toEqual({ lost: 0, sample: [] });
     // The shifts happened and were handled, and the log says how often.

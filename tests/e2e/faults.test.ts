@@ -4,19 +4,14 @@
  * resume from.
  */
 import { startSimulator, Simulator } from '../simulator';
-import { Message, keyOf, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson } from '../helpers/tap';
+import { Message, expectReplica, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson } from '../helpers/tap';
 
 let sim: Simulator;
 let dir: string;
 
 /** Every stream's records (last version per key) equal the simulator's, field for field. */
 function expectExactly(messages: Message[]): void {
-  for (const stream of sim.streamNames()) {
-    const got = table(recordsOf(messages, stream), stream);
-    const expected = sim.expectedRecords(stream) as Record<string, any>[];
-    expect({ stream, count: got.size }).toEqual({ stream, count: expected.length });
-    for (const r of expected) expect(got.get(keyOf(stream, r))).toEqual(r);
-  }
+  expectReplica(sim, messages);
 }
 
 async function syncWith(faults: Parameters<Simulator['setFaults']>[0], extra: object = {}) {

@@ -85,6 +85,56 @@ describe('bookmark manager', () => {
   });
 });
 
+describe('bookmark manager: the run start, the resumed run', () => {
+  it('never commits a cursor past the run start, the earliest of the clocks it was given', () => {
+    const b = new BookmarkManager({ bookmarks: {} });
+    b.setSignpost('2026-11-01T10:00:00.000Z');
+    b.setSignpost('2026-11-01T10:05:00.000Z'); // a later clock does not move it
+    b.commit('projects', 'updated_at', '2026-11-01T10:03:00.000Z');
+    expect(b.stored('projects', 'updated_at')).toBe('2026-11-01T10:00:00.000Z');
+    b.commit('people', 'updated_at', '2026-11-01T09:00:00.000Z');
+    expect(b.stored('people', 'updated_at')).toBe('2026-11-01T09:00:00.000Z');
+    b.setSignpost('2026-11-01T08:00:00.000Z'); // Basecamp's clock behind ours: it wins
+    b.commit('messages', 'updated_at', '2026-11-01T09:00:00.000Z', 'active');
+    expect(b.stored('messages', 'updated_at', 'active')).toBe('2026-11-01T08:00:00.000Z');
+  });
+
+  it('without a run start commits what it is given', () => {
+    const b = new BookmarkManager({ bookmarks: {} });
+    b.commit('projects', 'updated_at', '2030-01-01T00:00:00.000Z');
+    expect(b.stored('projects', 'updated_at')).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('skips only what the resumed run had done; marks made now are kept for a later resume, and a completed run drops them', () => {
+    const initial = parseState({ bookmarks: {}, run: { done: { projects: { '1': '2026-01-01T00:00:00.000Z' } } } }, 'test');
+    const b = new BookmarkManager(initial);
+    expect(b.doneBefore('projects', 1)).toBe('2026-01-01T00:00:00.000Z');
+    b.markDoneThisRun('projects', 2, '2026-02-01T00:00:00.000Z');
+    expect(b.doneBefore('projects', 2)).toBeUndefined();
+    expect(b.value(false).run).toEqual({ done: { projects: { '1': '2026-01-01T00:00:00.000Z', '2': '2026-02-01T00:00:00.000Z' } } });
+    const version = b.version;
+    b.endRun();
+    expect(b.version).toBe(version + 1);
+    expect(b.value(true).run).toBeUndefined();
+  });
+
+  it('remembers that a walk lists a stream, and accepts resume pages and run marks in a state file', () => {
+    const b = new BookmarkManager({ bookmarks: {} });
+    expect(b.walkLists('vaults')).toBe(false);
+    b.setWalkLists('vaults');
+    expect(b.walkLists('vaults')).toBe(true);
+    const state = parseState(
+      {
+        bookmarks: { vaults: { listed_by_walk: true, partitions: { active: { resume: { newest: '2026-01-02T00:00:00Z', reached: '2026-01-01T00:00:00Z', page: 'https://x/1/p.json?page=3' } } } } },
+        run: { done: { todolists: { '5': '2026-01-01T00:00:00Z' } } },
+      },
+      'test',
+    );
+    expect(new BookmarkManager(state).resumePoint('vaults', 'active')?.page).toBe('https://x/1/p.json?page=3');
+    expect(() => parseState({ bookmarks: {}, run: { done: { projects: { '1': 'yesterday' } } } }, 'bad.json')).toThrow(/bad.json/);
+  });
+});
+
 describe('singer writer', () => {
   it('writes sorted-key JSON lines, strips U+0000, projects fields, and skips a repeated STATE', () => {
     const lines: string[] = [];
