@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import got from 'got';
-import { Simulator, startSimulator } from '../simulator';
+import { Simulator, startSimulator } from '../../simulator';
 import { Done, cleanEnv, runCommand } from '../helpers/tap';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'tap-basecamp');

@@ -7,7 +7,7 @@
  * (a) every record no change touched is written by that same sync;
  * (b) the next incremental run from its last STATE completes the replica.
  */
-import { startSimulator, Simulator } from '../simulator';
+import { startSimulator, Simulator } from '../../simulator';
 import { expectReplica, keyOf, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;

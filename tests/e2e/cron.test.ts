@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Simulator, startSimulator } from '../simulator';
+import { Simulator, startSimulator } from '../../simulator';
 import { Done, cleanEnv, runCommand as run } from '../helpers/tap';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -3,7 +3,7 @@
  * (least of all a STATE) on stdout.
  */
 import * as path from 'node:path';
-import { startSimulator, Simulator } from '../simulator';
+import { startSimulator, Simulator } from '../../simulator';
 import { logLines, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 let sim: Simulator;

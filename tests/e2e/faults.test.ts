@@ -3,7 +3,7 @@
  * records of a clean run; a run whose retries run out fails in one line and leaves a STATE to
  * resume from.
  */
-import { startSimulator, Simulator } from '../simulator';
+import { startSimulator, Simulator } from '../../simulator';
 import { Message, expectReplica, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson } from '../helpers/tap';
 
 let sim: Simulator;

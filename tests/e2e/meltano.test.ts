@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { CAPABILITIES } from '../../src/about';
 import { CONFIG_SCHEMA } from '../../src/config';
-import { Simulator, startSimulator } from '../simulator';
+import { Simulator, startSimulator } from '../../simulator';
 import { Done, cleanEnv, runCommand } from '../helpers/tap';
 
 const tap = (args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> => runCommand(process.execPath, [TAP, ...args], env);

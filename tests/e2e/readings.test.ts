@@ -4,7 +4,7 @@
  * read in pieces, full-table streams under start_date, payloads of archived projects, groups
  * listed as Todolist recordings, campfires listed by two sources.
  */
-import { SimulatorOptions, startSimulator, Simulator } from '../simulator';
+import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
 import { Message, expectReplica, keyOf, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;

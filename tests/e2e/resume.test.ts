@@ -4,7 +4,7 @@
  * and repeats little more than what was in flight when the first one stopped.
  */
 import { ChildProcess } from 'node:child_process';
-import { startSimulator, Simulator } from '../simulator';
+import { startSimulator, Simulator } from '../../simulator';
 import { Message, expectReplica, keyOf, lastState, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 let sim: Simulator;

@@ -3,7 +3,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSimulator, Simulator } from '../simulator';
+import { startSimulator, Simulator } from '../../simulator';
 import { validatorFor } from '../helpers/strict-ajv';
 import { ROOT, expectReplica, keyOf, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson, Message } from '../helpers/tap';
 

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Simulator, SimulatorOptions, startSimulator } from './index';
+import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
 
 jest.setTimeout(60_000);
 

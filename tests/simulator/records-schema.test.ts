@@ -3,7 +3,7 @@
  * stream's JSON Schema (schemas/<stream>.json) under the strict ajv setup.
  */
 import { validatorFor } from '../helpers/strict-ajv';
-import { Simulator, startSimulator } from './index';
+import { Simulator, startSimulator } from '../../simulator';
 
 let sim: Simulator;
 

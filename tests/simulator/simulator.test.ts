@@ -4,7 +4,7 @@
  * mutations, and that expectedRecords matches what a crawl of the API returns.
  */
 import * as http from 'node:http';
-import { Simulator, SimulatorOptions, startSimulator } from './index';
+import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
 
 jest.setTimeout(60_000);
 
@@ -843,7 +843,7 @@ describe('cli', () => {
   it('prints the connection line and serves until SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
     const path = await import('node:path');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cli.ts'), '--records', '300', '--latency-ms', '1'], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'simulator', 'cli.ts'), '--records', '300', '--latency-ms', '1'], {
       cwd: path.join(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 import { BookmarkManager, MAX_ETAGS, parseState } from '../../src/state';
 import { SingerWriter } from '../../src/messages';
 import stringify from 'fast-json-stable-stringify';
-import { startSimulator } from '../simulator';
+import { startSimulator } from '../../simulator';
 import { Logger } from '../../src/log';
 import { loadConfig } from '../../src/config';
 import * as fs from 'node:fs';

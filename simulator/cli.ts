@@ -1,6 +1,6 @@
 /**
  * Run the simulator as a process:
- *   ts-node --transpile-only tests/simulator/cli.ts [--records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
+ *   ts-node --transpile-only simulator/cli.ts [--records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
  * Prints one JSON line with what a tap config needs, then serves until SIGINT/SIGTERM.
  */
 import { startSimulator, SimulatorOptions } from './index';

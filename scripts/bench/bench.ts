@@ -3,7 +3,7 @@
  *                   [--json] [--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]`
  *
  * Starts the Basecamp simulator in this process, runs the BUILT tap against it as a child
- * process (`node -r tests/bench/measure.js bin/tap-basecamp --config <tmp>/config.json`) and
+ * process (`node -r scripts/bench/measure.js bin/tap-basecamp --config <tmp>/config.json`) and
  * reports what the run cost:
  *
  *   limited   (default) the simulator answers after --latency-ms (default 100) and enforces
@@ -29,7 +29,7 @@ import * as fs from 'node:fs';
 import { ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RequestLogEntry, Simulator, startSimulator } from '../simulator';
+import { RequestLogEntry, Simulator, startSimulator } from '../../simulator';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TAP = path.join(ROOT, 'bin', 'tap-basecamp');

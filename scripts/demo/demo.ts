@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSimulator } from '../simulator';
+import { startSimulator } from '../../simulator';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'demo-output');

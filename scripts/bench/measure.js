@@ -1,5 +1,5 @@
 /**
- * Preload for the benchmark (`node -r tests/bench/measure.js bin/tap-basecamp ...`).
+ * Preload for the benchmark (`node -r scripts/bench/measure.js bin/tap-basecamp ...`).
  *
  * When the process exits (including through process.exit(), which still emits 'exit'), writes
  * one JSON line to the file named by $TAP_BENCH_MEASURE:
