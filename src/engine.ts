@@ -13,23 +13,11 @@ import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, TapError } from './errors';
 import { Logger } from './log';
 import { SingerWriter } from './messages';
-import { BookmarkManager, ResumePoint, later, ms } from './state';
+import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
+import { Context, ReadPlan } from './plan';
 import { STREAMS, STREAMS_BY_NAME } from './streams';
 import { Json, Stream } from './streams/stream';
 
-/** Where a partition sits: which project, and whether that project is archived. */
-interface Context {
-  projectId?: number;
-  /** Set inside an archived project: what its walk emits and what it must pass through. */
-  archived?: ArchivedPlan;
-}
-
-interface ArchivedPlan {
-  projectId: number;
-  updatedAt: string;
-  emit: Set<string>;
-  traverse: Set<string>;
-}
 
 interface Partition {
   stream: Stream;
@@ -103,8 +91,7 @@ const STATUSES = ['active', 'archived', 'trashed'] as const;
  */
 const QUEUE_HIGH = 1000;
 const QUEUE_LOW = 500;
-/** A newest-first walk records how far it got every this many records. */
-const CHECKPOINT_EVERY = 500;
+
 /** Times a walk with children reads its top again for records that moved there meanwhile. */
 const TOP_UP_PASSES = 3;
 /** Above any depth: walks whose end decides held reads run before everything else. */
@@ -116,11 +103,7 @@ export interface EngineOptions {
 }
 
 export class SyncEngine {
-  private readonly children = new Map<string, Stream[]>();
-  /** Streams read (or passed through) in active projects and at account level. */
-  private readonly neededActive = new Set<string>();
-  /** Streams reachable from a project record (candidates for an archived project's walk). */
-  private readonly underProjects = new Set<string>();
+  private readonly plan: ReadPlan;
   private readonly queue: PQueue;
   private failure?: Error;
   private schemasWritten = false;
@@ -133,8 +116,6 @@ export class SyncEngine {
   private lastStateBytes = 0;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
-  /** Walk stream name -> the streams whose records that walk may list too. */
-  private readonly inWalk = new Map<string, Stream[]>();
   private readonly heldReads = new Map<string, HeldReads>();
   /** Keys written this run, for streams two sources can both list. */
   private readonly writtenOnce = new Map<string, Set<string>>();
@@ -149,34 +130,11 @@ export class SyncEngine {
     private readonly log: Logger,
     private readonly options: EngineOptions,
   ) {
+    this.plan = new ReadPlan(STREAMS, selection);
     for (const stream of STREAMS) {
-      const parentNames = [...Object.keys(stream.parents), ...(stream.embeddedIn ? [stream.embeddedIn.stream] : [])];
-      for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
-      if (stream.alsoInWalk) {
-        this.inWalk.set(stream.alsoInWalk.walk, [...(this.inWalk.get(stream.alsoInWalk.walk) ?? []), stream]);
-        this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
-      }
+      if (stream.alsoInWalk) this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
       if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     }
-    const visit = (s: Stream): boolean => {
-      if (this.neededActive.has(s.name)) return true;
-      const viaParent = (this.children.get(s.name) ?? []).filter((c) => !c.recordingType && c !== s).map(visit).some(Boolean);
-      const needed = this.selection.has(s.name) || viaParent;
-      if (needed) this.neededActive.add(s.name);
-      return needed;
-    };
-    STREAMS.forEach(visit);
-    const reach = (name: string): void => {
-      for (const c of this.children.get(name) ?? []) {
-        if (!this.underProjects.has(c.name)) {
-          this.underProjects.add(c.name);
-          reach(c.name);
-        }
-      }
-    };
-    reach('projects');
-    // Archived projects are only reachable through the projects list, whatever is selected below it.
-    if ([...this.selection.keys()].some((name) => this.underProjects.has(name))) this.neededActive.add('projects');
     // p-queue inserts synchronously, so a sequential run (max_concurrency 1) is deterministic.
     this.queue = new PQueue({ concurrency: options.maxConcurrency });
   }
@@ -189,13 +147,13 @@ export class SyncEngine {
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of STREAMS) {
-      if (!this.neededActive.has(stream.name)) continue;
+      if (!this.plan.readsActive(stream)) continue;
       for (const path of stream.rootPaths) {
         this.spawn({ stream, path, ctx: {}, depth: 0, root: true, newestFirst: stream.newestFirst }, root);
       }
       if (stream.recordingType) {
         // One account-wide walk per status, newest first, for all active projects at once.
-        const holding = this.inWalk.get(stream.name) ?? [];
+        const holding = this.plan.listedBy(stream.name);
         for (const s of holding) this.heldReads.get(s.name)!.walksLeft += STATUSES.length;
         // A walk that decides held reads goes first: until it ends, the subtrees holding them stay open.
         const priority = holding.length > 0 ? HOLDING_WALK_PRIORITY : undefined;
@@ -317,17 +275,13 @@ export class SyncEngine {
       } else cursor = this.bookmarks.cursor(stream.name, rk);
     }
     const cursorMs = cursor ? ms(cursor) : undefined;
-    const resumeFrom = resume ? ms(resume.reached) : undefined;
-    const resumeTo = resume ? ms(resume.newest) : undefined;
     // A walk whose records lead to full-table reads (groups of every list) goes past its cursor:
     // older records are not written again, but every one of them is fanned out.
-    const listedHere = this.inWalk.get(stream.name) ?? [];
-    const passCursor =
-      p.newestFirst &&
-      (this.hasChildrenToRead(stream, ctx) || listedHere.some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s)));
+    const listedHere = this.plan.listedBy(stream.name);
+    const passCursor = p.newestFirst && this.plan.passesCursor(stream, ctx);
 
     // Collections without children to read can be revalidated with the ETag of the last run.
-    const leaf = !this.hasChildrenToRead(stream, ctx);
+    const leaf = !this.plan.hasChildrenToRead(stream, ctx);
     const etagPath = p.path && leaf && emit && !rk && !p.root ? p.path : undefined;
     // A walk cut short picks up at the page it was reading, unless its records lead to other
     // reads (pages it skips would not be fanned out).
@@ -366,7 +320,7 @@ export class SyncEngine {
       // A walk record may belong to another stream (a group listed as a Todolist).
       const owner = p.walk && listedHere.length > 0 ? this.ownerOf(stream, raw) : stream;
       const incomplete = owner.incompleteWithout;
-      if (incomplete && !p.shown && !(incomplete.field in raw) && this.readsEmbedded(owner, incomplete.field, ctx)) {
+      if (incomplete && !p.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx)) {
         // An older payload without the field: the record's own endpoint has it; write that instead.
         this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
         return 'next';
@@ -383,8 +337,8 @@ export class SyncEngine {
       }
       const ownerSel = owner === stream ? sel : this.selection.get(owner.name);
       const ownerEmits = owner === stream ? emit : ownerSel !== undefined && (!ctx.archived || ctx.archived.emit.has(owner.name));
-      const wanted = owner !== stream ? !this.isIncremental(owner) || !below : !below;
-      const alreadyWritten = resumeFrom !== undefined && at !== undefined && at > resumeFrom && at <= resumeTo!;
+      const wanted = owner !== stream ? !this.plan.isIncremental(owner) || !below : !below;
+      const alreadyWritten = resumeCovers(resume, at);
       if (ownerEmits && wanted && !alreadyWritten) {
         if (!this.schemasWritten) this.writeSchemas();
         this.writer.record(owner.name, record, ownerSel!.fields);
@@ -441,23 +395,14 @@ export class SyncEngine {
     return true;
   }
 
-  private isIncremental(stream: Stream): boolean {
-    return stream.replicationKey !== undefined && this.selection.get(stream.name)?.incremental === true;
-  }
-
   /** The stream a walk record belongs to: a stream the walk may also list, or the walk's own. */
   private ownerOf(walk: Stream, record: Json): Stream {
-    for (const s of this.inWalk.get(walk.name) ?? []) {
+    for (const s of this.plan.listedBy(walk.name)) {
       if (!s.alsoInWalk!.is(record)) continue;
       this.walkListed(s);
       return s;
     }
     return walk;
-  }
-
-  /** Whether a child embedded in `field` of this stream's records is read in this context. */
-  private readsEmbedded(stream: Stream, field: string, ctx: Context): boolean {
-    return (this.children.get(stream.name) ?? []).some((c) => c.embeddedIn?.field === field && this.traverses(c, ctx, stream.name));
   }
 
   /** The walk listed a record of `stream`: its held per-parent reads are not needed, now or in later runs. */
@@ -472,7 +417,7 @@ export class SyncEngine {
 
   /** A walk partition finished: once all have, make the held reads the walks did not make unnecessary. */
   private walkEnded(walk: Stream): void {
-    for (const s of this.inWalk.get(walk.name) ?? []) {
+    for (const s of this.plan.listedBy(walk.name)) {
       const held = this.heldReads.get(s.name)!;
       if (--held.walksLeft > 0 || held.listed) continue;
       for (const { p, node } of held.held.splice(0)) this.enqueue(p, node);
@@ -493,25 +438,10 @@ export class SyncEngine {
     return record;
   }
 
-  /** Whether any child of this stream would be read in this context. */
-  private hasChildrenToRead(stream: Stream, ctx: Context): boolean {
-    return (this.children.get(stream.name) ?? []).some((c) => this.traverses(c, ctx, stream.name));
-  }
-
-  /**
-   * Whether `child` is read below a `parent` record in this context. In active projects the
-   * recordings walks serve recording streams, except the per-parent reads an alsoInWalk
-   * stream may still need.
-   */
-  private traverses(child: Stream, ctx: Context, parent: string): boolean {
-    if (ctx.archived) return ctx.archived.traverse.has(child.name);
-    return (!child.recordingType || child.alsoInWalk?.from === parent) && this.neededActive.has(child.name);
-  }
-
   /** Spawns the child partitions one record leads to. */
   private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node): void {
-    const kids = this.children.get(stream.name);
-    if (!kids) return;
+    const kids = this.plan.childrenOf(stream.name);
+    if (kids.length === 0) return;
     let childCtx: Context = ctx;
     let parentNode = node;
     let projectNode: Node | undefined;
@@ -524,11 +454,11 @@ export class SyncEngine {
         this.flushState(false);
       });
     }
-    if (stream.name === 'projects') {
+    if (stream.opensProject) {
       if (record.status === 'trashed') return subtree?.finish();
       childCtx = { projectId: record.id };
       if (record.status === 'archived') {
-        const plan = this.archivedPlan(record);
+        const plan = this.plan.archivedPlan(record, (name) => this.bookmarks.archivedWalk(name, record.id));
         if (plan.traverse.size === 0) return subtree?.finish();
         childCtx.archived = plan;
         // Remember the walk once the whole project is written, so an unchanged archived project is skipped next time.
@@ -544,7 +474,7 @@ export class SyncEngine {
       childCtx = { ...ctx, projectId: record.bucket.id };
     }
     for (const child of kids) {
-      if (!this.traverses(child, childCtx, stream.name)) continue;
+      if (!this.plan.traverses(child, childCtx, stream.name)) continue;
       const held = childCtx.archived ? undefined : this.heldReads.get(child.name);
       if (held?.listed && child.alsoInWalk!.from === stream.name) continue; // the walk lists them
       const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
@@ -557,7 +487,7 @@ export class SyncEngine {
       for (const path of paths) {
         for (const variant of child.variants) {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
-          const cursorKey = child.cursorPerParent ? (variant ? `${record.id}:${variant.replace(/^status=/, '')}` : String(record.id)) : undefined;
+          const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
           const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey };
           if (held && held.walksLeft > 0 && child.alsoInWalk!.from === stream.name) {
             // Held until the walk shows whether it lists these records itself.
@@ -568,32 +498,6 @@ export class SyncEngine {
     }
     projectNode?.finish();
     subtree?.finish();
-  }
-
-  /** What an archived project's walk must emit (not walked at this updated_at before) and pass through. */
-  private archivedPlan(project: Json): ArchivedPlan {
-    const emit = new Set<string>();
-    for (const name of this.selection.keys()) {
-      if (!this.underProjects.has(name)) continue;
-      const stream = STREAMS_BY_NAME.get(name)!;
-      // A FULL_TABLE override (a user's catalog metadata) re-reads everything, archived projects included.
-      const fullTable = stream.replicationKey !== undefined && !this.selection.get(name)!.incremental;
-      if (fullTable || !stream.changesTouchProject || this.bookmarks.archivedWalk(name, project.id) !== project.updated_at) emit.add(name);
-    }
-    const traverse = new Set<string>();
-    const decided = new Map<string, boolean>();
-    const visit = (name: string): boolean => {
-      const known = decided.get(name);
-      if (known !== undefined) return known;
-      decided.set(name, emit.has(name)); // provisional answer for self-nesting streams (vaults in vaults)
-      const viaChildren = (this.children.get(name) ?? []).map((c) => visit(c.name)).some(Boolean);
-      const needed = emit.has(name) || viaChildren;
-      decided.set(name, needed);
-      if (needed) traverse.add(name);
-      return needed;
-    };
-    for (const c of this.children.get('projects') ?? []) visit(c.name);
-    return { projectId: project.id, updatedAt: project.updated_at, emit, traverse };
   }
 
   /**
@@ -619,14 +523,9 @@ export class SyncEngine {
    */
   private checkpointWalk(w: WalkProgress): void {
     if (w.newest === undefined || w.reached === undefined) return;
-    const { stream, key, newest, reached, resume } = w;
-    const page = w.page ? { page: w.page } : {};
-    if (!resume) this.bookmarks.setResumePoint(stream, { newest, reached, ...page }, key);
-    else if (ms(reached) <= ms(resume.newest)) {
-      const lower = ms(reached) < ms(resume.reached);
-      const at = lower ? { reached, ...page } : { reached: resume.reached, ...(resume.page ? { page: resume.page } : {}) };
-      this.bookmarks.setResumePoint(stream, { newest: later(newest, resume.newest)!, ...at }, key);
-    } else return;
+    const next = advanceResume(w.resume, { newest: w.newest, reached: w.reached, ...(w.page ? { page: w.page } : {}) });
+    if (!next) return;
+    this.bookmarks.setResumePoint(w.stream, next, w.key);
     this.flushState(false);
   }
 
@@ -639,10 +538,9 @@ export class SyncEngine {
    */
   private flushState(force: boolean, final = false): void {
     if (!this.schemasWritten) this.writeSchemas();
-    if (!final && this.bookmarks.version === this.lastStateVersion) return;
     const written = this.writer.total;
-    // A large STATE (many projects done this run) is written less often: at most ~1% of the output.
-    if (!force && written - this.recordsAtLastState < Math.max(CHECKPOINT_EVERY, this.lastStateBytes / 100)) return;
+    const facts = { force, final, changed: this.bookmarks.version !== this.lastStateVersion, recordsSince: written - this.recordsAtLastState, lastBytes: this.lastStateBytes };
+    if (!checkpointDue(facts)) return;
     this.recordsAtLastState = written;
     this.lastStateVersion = this.bookmarks.version;
     const value = this.bookmarks.value(final);

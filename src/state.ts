@@ -123,6 +123,55 @@ export function later(a: string | undefined, b: string | undefined): string | un
   return ms(b) > ms(a) ? b : a;
 }
 
+/** The key of a per-parent cursor: the parent's id, and the status variant read (`12:archived`). */
+export function partitionKey(parentId: number | string, variant: string): string {
+  return variant ? `${parentId}:${variant.replace(/^status=/, '')}` : String(parentId);
+}
+
+/** Whether a record at `at` (ms) lies in a resume point's window (reached, newest]: written already. */
+export function resumeCovers(resume: ResumePoint | undefined, at: number | undefined): boolean {
+  return resume !== undefined && at !== undefined && at > ms(resume.reached) && at <= ms(resume.newest);
+}
+
+/**
+ * Where a newest-first walk stands now, as a resume point. A walk resumed from `resume` extends
+ * that window once it has walked into it (its reached point goes lower, with its page); until
+ * then the earlier window stands, and undefined says there is nothing new to record.
+ */
+export function advanceResume(resume: ResumePoint | undefined, now: ResumePoint): ResumePoint | undefined {
+  if (!resume) return now;
+  if (ms(now.reached) > ms(resume.newest)) return undefined;
+  const lower = ms(now.reached) < ms(resume.reached);
+  const at = lower ? { reached: now.reached, ...(now.page ? { page: now.page } : {}) } : { reached: resume.reached, ...(resume.page ? { page: resume.page } : {}) };
+  return { newest: later(now.newest, resume.newest)!, ...at };
+}
+
+/** When a STATE is worth writing (see SyncEngine.flushState). */
+export interface CheckpointFacts {
+  /** A root partition or an archived project is done: write now if anything changed. */
+  force: boolean;
+  /** The run ends (completes, fails or stops): always write. */
+  final: boolean;
+  /** The bookmarks changed since the last STATE. */
+  changed: boolean;
+  /** Records written since the last STATE. */
+  recordsSince: number;
+  /** Size of the last STATE written, in characters. */
+  lastBytes: number;
+}
+/** Records between two unforced checkpoints. */
+export const CHECKPOINT_EVERY = 500;
+
+/**
+ * Driven by counts, not clocks, so a sequential run prints the same messages every time. A
+ * large STATE (many subtrees done this run) is written less often: at most ~1% of the output.
+ */
+export function checkpointDue(f: CheckpointFacts): boolean {
+  if (f.final) return true;
+  if (!f.changed) return false;
+  return f.force || f.recordsSince >= Math.max(CHECKPOINT_EVERY, f.lastBytes / 100);
+}
+
 export class BookmarkManager {
   private state: TapState;
   /** Bumped on every change so the engine knows when a new STATE is worth writing. */

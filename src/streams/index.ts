@@ -3,7 +3,8 @@
  * engine; see stream.ts for what each field means. Parent links form the tree the engine
  * walks: projects -> their dock tools -> the tools' contents.
  */
-import { ALL_STATUSES, Json, PathsFrom, Stream, dock, dockPaths, unlessEmpty } from './stream';
+import { ALL_STATUSES, Json, Parents, PathsFrom, Stream, dock, dockPaths, unlessEmpty } from './stream';
+import { STREAM_NAMES, StreamName } from './names';
 
 /** Children are read for active and archived projects; a trashed project yields only itself. */
 function live(paths: (project: Json) => string[]): PathsFrom {
@@ -33,6 +34,7 @@ export class Projects extends Stream {
   readonly replicationKey = 'updated_at' as const;
   // Basecamp lists active projects unless asked for another status.
   readonly rootPaths = ['/projects.json', '/projects.json?status=archived', '/projects.json?status=trashed'];
+  readonly opensProject = true;
   readonly rememberSubtrees = true;
 }
 
@@ -70,7 +72,7 @@ export class Campfires extends Stream {
   // dock. Should /chats.json list archived projects' campfires too, each is still written once.
   readonly rootPaths = ['/chats.json'];
   readonly oncePerRun = true;
-  readonly parents = { projects: archivedOnly((p) => dock(p, 'chat').map((t) => `/chats/${t.id}.json`)) };
+  readonly parents: Parents = { projects: archivedOnly((p) => dock(p, 'chat').map((t) => `/chats/${t.id}.json`)) };
 }
 
 export class CampfireLines extends Stream {
@@ -78,7 +80,7 @@ export class CampfireLines extends Stream {
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
   readonly cursorPerParent = true;
-  readonly parents = { campfires: (c: Json) => [`/chats/${c.id}/lines.json?sort=created_at&direction=desc`] };
+  readonly parents: Parents = { campfires: (c: Json) => [`/chats/${c.id}/lines.json?sort=created_at&direction=desc`] };
 }
 
 // ---- project level -------------------------------------------------------------------------
@@ -88,7 +90,7 @@ export class ProjectPeople extends Stream {
   // A person's edits do not touch the projects they belong to: read memberships every run.
   readonly changesTouchProject = false;
   readonly keyProperties = ['project_id', 'person_id'];
-  readonly parents = { projects: live((p) => [`/projects/${p.id}/people.json`]) };
+  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/people.json`]) };
   decorate(record: Json): void {
     record.person_id = record.id;
   }
@@ -96,55 +98,55 @@ export class ProjectPeople extends Stream {
 
 export class TimesheetEntries extends Stream {
   readonly name = 'timesheet_entries';
-  readonly parents = { projects: live((p) => (p.timesheet_enabled ? [`/projects/${p.id}/timesheet.json`] : [])) };
+  readonly parents: Parents = { projects: live((p) => (p.timesheet_enabled ? [`/projects/${p.id}/timesheet.json`] : [])) };
 }
 
 export class GaugeNeedles extends Stream {
   readonly name = 'gauge_needles';
-  readonly parents = { projects: live((p) => [`/projects/${p.id}/gauge/needles.json`]) };
+  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/gauge/needles.json`]) };
 }
 
 export class MessageTypes extends Stream {
   readonly name = 'message_types';
   readonly keyProperties = ['project_id', 'id'];
-  readonly parents = { projects: live((p) => [`/buckets/${p.id}/categories.json`]) };
+  readonly parents: Parents = { projects: live((p) => [`/buckets/${p.id}/categories.json`]) };
 }
 
 export class ClientApprovals extends Stream {
   readonly name = 'client_approvals';
-  readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/approvals.json`] : [])) };
+  readonly parents: Parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/approvals.json`] : [])) };
 }
 
 export class ClientCorrespondences extends Stream {
   readonly name = 'client_correspondences';
-  readonly parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/correspondences.json`] : [])) };
+  readonly parents: Parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/correspondences.json`] : [])) };
 }
 
 const clientReplies = unlessEmpty('replies_count', (r) => [`/buckets/${r.bucket.id}/client/recordings/${r.id}/replies.json`]);
 export class ClientReplies extends Stream {
   readonly name = 'client_replies';
-  readonly parents = { client_approvals: clientReplies, client_correspondences: clientReplies };
+  readonly parents: Parents = { client_approvals: clientReplies, client_correspondences: clientReplies };
 }
 
 // ---- message board -------------------------------------------------------------------------
 
 export class MessageBoards extends Stream {
   readonly name = 'message_boards';
-  readonly parents = { projects: live(dockPaths('message_board', 'message_boards')) };
+  readonly parents: Parents = { projects: live(dockPaths('message_board', 'message_boards')) };
 }
 
 export class Messages extends Stream {
   readonly name = 'messages';
   readonly recordingType = 'Message';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents = { message_boards: unlessEmpty('messages_count', (b) => [`/message_boards/${b.id}/messages.json`]) };
+  readonly parents: Parents = { message_boards: unlessEmpty('messages_count', (b) => [`/message_boards/${b.id}/messages.json`]) };
 }
 
 // ---- to-dos ----------------------------------------------------------------------------------
 
 export class Todosets extends Stream {
   readonly name = 'todosets';
-  readonly parents = { projects: live(dockPaths('todoset', 'todosets')) };
+  readonly parents: Parents = { projects: live(dockPaths('todoset', 'todosets')) };
 }
 
 export class Todolists extends Stream {
@@ -152,7 +154,7 @@ export class Todolists extends Stream {
   readonly recordingType = 'Todolist';
   readonly replicationKey = 'updated_at' as const;
   readonly variants = ALL_STATUSES;
-  readonly parents = { todosets: (t: Json) => [`/todosets/${t.id}/todolists.json`] };
+  readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/todolists.json`] };
   // Every run reads every list's groups (a full-table stream): a resumed run skips lists done.
   readonly rememberSubtrees = true;
 }
@@ -160,9 +162,9 @@ export class Todolists extends Stream {
 export class TodolistGroups extends Stream {
   readonly name = 'todolist_groups';
   readonly variants = ALL_STATUSES;
-  readonly parents = { todolists: (l: Json) => [`/todolists/${l.id}/groups.json`] };
+  readonly parents: Parents = { todolists: (l: Json) => [`/todolists/${l.id}/groups.json`] };
   // A group is a Todolist recording whose parent is a to-do list: the Todolist walk may list it.
-  readonly alsoInWalk = { walk: 'todolists', is: (r: Json) => r.parent?.type === 'Todolist', from: 'todolists' };
+  readonly alsoInWalk = { walk: 'todolists' as const, is: (r: Json) => r.parent?.type === 'Todolist', from: 'todolists' as const };
 }
 
 const todosOf: PathsFrom = (l) => [`/todolists/${l.id}/todos.json`];
@@ -172,14 +174,14 @@ export class Todos extends Stream {
   readonly replicationKey = 'updated_at' as const;
   // A to-do list answers active, not-completed to-dos unless asked for the others.
   readonly variants = ['', 'completed=true', 'status=archived', 'status=trashed'];
-  readonly parents = { todolists: todosOf, todolist_groups: todosOf };
+  readonly parents: Parents = { todolists: todosOf, todolist_groups: todosOf };
 }
 
 // ---- schedule ----------------------------------------------------------------------------------
 
 export class Schedules extends Stream {
   readonly name = 'schedules';
-  readonly parents = { projects: live(dockPaths('schedule', 'schedules')) };
+  readonly parents: Parents = { projects: live(dockPaths('schedule', 'schedules')) };
 }
 
 export class ScheduleEntries extends Stream {
@@ -187,13 +189,13 @@ export class ScheduleEntries extends Stream {
   readonly recordingType = 'Schedule::Entry';
   readonly replicationKey = 'updated_at' as const;
   readonly variants = ALL_STATUSES;
-  readonly parents = { schedules: (s: Json) => [`/schedules/${s.id}/entries.json`] };
+  readonly parents: Parents = { schedules: (s: Json) => [`/schedules/${s.id}/entries.json`] };
 }
 
 // ---- docs & files --------------------------------------------------------------------------
 
 /** What a vault holds, read per vault; a vault counts what it holds, so an empty kind costs no request. */
-function vaultContents(kind: string): Record<string, PathsFrom> {
+function vaultContents(kind: string): Parents {
   return { vaults: unlessEmpty(`${kind}_count`, (v) => [`/vaults/${v.id}/${kind}.json`]) };
 }
 
@@ -202,8 +204,8 @@ export class Vaults extends Stream {
   readonly recordingType = 'Vault';
   readonly replicationKey = 'updated_at' as const;
   // The dock's root vault is a Vault recording like its folders (it has no parent).
-  readonly parents = { projects: live(dockPaths('vault', 'vaults')), ...vaultContents('vaults') };
-  readonly alsoInWalk = { walk: 'vaults', is: (r: Json) => r.parent === undefined || r.parent === null, from: 'projects' };
+  readonly parents: Parents = { projects: live(dockPaths('vault', 'vaults')), ...vaultContents('vaults') };
+  readonly alsoInWalk = { walk: 'vaults' as const, is: (r: Json) => r.parent === undefined || r.parent === null, from: 'projects' as const };
 }
 
 export class Documents extends Stream {
@@ -224,55 +226,55 @@ export class Uploads extends Stream {
 
 export class Questionnaires extends Stream {
   readonly name = 'questionnaires';
-  readonly parents = { projects: live(dockPaths('questionnaire', 'questionnaires')) };
+  readonly parents: Parents = { projects: live(dockPaths('questionnaire', 'questionnaires')) };
 }
 
 export class Questions extends Stream {
   readonly name = 'questions';
-  readonly parents = { questionnaires: unlessEmpty('questions_count', (q) => [`/questionnaires/${q.id}/questions.json`]) };
+  readonly parents: Parents = { questionnaires: unlessEmpty('questions_count', (q) => [`/questionnaires/${q.id}/questions.json`]) };
 }
 
 export class QuestionAnswers extends Stream {
   readonly name = 'question_answers';
   readonly recordingType = 'Question::Answer';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents = { questions: unlessEmpty('answers_count', (q) => [`/questions/${q.id}/answers.json`]) };
+  readonly parents: Parents = { questions: unlessEmpty('answers_count', (q) => [`/questions/${q.id}/answers.json`]) };
 }
 
 // ---- email forwards --------------------------------------------------------------------------
 
 export class Inboxes extends Stream {
   readonly name = 'inboxes';
-  readonly parents = { projects: live(dockPaths('inbox', 'inboxes')) };
+  readonly parents: Parents = { projects: live(dockPaths('inbox', 'inboxes')) };
 }
 
 export class InboxForwards extends Stream {
   readonly name = 'inbox_forwards';
-  readonly parents = { inboxes: unlessEmpty('forwards_count', (i) => [`/inboxes/${i.id}/inbox_forwards.json`]) };
+  readonly parents: Parents = { inboxes: unlessEmpty('forwards_count', (i) => [`/inboxes/${i.id}/inbox_forwards.json`]) };
 }
 
 export class InboxReplies extends Stream {
   readonly name = 'inbox_replies';
-  readonly parents = { inbox_forwards: unlessEmpty('replies_count', (f) => [`/inbox_forwards/${f.id}/replies.json`]) };
+  readonly parents: Parents = { inbox_forwards: unlessEmpty('replies_count', (f) => [`/inbox_forwards/${f.id}/replies.json`]) };
 }
 
 // ---- card tables -----------------------------------------------------------------------------
 
 export class CardTables extends Stream {
   readonly name = 'card_tables';
-  readonly parents = { projects: live(dockPaths('kanban_board', 'card_tables')) };
+  readonly parents: Parents = { projects: live(dockPaths('kanban_board', 'card_tables')) };
 }
 
 export class CardTableColumns extends Stream {
   readonly name = 'card_table_columns';
-  readonly embeddedIn = { stream: 'card_tables', field: 'lists' };
+  readonly embeddedIn = { stream: 'card_tables' as const, field: 'lists' };
 }
 
 export class CardTableCards extends Stream {
   readonly name = 'card_table_cards';
   readonly recordingType = 'Kanban::Card';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents = { card_table_columns: unlessEmpty('cards_count', (c) => [`/card_tables/lists/${c.id}/cards.json`]) };
+  readonly parents: Parents = { card_table_columns: unlessEmpty('cards_count', (c) => [`/card_tables/lists/${c.id}/cards.json`]) };
   // Card lists carry steps since the Basecamp 5 docs; before, only the card itself did.
   readonly incompleteWithout = { field: 'steps', show: (card: Json) => `/card_tables/cards/${card.id}.json` };
 }
@@ -281,22 +283,20 @@ export class CardTableSteps extends Stream {
   readonly name = 'card_table_steps';
   readonly recordingType = 'Kanban::Step';
   readonly replicationKey = 'updated_at' as const;
-  readonly embeddedIn = { stream: 'card_table_cards', field: 'steps' };
+  readonly embeddedIn = { stream: 'card_table_cards' as const, field: 'steps' };
 }
 
 // ---- comments ----------------------------------------------------------------------------------
+
+/** Streams whose records can carry comments. */
+export const COMMENTABLE: StreamName[] = ['messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles'];
 
 export class Comments extends Stream {
   readonly name = 'comments';
   readonly recordingType = 'Comment';
   readonly replicationKey = 'updated_at' as const;
   // In an archived project, comments are read per commentable recording (see commentsOf).
-  readonly parents = Object.fromEntries(
-    ['messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles'].map((p) => [
-      p,
-      commentsOf,
-    ]),
-  );
+  readonly parents: Parents = Object.fromEntries(COMMENTABLE.map((p) => [p, commentsOf]));
 }
 
 /** All streams, in the order they appear in the catalog. */
@@ -340,4 +340,10 @@ export const STREAMS: Stream[] = [
   new CardTableSteps(),
 ];
 
-export const STREAMS_BY_NAME = new Map(STREAMS.map((s) => [s.name, s]));
+export const STREAMS_BY_NAME = new Map<string, Stream>(STREAMS.map((s) => [s.name, s]));
+
+// The list of names and the list of streams agree, in the same order.
+if (STREAMS.map((s) => s.name).join() !== STREAM_NAMES.join()) throw new Error('src/streams: STREAMS and STREAM_NAMES disagree');
+
+export { STREAM_NAMES };
+export type { StreamName };

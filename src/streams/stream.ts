@@ -3,14 +3,19 @@
  * that only sets fields; the engine (src/engine.ts) does the paging, fan-out, bookmarks and
  * message writing for all of them.
  */
+import { StreamName } from './names';
+
+export type { StreamName } from './names';
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type ReplicationKey = 'updated_at' | 'created_at';
 
 /** The collection paths (account-relative) that one parent record leads to; [] when none. */
 export type PathsFrom = (parent: Json) => string[];
+/** Parent stream -> the collections one of its records leads to (a misspelt parent does not compile). */
+export type Parents = Partial<Record<StreamName, PathsFrom>>;
 
 export abstract class Stream {
-  abstract readonly name: string;
+  abstract readonly name: StreamName;
   readonly keyProperties: string[] = ['id'];
   /** The field incremental syncs advance on; undefined for full-table streams. */
   readonly replicationKey?: ReplicationKey;
@@ -20,14 +25,19 @@ export abstract class Stream {
    * whole collection and filters on the client.
    */
   readonly newestFirst: boolean = false;
+  /**
+   * Its records are projects: the root of the tree below them. Their children are read in the
+   * project's context; an archived project's tools are walked; a trashed one yields only itself.
+   */
+  readonly opensProject: boolean = false;
   /** Records live inside a project: the engine adds project_id. */
   readonly projectScoped: boolean = true;
   /** Account-level collections this stream reads (one partition each). */
   readonly rootPaths: string[] = [];
   /** Parent stream name -> the collections one of its records leads to. */
-  readonly parents: Record<string, PathsFrom> = {};
+  readonly parents: Parents = {};
   /** Records embedded in a parent record's field instead of fetched (no request). */
-  readonly embeddedIn?: { stream: string; field: string };
+  readonly embeddedIn?: { stream: StreamName; field: string };
   /** The endpoint answers one object rather than a list. */
   readonly singleObject: boolean = false;
   /**
@@ -53,7 +63,7 @@ export abstract class Stream {
    * engine holds those reads back until the walk shows one such record (and drops them) or ends
    * without (and makes them).
    */
-  readonly alsoInWalk?: { walk: string; is: (record: Json) => boolean; from: string };
+  readonly alsoInWalk?: { walk: StreamName; is: (record: Json) => boolean; from: StreamName };
   /**
    * A record's subtree (everything read below it) is remembered once written, so a run resumed
    * from a STATE of an unfinished one skips the record and its subtree (projects).

@@ -7,6 +7,7 @@ import {
   makeStrictAjv,
   validatorFor,
 } from '../helpers/strict-ajv';
+import { STREAM_NAMES } from '../../src/streams/names';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -18,45 +19,7 @@ const SCHEMAS_DIR = path.join(__dirname, '../../schemas');
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'bc3-api', 'examples');
 const HAVE_EXAMPLES = fs.existsSync(EXAMPLES_DIR);
 
-const STREAMS = [
-  'account',
-  'projects',
-  'people',
-  'project_people',
-  'templates',
-  'campfires',
-  'campfire_lines',
-  'timeline_events',
-  'timesheet_entries',
-  'gauge_needles',
-  'lineup_markers',
-  'message_boards',
-  'message_types',
-  'messages',
-  'todosets',
-  'todolists',
-  'todolist_groups',
-  'todos',
-  'schedules',
-  'schedule_entries',
-  'vaults',
-  'documents',
-  'uploads',
-  'comments',
-  'questionnaires',
-  'questions',
-  'question_answers',
-  'inboxes',
-  'inbox_forwards',
-  'inbox_replies',
-  'client_approvals',
-  'client_correspondences',
-  'client_replies',
-  'card_tables',
-  'card_table_columns',
-  'card_table_cards',
-  'card_table_steps',
-];
+const STREAMS = STREAM_NAMES;
 
 /** Streams whose records carry no project_id (account-wide data). */
 const ACCOUNT_WIDE = new Set([

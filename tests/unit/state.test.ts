@@ -1,4 +1,4 @@
-import { BookmarkManager, MAX_ETAGS, parseState } from '../../src/state';
+import { BookmarkManager, CHECKPOINT_EVERY, MAX_ETAGS, advanceResume, checkpointDue, parseState, partitionKey, resumeCovers } from '../../src/state';
 import { SingerWriter } from '../../src/messages';
 import stringify from 'fast-json-stable-stringify';
 import { startSimulator } from '../../simulator';
@@ -132,6 +132,51 @@ describe('bookmark manager: the run start, the resumed run', () => {
     );
     expect(new BookmarkManager(state).resumePoint('vaults', 'active')?.page).toBe('https://x/1/p.json?page=3');
     expect(() => parseState({ bookmarks: {}, run: { done: { projects: { '1': 'yesterday' } } } }, 'bad.json')).toThrow(/bad.json/);
+  });
+});
+
+describe('state decisions', () => {
+  const T = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+  const at = (minute: number) => Date.parse(T(minute));
+
+  it('partition keys: the parent id, and the status a variant reads', () => {
+    expect(partitionKey(12, '')).toBe('12');
+    expect(partitionKey(12, 'status=archived')).toBe('12:archived');
+    expect(partitionKey('12', 'completed=true')).toBe('12:completed=true');
+  });
+
+  it('a resume window covers (reached, newest]', () => {
+    const resume = { newest: T(30), reached: T(10) };
+    expect(resumeCovers(resume, at(10))).toBe(false);
+    expect(resumeCovers(resume, at(11))).toBe(true);
+    expect(resumeCovers(resume, at(30))).toBe(true);
+    expect(resumeCovers(resume, at(31))).toBe(false);
+    expect(resumeCovers(undefined, at(20))).toBe(false);
+    expect(resumeCovers(resume, undefined)).toBe(false);
+  });
+
+  it('a walk with no earlier window records where it is', () => {
+    expect(advanceResume(undefined, { newest: T(30), reached: T(20), page: 'p3' })).toEqual({ newest: T(30), reached: T(20), page: 'p3' });
+  });
+
+  it('a resumed walk keeps the earlier window until it walks into it, then extends it down with its page', () => {
+    const resume = { newest: T(30), reached: T(10), page: 'p2' };
+    expect(advanceResume(resume, { newest: T(40), reached: T(35), page: 'p1' })).toBeUndefined(); // above the window
+    expect(advanceResume(resume, { newest: T(40), reached: T(20), page: 'p1' })).toEqual({ newest: T(40), reached: T(10), page: 'p2' });
+    expect(advanceResume(resume, { newest: T(40), reached: T(5), page: 'p4' })).toEqual({ newest: T(40), reached: T(5), page: 'p4' });
+    expect(advanceResume({ newest: T(30), reached: T(10) }, { newest: T(30), reached: T(20) })).toEqual({ newest: T(30), reached: T(10) });
+  });
+
+  it('when a STATE is due', () => {
+    const base = { force: false, final: false, changed: true, recordsSince: 0, lastBytes: 0 };
+    expect(checkpointDue({ ...base, final: true, changed: false })).toBe(true);
+    expect(checkpointDue({ ...base, force: true, changed: false })).toBe(false);
+    expect(checkpointDue({ ...base, force: true })).toBe(true);
+    expect(checkpointDue({ ...base, recordsSince: CHECKPOINT_EVERY - 1 })).toBe(false);
+    expect(checkpointDue({ ...base, recordsSince: CHECKPOINT_EVERY })).toBe(true);
+    // A 200 KB state waits for 2,000 records: STATE stays about 1% of the output.
+    expect(checkpointDue({ ...base, recordsSince: 1999, lastBytes: 200_000 })).toBe(false);
+    expect(checkpointDue({ ...base, recordsSince: 2000, lastBytes: 200_000 })).toBe(true);
   });
 });
 

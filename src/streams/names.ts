@@ -1,0 +1,49 @@
+/**
+ * Every stream's name, in catalog order: the one list that src, the simulator and the tests
+ * import. A name here is public interface (catalog, STATE, target tables).
+ */
+export const STREAM_NAMES = [
+  'account',
+  'projects',
+  'people',
+  'project_people',
+  'templates',
+  'campfires',
+  'campfire_lines',
+  'timeline_events',
+  'timesheet_entries',
+  'gauge_needles',
+  'lineup_markers',
+  'message_boards',
+  'message_types',
+  'messages',
+  'todosets',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedules',
+  'schedule_entries',
+  'vaults',
+  'documents',
+  'uploads',
+  'comments',
+  'questionnaires',
+  'questions',
+  'question_answers',
+  'inboxes',
+  'inbox_forwards',
+  'inbox_replies',
+  'client_approvals',
+  'client_correspondences',
+  'client_replies',
+  'card_tables',
+  'card_table_columns',
+  'card_table_cards',
+  'card_table_steps',
+] as const;
+
+export type StreamName = (typeof STREAM_NAMES)[number];
+
+export function isStreamName(name: string): name is StreamName {
+  return (STREAM_NAMES as readonly string[]).includes(name);
+}
