@@ -1,7 +1,7 @@
 /**
  * Run the simulator as a process:
  *   ts-node --transpile-only simulator/cli.ts [--records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
- * Prints one JSON line with what a tap config needs, then serves until SIGINT/SIGTERM.
+ * Prints one JSON line, a ready tap config, then serves until SIGINT/SIGTERM.
  */
 import { startSimulator, SimulatorOptions } from './index';
 
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     client_id: sim.clientId,
     client_secret: sim.clientSecret,
     refresh_token: sim.refreshToken,
+    user_agent: 'tap-basecamp simulator trial (you@example.com)',
+    max_requests_per_10s: 1000,
   })}\n`);
   const stop = () => {
     sim.stop().then(() => process.exit(0), () => process.exit(1));

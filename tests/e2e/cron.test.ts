@@ -107,6 +107,8 @@ describe('tap-basecamp-cron', () => {
     const log3 = path.join(stateDir, 'logs', logs()[2]);
     expect(lines3[0]).toContain(log3);
     expect(fs.readFileSync(log3, 'utf8')).toContain('STAND_IN_TARGET_FAIL');
+    // The line quotes the target's own last error line.
+    expect(lines3[0]).toMatch(/sync failed \(tap exit \d+, target exit 1\): target: stand-in-target: failing as asked/);
     expect(fs.existsSync(path.join(tmp, 'records3.jsonl'))).toBe(false);
 
     // 4. The tap fails (refresh token revoked): the same.
@@ -119,6 +121,8 @@ describe('tap-basecamp-cron', () => {
     const log4 = path.join(stateDir, 'logs', logs()[3]);
     expect(fourth.stderr).toContain(log4);
     expect(fs.readFileSync(log4, 'utf8')).toMatch(/refresh token rejected/);
+    // The line quotes the tap's own error line.
+    expect(fourth.stderr).toMatch(/sync failed \(tap exit 1, target exit 0\): refresh token rejected by Launchpad/);
     // The tap's log never carries the secrets.
     for (const log of logs()) {
       const text = fs.readFileSync(path.join(stateDir, 'logs', log), 'utf8');
@@ -170,4 +174,63 @@ describe('tap-basecamp-cron', () => {
     expect(usage.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(usage.stderr).toMatch(/--catalog is required/);
   });
+});
+
+describe('tap-basecamp-cron, stopped and misconfigured', () => {
+  let sim: Simulator;
+  let tmp: string;
+  let config: string;
+  let catalog: string;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ records: 600, latencyMs: 20 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-cron2-'));
+    config = path.join(tmp, 'config.json');
+    fs.writeFileSync(config, JSON.stringify(sim.config({ max_requests_per_10s: 10000, max_concurrency: 2 })));
+    const discovered = await run(process.execPath, [TAP, '--config', config, '--discover']);
+    catalog = path.join(tmp, 'catalog.json');
+    fs.writeFileSync(catalog, discovered.stdout);
+  });
+  afterAll(async () => {
+    await sim.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('SIGTERM reaches the tap and the target, frees the lock, and keeps the final state for the next run', async () => {
+    const stateDir = path.join(tmp, 'term');
+    const records = path.join(tmp, 'term.jsonl');
+    const child = spawn(CRON, ['--config', config, '--catalog', catalog, '--state-dir', stateDir, '--target', `node ${q(TARGET)} ${q(records)}`], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // Wait until the tap is well into the sync, then stop the wrapper.
+    while (sim.requests.length < 80) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    const code = await closed;
+    expect(code).toBe(143);
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/interrupted by SIGTERM; the next run resumes from .*state\.json/)]);
+    // Neither the tap nor the target outlives the wrapper, and the lock is free.
+    const after = sim.requests.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sim.requests.length).toBe(after);
+    const free = await run('bash', ['-c', `exec 9>>${q(path.join(stateDir, '.lock'))} && flock -n 9 && echo free`]);
+    expect(free.stdout.trim()).toBe('free');
+    // The next run resumes from the kept state and completes.
+    const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8')) as { bookmarks: object };
+    expect(state.bookmarks).toBeDefined();
+    const next = await run(CRON, ['--config', config, '--catalog', catalog, '--state-dir', stateDir, '--target', `node ${q(TARGET)} ${q(records)}`], cleanEnv());
+    expect(next.code).toBe(0);
+    expect(next.stderr).toBe('');
+  }, 120_000);
+
+  test('a target that prints no state gets a warning: every run would be a full sync', async () => {
+    const stateDir = path.join(tmp, 'nostate');
+    const done = await run(CRON, ['--config', config, '--catalog', catalog, '--state-dir', stateDir, '--target', 'cat >/dev/null'], cleanEnv());
+    expect(done.code).toBe(0);
+    expect(done.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/warning: the target printed no state, so every run will be a full sync/)]);
+    expect(fs.existsSync(path.join(stateDir, 'state.json'))).toBe(false);
+  }, 120_000);
 });

@@ -63,7 +63,8 @@ describe('Meltano plugin definitions', () => {
   });
 
   test('meltano.yml is a project with a dev environment, the extractor and example loaders', () => {
-    expect(project.version).toBe(1);
+    // No top-level `version`: Meltano 4 warns that it is deprecated on every command.
+    expect(project.version).toBeUndefined();
     expect(project.default_environment).toBe('dev');
     expect((project.environments as Json[]).map((e) => e.name)).toContain('dev');
     expect(extractor).toBeDefined();
@@ -76,6 +77,8 @@ describe('Meltano plugin definitions', () => {
     expect(loaders.find((l) => l.name === 'target-jsonl')).toBeDefined();
     expect(loaders.find((l) => l.name === 'target-postgres')?.variant).toBe('meltanolabs');
     for (const loader of loaders) expect(JSON.stringify(loader.config ?? {})).not.toMatch(/password/i);
+    // target-jsonl does not create its destination folder: it must be one that exists after `meltano install`.
+    expect(loaders.find((l) => l.name === 'target-jsonl')?.config?.destination_path).toBe('.meltano');
   });
 
   test('the Hub definition names the plugin and how to run it', () => {
@@ -195,6 +198,13 @@ describe('running under Meltano', () => {
     const count = (msgs: Json[]) => msgs.filter((m) => m.type === 'RECORD').length;
     expect(count(msgs2)).toBeLessThan(count(msgs1));
     expect(records(msgs2, 'todos').length).toBeLessThan(records(msgs1, 'todos').length);
+  });
+
+  test('discovery as Meltano runs it after a first sync (--config F --state S --discover) prints the catalog', async () => {
+    const stateFile = write('discover-state.json', { bookmarks: { projects: { updated_at: '2026-01-01T00:00:00.000Z' } } });
+    const done = await tap(['--config', config, '--state', stateFile, '--discover']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
   });
 
   test('a catalog after meltano select: deselected streams and fields are left out, FULL_TABLE ignores the bookmark', async () => {

@@ -80,7 +80,7 @@ describe('full sync', () => {
     for (const m of full.messages) {
       if (m.type !== 'RECORD') continue;
       const validate = validatorFor(m.stream!);
-      const record = m.record!;
+      const record: Record<string, unknown> = m.record!;
       if (!validate(record)) throw new Error(`${m.stream} ${String(record.id)}: ${JSON.stringify(validate.errors)}`);
     }
   });

@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
+import { runCommand } from '../helpers/tap';
 
 jest.setTimeout(60_000);
 
@@ -856,12 +857,19 @@ describe('cli', () => {
       child.on('exit', (code) => reject(new Error(`cli exited early with ${code}`)));
     });
     const info = JSON.parse(line) as Json;
-    expect(Object.keys(info).sort()).toEqual(['account_id', 'api_url', 'client_id', 'client_secret', 'refresh_token', 'token_url']);
+    expect(Object.keys(info).sort()).toEqual(['account_id', 'api_url', 'client_id', 'client_secret', 'max_requests_per_10s', 'refresh_token', 'token_url', 'user_agent']);
     const res = await fetch(info.token_url as string, {
       method: 'POST',
       body: new URLSearchParams({ grant_type: 'refresh_token', client_id: info.client_id, client_secret: info.client_secret, refresh_token: info.refresh_token }),
     });
     expect(res.status).toBe(200);
+    // The line is a ready tap config, as the README uses it.
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-cli-')), 'sim-config.json');
+    fs.writeFileSync(file, line);
+    const tested = await runCommand(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tap-basecamp'), '--config', file, '--test']);
+    expect(tested.code).toBe(0);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

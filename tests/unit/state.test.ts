@@ -184,7 +184,7 @@ describe('singer writer', () => {
   it('writes sorted-key JSON lines, strips U+0000, projects fields, and skips a repeated STATE', () => {
     const lines: string[] = [];
     const logs: string[] = [];
-    const w = new SingerWriter(new Logger('debug', (l) => logs.push(l)), (l) => lines.push(l));
+    const w = new SingerWriter(new Logger('debug', (l) => logs.push(l)), (l) => void lines.push(l));
     w.schema('s', { type: 'object' }, ['id'], []);
     w.record('s', { z: 1, id: 2, html: 'a\u0000b', nested: [{ t: '\u0000' }] });
     w.record('s', { id: 3, secret: 'x' }, new Set(['id']));
