@@ -19,7 +19,7 @@ import * as readline from 'node:readline';
 import got, { HTTPError, RequestError } from 'got';
 import yargs from 'yargs';
 import { DEFAULT_USER_AGENT, ENV_PREFIX } from './config';
-import { TapError, registerSecret } from './errors';
+import { RETRIED_STATUSES, TapError, registerSecret } from './errors';
 import { Logger } from './log';
 
 export const DEFAULT_AUTHORIZATION_URL = 'https://launchpad.37signals.com/authorization/new';
@@ -258,7 +258,7 @@ async function exchangeCode(args: AuthArgs, code: string, redirectUri: string): 
           client_secret: args['client-secret'],
         },
         timeout: { request: 60_000 },
-        retry: { limit: 2, methods: ['POST'], statusCodes: [429, 500, 502, 503, 504] },
+        retry: { limit: 2, methods: ['POST'], statusCodes: [...RETRIED_STATUSES] },
         followRedirect: false,
       })
       .json();

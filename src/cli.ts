@@ -12,10 +12,12 @@ import { discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
 import { loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
-import { Interrupted, TapError, redact } from './errors';
+import { ApiError, Interrupted, TapError, redact } from './errors';
 import { Level, Logger, parseLevel } from './log';
 import { SingerWriter } from './messages';
 import { BookmarkManager, TapState, parseState } from './state';
+import { progressInterval, progressLine, summaryLines } from './progress';
+import { STREAMS } from './streams';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -35,9 +37,26 @@ interface Args {
 }
 
 /** Resolves to an exit code, or to the signal that stopped the sync (the process should die of it). */
+/** `--test` answers within this long, whatever the network does. */
+const TEST_DEADLINE_MS = 30_000;
+
+const EPILOG = `Commands:
+  tap-basecamp auth --client-id ID --client-secret SECRET [--output config.json]
+      get a refresh token through Launchpad and write a ready config (tap-basecamp auth --help)
+
+Every config key can come from the environment as TAP_BASECAMP_<KEY> (TAP_BASECAMP_ACCOUNT_ID,
+TAP_BASECAMP_CLIENT_ID, TAP_BASECAMP_CLIENT_SECRET, TAP_BASECAMP_REFRESH_TOKEN, ...); a config
+file wins. LOG_LEVEL sets the log level (debug, info, warn, error).
+
+Exit codes: 0 done; 1 failed (one line on stderr says why); 2 bad command line; on SIGINT or
+SIGTERM the tap writes a final resumable STATE and dies of that signal.`;
+
 export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
-  const log = new Logger(parseLevel(process.env.LOG_LEVEL) ?? 'info');
+  const envLevel = parseLevel(process.env.LOG_LEVEL);
+  const log = new Logger(envLevel ?? 'info');
+  if (process.env.LOG_LEVEL && !envLevel) log.warn(`LOG_LEVEL must be one of debug, info, warn, error (got "${process.env.LOG_LEVEL}"); using info`);
   if (argv[0] === 'auth') return runAuth(argv.slice(1), log);
+  if (argv[0] === 'help' && argv.length === 1) argv = ['--help'];
   let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('tap-basecamp')
@@ -54,19 +73,41 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     .option('log-level', { type: 'string', describe: 'debug, info, warn or error (default: $LOG_LEVEL or info)' })
     .conflicts('discover', ['catalog', 'properties', 'test'])
     .conflicts('catalog', 'properties')
+    .epilogue(EPILOG)
     .strict()
     .help()
+    .alias('help', 'h')
     .version(version())
     .exitProcess(false)
     .fail((message, err) => {
       usageError = message || err?.message || 'invalid arguments';
     });
+  // Two of one flag, or an empty path, would reach the code as an array or as ''.
+  for (const flag of ['catalog', 'properties', 'state', 'format', 'log-level']) {
+    const given = argv.filter((a) => a === `--${flag}` || a.startsWith(`--${flag}=`)).length;
+    if (given > 1) {
+      log.error(`--${flag} given ${given} times; give it once (see tap-basecamp --help)`);
+      return 2;
+    }
+  }
   const args = (await parser.parse()) as Args;
   if (usageError) {
-    log.error(`${usageError.split('\n')[0]} (see tap-basecamp --help)`);
+    // yargs puts the reason after a first line such as "Invalid values:"; keep both.
+    const reason = usageError.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    log.error(`${reason} (see tap-basecamp --help)`);
     return 2;
   }
-  if (argv.includes('--help') || argv.includes('--version')) return 0;
+  if (argv.includes('--help') || argv.includes('-h') || argv.includes('--version')) return 0;
+  for (const flag of ['catalog', 'properties', 'state'] as const) {
+    if (args[flag] !== undefined && String(args[flag]).trim() === '') {
+      log.error(`--${flag} needs a file path, not an empty string (see tap-basecamp --help)`);
+      return 2;
+    }
+  }
+  if ((args.config ?? []).some((c) => String(c).trim() === '')) {
+    log.error('--config needs a file path, not an empty string (see tap-basecamp --help)');
+    return 2;
+  }
   const level = args['log-level'] !== undefined ? parseLevel(args['log-level']) : undefined;
   if (args['log-level'] !== undefined && !level) {
     log.error(`--log-level must be one of debug, info, warn, error (got "${args['log-level']}")`);
@@ -90,13 +131,34 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     }
     const client = new BasecampClient(config, log);
     if (args.test) {
-      await client.refreshToken();
-      for await (const _ of client.collection('/projects.json')) break;
+      // An answer within TEST_DEADLINE_MS whatever the network does: one retry, short timeouts.
+      const testClient = new BasecampClient({ ...config, max_retries: Math.min(config.max_retries, 1), request_timeout_seconds: Math.min(config.request_timeout_seconds, 10) }, log);
+      const check = async () => {
+        await testClient.refreshToken();
+        for await (const _ of testClient.collection('/projects.json')) break;
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TapError(`no answer from ${new URL(config.api_url).host} within ${TEST_DEADLINE_MS / 1000} s`)), TEST_DEADLINE_MS);
+      });
+      try {
+        await Promise.race([check(), deadline]);
+      } catch (err) {
+        // The same sentences as a sync's (src/engine.ts).
+        if (err instanceof ApiError && err.kind === 'not_found') {
+          throw new TapError(`account ${config.account_id} not found or not accessible with this token (HTTP 404 on ${err.path})`);
+        }
+        if (err instanceof ApiError && err.kind === 'forbidden') throw new TapError(`access denied to account ${config.account_id} (HTTP 403 on ${err.path})`);
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
       log.info(`OK: token refreshed and projects of account ${config.account_id} readable`);
       return 0;
     }
     const catalogPath = args.catalog ?? args.properties;
     const selection = catalogPath ? selectionFromCatalog(readJsonFile(catalogPath, 'catalog'), catalogPath, (m) => log.warn(m)) : defaultSelection();
+    if (selection.size === 0) log.warn(`catalog ${catalogPath} selects no stream: nothing will be synced (set "selected": true in a stream's metadata)`);
     const state: TapState = args.state ? parseState(readJsonFile(args.state, 'state'), args.state) : { bookmarks: {} };
     const writer = new SingerWriter(log);
     const bookmarks = new BookmarkManager(state, config.start_date);
@@ -106,17 +168,39 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const started = Date.now();
+    const rate = (config.max_requests_per_10s ?? client.shape.requestsPer10s) / 10;
+    // A line now and then, so a long first sync is seen to be working.
+    const ticker = setInterval(() => {
+      const { partitionsDone, partitionsKnown } = engine.progress();
+      log.info(progressLine({ elapsedMs: Date.now() - started, records: writer.total, requests: client.stats.requests, partitionsDone, partitionsKnown, pagesLeft: 0, ratePerSecond: rate }));
+    }, progressInterval(config.progress_interval_seconds));
+    ticker.unref();
+    const summarize = (outcome: 'complete' | 'failed' | 'interrupted') => {
+      const lines = summaryLines({
+        records: STREAMS.filter((st) => selection.has(st.name)).map((st) => [st.name, writer.counts.get(st.name) ?? 0]),
+        requests: client.stats.requests,
+        retries: client.stats.retries,
+        rateLimited: client.stats.rateLimited,
+        notModified: client.stats.notModified,
+        rereads: client.stats.rereads,
+        elapsedMs: Date.now() - started,
+        version: version(),
+        outcome,
+      });
+      for (const line of lines) log.info(line);
+    };
     log.info(`syncing ${selection.size} streams of account ${config.account_id}`);
     try {
       await engine.run();
+    } catch (err) {
+      summarize(err instanceof Interrupted ? 'interrupted' : 'failed');
+      throw err;
     } finally {
+      clearInterval(ticker);
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
     }
-    const records = [...writer.counts.values()].reduce((a, b) => a + b, 0);
-    log.info(
-      `sync complete: ${records} records, ${client.stats.requests} requests (${client.stats.retries} retries, ${client.stats.rateLimited} rate-limited, ${client.stats.notModified} not modified, ${client.stats.rereads} pages read again after a list shrank) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
+    summarize('complete');
     return 0;
   } catch (err) {
     if (err instanceof Interrupted) {

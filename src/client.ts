@@ -1,57 +1,58 @@
 /**
- * Everything HTTP lives here: the Launchpad token, the request scheduler (rate and 429 pauses),
- * retries with backoff, Link-header pagination, ETags, and turning HTTP failures into one-line
- * errors. The rest of the tap asks for "the records at this path" and gets an async iterator.
+ * Everything HTTP lives here: the request scheduler (rate and 429 pauses), retries with backoff,
+ * the 401 answered with a new token, following a collection's pages, ETags, and turning HTTP
+ * failures into one-line errors. The rest of the tap asks for "the records at this path" and gets
+ * an async iterator. What is retried and what each failure says is the table in errors.ts; the
+ * token lifecycle is token.ts; the API's shape (account URL, paging, default rate) is api.ts.
  */
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import got, { Got, HTTPError, ParseError, ReadError, RequestError, Response, Options, RetryObject } from 'got';
+import got, { Got, HTTPError, NormalizedOptions, OptionsInit, ParseError, PlainResponse, ReadError, RequestError, Response, RetryError, RetryObject } from 'got';
 import PQueue from 'p-queue';
+import { ApiShape, BASECAMP_3 } from './api';
 import { Config } from './config';
-import { ApiError, Interrupted, TapError, registerSecret } from './errors';
+import { Fault, Interrupted, RETRIED_CODES, RETRIED_STATUSES, TapError, apiError, describeFault, isRetried } from './errors';
 import { Logger } from './log';
 import { NextPage, OffsetWalk, RecentKeys, itemKey } from './pagination';
+import { TokenSource } from './token';
 
 export interface ClientOptions {
   /** Overrides config.backoff_base_seconds (unit tests). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** The API read; Basecamp 3 unless said. */
+  api?: ApiShape;
 }
 
-
 /**
- * Per-call bookkeeping, passed through got's (frozen) `context` inside a mutable box: the URLs
- * whose 401 has already been answered with a token refresh, so a second 401 there fails.
+ * Per-call state, in got's `context` (kept across the call's retries): the URLs whose 401 has
+ * already been answered with a token refresh, so a second 401 there fails.
  */
-interface CallBox {
+interface CallState {
   refreshedFor: Set<string>;
-  /** got wraps errors thrown in hooks without keeping them; the hook leaves the original here. */
-  hookError?: Error;
 }
-const newContext = () => ({ box: { refreshedFor: new Set<string>() } as CallBox });
+const callContext = () => ({ call: { refreshedFor: new Set<string>() } as CallState });
 
-const RETRY_STATUS = [401, 429, 500, 502, 503, 504];
-const RETRY_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH'];
-/**
- * A failure after the status line and headers arrived: the body was cut off (ReadError; a timeout
- * mid-body is a TimeoutError, retried by its code) or a 2xx body is not JSON (ParseError). Such an
- * error carries the response, status 200 and all, but that status is not the answer: it is a
- * fault on the way, retried like a dropped connection.
- */
-function isBodyFault(error: RequestError): boolean {
-  return error instanceof ReadError || error instanceof ParseError;
-}
-
-/** A body fault in words, for warnings and errors: "ECONNRESET reading the body of HTTP 200". */
-function describeBodyFault(error: RequestError): string {
-  const status = error.response?.statusCode;
-  const of = status === undefined ? 'the response' : `HTTP ${status}`;
-  return error instanceof ParseError ? `invalid JSON in ${of}` : `${error.code ?? 'read error'} reading the body of ${of}`;
+/** What got's error was, in the error table's terms. */
+function faultOf(error: RequestError): Fault {
+  // Only an HTTPError's status is the answer. A body cut off after the headers (ReadError) or a
+  // 2xx body that is not JSON (ParseError) carries the response, status 200 and all, but that
+  // status is not the answer: it is a fault on the way. (A timeout mid-body is a TimeoutError:
+  // a connection fault by its code, ETIMEDOUT.)
+  if (error instanceof HTTPError) {
+    const reason = error.response.headers['reason'];
+    return { type: 'status', status: error.response.statusCode, reason: Array.isArray(reason) ? reason.join(', ') : reason };
+  }
+  if (error instanceof ReadError) return { type: 'body_cut', code: error.code, status: error.response?.statusCode };
+  if (error instanceof ParseError) return { type: 'invalid_json', status: error.response?.statusCode };
+  return { type: 'connection', code: error.code };
 }
 
-/** Refresh this long before Launchpad says the access token expires. */
-const EXPIRY_MARGIN_MS = 60_000;
+/** The error a request hook threw (a stop, a refused redirect, a rejected refresh), which got wraps. */
+function hookError(error: unknown): TapError | Interrupted | undefined {
+  const cause = error instanceof RequestError ? error.cause : undefined;
+  return cause instanceof TapError || cause instanceof Interrupted ? cause : undefined;
+}
 
 /** Parses a Retry-After value (delta-seconds or HTTP-date) into milliseconds; undefined when unusable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -69,17 +70,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return ms > 0 ? ms : undefined;
 }
 
-/** The rel="next" target of a Link header, if any. */
-export function nextLink(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!value) return undefined;
-  for (const part of value.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (m && /;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(m[2])) return m[1];
-  }
-  return undefined;
-}
-
 /** Path and query of a URL with secrets left out, for messages. */
 function describeUrl(url: string | URL): string {
   const u = typeof url === 'string' ? new URL(url) : url;
@@ -88,15 +78,15 @@ function describeUrl(url: string | URL): string {
 
 export class BasecampClient {
   readonly accountBase: string;
+  readonly shape: ApiShape;
   private readonly origin: string;
+  /** Plain requests: user agent, kept-alive connections, the redirect check (the token POST). */
   private readonly http: Got;
-  private readonly api: Got;
+  /** API reads: JSON, the rate gate, the bearer token, retries. */
+  private readonly reader: Got;
+  private readonly tokens: TokenSource;
   private readonly rate: PQueue;
   private pausedUntil = 0;
-  private accessToken?: string;
-  private expiresAt = 0;
-  private refreshing?: Promise<string>;
-  private rotatedWarned = false;
   private stopped?: NodeJS.Signals;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
@@ -108,11 +98,12 @@ export class BasecampClient {
     private readonly log: Logger,
     options: ClientOptions = {},
   ) {
-    this.accountBase = `${config.api_url}/${config.account_id}`;
-    this.origin = new URL(config.api_url).origin;
+    this.shape = options.api ?? BASECAMP_3;
+    this.accountBase = this.shape.accountBase(config);
+    this.origin = new URL(this.accountBase).origin;
     this.backoffBaseMs = options.backoffBaseMs ?? config.backoff_base_seconds * 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 60_000;
-    this.rate = rateGate(config.max_requests_per_10s);
+    this.rate = rateGate(config.max_requests_per_10s ?? this.shape.requestsPer10s);
 
     // Keep-alive: one TLS handshake per connection, not per request (Node's default agent closes each).
     const agentOptions = { keepAlive: true, maxSockets: config.max_concurrency + 1 };
@@ -121,42 +112,30 @@ export class BasecampClient {
       headers: { 'user-agent': config.user_agent, accept: 'application/json' },
       timeout: { request: Math.round(config.request_timeout_seconds * 1000) },
       followRedirect: true,
-      hooks: {
-        beforeRedirect: [
-          (options: Options, response: Response) => {
-            // Never carry the bearer token (or the client secret) to another origin.
-            const target = new URL(String(options.url));
-            if (target.origin !== new URL(response.url).origin) {
-              throw new TapError(`refusing to follow a redirect from ${describeUrl(response.url)} to another origin (${target.origin})`);
-            }
-          },
-        ],
-      },
+      hooks: { beforeRedirect: [(next: NormalizedOptions, response: PlainResponse) => this.checkRedirect(next, response)] },
     });
 
-    this.api = this.http.extend({
+    this.tokens = new TokenSource(config, log, {
+      http: this.http,
+      retryDelay: (retry) => this.retryDelay(retry),
+      onRefresh: () => void this.stats.tokenRefreshes++,
+    });
+
+    this.reader = this.http.extend({
       responseType: 'json',
       retry: {
         limit: config.max_retries,
         methods: ['GET'],
-        statusCodes: RETRY_STATUS,
-        errorCodes: RETRY_ERROR_CODES,
+        // For got's own bookkeeping; retryDelay decides, by the error table.
+        statusCodes: [...RETRIED_STATUSES],
+        errorCodes: [...RETRIED_CODES],
         calculateDelay: (retry: RetryObject) => this.retryDelay(retry),
       },
       hooks: {
-        beforeRequest: [async (options: Options) => this.beforeRequest(options)],
+        beforeRequest: [(options: NormalizedOptions) => this.beforeRequest(options)],
         afterResponse: [
-          (response: Response) => {
-            if (!this.serverStartSeen) this.noteServerStart(response.headers.date);
-            if (!this.log.enabled('debug')) return response;
-            const seconds = (response.timings.phases.total ?? 0) / 1000;
-            this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
-              endpoint: new URL(response.url).pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),
-              http_status_code: response.statusCode,
-              status: response.statusCode < 400 ? 'succeeded' : 'failed',
-            });
-            return response;
-          },
+          (response: Response) => this.noteResponse(response),
+          (response: Response, retryWith: (options: OptionsInit) => never) => this.onUnauthorized(response, retryWith),
         ],
       },
     });
@@ -184,96 +163,19 @@ export class BasecampClient {
   }
 
   /** Exchanges the refresh token for an access token (single flight), or fails with a clear line. */
-  async refreshToken(): Promise<string> {
-    if (!this.refreshing) {
-      this.refreshing = this.doRefresh().finally(() => {
-        this.refreshing = undefined;
-      });
-    }
-    return this.refreshing;
+  refreshToken(): Promise<string> {
+    return this.tokens.refresh();
   }
 
-  private async doRefresh(): Promise<string> {
-    this.stats.tokenRefreshes++;
-    let body: { access_token?: string; expires_in?: number; refresh_token?: string };
-    try {
-      body = await this.http
-        .post(this.config.token_url, {
-          // The standard OAuth 2 refresh grant, plus Launchpad's older `type=refresh` spelling,
-          // which Launchpad documented first; sending both is accepted by either reading.
-          form: {
-            grant_type: 'refresh_token',
-            type: 'refresh',
-            refresh_token: this.config.refresh_token,
-            client_id: this.config.client_id,
-            client_secret: this.config.client_secret,
-          },
-          retry: { limit: this.config.max_retries, methods: ['POST'], statusCodes: [429, 500, 502, 503, 504], errorCodes: RETRY_ERROR_CODES, calculateDelay: (r: RetryObject) => this.retryDelay(r) },
-        })
-        .json();
-    } catch (err) {
-      if (err instanceof HTTPError) {
-        const status = err.response.statusCode;
-        let code = '';
-        try {
-          code = String((JSON.parse(String(err.response.body)) as { error?: string }).error ?? '');
-        } catch {
-          /* not JSON */
-        }
-        if (status === 400 || status === 401 || status === 403) {
-          const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
-          throw new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}): ${why}; run \`tap-basecamp auth\` to get a new one`);
-        }
-        throw new TapError(`token refresh failed: Launchpad answered HTTP ${status}`);
-      }
-      if (err instanceof TapError) throw err;
-      throw new TapError(`token refresh failed: ${(err as RequestError).code ?? (err as Error).message} reaching ${new URL(this.config.token_url).host}`);
-    }
-    if (!body || typeof body.access_token !== 'string') throw new TapError('token refresh failed: Launchpad answered without an access_token');
-    registerSecret(body.access_token);
-    this.accessToken = body.access_token;
-    const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 1_209_600) * 1000;
-    this.expiresAt = Date.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2);
-    if (typeof body.refresh_token === 'string' && body.refresh_token !== this.config.refresh_token) {
-      registerSecret(body.refresh_token);
-      this.onRotatedRefreshToken(body.refresh_token);
-    }
-    this.log.debug('access token refreshed');
-    return body.access_token;
-  }
-
-  private onRotatedRefreshToken(token: string): void {
-    if (this.config.refresh_token_write_back && this.config.configPath) {
-      writeBackRefreshToken(this.config.configPath, token);
-      this.config.refresh_token = token;
-      this.log.info(`Launchpad issued a new refresh token; written back to ${this.config.configPath}`);
-      return;
-    }
-    if (!this.rotatedWarned) {
-      this.rotatedWarned = true;
-      this.log.warn(
-        'Launchpad issued a new refresh token; the one in your config may stop working. Run `tap-basecamp auth` for a fresh config, or set refresh_token_write_back: true (cron use) so the tap stores it.',
-      );
-    }
-    this.config.refresh_token = token;
-  }
-
-  private async token(): Promise<string> {
-    if (this.accessToken && Date.now() < this.expiresAt) return this.accessToken;
-    return this.refreshToken();
-  }
-
-  private async beforeRequest(options: Options): Promise<void> {
-    try {
-      await this.prepareRequest(options);
-    } catch (err) {
-      const box = (options.context as { box?: CallBox }).box;
-      if (box) box.hookError = err as Error;
-      throw err;
+  /** Never carry the bearer token (or the client secret) to another origin. */
+  private checkRedirect(next: NormalizedOptions, response: PlainResponse): void {
+    const target = next.url ? new URL(String(next.url)) : undefined;
+    if (target && target.origin !== new URL(response.url).origin) {
+      throw apiError({ type: 'foreign_origin', what: 'redirect', origin: target.origin }, { path: describeUrl(response.url), retries: 0 });
     }
   }
 
-  private async prepareRequest(options: Options): Promise<void> {
+  private async beforeRequest(options: NormalizedOptions): Promise<void> {
     // Wait out any 429 pause, then take a slot from the rate limiter; re-check the pause
     // because a 429 may have arrived while this request waited for its slot.
     for (;;) {
@@ -284,39 +186,52 @@ export class BasecampClient {
       if (Date.now() >= this.pausedUntil) break;
     }
     if (this.stopped) throw new Interrupted(this.stopped);
-    options.headers = { ...options.headers, authorization: `Bearer ${await this.token()}` };
+    options.headers.authorization = `Bearer ${await this.tokens.current()}`;
     this.stats.requests++;
   }
 
-  /** got's retry policy: 401 refresh once, 429 Retry-After (pausing everyone), 5xx/network backoff. */
-  private async retryDelay({ attemptCount, retryOptions, error }: RetryObject): Promise<number> {
-    const box = (error.options?.context as { box?: CallBox } | undefined)?.box;
-    if (this.stopped || box?.hookError) return 0;
-    // Only an HTTPError's status is the answer; a body fault's 200 is not (see isBodyFault).
-    const status = error instanceof HTTPError ? error.response.statusCode : undefined;
-    const path = error.options?.url ? describeUrl(error.options.url) : '';
-    if (status === 401) {
-      // One refresh per URL, whatever max_retries says: an expired token is not a fault to count.
-      const key = String(error.options.url);
-      if (!box || box.refreshedFor.has(key) || error.options.method !== 'GET') return 0;
-      box.refreshedFor.add(key);
-      const used = String(error.options.headers.authorization ?? '').replace(/^Bearer /, '');
-      if (used === this.accessToken) {
-        this.accessToken = undefined;
-        try {
-          await this.refreshToken();
-        } catch (err) {
-          box.hookError = err as Error;
-          throw err;
-        }
-      }
-      return 1;
-    }
+  /** Every answer: Basecamp's clock (once), and a timing metric at debug level. */
+  private noteResponse(response: Response): Response {
+    if (!this.serverStartSeen) this.noteServerStart(response.headers.date);
+    if (!this.log.enabled('debug')) return response;
+    const seconds = (response.timings.phases.total ?? 0) / 1000;
+    this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
+      endpoint: new URL(response.url).pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),
+      http_status_code: response.statusCode,
+      status: response.statusCode < 400 ? 'succeeded' : 'failed',
+    });
+    return response;
+  }
+
+  /**
+   * A 401: the token was rejected (revoked, or expired early). The first one for a URL in a
+   * call gets a new token and the request again at once; a second one is the error table's
+   * "access denied". Not a fault to count against max_retries' backoff.
+   */
+  private async onUnauthorized(response: Response, retryWith: (options: OptionsInit) => never): Promise<Response> {
+    if (response.statusCode !== 401) return response;
+    const { options } = response.request;
+    const call = (options.context as { call?: CallState }).call;
+    const key = String(options.url);
+    if (!call || call.refreshedFor.has(key) || options.method !== 'GET') return response;
+    call.refreshedFor.add(key);
+    const rejected = String(options.headers.authorization ?? '').replace(/^Bearer /, '');
+    const token = await this.tokens.replace(rejected);
+    // Keep this hook for the retried request, so its own 401 is seen (and ends the call).
+    return retryWith({ headers: { authorization: `Bearer ${token}` }, preserveHooks: true });
+  }
+
+  /** got's retry policy, by the error table: 429 Retry-After (pausing everyone), else backoff. */
+  private retryDelay({ attemptCount, retryOptions, error }: RetryObject): number {
+    // Asked for by a hook (a 401 answered with a new token): at once, whatever the count.
+    if (error instanceof RetryError) return 1;
+    if (this.stopped || hookError(error)) return 0;
     if (attemptCount > retryOptions.limit) return 0;
-    const retryable = status !== undefined ? retryOptions.statusCodes.includes(status) : isBodyFault(error) || retryOptions.errorCodes.includes(error.code);
-    if (!retryable) return 0;
+    const fault = faultOf(error);
+    if (!isRetried(fault)) return 0;
     this.stats.retries++;
-    if (status === 429) {
+    const path = error.options?.url ? describeUrl(error.options.url) : '';
+    if (fault.type === 'status' && fault.status === 429) {
       this.stats.rateLimited++;
       const after = parseRetryAfter(error.response?.headers['retry-after']);
       if (after !== undefined) {
@@ -327,8 +242,7 @@ export class BasecampClient {
       }
     }
     const delay = this.backoff(attemptCount);
-    const what = status ? `HTTP ${status}` : isBodyFault(error) ? describeBodyFault(error) : error.code ?? 'network error';
-    this.log.warn(`${what} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s`);
+    this.log.warn(`${describeFault(fault)} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s`);
     return delay;
   }
 
@@ -347,7 +261,7 @@ export class BasecampClient {
   async getJson<T>(path: string): Promise<T> {
     const url = this.url(path);
     try {
-      const res = await this.api.get<T>(url, { context: newContext() });
+      const res = await this.reader.get<T>(url, { context: callContext() });
       return res.body;
     } catch (err) {
       throw this.toApiError(err, url);
@@ -355,32 +269,27 @@ export class BasecampClient {
   }
 
   /**
-   * The items of a collection, one at a time, through got's paginator: it follows Link
-   * rel="next" only (never a page URL we build) and keeps one page in memory. With an etag the
-   * first request carries If-None-Match; a 304 yields nothing and sets `notModified`.
+   * The items of a collection, one at a time, following its pages as the API's paging says
+   * (never a page URL we build) with one page in memory. With an etag the first request carries
+   * If-None-Match; a 304 yields nothing and sets `notModified`.
    */
   collection<T>(path: string, etag?: string, resume?: ResumeAt<T>): Collection<T> {
     return new Collection<T>(this, path, etag, resume);
   }
 
   /**
-   * One page of a collection (used by Collection). A 304 is an answer, not an error. A next link
-   * to another origin is refused: the bearer token goes to the API origin only.
+   * One page of a collection (used by Collection). A 304 is an answer, not an error. A next page
+   * on another origin is refused: the bearer token goes to the API origin only.
    */
   async page(url: string, ifNoneMatch: string | undefined): Promise<{ res: Response<unknown>; next?: string; total?: number }> {
-    const res = await this.api.get(url, { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}, context: newContext() });
+    const res = await this.reader.get(url, { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}, context: callContext() });
     if (res.statusCode === 304) return { res };
-    if (!Array.isArray(res.body)) {
-      throw new ApiError(`expected a JSON array from ${describeUrl(res.url)}`, res.statusCode, describeUrl(res.url));
-    }
-    const link = nextLink(res.headers.link);
-    let next: string | undefined;
-    if (link !== undefined) {
-      const target = new URL(link, res.url);
-      if (target.origin !== this.origin) {
-        throw new ApiError(`refusing to follow a pagination link from ${describeUrl(res.url)} to another origin (${target.origin})`, undefined, describeUrl(res.url));
-      }
-      next = target.toString();
+    const path = describeUrl(res.url);
+    if (!Array.isArray(res.body)) throw apiError({ type: 'not_a_list', status: res.statusCode }, { path, retries: 0 });
+    const next = this.shape.paging.next({ url: res.url, headers: res.headers, count: res.body.length });
+    if (next !== undefined) {
+      const target = new URL(next);
+      if (target.origin !== this.origin) throw apiError({ type: 'foreign_origin', what: 'pagination link', origin: target.origin }, { path, retries: 0 });
     }
     const header = Number.parseInt(String(res.headers['x-total-count'] ?? ''), 10);
     return { res, next, total: Number.isFinite(header) && header >= 0 ? header : undefined };
@@ -389,34 +298,13 @@ export class BasecampClient {
   /** Turns a got failure into an ApiError whose message is one line naming the path and status. */
   toApiError(err: unknown, url: string): Error {
     if (err instanceof Interrupted || err instanceof TapError) return err;
-    const hookError = ((err as RequestError)?.options?.context as { box?: CallBox } | undefined)?.box?.hookError;
-    if (hookError) return hookError;
-    const path = describeUrl(url);
-    if (err instanceof HTTPError) {
-      const status = err.response.statusCode;
-      const reason = String(err.response.headers['reason'] ?? '');
-      if (status === 404 && /account inactive/i.test(reason)) {
-        return new ApiError(`Basecamp account ${this.config.account_id} is inactive (expired trial or suspended)`, status, path);
-      }
-      if (status === 401) {
-        return new ApiError(`access denied: Basecamp answered 401 to a freshly refreshed token on ${path}`, status, path);
-      }
-      const retried = [429, 500, 502, 503, 504].includes(status) ? ` after ${this.config.max_retries} retries` : '';
-      return new ApiError(`HTTP ${status} on GET ${path}${retried}`, status, path);
-    }
-    if (err instanceof RequestError) {
-      // The request that failed (a page of a collection, say), and the retries it really had.
-      const where = err.options?.url ? describeUrl(err.options.url) : path;
-      const retries = typeof err.request?.retryCount === 'number' ? err.request.retryCount : this.config.max_retries;
-      const after = retries > 0 ? ` after ${retries} retries` : '';
-      if (err instanceof ParseError) {
-        // No detail: JSON.parse's message can quote the body (newlines and all), got's adds the whole URL.
-        return new ApiError(`${describeBodyFault(err)} on GET ${where}${after}`, undefined, where);
-      }
-      const what = isBodyFault(err) ? describeBodyFault(err) : err.code ?? 'request error';
-      return new ApiError(`${what} on GET ${where}${after} (${err.message.split('\n')[0]})`, undefined, where);
-    }
-    return err as Error;
+    const fromHook = hookError(err);
+    if (fromHook) return fromHook;
+    if (!(err instanceof RequestError)) return err as Error;
+    // The request that failed (a page of a collection, say), and the retries it really had.
+    const path = describeUrl(err.options?.url ?? url);
+    const retries = typeof err.request?.retryCount === 'number' ? err.request.retryCount : 0;
+    return apiError(faultOf(err), { path, retries, accountId: this.config.account_id, detail: err.message.split('\n')[0] });
   }
 }
 
@@ -438,26 +326,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Replaces refresh_token in a config file atomically (write a sibling, then rename over it). */
-function writeBackRefreshToken(path: string, token: string): void {
-  const current = JSON.parse(fs.readFileSync(path, 'utf8')) as Record<string, unknown>;
-  current.refresh_token = token;
-  const tmp = `${path}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(current, null, 2) + '\n', { mode: 0o600 });
-  fs.renameSync(tmp, path);
-}
-
-/** A Link that keeps pointing onwards stops here: no Basecamp list is a million records deep. */
+/** A collection whose pages keep pointing onwards stops here: no Basecamp list is a million records deep. */
 export const MAX_PAGES = 10_000;
 
-/**
- * One collection read: iterate it for the items. Pages are followed by their Link rel="next"
- * (never a page URL we build), one page in memory at a time; when X-Total-Count shows the list
- * shrank mid-walk, a page already read is read again (see pagination.ts) and repeats are dropped.
- * With an etag the first request carries If-None-Match: a 304 yields nothing and sets
- * `notModified`. Afterwards `etag` holds the validator worth keeping (only for a collection that
- * fits one page).
- */
 /**
  * Where a walk cut short resumes: the page it was reading (its URL, as a Link gave it). `accept`
  * looks at that page's first item and says whether nothing can have slid above it since (the
@@ -469,6 +340,14 @@ export interface ResumeAt<T> {
   accept: (first: T | undefined) => boolean;
 }
 
+/**
+ * One collection read: iterate it for the items. Pages are followed as the API's paging says
+ * (Basecamp 3: Link rel="next"; never a page URL we build), one page in memory at a time; when
+ * X-Total-Count shows the list shrank mid-walk, a page already read is read again (see
+ * pagination.ts) and repeats are dropped. With an etag the first request carries If-None-Match:
+ * a 304 yields nothing and sets `notModified`. Afterwards `etag` holds the validator worth keeping
+ * (only for a collection that fits one page).
+ */
 export class Collection<T> implements AsyncIterable<T> {
   etag?: string;
   notModified = false;
@@ -507,7 +386,7 @@ export class Collection<T> implements AsyncIterable<T> {
     try {
       while (request) {
         url = request.url;
-        if (this.pagesRead >= MAX_PAGES) throw new ApiError(`gave up on ${describeUrl(first)} after ${MAX_PAGES} pages (its Link header never ends)`, undefined, describeUrl(first));
+        if (this.pagesRead >= MAX_PAGES) throw apiError({ type: 'endless', pages: MAX_PAGES, paging: this.client.shape.paging.name }, { path: describeUrl(first), retries: 0 });
         const { res, next, total } = await this.client.page(url, this.pagesRead === 0 ? this.ifNoneMatch : undefined);
         this.pagesRead++;
         if (res.statusCode === 304) {

@@ -14,11 +14,13 @@ export interface Config {
   client_secret: string;
   refresh_token: string;
   start_date?: string;
+  progress_interval_seconds: number;
   user_agent: string;
   api_url: string;
   token_url: string;
   max_retries: number;
-  max_requests_per_10s: number;
+  /** Unset: the API's own default rate (ApiShape.requestsPer10s, 50 for Basecamp 3). */
+  max_requests_per_10s?: number;
   max_concurrency: number;
   request_timeout_seconds: number;
   backoff_base_seconds: number;
@@ -51,8 +53,9 @@ export const CONFIG_SCHEMA = {
     },
     start_date: {
       type: 'string',
-      format: 'date-time',
-      description: 'RFC 3339 date-time; incremental streams skip records updated (or created) before it.',
+      anyOf: [{ format: 'date-time' }, { format: 'date' }],
+      description:
+        'A date (2024-01-01, read as midnight UTC) or an RFC 3339 date-time (with Z or an offset); incremental streams skip records updated (or created) before it.',
     },
     user_agent: {
       type: 'string',
@@ -82,6 +85,12 @@ export const CONFIG_SCHEMA = {
       type: 'number',
       exclusiveMinimum: 0,
       description: 'First backoff delay after a 5xx or network fault; doubles each retry (with jitter), capped at 60 s. Default 1.',
+    },
+    progress_interval_seconds: {
+      type: 'number',
+      minimum: 5,
+      maximum: 30,
+      description: 'How often a sync prints a progress line on stderr, in seconds (5 to 30). Default 30.',
     },
     refresh_token_write_back: {
       type: 'boolean',
@@ -170,12 +179,14 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     client_id: String(merged.client_id),
     client_secret: String(merged.client_secret),
     refresh_token: String(merged.refresh_token),
-    start_date: merged.start_date as string | undefined,
+    // A date alone (as Meltano's date_iso8601 settings hold it) is midnight UTC.
+    start_date: typeof merged.start_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(merged.start_date) ? `${merged.start_date}T00:00:00Z` : (merged.start_date as string | undefined),
+    progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? 30,
     user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
     api_url: ((merged.api_url as string | undefined) ?? 'https://3.basecampapi.com').replace(/\/+$/, ''),
     token_url: (merged.token_url as string | undefined) ?? 'https://launchpad.37signals.com/authorization/token',
     max_retries: (merged.max_retries as number | undefined) ?? 8,
-    max_requests_per_10s: (merged.max_requests_per_10s as number | undefined) ?? 50,
+    max_requests_per_10s: merged.max_requests_per_10s as number | undefined,
     max_concurrency: (merged.max_concurrency as number | undefined) ?? 8,
     request_timeout_seconds: (merged.request_timeout_seconds as number | undefined) ?? 60,
     backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? 1,
@@ -183,7 +194,7 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     configPath: paths[paths.length - 1],
   };
   if (config.start_date !== undefined && Number.isNaN(Date.parse(config.start_date))) {
-    throw new TapError('invalid config: start_date must be an RFC 3339 date-time');
+    throw new TapError('invalid config: start_date must be a date (2024-01-01) or an RFC 3339 date-time');
   }
   for (const key of ['api_url', 'token_url'] as const) {
     const url = new URL(config[key]);

@@ -121,6 +121,9 @@ export class SyncEngine {
   private readonly writtenOnce = new Map<string, Set<string>>();
   /** Newest-first walks under way. */
   private readonly walking = new Set<WalkProgress>();
+  /** Partitions queued so far, and finished: how far the walk is (see progress()). */
+  private partitionsKnown = 0;
+  private partitionsDone = 0;
 
   constructor(
     private readonly selection: Map<string, StreamSelection>,
@@ -195,6 +198,11 @@ export class SyncEngine {
     }
   }
 
+  /** How far the run is: partitions done of those known (held reads count once released). */
+  progress(): { partitionsDone: number; partitionsKnown: number } {
+    return { partitionsDone: this.partitionsDone, partitionsKnown: this.partitionsKnown };
+  }
+
   /** SIGINT/SIGTERM: start nothing new, let partitions stop at their next record, finish with a STATE. */
   interrupt(signal: NodeJS.Signals): void {
     if (this.stopping) return;
@@ -213,6 +221,7 @@ export class SyncEngine {
 
   private enqueue(p: Partition, node: Node): void {
     if (this.failure || this.stopping) return;
+    this.partitionsKnown++;
     // Deeper partitions first: they finish subtrees (and release their cursors) sooner and keep the queue short.
     this.queue.add(() => this.runPartition(p, node), { priority: p.priority ?? p.depth }).catch((err: unknown) => this.fail(err as Error));
   }
@@ -230,6 +239,7 @@ export class SyncEngine {
     try {
       await this.readPartition(p, node);
     } finally {
+      this.partitionsDone++;
       if (p.walk) this.walkEnded(p.stream);
     }
   }
@@ -239,7 +249,7 @@ export class SyncEngine {
       // A read cut short by a stop leaves its node open: nothing it covers may be committed.
       if (await this.read(p, node)) node.finish(true);
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 403) && !/inactive/.test(err.message)) {
+      if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
         if (p.root) {
           const id = this.client.accountBase.split('/').pop();
           throw new TapError(

@@ -14,12 +14,180 @@ export class TapError extends Error {
 export class ApiError extends TapError {
   constructor(
     message: string,
+    /** What went wrong, as the error table names it: code decides by this, never by the message. */
+    readonly kind: ErrorKind,
     readonly status: number | undefined,
     readonly path: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/**
+ * What a failed API request was, for the code that decides what to do about it: the engine skips
+ * a `not_found` or `forbidden` child collection, and fails the run on anything else.
+ */
+export type ErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'account_inactive'
+  | 'rate_limited'
+  | 'server'
+  | 'bad_request'
+  | 'network'
+  | 'bad_response';
+
+/**
+ * A failure as the HTTP client saw it: an answer with an error status, a connection fault before
+ * any answer, or an answer whose body was unusable: cut off after the headers (a `network` fault
+ * on the way, whatever status the headers carried), not JSON, or JSON of the wrong shape.
+ */
+export type Fault =
+  | { type: 'status'; status: number; /** Basecamp's `Reason` header. */ reason?: string }
+  | { type: 'connection'; code: string }
+  | { type: 'body_cut'; code: string; status?: number }
+  | { type: 'invalid_json'; status?: number }
+  | { type: 'not_a_list'; status: number }
+  | { type: 'foreign_origin'; what: 'pagination link' | 'redirect'; origin: string }
+  | { type: 'endless'; pages: number; paging: string };
+
+/** What the message of a row may name. Paths are path + query: never a host, token or secret. */
+export interface FaultFacts {
+  path: string;
+  /** Retries the request had before it was given up on. */
+  retries: number;
+  accountId?: number | string;
+  /** The first line of the underlying error's own message (connection faults). */
+  detail?: string;
+}
+
+export interface ErrorRow {
+  /** Statuses this row covers: a list, or a whole class ('4xx', '5xx', 'any'). */
+  status?: readonly number[] | '4xx' | '5xx' | 'any';
+  /** With `status`: the row needs this in the Reason header. */
+  reason?: RegExp;
+  /** Connection-fault codes this row covers ('any' for every code). */
+  codes?: readonly string[] | 'any';
+  /** A fault of another type this row covers. */
+  other?: Exclude<Fault['type'], 'status' | 'connection'>;
+  kind: ErrorKind;
+  /** Retried with backoff (429: after its Retry-After) up to max_retries times. */
+  retried: boolean;
+  message: (fault: Fault, facts: FaultFacts) => string;
+}
+
+/** Error codes of a connection that failed or dropped: worth another try. */
+export const RETRIED_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH'] as const;
+
+/**
+ * A fault in a few words, for warnings and messages: "HTTP 503", "ECONNRESET", "ECONNRESET
+ * reading the body of HTTP 200", "invalid JSON in HTTP 200".
+ */
+export function describeFault(fault: Fault): string {
+  const of = 'status' in fault && fault.status !== undefined ? `HTTP ${fault.status}` : 'the response';
+  switch (fault.type) {
+    case 'status':
+      return of;
+    case 'connection':
+      return fault.code;
+    case 'body_cut':
+      return `${fault.code} reading the body of ${of}`;
+    case 'invalid_json':
+      return `invalid JSON in ${of}`;
+    case 'not_a_list':
+      return `not a JSON array in ${of}`;
+    case 'foreign_origin':
+      return `a ${fault.what} to another origin (${fault.origin})`;
+    case 'endless':
+      return `more than ${fault.pages} pages`;
+  }
+}
+
+const after = (f: FaultFacts) => (f.retries > 0 ? ` after ${f.retries} retries` : '');
+const detail = (f: FaultFacts) => (f.detail ? ` (${f.detail})` : '');
+/** "HTTP 503 on GET /123/projects.json after 8 retries", "ECONNRESET on GET ... (socket hang up)". */
+const onGet = (fault: Fault, f: FaultFacts) => `${describeFault(fault)} on GET ${f.path}${after(f)}`;
+const onGetWithDetail = (fault: Fault, f: FaultFacts) => `${onGet(fault, f)}${detail(f)}`;
+
+/**
+ * The one table of API failures: first matching row wins. A 401 is not retried with backoff: the
+ * client answers the first 401 of each request URL with one token refresh and tries again at
+ * once, so the 401 that reaches this table is the one to the fresh token.
+ */
+export const ERROR_TABLE: readonly ErrorRow[] = [
+  { status: [401], kind: 'unauthorized', retried: false, message: (_, f) => `access denied: Basecamp answered 401 to a freshly refreshed token on ${f.path}` },
+  { status: [403], kind: 'forbidden', retried: false, message: onGet },
+  { status: [404], reason: /account inactive/i, kind: 'account_inactive', retried: false, message: (_, f) => `Basecamp account ${f.accountId} is inactive (expired trial or suspended)` },
+  { status: [404], kind: 'not_found', retried: false, message: onGet },
+  { status: [429], kind: 'rate_limited', retried: true, message: onGet },
+  { status: [500, 502, 503, 504], kind: 'server', retried: true, message: onGet },
+  { status: '5xx', kind: 'server', retried: false, message: onGet },
+  { status: '4xx', kind: 'bad_request', retried: false, message: onGet },
+  // A status got did not follow (a 3xx without a usable Location, say): not an answer to use.
+  { status: 'any', kind: 'bad_response', retried: false, message: onGet },
+  { codes: RETRIED_CODES, kind: 'network', retried: true, message: onGetWithDetail },
+  { codes: 'any', kind: 'network', retried: false, message: onGetWithDetail },
+  // Faults after the headers arrived: the status they carried is not the answer.
+  { other: 'body_cut', kind: 'network', retried: true, message: onGetWithDetail },
+  // No detail: JSON.parse's message can quote the body (newlines and all).
+  { other: 'invalid_json', kind: 'bad_response', retried: true, message: onGet },
+  { other: 'not_a_list', kind: 'bad_response', retried: false, message: (_, f) => `expected a JSON array from ${f.path}` },
+  // The bearer token goes to the API origin only.
+  {
+    other: 'foreign_origin',
+    kind: 'bad_response',
+    retried: false,
+    message: (fault, f) => (fault.type === 'foreign_origin' ? `refusing to follow a ${fault.what} from ${f.path} to another origin (${fault.origin})` : onGet(fault, f)),
+  },
+  {
+    other: 'endless',
+    kind: 'bad_response',
+    retried: false,
+    message: (fault, f) => (fault.type === 'endless' ? `gave up on ${f.path} after ${fault.pages} pages (its ${fault.paging} never ends)` : onGet(fault, f)),
+  },
+];
+
+function rowMatches(row: ErrorRow, fault: Fault): boolean {
+  switch (fault.type) {
+    case 'status': {
+      const s = fault.status;
+      const covered =
+        row.status === 'any' ||
+        (row.status === '4xx' && s >= 400 && s < 500) ||
+        (row.status === '5xx' && s >= 500 && s < 600) ||
+        (Array.isArray(row.status) && row.status.includes(s));
+      return covered && (row.reason === undefined || row.reason.test(fault.reason ?? ''));
+    }
+    case 'connection':
+      return row.codes === 'any' || (Array.isArray(row.codes) && row.codes.includes(fault.code));
+    default:
+      return row.other === fault.type;
+  }
+}
+
+/** The row of the table for a fault (the table ends in catch-alls, so there always is one). */
+export function errorRow(fault: Fault): ErrorRow {
+  const row = ERROR_TABLE.find((r) => rowMatches(r, fault));
+  if (!row) throw new Error(`no error-table row for ${JSON.stringify(fault)}`);
+  return row;
+}
+
+/** Whether the client tries a request again after this fault. */
+export function isRetried(fault: Fault): boolean {
+  return errorRow(fault).retried;
+}
+
+/** Statuses that are retried: for got's own retry options (the client decides with isRetried). */
+export const RETRIED_STATUSES: readonly number[] = ERROR_TABLE.flatMap((r) => (r.retried && Array.isArray(r.status) ? r.status : []));
+
+/** The ApiError for a fault: the row's kind and its one-line message. */
+export function apiError(fault: Fault, facts: FaultFacts): ApiError {
+  const row = errorRow(fault);
+  // The status of an answer that was used as one (not of a body cut off or not JSON).
+  const status = fault.type === 'status' || fault.type === 'not_a_list' ? fault.status : undefined;
+  return new ApiError(row.message(fault, facts), row.kind, status, facts.path);
 }
 
 /** The run was asked to stop (SIGINT/SIGTERM); not a failure of the tap. */

@@ -138,3 +138,43 @@ export function itemKey(item: unknown): string | undefined {
   if (id === undefined || id === null) return undefined;
   return `${String(id)}|${typeof updatedAt === 'string' ? updatedAt : ''}`;
 }
+
+/** The rel="next" target of a Link header, if any. */
+export function nextLink(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return undefined;
+  for (const part of value.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (m && /;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(m[2])) return m[1];
+  }
+  return undefined;
+}
+
+/** What a page answered, as far as finding the next one goes. */
+export interface PageSeen {
+  /** The URL the page was read from. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Items on the page. */
+  count: number;
+}
+
+/**
+ * How an API's collections page: where the page after one that was read is. The client follows
+ * only what this gives (checking its origin), and OffsetWalk decides when to read a page again.
+ */
+export interface Paging {
+  /** What gives the next page, in words for messages ("Link header"). */
+  readonly name: string;
+  /** The absolute URL of the next page, or undefined after the last one. */
+  next(page: PageSeen): string | undefined;
+}
+
+/** Basecamp 3: each page but the last names the next in its Link header (rel="next"). */
+export const LINK_NEXT: Paging = {
+  name: 'Link header',
+  next(page) {
+    const link = nextLink(page.headers.link);
+    return link === undefined ? undefined : new URL(link, page.url).toString();
+  },
+};

@@ -477,7 +477,7 @@ function readLog(file: string): LogSummary {
     if (/ WARN rate limited on /.test(line)) out.rateLimitWarnings++;
     else if (/ WARN .*; retry \d+\/\d+ in /.test(line)) out.retryWarnings++;
     if (/ ERROR /.test(line)) out.errors++;
-    const m = /sync complete: (\d+) records, (\d+) requests \((\d+) retries, (\d+) rate-limited, (\d+) not modified\) in ([\d.]+) s/.exec(line);
+    const m = /sync complete: (\d+) records, (\d+) requests \((\d+) retries, (\d+) answered 429, (\d+) not modified\b.*\) in ([\d.]+) s/.exec(line);
     if (m) {
       out.summary = {
         records: Number(m[1]),

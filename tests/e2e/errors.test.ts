@@ -41,7 +41,7 @@ describe('bad config', () => {
     return expectOneLine(['--config', writeJson(dir, 'missing.json', rest)], /invalid config: refresh_token is required/);
   });
   it('malformed field', () => expectOneLine(['--config', writeJson(dir, 'acct.json', { ...good, account_id: 'twelve' })], /invalid config: account_id must be a number/));
-  it('start_date not a date', () => expectOneLine(['--config', writeJson(dir, 'date.json', { ...good, start_date: 'last tuesday' })], /start_date must be an RFC 3339 date-time/));
+  it('start_date not a date', () => expectOneLine(['--config', writeJson(dir, 'date.json', { ...good, start_date: 'last tuesday' })], /start_date must (match|be a date)/));
   it('plain http to a remote host', () => expectOneLine(['--config', writeJson(dir, 'http.json', { ...good, api_url: 'http://example.com' })], /api_url must be an https URL/));
   it('unknown flag', async () => {
     const run = await runTap(['--config', writeJson(dir, 'ok.json', good), '--sync-everything']);
@@ -52,6 +52,27 @@ describe('bad config', () => {
 
 describe('bad credentials and accounts', () => {
   it('wrong account id', () => expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /account 12345 not found or not accessible with this token/));
+  it('wrong account id under --test: the same sentence as a sync', () =>
+    expectOneLine(['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'], /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\)$/));
+  it('--test against an API that accepts the connection and never answers: one line, soon', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as import('node:net').AddressInfo).port;
+      const started = Date.now();
+      const run = await runTap(['--config', writeJson(dir, 'silent.json', { ...good, api_url: `http://127.0.0.1:${port}`, request_timeout_seconds: 1 }), '--test']);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(run.code).toBe(1);
+      // One retry (a WARN line), then one ERROR line saying why.
+      expect(logLines(run.stderr).filter((l) => / ERROR /.test(l))).toEqual([expect.stringMatching(/ERROR ETIMEDOUT on GET \/\d+\/projects\.json after 1 retries/)]);
+      expect(run.stdout).toBe('');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
   it('wrong client secret', () => expectOneLine(['--config', writeJson(dir, 'secret.json', { ...good, client_secret: 'not-the-secret' })], /refresh token rejected by Launchpad \(HTTP 401 invalid_client\): client_id or client_secret is wrong/));
   it('wrong client secret, in --test mode too', () => expectOneLine(['--config', writeJson(dir, 'secret2.json', { ...good, client_secret: 'not-the-secret' }), '--test'], /refresh token rejected/));
   it('inactive account', async () => {
@@ -105,5 +126,60 @@ describe('bad catalog and state', () => {
     expect(run.code).toBe(0);
     expect(logLines(run.stderr).filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/gantt_charts/)]);
     expect(run.messages.filter((m) => m.type === 'RECORD').length).toBe(sim.expectedRecords('people').length);
+  });
+});
+
+describe('the command line as a person types it', () => {
+  const ok = () => writeJson(dir, 'ok-cli.json', good);
+  it.each([
+    ['--state', ['--state', '']],
+    ['--catalog', ['--catalog', '']],
+    ['--properties', ['--properties', '']],
+  ])('an empty %s path is one line and exit 2, not a full sync', async (flag, extra) => {
+    const run = await runTap(['--config', ok(), ...extra]);
+    expect(run.code).toBe(2);
+    expect(logLines(run.stderr)).toEqual([expect.stringMatching(new RegExp(`ERROR ${flag} needs a file path, not an empty string`))]);
+    expect(run.stdout).toBe('');
+  });
+
+  it('two --catalog flags: one clear line', async () => {
+    const catalog = writeJson(dir, 'cat-ok.json', { streams: [] });
+    const run = await runTap(['--config', ok(), '--catalog', catalog, '--catalog', catalog]);
+    expect(run.code).toBe(2);
+    expect(logLines(run.stderr)).toEqual([expect.stringMatching(/ERROR --catalog given 2 times; give it once/)]);
+  });
+
+  it('an argument error keeps its reason', async () => {
+    const run = await runTap(['--about', '--format', 'yaml']);
+    expect(run.code).toBe(2);
+    expect(logLines(run.stderr)).toEqual([expect.stringMatching(/ERROR Invalid values: .*format.*yaml.*json.*markdown/)]);
+  });
+
+  it.each([['-h'], ['help'], ['--help']])('%s prints the help, naming auth, the exit codes and the TAP_BASECAMP_* variables', async (flag) => {
+    const run = await runTap([flag]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/tap-basecamp auth --client-id/);
+    expect(run.stdout).toMatch(/Exit codes: 0 done; 1 failed/);
+    expect(run.stdout).toMatch(/TAP_BASECAMP_ACCOUNT_ID/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('LOG_LEVEL=bogus is one warning line, and the run goes on at info', async () => {
+    const run = await runTap(['--config', ok(), '--discover'], { env: { LOG_LEVEL: 'bogus' } });
+    expect(run.code).toBe(0);
+    expect(logLines(run.stderr)).toEqual([expect.stringMatching(/WARN LOG_LEVEL must be one of debug, info, warn, error \(got "bogus"\); using info/)]);
+  });
+
+  it('a catalog that selects no stream is one warning line', async () => {
+    const catalog = writeJson(dir, 'none-selected.json', { streams: [{ tap_stream_id: 'people', metadata: [{ breadcrumb: [], metadata: { selected: false } }] }] });
+    const run = await runTap(['--config', ok(), '--catalog', catalog]);
+    expect(run.code).toBe(0);
+    expect(logLines(run.stderr).filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/selects no stream: nothing will be synced/)]);
+    expect(run.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
+  });
+
+  it.each([['2024-01-01'], ['2024-01-01T00:00:00+02:00'], ['2024-01-01T00:00:00Z']])('start_date %s is accepted (a date is midnight UTC)', async (startDate) => {
+    const run = await runTap(['--config', writeJson(dir, `start-${startDate.replace(/[:+]/g, '')}.json`, { ...good, start_date: startDate }), '--test']);
+    expect(run.code).toBe(0);
   });
 });

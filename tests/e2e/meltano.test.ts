@@ -46,7 +46,9 @@ function expectedKind(name: string): string {
   if (types.includes('integer')) return 'integer'; // account_id is integer-or-digits: an integer to Meltano
   if (types.includes('number')) return 'decimal';
   if (types.includes('boolean')) return 'boolean';
-  if (spec.format === 'date-time') return 'date_iso8601';
+  // A date or a date-time: Meltano's date_iso8601 (which holds dates).
+  const formats = [spec.format, ...((spec.anyOf as Array<{ format?: string }> | undefined) ?? []).map((a) => a.format)];
+  if (formats.includes('date-time')) return 'date_iso8601';
   return 'string';
 }
 

@@ -6,7 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import nock from 'nock';
-import { parseRetryAfter, nextLink } from '../../src/client';
+import { parseRetryAfter } from '../../src/client';
+import { nextLink } from '../../src/pagination';
 import { ApiError, Interrupted, TapError } from '../../src/errors';
 import {
   API_URL,
@@ -41,6 +42,7 @@ beforeAll(() => {
 afterAll(() => {
   nock.emitter.removeListener('no match', onNoMatch);
   nock.enableNetConnect();
+  nock.restore(); // unpatch node:http, which later test files in this worker share
 });
 
 beforeEach(() => {
@@ -154,6 +156,7 @@ describe('token refresh', () => {
     const { tokenHits, apiHits, result } = await scenario401(true);
     expect(result.error).toBeInstanceOf(ApiError);
     expect((result.error as ApiError).status).toBe(401);
+    expect((result.error as ApiError).kind).toBe('unauthorized');
     expect(result.error!.message).toContain('access denied');
     expect(tokenHits).toHaveLength(2);
     expect(apiHits).toHaveLength(2);
@@ -176,6 +179,39 @@ describe('token refresh', () => {
     expect(first.hits.map(auth)).toEqual(['Bearer at-a-U1v2W3x4', 'Bearer at-b-Y5z6A7b8']);
     expect(second.hits.map(auth)).toEqual(['Bearer at-b-Y5z6A7b8', 'Bearer at-c-C9d0E1f2']);
     expect(token.hits).toHaveLength(3);
+  });
+
+  test('3d. the one refresh on a 401 does not depend on max_retries (0 here)', async () => {
+    const { client } = makeClient({ max_retries: 0 });
+    const token = mockToken(['at-d-G3h4I5j6', 'at-d-K7l8M9n0']);
+    const api = mockApi('/projects/4.json', [[401, { error: 'unauthorized' }], json({ id: 4 })]);
+    await expect(client.getJson('/projects/4.json')).resolves.toEqual({ id: 4 });
+    expect(api.hits.map(auth)).toEqual(['Bearer at-d-G3h4I5j6', 'Bearer at-d-K7l8M9n0']);
+    expect(token.hits).toHaveLength(2);
+    expect(client.stats.retries).toBe(0); // a refresh is not a retry after a fault
+    expect(client.stats.tokenRefreshes).toBe(2);
+  });
+
+  test('3e. a 401 on a later page of a collection gets its own refresh and the walk goes on', async () => {
+    const { client } = makeClient();
+    const token = mockToken(['at-e-O1p2Q3r4', 'at-e-S5t6U7v8']);
+    const base = `${API_URL}/123/projects.json`;
+    const api = mockApi(
+      (uri) => uri.startsWith('/123/projects.json'),
+      [
+        (hit) => {
+          if (hit.path === '/123/projects.json') return json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` });
+          return auth(hit) === 'Bearer at-e-S5t6U7v8' ? json([{ id: 2 }]) : [401, { error: 'unauthorized' }];
+        },
+      ],
+    );
+    await expect(drain(client.collection<{ id: number }>('/projects.json'))).resolves.toEqual([{ id: 1 }, { id: 2 }]);
+    expect(api.hits.map((h) => [h.path, auth(h)])).toEqual([
+      ['/123/projects.json', 'Bearer at-e-O1p2Q3r4'],
+      ['/123/projects.json?page=2', 'Bearer at-e-O1p2Q3r4'],
+      ['/123/projects.json?page=2', 'Bearer at-e-S5t6U7v8'],
+    ]);
+    expect(token.hits).toHaveLength(2);
   });
 
   test('4a. token endpoint 400 invalid_grant => TapError "refresh token rejected", no secret anywhere', async () => {
@@ -314,7 +350,7 @@ describe('retries', () => {
   test('7b. a network fault (ECONNRESET) then 200 succeeds', async () => {
     const { client, lines } = makeClient();
     mockToken(['at-net-E7f8G9h0']);
-    const fault = nock(API_URL).get('/123/projects.json').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const fault = nock(API_URL).get('/123/projects.json').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })); // nock 14 emits Error objects only
     const api = mockApi('/projects.json', [json([{ id: 4 }])]);
     await expect(client.getJson('/projects.json')).resolves.toEqual([{ id: 4 }]);
     expect(fault.isDone()).toBe(true);
@@ -329,6 +365,7 @@ describe('retries', () => {
     const { error } = await settle(client.getJson('/projects.json'));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(503);
+    expect((error as ApiError).kind).toBe('server');
     expect((error as ApiError).path).toBe('/123/projects.json');
     expect(error!.message).toContain('/123/projects.json');
     expect(error!.message).toContain('503');
@@ -344,6 +381,7 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error!.message).toBe('Basecamp account 123 is inactive (expired trial or suspended)');
     expect((error as ApiError).status).toBe(404);
+    expect((error as ApiError).kind).toBe('account_inactive');
     expect(api.hits).toHaveLength(1);
   });
 
@@ -354,6 +392,7 @@ describe('retries', () => {
     const { error } = await settle(client.getJson('/projects/5.json'));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(status);
+    expect((error as ApiError).kind).toBe(status === 404 ? 'not_found' : 'bad_request');
     expect(error!.message).toContain(`HTTP ${status}`);
     expect(error!.message).toContain('/123/projects/5.json');
     expect(error!.message).not.toContain('inactive');
@@ -459,6 +498,7 @@ describe('body faults: a 200 cut off after its headers, or not JSON', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error!.message).toBe(message);
     expect((error as ApiError).status).toBeUndefined();
+    expect((error as ApiError).kind).toBe(fault === 'cut' ? 'network' : 'bad_response');
     expect((error as ApiError).path).toBe('/123/projects/1.json');
     await sleep(100); // nothing more trickles in after the rejection
     if (cut) expect(cut.isDone()).toBe(true); // all 4 used; a 5th would be an unmatched request

@@ -23,7 +23,7 @@ function harness(selected: string[]) {
   const out: string[] = [];
   const log = new Logger('info', (l) => logs.push(l));
   const client = new BasecampClient(makeConfig({ max_retries: 0 }), log, { backoffBaseMs: 1 });
-  const writer = new SingerWriter(log, (l) => out.push(l));
+  const writer = new SingerWriter(log, (l) => void out.push(l));
   const all = defaultSelection();
   const selection = new Map([...all].filter(([name]) => selected.includes(name)));
   const bookmarks = new BookmarkManager({ bookmarks: {} });
@@ -40,6 +40,7 @@ afterEach(() => {
   nock.cleanAll();
   nock.enableNetConnect();
 });
+afterAll(() => nock.restore()); // unpatch node:http, which later test files in this worker share
 
 function projectsReply(active: object[], archived: object[] = []) {
   nock(API_URL).get(`${BASE}/projects.json`).reply(200, active);

@@ -1,4 +1,4 @@
-import { OffsetWalk, RecentKeys, itemKey } from '../../src/pagination';
+import { LINK_NEXT, OffsetWalk, RecentKeys, itemKey } from '../../src/pagination';
 
 const GEARS = [15, 30, 50, 100];
 
@@ -146,5 +146,20 @@ describe('RecentKeys', () => {
     expect(itemKey({ id: 1, updated_at: 'y' })).not.toBe(itemKey({ id: 1, updated_at: 'x' }));
     expect(itemKey({ name: 'no id' })).toBeUndefined();
     expect(itemKey(null)).toBeUndefined();
+  });
+});
+
+describe('LINK_NEXT (Basecamp 3 paging)', () => {
+  const page = (link?: string | string[]) => ({ url: 'https://x.test/123/a.json?status=archived', headers: link === undefined ? {} : { link }, count: 15 });
+
+  test('the next page is the rel="next" target, resolved against the page read', () => {
+    expect(LINK_NEXT.next(page('<https://x.test/123/a.json?page=2>; rel="next"'))).toBe('https://x.test/123/a.json?page=2');
+    expect(LINK_NEXT.next(page('</123/a.json?page=3>; rel="next"'))).toBe('https://x.test/123/a.json?page=3');
+    expect(LINK_NEXT.next(page(['<https://x.test/123/a.json?page=1>; rel="prev"', '<https://x.test/123/a.json?page=3>; rel="next"']))).toBe('https://x.test/123/a.json?page=3');
+  });
+
+  test('no Link, or none with rel="next": the last page', () => {
+    expect(LINK_NEXT.next(page())).toBeUndefined();
+    expect(LINK_NEXT.next(page('<https://x.test/123/a.json?page=1>; rel="prev"'))).toBeUndefined();
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * What the person running a sync sees on stderr: a progress line now and then, and a summary at
+ * the end, also when the run fails. Against the simulator with its rate limit on, so the run
+ * lasts long enough for progress lines.
+ */
+import { startSimulator, Simulator } from '../../simulator';
+import { logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+
+let sim: Simulator;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ records: 150, seed: 9, rateLimit: { requests: 100, windowMs: 10_000 } });
+  dir = tmpDir();
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+describe('progress and summary', () => {
+  it('prints a progress line at the interval, then one summary line per stream and the totals', async () => {
+    const config = writeJson(dir, 'config.json', sim.config({ max_requests_per_10s: 100, progress_interval_seconds: 5 }));
+    const run = await runTap(['--config', config], { timeoutMs: 120_000 });
+    expect(run.code).toBe(0);
+    const lines = logLines(run.stderr);
+    const progress = lines.filter((l) => / INFO progress: /.test(l));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    for (const l of progress) {
+      expect(l).toMatch(/progress: [\d,]+ records, [\d,]+ requests \(\d+\.\d\/s\) in .*; [\d,]+ of [\d,]+ collections read/);
+    }
+    // Progress lines are at least 5 s apart.
+    const times = progress.map((l) => Date.parse(l.split(' ')[0]!));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(4900);
+    // The summary: every stream with its count, then the totals and the version.
+    const total = lines.find((l) => / INFO sync complete: /.test(l))!;
+    expect(total).toMatch(/sync complete: \d+ records, \d+ requests \(\d+ retries, \d+ answered 429, \d+ not modified, \d+ pages read again after a list shrank\) in \d+\.\d s; tap-basecamp \d+\.\d+\.\d+$/);
+    for (const stream of sim.streamNames()) {
+      const count = recordsOf(run.messages, stream).length;
+      const line = lines.find((l) => new RegExp(` INFO   ${stream} +[\\d,]+$`).test(l));
+      expect({ stream, line: line?.replace(/.* INFO +/, '').replace(/\s+/g, ' ') }).toEqual({ stream, line: `${stream} ${count.toLocaleString('en-US')}` });
+    }
+  });
+
+  it('a failed run prints the same summary before its error line', async () => {
+    const config = writeJson(dir, 'fragile.json', sim.config({ max_requests_per_10s: 1000, max_retries: 0 }));
+    let broke = false;
+    const run = await runTap(['--config', config], {
+      timeoutMs: 120_000,
+      onLine: (line) => {
+        if (!broke && line.includes('"type":"RECORD"')) {
+          broke = true;
+          sim.setFaults({ errorRate: 1 });
+        }
+      },
+    });
+    sim.setFaults({});
+    expect(run.code).toBe(1);
+    const lines = logLines(run.stderr);
+    const summary = lines.findIndex((l) => / INFO sync failed: /.test(l));
+    const error = lines.findIndex((l) => / ERROR /.test(l));
+    expect(summary).toBeGreaterThanOrEqual(0);
+    expect(error).toBeGreaterThan(summary);
+    expect(lines.some((l) => / INFO   projects +[\d,]+$/.test(l))).toBe(true);
+  });
+});
