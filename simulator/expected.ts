@@ -42,7 +42,7 @@ function kids(r: Rec, kind: Kind): Rec[] {
 function cleaner(): <T>(v: T) => T {
   const memo = new Map<object, unknown>();
   const clean = <T>(v: T): T => {
-    if (typeof v === 'string') return (v.includes('\u0000') ? v.replace(/\u0000/g, '') : v) as T;
+    if (typeof v === 'string') return (v.includes('\u0000') ? v.split('\u0000').join('') : v) as T;
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map(clean) as T;
     const shared = SHARED.has(v as object);

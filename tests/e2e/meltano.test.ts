@@ -4,7 +4,6 @@
  * accepted; a catalog after `meltano select` (streams and fields deselected, a replication method
  * overridden) is honoured; settings given as TAP_BASECAMP_* variables work, and a config file wins.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,7 +18,7 @@ const tap = (args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done>
 const ROOT = path.join(__dirname, '..', '..');
 const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 interface Setting {
   name: string;
@@ -36,7 +35,7 @@ function messages(stdout: string): Json[] {
     .map((l) => JSON.parse(l) as Json);
 }
 
-const SCHEMA_PROPS = CONFIG_SCHEMA.properties as unknown as Record<string, { type: string | string[]; format?: string; description: string; secret?: boolean }>;
+const SCHEMA_PROPS = CONFIG_SCHEMA.properties as unknown as Record<string, { type: string | string[]; format?: string; anyOf?: Array<{ format?: string }>; description: string; secret?: boolean }>;
 const SETTING_NAMES = Object.keys(SCHEMA_PROPS);
 
 /** The Meltano kind a setting must have, from its JSON Schema. */
@@ -47,7 +46,7 @@ function expectedKind(name: string): string {
   if (types.includes('number')) return 'decimal';
   if (types.includes('boolean')) return 'boolean';
   // A date or a date-time: Meltano's date_iso8601 (which holds dates).
-  const formats = [spec.format, ...((spec.anyOf as Array<{ format?: string }> | undefined) ?? []).map((a) => a.format)];
+  const formats = [spec.format, ...(spec.anyOf ?? []).map((a) => a.format)];
   if (formats.includes('date-time')) return 'date_iso8601';
   return 'string';
 }

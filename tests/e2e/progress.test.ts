@@ -60,6 +60,6 @@ describe('progress and summary', () => {
     const error = lines.findIndex((l) => / ERROR /.test(l));
     expect(summary).toBeGreaterThanOrEqual(0);
     expect(error).toBeGreaterThan(summary);
-    expect(lines.some((l) => / INFO   projects +[\d,]+$/.test(l))).toBe(true);
+    expect(lines.some((l) => / INFO {3}projects +[\d,]+$/.test(l))).toBe(true);
   });
 });

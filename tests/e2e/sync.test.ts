@@ -81,7 +81,7 @@ describe('full sync', () => {
       if (m.type !== 'RECORD') continue;
       const validate = validatorFor(m.stream!);
       const record: Record<string, unknown> = m.record!;
-      if (!validate(record)) throw new Error(`${m.stream} ${String(record.id)}: ${JSON.stringify(validate.errors)}`);
+      if (!validate(record)) throw new Error(`${m.stream} ${String(m.record!.id)}: ${JSON.stringify(validate.errors)}`);
     }
   });
 

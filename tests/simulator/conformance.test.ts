@@ -12,7 +12,7 @@ import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
 
 jest.setTimeout(60_000);
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'bc3-api');
 const HAVE_FIXTURES = fs.existsSync(path.join(FIXTURES, 'endpoints.tsv'));

@@ -9,11 +9,11 @@ import { runCommand } from '../helpers/tap';
 
 jest.setTimeout(60_000);
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 interface Res {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;  
 }
 
 const UA = 'simulator tests (test@example.com)';
@@ -62,7 +62,7 @@ async function allStatuses(sim: Simulator, url: string, token: string): Promise<
 }
 
 function stripNul<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x), (_k, v: unknown) => (typeof v === 'string' ? v.replace(/\u0000/g, '') : v)) as T;
+  return JSON.parse(JSON.stringify(x), (_k, v: unknown) => (typeof v === 'string' ? v.split('\u0000').join('') : v)) as T;
 }
 
 /** The streams /projects/recordings.json serves, by its `type` parameter. */
