@@ -312,6 +312,7 @@ async function withSim<T>(opts: SimulatorOptions, f: (sim: Simulator, token: str
 }
 
 if (!HAVE_FIXTURES) {
+  process.stderr.write(`conformance.test.ts: ${FIXTURES} is absent; skipping the simulator's conformance with the API docs\n`);
   describe('simulator payloads match the API docs examples', () => {
     it.skip(`skipped: ${FIXTURES} is absent (the API docs' example payloads live beside the repository)`, () => undefined);
   });

@@ -339,6 +339,7 @@ describe('schema files', () => {
 });
 
 if (!HAVE_EXAMPLES) {
+  process.stderr.write(`schemas.test.ts: ${EXAMPLES_DIR} is absent; skipping the checks against the API docs' examples\n`);
   describe('example records validate against their stream schema', () => {
     it.skip(`skipped: ${EXAMPLES_DIR} is absent (the API docs' example payloads live beside the repository)`, () => undefined);
   });
