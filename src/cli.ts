@@ -171,8 +171,8 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     const rate = (config.max_requests_per_10s ?? client.shape.requestsPer10s) / 10;
     // A line now and then, so a long first sync is seen to be working.
     const ticker = setInterval(() => {
-      const { partitionsDone, partitionsKnown } = engine.progress();
-      log.info(progressLine({ elapsedMs: Date.now() - started, records: writer.total, requests: client.stats.requests, partitionsDone, partitionsKnown, pagesLeft: 0, ratePerSecond: rate }));
+      const { partitionsDone, partitionsKnown, pagesLeft } = engine.progress();
+      log.info(progressLine({ elapsedMs: Date.now() - started, records: writer.total, requests: client.stats.requests, partitionsDone, partitionsKnown, pagesLeft, ratePerSecond: rate }));
     }, progressInterval(config.progress_interval_seconds));
     ticker.unref();
     const summarize = (outcome: 'complete' | 'failed' | 'interrupted') => {

@@ -124,6 +124,8 @@ export class SyncEngine {
   /** Partitions queued so far, and finished: how far the walk is (see progress()). */
   private partitionsKnown = 0;
   private partitionsDone = 0;
+  /** Collections being read, for what their lists still hold (progress). */
+  private readonly reading = new Set<Collection<Json>>();
 
   constructor(
     private readonly selection: Map<string, StreamSelection>,
@@ -199,8 +201,11 @@ export class SyncEngine {
   }
 
   /** How far the run is: partitions done of those known (held reads count once released). */
-  progress(): { partitionsDone: number; partitionsKnown: number } {
-    return { partitionsDone: this.partitionsDone, partitionsKnown: this.partitionsKnown };
+  progress(): { partitionsDone: number; partitionsKnown: number; pagesLeft: number } {
+    let pagesLeft = 0;
+    // Basecamp's pages hold up to 100 records past the first few (15, 30, 50).
+    for (const c of this.reading) if (c.total !== undefined) pagesLeft += Math.ceil(Math.max(0, c.total - c.itemsRead) / 100);
+    return { partitionsDone: this.partitionsDone, partitionsKnown: this.partitionsKnown, pagesLeft };
   }
 
   /** SIGINT/SIGTERM: start nothing new, let partitions stop at their next record, finish with a STATE. */
@@ -310,6 +315,7 @@ export class SyncEngine {
     const progress: WalkProgress | undefined =
       incremental && p.newestFirst && !ctx.archived ? { stream: stream.name, key: p.cursorKey, resume, collection } : undefined;
     if (progress) this.walking.add(progress);
+    if (collection) this.reading.add(collection);
     /**
      * One listed record: written (unless filtered) and fanned out; `from` is the walk it came
      * from (its position is a resume point), undefined for a top-up read. 'stop': the run is
@@ -385,6 +391,7 @@ export class SyncEngine {
       }
     } finally {
       if (progress) this.walking.delete(progress);
+      if (collection) this.reading.delete(collection);
     }
     // An empty list answers 304 for the same request and nearly the same bytes as 200 with [], so
     // its ETag would only grow every STATE message: keep ETags of lists that hold records.
