@@ -70,6 +70,9 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return ms > 0 ? ms : undefined;
 }
 
+/** What the person running the tap can do about 429s: they mean the account's limit is used up. */
+const RATE_LIMIT_ADVICE = "if this recurs, lower max_requests_per_10s, or look for another client using this account (they share the account's limit)";
+
 /** Path and query of a URL with secrets left out, for messages. */
 function describeUrl(url: string | URL): string {
   const u = typeof url === 'string' ? new URL(url) : url;
@@ -195,8 +198,12 @@ export class BasecampClient {
     if (!this.serverStartSeen) this.noteServerStart(response.headers.date);
     if (!this.log.enabled('debug')) return response;
     const seconds = (response.timings.phases.total ?? 0) / 1000;
+    const url = new URL(response.url);
+    // The query tells the walks of one endpoint apart (recordings by type, status and page); the
+    // Logger redacts the line like any other.
     this.log.metric('debug', 'timer', 'http_request_duration', Number(seconds.toFixed(3)), {
-      endpoint: new URL(response.url).pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),
+      endpoint: url.pathname.replace(/\/\d+(?=\/|\.json)/g, '/:id'),
+      ...(url.search ? { query: url.search.slice(1) } : {}),
       http_status_code: response.statusCode,
       status: response.statusCode < 400 ? 'succeeded' : 'failed',
     });
@@ -237,12 +244,13 @@ export class BasecampClient {
       if (after !== undefined) {
         // Basecamp's limit is per account, so one 429 means every request would get one: pause all.
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + after);
-        this.log.warn(`rate limited on ${path}: pausing all requests for ${(after / 1000).toFixed(1)} s (Retry-After)`);
+        this.log.warn(`rate limited on ${path}: pausing all requests for ${(after / 1000).toFixed(1)} s (Retry-After); ${RATE_LIMIT_ADVICE}`);
         return after;
       }
     }
     const delay = this.backoff(attemptCount);
-    this.log.warn(`${describeFault(fault)} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s`);
+    const advice = fault.type === 'status' && fault.status === 429 ? `; ${RATE_LIMIT_ADVICE}` : '';
+    this.log.warn(`${describeFault(fault)} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s${advice}`);
     return delay;
   }
 
@@ -363,6 +371,9 @@ export class Collection<T> implements AsyncIterable<T> {
    * again: a checkpoint taken then could claim records not yet written.
    */
   settled = true;
+  /** X-Total-Count of the last page, and items read so far: what the list still holds, for progress. */
+  total?: number;
+  itemsRead = 0;
 
   constructor(
     private readonly client: BasecampClient,
@@ -389,6 +400,7 @@ export class Collection<T> implements AsyncIterable<T> {
         if (this.pagesRead >= MAX_PAGES) throw apiError({ type: 'endless', pages: MAX_PAGES, paging: this.client.shape.paging.name }, { path: describeUrl(first), retries: 0 });
         const { res, next, total } = await this.client.page(url, this.pagesRead === 0 ? this.ifNoneMatch : undefined);
         this.pagesRead++;
+        this.total = total;
         if (res.statusCode === 304) {
           this.notModified = true;
           this.etag = this.ifNoneMatch;
@@ -396,6 +408,7 @@ export class Collection<T> implements AsyncIterable<T> {
           return;
         }
         const items = res.body as T[];
+        this.itemsRead += items.length;
         if (this.resumed && this.pagesRead === 1 && !this.resume!.accept(items[0])) {
           request = restart(); // the list moved since the stop: walk it from the top
           continue;

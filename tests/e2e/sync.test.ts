@@ -202,6 +202,8 @@ describe('logging', () => {
     expect(run.code).toBe(0);
     const lines = run.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"http_request_duration"')).length).toBeGreaterThan(100);
+    // The query string tells the recordings walks (type, status, page) apart.
+    expect(lines.some((l) => /^METRIC: .*"http_request_duration".*"endpoint":"\/:id\/projects\/recordings\.json","query":"type=\w+&status=\w+&[^"]*page=\d+/.test(l))).toBe(true);
     expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"'))).toHaveLength(STREAM_COUNT);
     for (const l of lines) expect(l).toMatch(/^(METRIC: \{.*\}|\d{4}-\d\d-\d\dT[\d:.]+Z (DEBUG|INFO|WARN|ERROR) .+)$/);
     expect(run.stderr).toMatch(/DEBUG stripped U\+0000 from a messages record/);

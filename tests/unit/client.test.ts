@@ -274,6 +274,18 @@ describe('429 and Retry-After', () => {
     expect(lines.some((l) => /WARN rate limited on \/123\/projects\.json/.test(l))).toBe(true);
   });
 
+  test('5c. the 429 warning says what to do: lower max_requests_per_10s, or look for another client on the account', async () => {
+    const { client, lines } = makeClient();
+    mockToken(['at-rl-C5d6E7f8']);
+    mockApi('/projects.json', [[429, { error: 'slow down' }, { 'retry-after': '1' }], json([])]);
+    await expect(client.getJson('/projects.json')).resolves.toEqual([]);
+    const warnings = lines.filter((l) => / WARN /.test(l));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/WARN rate limited on \/123\/projects\.json: pausing all requests for 1\.0 s \(Retry-After\); /);
+    expect(warnings[0]).toMatch(/lower max_requests_per_10s/);
+    expect(warnings[0]).toMatch(/another client using this account/);
+  });
+
   test('5b. the 429 pause is global: a request started while paused waits out the same window', async () => {
     const { client } = makeClient();
     mockToken(['at-rl-O1p2Q3r4']);
@@ -333,6 +345,7 @@ describe('429 and Retry-After', () => {
     expect(elapsed).toBeLessThan(400);
     expect(lines.some((l) => /WARN HTTP 429 on \/123\/projects\.json; retry 1\//.test(l))).toBe(true);
     expect(lines.some((l) => l.includes('pausing all requests'))).toBe(false);
+    expect(lines.some((l) => /WARN HTTP 429 .*lower max_requests_per_10s/.test(l))).toBe(true);
   });
 });
 
@@ -557,6 +570,24 @@ describe('pagination', () => {
     expect(api.hits.map((h) => h.path)).toEqual(['/123/projects.json', '/123/projects.json?page=2&cursor=k7', '/123/projects.json?page=3&cursor=q9']);
     for (const hit of api.hits) expect(hit.headers.authorization).toBe('Bearer at-pg-U3v4W5x6');
     expect(collection.pagesRead).toBe(3);
+  });
+
+  test('11b. each METRIC http_request_duration line carries its page\'s query string, redacted like every line', async () => {
+    const { client, lines } = makeClient();
+    mockToken(['at-pg-Q1r2S3t4']);
+    const page2 = `${base}?status=archived&page=2&access_token=leaked-Zz9`;
+    mockApi(onProjects, [
+      (hit) => (hit.path.includes('page=2') ? json([{ id: 2 }]) : json([{ id: 1 }], { link: `<${page2}>; rel="next"` })),
+    ]);
+    await drain(client.collection<{ id: number }>('/projects.json?status=archived'));
+    const tags = lines
+      .filter((l) => l.startsWith('METRIC: ') && l.includes('"http_request_duration"'))
+      .map((l) => (JSON.parse(l.slice('METRIC: '.length)) as { tags: Record<string, unknown> }).tags);
+    expect(tags.map((t) => [t.endpoint, t.query])).toEqual([
+      ['/:id/projects.json', 'status=archived'],
+      ['/:id/projects.json', 'status=archived&page=2&access_token=[redacted]'],
+    ]);
+    expect(lines.join('\n')).not.toContain('leaked-Zz9');
   });
 
   test.each([
