@@ -465,9 +465,11 @@ export class SyncEngine {
     let subtree: Node | undefined;
     if (stream.rememberSubtrees && !ctx.archived) {
       // Once the record and everything below it is written, a resumed run need not read it again.
+      // Keep only the id and updated_at alive until the subtree is done, not the whole record.
+      const { id, updated_at: updatedAt } = record as { id: number; updated_at: string };
       subtree = parentNode = new Node(node, (clean) => {
         if (!clean || this.stopping) return;
-        this.bookmarks.markDoneThisRun(stream.name, record.id, record.updated_at);
+        this.bookmarks.markDoneThisRun(stream.name, id, updatedAt);
         this.flushState(false);
       });
     }
