@@ -477,7 +477,9 @@ export class SyncEngine {
       if (record.status === 'trashed') return subtree?.finish();
       childCtx = { projectId: record.id };
       if (record.status === 'archived') {
-        const plan = this.plan.archivedPlan(record, (name) => this.bookmarks.archivedWalk(name, record.id));
+        // No closure here may name `record`: V8 would keep it alive for every open subtree.
+        const projectId = record.id as number;
+        const plan = this.plan.archivedPlan(record, (name) => this.bookmarks.archivedWalk(name, projectId));
         if (plan.traverse.size === 0) return subtree?.finish();
         childCtx.archived = plan;
         // Remember the walk once the whole project is written, so an unchanged archived project is skipped next time.
