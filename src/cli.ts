@@ -12,7 +12,7 @@ import { discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
 import { loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
-import { ApiError, Interrupted, TapError, redact } from './errors';
+import { Interrupted, TapError, accountError, redact } from './errors';
 import { Level, Logger, parseLevel } from './log';
 import { SingerWriter } from './messages';
 import { BookmarkManager, TapState, parseState } from './state';
@@ -144,12 +144,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       try {
         await Promise.race([check(), deadline]);
       } catch (err) {
-        // The same sentences as a sync's (src/engine.ts).
-        if (err instanceof ApiError && err.kind === 'not_found') {
-          throw new TapError(`account ${config.account_id} not found or not accessible with this token (HTTP 404 on ${err.path})`);
-        }
-        if (err instanceof ApiError && err.kind === 'forbidden') throw new TapError(`access denied to account ${config.account_id} (HTTP 403 on ${err.path})`);
-        throw err;
+        throw accountError(config.account_id, err) ?? err;
       } finally {
         clearTimeout(timer);
       }

@@ -363,9 +363,7 @@ export class Collection<T> implements AsyncIterable<T> {
   /** The page whose items are being yielded (a resume point can return to it). */
   currentUrl?: string;
   /** The walk started at a resume page and kept to it (false once it fell back to the top). */
-  resumed = false;
-  /** Pages read again because the list shrank while it was read. */
-  rereads = 0;
+  private resumed = false;
   /**
    * False while a shrink has been seen and the page holding what slid back is not yet read
    * again: a checkpoint taken then could claim records not yet written.
@@ -420,12 +418,14 @@ export class Collection<T> implements AsyncIterable<T> {
         this.currentUrl = url;
         this.settled = following === undefined || !following.reread;
         if (following?.reread) {
-          this.rereads++;
           this.client.stats.rereads++;
           this.client.noteReread(describeUrl(following.url));
         }
         request = following;
-        for (const item of items) if (recent.fresh(itemKey(item))) yield item;
+        // Repeats need a second page (one read again, or a record pushed there by growth): a
+        // one-page list is yielded as it is, without keying every item.
+        if (next === undefined && this.pagesRead === 1 && !this.resume) yield* items;
+        else for (const item of items) if (recent.fresh(itemKey(item))) yield item;
       }
     } catch (err) {
       throw this.client.toApiError(err, url);

@@ -10,7 +10,7 @@
 import PQueue from 'p-queue';
 import { BasecampClient, Collection, ResumeAt } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
-import { ApiError, Interrupted, TapError } from './errors';
+import { ApiError, Interrupted, accountError } from './errors';
 import { Logger } from './log';
 import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
@@ -45,7 +45,6 @@ interface WalkProgress {
   stream: string;
   key?: string;
   resume?: ResumePoint;
-  collection?: Collection<Json>;
   newest?: string;
   reached?: string;
   page?: string;
@@ -113,7 +112,6 @@ export class SyncEngine {
   private finished!: () => void;
   private recordsAtLastState = 0;
   private lastStateVersion = -1;
-  private lastStateBytes = 0;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
   private readonly heldReads = new Map<string, HeldReads>();
@@ -255,14 +253,7 @@ export class SyncEngine {
       if (await this.read(p, node)) node.finish(true);
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
-        if (p.root) {
-          const id = this.client.accountBase.split('/').pop();
-          throw new TapError(
-            err.status === 404
-              ? `account ${id} not found or not accessible with this token (HTTP 404 on ${err.path})`
-              : `access denied to account ${id} (HTTP 403 on ${err.path})`,
-          );
-        }
+        if (p.root) throw accountError(this.client.accountBase.split('/').pop()!, err)!;
         this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
         node.finish(false);
         return;
@@ -313,7 +304,7 @@ export class SyncEngine {
     let items = 0;
     // Where a newest-first walk is, so a stop can record it (see interrupt()).
     const progress: WalkProgress | undefined =
-      incremental && p.newestFirst && !ctx.archived ? { stream: stream.name, key: p.cursorKey, resume, collection } : undefined;
+      incremental && p.newestFirst && !ctx.archived ? { stream: stream.name, key: p.cursorKey, resume } : undefined;
     if (progress) this.walking.add(progress);
     if (collection) this.reading.add(collection);
     /**
@@ -363,7 +354,7 @@ export class SyncEngine {
       if (progress && value && from?.settled) {
         progress.newest = newest;
         progress.reached = value;
-        progress.page = from?.currentUrl;
+        progress.page = from.currentUrl;
       }
       this.fanOut(owner, record, ctx, p.depth, node);
       if (this.queue.size > QUEUE_HIGH) await this.throttle();
@@ -496,8 +487,9 @@ export class SyncEngine {
     }
     for (const child of kids) {
       if (!this.plan.traverses(child, childCtx, stream.name)) continue;
-      const held = childCtx.archived ? undefined : this.heldReads.get(child.name);
-      if (held?.listed && child.alsoInWalk!.from === stream.name) continue; // the walk lists them
+      // Per-parent reads the recordings walk may make unnecessary (active projects only).
+      const held = !childCtx.archived && child.alsoInWalk?.from === stream.name ? this.heldReads.get(child.name) : undefined;
+      if (held?.listed) continue; // the walk lists them
       const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
       if (child.embeddedIn?.stream === stream.name) {
         const embedded = record[child.embeddedIn.field];
@@ -510,7 +502,7 @@ export class SyncEngine {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
           const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
           const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey };
-          if (held && held.walksLeft > 0 && child.alsoInWalk!.from === stream.name) {
+          if (held && held.walksLeft > 0) {
             // Held until the walk shows whether it lists these records itself.
             if (!this.failure && !this.stopping) held.held.push({ p: partition, node: new Node(parentNode) });
           } else this.spawn(partition, parentNode);
@@ -560,12 +552,10 @@ export class SyncEngine {
   private flushState(force: boolean, final = false): void {
     if (!this.schemasWritten) this.writeSchemas();
     const written = this.writer.total;
-    const facts = { force, final, changed: this.bookmarks.version !== this.lastStateVersion, recordsSince: written - this.recordsAtLastState, lastBytes: this.lastStateBytes };
+    const facts = { force, final, changed: this.bookmarks.version !== this.lastStateVersion, recordsSince: written - this.recordsAtLastState, lastBytes: this.writer.lastStateLength };
     if (!checkpointDue(facts)) return;
     this.recordsAtLastState = written;
     this.lastStateVersion = this.bookmarks.version;
-    const value = this.bookmarks.value(final);
-    this.lastStateBytes = JSON.stringify(value).length;
-    this.writer.state(value);
+    this.writer.state(this.bookmarks.value(final));
   }
 }

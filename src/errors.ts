@@ -190,6 +190,17 @@ export function apiError(fault: Fault, facts: FaultFacts): ApiError {
   return new ApiError(row.message(fault, facts), row.kind, status, facts.path);
 }
 
+/**
+ * An account-level read that answered 404 or 403: the account id is wrong, or the token cannot
+ * see it. The one sentence a sync and `--test` both say; undefined for any other error.
+ */
+export function accountError(accountId: number | string, err: unknown): TapError | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  if (err.kind === 'not_found') return new TapError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path})`);
+  if (err.kind === 'forbidden') return new TapError(`access denied to account ${accountId} (HTTP 403 on ${err.path})`);
+  return undefined;
+}
+
 /** The run was asked to stop (SIGINT/SIGTERM); not a failure of the tap. */
 export class Interrupted extends Error {
   constructor(readonly signal: NodeJS.Signals) {

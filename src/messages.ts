@@ -194,6 +194,11 @@ export class SingerWriter {
   }
 
   /** Writes STATE unless it is identical to the last one written. */
+  /** Length of the last STATE line written (0 before the first). */
+  get lastStateLength(): number {
+    return this.lastState?.length ?? 0;
+  }
+
   state(value: JsonObject): boolean {
     const line = stringify({ type: 'STATE', value }) + '\n';
     if (line === this.lastState) return false;

@@ -58,8 +58,6 @@ export class OffsetWalk {
   private lastTotal?: number;
   /** Pages read again because the list shrank while it was being read. */
   rereads = 0;
-  /** Times the total was seen to drop between two pages. */
-  drops = 0;
   /**
    * A drop larger than what was read: records may have slid above the first page read. Only
    * matters to a walk that did not start at the top (a resumed one), which must then restart.
@@ -76,7 +74,6 @@ export class OffsetWalk {
 
     if (answer.total !== undefined) {
       if (this.lastTotal !== undefined && answer.total < this.lastTotal) {
-        this.drops++;
         const d = this.lastTotal - answer.total;
         if (d > this.prefix) this.underflow = true;
         this.prefix = Math.max(0, this.prefix - d);
