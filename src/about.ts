@@ -1,23 +1,31 @@
 /** What `--about` prints: Meltano reads the JSON form; the markdown form is for people. */
 import { CONFIG_SCHEMA, ENV_PREFIX } from './config';
-import { STREAMS } from './streams';
+import { PRODUCTS, PRODUCT_IDS } from './products';
+import { Stream } from './streams/stream';
 
 export const CAPABILITIES = ['catalog', 'discover', 'state', 'about', 'test'] as const;
 
 export function about(version: string): Record<string, unknown> {
   return {
     name: 'tap-basecamp',
-    description: 'Singer tap for Basecamp 3: every project, person, to-do, message, schedule, comment, document, file, check-in, campfire line, card table, client correspondence and timeline event, archived and trashed ones included.',
+    description:
+      'Singer tap for Basecamp 3, 4 and 5 (every project, person, to-do, message, schedule, comment, document, file, check-in, campfire line, card table, client correspondence and timeline event) and Basecamp 2 (projects, people, groups, accesses, topics, messages, comments, to-do lists, to-dos, documents, attachments, uploads, calendars, calendar events, forwards and events), archived and trashed ones included.',
     version,
     capabilities: CAPABILITIES,
     settings: CONFIG_SCHEMA,
     settings_sources: `Config files given with --config (later files override earlier ones), then environment variables ${ENV_PREFIX}<SETTING> (e.g. ${ENV_PREFIX}ACCOUNT_ID); a value in a file wins over the environment.`,
-    streams: STREAMS.map((s) => ({
-      name: s.name,
-      key_properties: s.keyProperties,
-      replication_method: s.replicationKey ? 'INCREMENTAL' : 'FULL_TABLE',
-      replication_key: s.replicationKey ?? null,
-    })),
+    // Basecamp 3's streams, as before; each product's below.
+    streams: PRODUCTS.bc3.streams.map(describeStream),
+    products: PRODUCT_IDS.map((id) => ({ product: id, name: PRODUCTS[id].title, api: PRODUCTS[id].api.name, streams: PRODUCTS[id].streams.map(describeStream) })),
+  };
+}
+
+function describeStream(s: Stream): Record<string, unknown> {
+  return {
+    name: s.name,
+    key_properties: s.keyProperties,
+    replication_method: s.replicationKey ? 'INCREMENTAL' : 'FULL_TABLE',
+    replication_key: s.replicationKey ?? null,
   };
 }
 
@@ -41,12 +49,14 @@ export function aboutMarkdown(version: string): string {
     '',
     String(about(version).settings_sources),
     '',
-    '## Streams',
-    '',
-    '| stream | key | replication |',
-    '|---|---|---|',
-    ...STREAMS.map((s) => `| ${s.name} | ${s.keyProperties.join(', ')} | ${s.replicationKey ? `INCREMENTAL (${s.replicationKey})` : 'FULL_TABLE'} |`),
-    '',
+    ...PRODUCT_IDS.flatMap((id) => [
+      `## Streams: ${PRODUCTS[id].title} (basecamp_product ${id})`,
+      '',
+      '| stream | key | replication |',
+      '|---|---|---|',
+      ...PRODUCTS[id].streams.map((s) => `| ${s.name} | ${s.keyProperties.join(', ')} | ${s.replicationKey ? `INCREMENTAL (${s.replicationKey})` : 'FULL_TABLE'} |`),
+      '',
+    ]),
   ];
   return lines.join('\n');
 }

@@ -7,17 +7,18 @@ import Ajv from 'ajv';
 import { describeAjvErrors } from './config';
 import { TapError } from './errors';
 import { JsonObject } from './messages';
-import { STREAMS, STREAMS_BY_NAME } from './streams';
+import { PRODUCTS, Product } from './products';
 import { Stream } from './streams/stream';
 
 export const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
 
 const schemaCache = new Map<string, JsonObject>();
 export function loadSchema(stream: Stream): JsonObject {
-  let schema = schemaCache.get(stream.name);
+  // By file: the two products share stream names, not schemas.
+  let schema = schemaCache.get(stream.schemaFile);
   if (!schema) {
     schema = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, stream.schemaFile), 'utf8')) as JsonObject;
-    schemaCache.set(stream.name, schema);
+    schemaCache.set(stream.schemaFile, schema);
   }
   return schema;
 }
@@ -38,9 +39,10 @@ function properties(schema: JsonObject): string[] {
   return Object.keys((schema.properties as JsonObject | undefined) ?? {});
 }
 
-export function discover(): { streams: CatalogEntry[] } {
+/** The catalog of one product's streams (Basecamp 3 unless said). */
+export function discover(product: Product = PRODUCTS.bc3): { streams: CatalogEntry[] } {
   return {
-    streams: STREAMS.map((stream) => {
+    streams: product.streams.map((stream) => {
       const schema = loadSchema(stream);
       const rk = stream.replicationKey;
       const automatic = new Set([...stream.keyProperties, ...(rk ? [rk] : [])]);
@@ -114,17 +116,17 @@ const CATALOG_SCHEMA = {
 const validateCatalog = new Ajv({ allErrors: true, strict: false }).compile(CATALOG_SCHEMA);
 
 /** Every stream with its default selection (a sync run with --config alone). */
-export function defaultSelection(): Map<string, StreamSelection> {
-  return new Map(STREAMS.map((s) => [s.name, { incremental: s.replicationKey !== undefined }]));
+export function defaultSelection(product: Product = PRODUCTS.bc3): Map<string, StreamSelection> {
+  return new Map(product.streams.map((s) => [s.name, { incremental: s.replicationKey !== undefined }]));
 }
 
-export function selectionFromCatalog(raw: unknown, source: string, warn: (m: string) => void): Map<string, StreamSelection> {
+export function selectionFromCatalog(raw: unknown, source: string, warn: (m: string) => void, product: Product = PRODUCTS.bc3): Map<string, StreamSelection> {
   if (!validateCatalog(raw)) throw new TapError(describeAjvErrors(`catalog ${source} is malformed`, validateCatalog.errors));
   const selection = new Map<string, StreamSelection>();
   const unknown: string[] = [];
   for (const entry of (raw as { streams: Array<JsonObject & { metadata?: Metadata[] }> }).streams) {
     const name = String(entry.tap_stream_id);
-    const stream = STREAMS_BY_NAME.get(name);
+    const stream = product.byName.get(name);
     if (!stream) {
       unknown.push(name);
       continue;
@@ -156,7 +158,7 @@ export function selectionFromCatalog(raw: unknown, source: string, warn: (m: str
     }
     selection.set(name, { fields, incremental });
   }
-  if (unknown.length > 0) warn(`catalog names streams this tap does not have, skipped: ${unknown.join(', ')}`);
+  if (unknown.length > 0) warn(`catalog names streams that ${product.api.name} accounts do not have, skipped: ${unknown.join(', ')}`);
   return selection;
 }
 

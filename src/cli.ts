@@ -10,14 +10,14 @@ import { about, aboutMarkdown } from './about';
 import { runAuth } from './auth';
 import { discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
-import { loadConfig, readJsonFile } from './config';
+import { Config, loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
 import { Interrupted, TapError, accountError, redact } from './errors';
 import { Level, Logger, parseLevel } from './log';
 import { SingerWriter } from './messages';
 import { BookmarkManager, TapState, parseState } from './state';
 import { progressInterval, progressLine, summaryLines } from './progress';
-import { STREAMS } from './streams';
+import { PRODUCTS, Product, productOf } from './products';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -125,17 +125,25 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       throw new TapError('--config CONFIG is required (or TAP_BASECAMP_* environment variables)');
     }
     const config = loadConfig(configPaths, process.env, (m) => log.warn(m));
-    if (args.discover) {
-      process.stdout.write(JSON.stringify(discover(), null, 2) + '\n');
+    const known = config.basecamp_product ? PRODUCTS[config.basecamp_product] : undefined;
+    if (args.discover && known) {
+      process.stdout.write(JSON.stringify(discover(known), null, 2) + '\n');
       return 0;
     }
-    const client = new BasecampClient(config, log);
+    const client = new BasecampClient(config, log, { api: known?.api });
+    if (args.discover) {
+      const product = await productFor(config, client, log);
+      process.stdout.write(JSON.stringify(discover(product), null, 2) + '\n');
+      return 0;
+    }
     if (args.test) {
       // An answer within TEST_DEADLINE_MS whatever the network does: one retry, short timeouts.
-      const testClient = new BasecampClient({ ...config, max_retries: Math.min(config.max_retries, 1), request_timeout_seconds: Math.min(config.request_timeout_seconds, 10) }, log);
+      const testClient = new BasecampClient({ ...config, max_retries: Math.min(config.max_retries, 1), request_timeout_seconds: Math.min(config.request_timeout_seconds, 10) }, log, { api: known?.api });
+      let product: Product | undefined;
       const check = async () => {
         await testClient.refreshToken();
-        for await (const _ of testClient.collection('/projects.json')) break;
+        product = await productFor(config, testClient);
+        for await (const _ of testClient.collection(product.api.probePath)) break;
       };
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
@@ -148,16 +156,19 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       } finally {
         clearTimeout(timer);
       }
-      log.info(`OK: token refreshed and projects of account ${config.account_id} readable`);
+      const how = config.basecamp_product ? '' : ' (Launchpad says)';
+      log.info(`OK: token refreshed and projects of ${product!.title} account ${config.account_id}${how} readable`);
       return 0;
     }
     const catalogPath = args.catalog ?? args.properties;
-    const selection = catalogPath ? selectionFromCatalog(readJsonFile(catalogPath, 'catalog'), catalogPath, (m) => log.warn(m)) : defaultSelection();
+    const catalog = catalogPath ? readJsonFile(catalogPath, 'catalog') : undefined;
+    const product = await productFor(config, client, log);
+    const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product) : defaultSelection(product);
     if (selection.size === 0) log.warn(`catalog ${catalogPath} selects no stream: nothing will be synced (set "selected": true in a stream's metadata)`);
     const state: TapState = args.state ? parseState(readJsonFile(args.state, 'state'), args.state) : { bookmarks: {} };
     const writer = new SingerWriter(log);
     const bookmarks = new BookmarkManager(state, config.start_date);
-    const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date });
+    const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date }, product);
 
     const onSignal = (signal: NodeJS.Signals) => engine.interrupt(signal);
     process.once('SIGINT', onSignal);
@@ -172,7 +183,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     ticker.unref();
     const summarize = (outcome: 'complete' | 'failed' | 'interrupted') => {
       const lines = summaryLines({
-        records: STREAMS.filter((st) => selection.has(st.name)).map((st) => [st.name, writer.counts.get(st.name) ?? 0]),
+        records: product.streams.filter((st) => selection.has(st.name)).map((st) => [st.name, writer.counts.get(st.name) ?? 0]),
         requests: client.stats.requests,
         retries: client.stats.retries,
         rateLimited: client.stats.rateLimited,
@@ -184,7 +195,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       });
       for (const line of lines) log.info(line);
     };
-    log.info(`syncing ${selection.size} streams of account ${config.account_id}`);
+    log.info(`syncing ${selection.size} streams of ${product.api.name} account ${config.account_id}`);
     try {
       await engine.run();
     } catch (err) {
@@ -207,6 +218,21 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     if (log.enabled('debug') && !(err instanceof TapError)) log.debug(redact(String((err as Error)?.stack ?? '')));
     return 1;
   }
+}
+
+/**
+ * The product the account is: the config's basecamp_product, or else what Launchpad lists for
+ * it. The client reads that product's API from then on (its root, paging and rate).
+ */
+async function productFor(config: Config, client: BasecampClient, log?: Logger): Promise<Product> {
+  let product = config.basecamp_product ? PRODUCTS[config.basecamp_product] : undefined;
+  if (!product) {
+    product = productOf(config.account_id, await client.launchpadAccounts());
+    log?.info(`account ${config.account_id} is a ${product.title} account (Launchpad); set basecamp_product to ${product.id} to skip asking`);
+  }
+  if (!config.api_url_given) config.api_url = product.api.defaultApiUrl;
+  client.useApi(product.api, config);
+  return product;
 }
 
 /** Entry point of bin/tap-basecamp: run, flush stdout, exit (or die of the signal that stopped us). */

@@ -80,15 +80,17 @@ function describeUrl(url: string | URL): string {
 }
 
 export class BasecampClient {
-  readonly accountBase: string;
-  readonly shape: ApiShape;
-  private readonly origin: string;
+  accountBase: string;
+  /** The account read, for messages. */
+  readonly accountId: number;
+  shape: ApiShape;
+  private origin: string;
   /** Plain requests: user agent, kept-alive connections, the redirect check (the token POST). */
   private readonly http: Got;
   /** API reads: JSON, the rate gate, the bearer token, retries. */
   private readonly reader: Got;
   private readonly tokens: TokenSource;
-  private readonly rate: PQueue;
+  private rate: PQueue;
   private pausedUntil = 0;
   private stopped?: NodeJS.Signals;
   private readonly backoffBaseMs: number;
@@ -101,6 +103,7 @@ export class BasecampClient {
     private readonly log: Logger,
     options: ClientOptions = {},
   ) {
+    this.accountId = config.account_id;
     this.shape = options.api ?? BASECAMP_3;
     this.accountBase = this.shape.accountBase(config);
     this.origin = new URL(this.accountBase).origin;
@@ -147,17 +150,49 @@ export class BasecampClient {
   /** Called once with Basecamp's clock at its first answer of the run (its Date header). */
   onServerStart?: (at: string) => void;
   private serverStartSeen = false;
+  /** That clock, once seen (Launchpad's answer may come before the run starts listening). */
+  serverStart?: string;
 
   private noteServerStart(header: string | undefined): void {
     const at = header ? Date.parse(header) : Number.NaN;
     if (Number.isNaN(at)) return;
     this.serverStartSeen = true;
-    this.onServerStart?.(new Date(at).toISOString());
+    this.serverStart = new Date(at).toISOString();
+    this.onServerStart?.(this.serverStart);
   }
 
   /** A list shrank while it was read: say so, once per page read again. */
   noteReread(path: string): void {
     this.log.info(`list shrank while being read (records left it ahead of the read position): reading ${path} again`);
+  }
+
+  /**
+   * Reads another API from now on (the product Launchpad named for the account): its account
+   * URL, paging and default rate. The token stays: Launchpad's tokens serve every product.
+   */
+  useApi(shape: ApiShape, config: Pick<Config, 'api_url' | 'account_id' | 'max_requests_per_10s'>): void {
+    this.shape = shape;
+    this.accountBase = shape.accountBase(config);
+    this.origin = new URL(this.accountBase).origin;
+    this.rate = rateGate(config.max_requests_per_10s ?? shape.requestsPer10s);
+  }
+
+  /**
+   * Launchpad's authorization.json on the token endpoint's origin: every account this token
+   * can see, with its product. Read with the bearer token, retries and all.
+   */
+  async launchpadAccounts(): Promise<Array<{ id: number; product: string; name: string; href?: string }>> {
+    const url = `${new URL(this.config.token_url).origin}/authorization.json`;
+    let body: { accounts?: unknown };
+    try {
+      body = (await this.reader.get<{ accounts?: unknown }>(url, { context: callContext() })).body;
+    } catch (err) {
+      throw this.toApiError(err, url);
+    }
+    if (!body || !Array.isArray(body.accounts)) throw new TapError(`Launchpad's ${describeUrl(url)} answered without an accounts list`);
+    return (body.accounts as Array<Record<string, unknown>>)
+      .filter((a) => a && /^\d+$/.test(String(a.id)))
+      .map((a) => ({ id: Number(a.id), product: String(a.product ?? ''), name: String(a.name ?? ''), ...(typeof a.href === 'string' ? { href: a.href } : {}) }));
   }
 
   /** Stop starting requests: in-flight ones finish, new ones fail with Interrupted. */
@@ -425,7 +460,12 @@ export class Collection<T> implements AsyncIterable<T> {
         // Repeats need a second page (one read again, or a record pushed there by growth): a
         // one-page list is yielded as it is, without keying every item.
         if (next === undefined && this.pagesRead === 1 && !this.resume) yield* items;
-        else for (const item of items) if (recent.fresh(itemKey(item))) yield item;
+        else {
+          const fresh = items.filter((item) => recent.fresh(itemKey(item)));
+          // A list answering the same page whatever page is asked (where the paging allows for that).
+          if (this.pagesRead > 1 && fresh.length === 0 && items.length > 0 && this.client.shape.paging.repeatsEnd) request = undefined;
+          yield* fresh;
+        }
       }
     } catch (err) {
       throw this.client.toApiError(err, url);

@@ -16,7 +16,11 @@ export interface Config {
   start_date?: string;
   progress_interval_seconds: number;
   user_agent: string;
+  /** Which API the account speaks; undefined until Launchpad says (see products.ts). */
+  basecamp_product?: 'bc3' | 'bcx';
   api_url: string;
+  /** api_url came from the config (else it is the default of the product, settled once that is known). */
+  api_url_given: boolean;
   token_url: string;
   max_retries: number;
   /** Unset: the API's own default rate (ApiShape.requestsPer10s, 50 for Basecamp 3). */
@@ -41,7 +45,13 @@ export const CONFIG_SCHEMA = {
       type: ['integer', 'string'],
       pattern: '^[0-9]+$',
       minimum: 1,
-      description: 'Basecamp 3 account id (the number after 3.basecamp.com/ in your browser).',
+      description: 'Basecamp account id: the number after 3.basecamp.com/ (Basecamp 3, 4 and 5) or basecamp.com/ (Basecamp 2) in your browser.',
+    },
+    basecamp_product: {
+      type: 'string',
+      enum: ['bc3', 'bcx'],
+      description:
+        'Which Basecamp the account is: bc3 (Basecamp 3, 4 and 5) or bcx (Basecamp 2). Unset: the tap asks Launchpad (one request to authorization.json per run).',
     },
     client_id: { type: 'string', minLength: 1, description: 'Client id of your Launchpad OAuth app.' },
     client_secret: { type: 'string', minLength: 1, description: 'Client secret of your Launchpad OAuth app.', secret: true },
@@ -62,7 +72,11 @@ export const CONFIG_SCHEMA = {
       minLength: 1,
       description: `User-Agent sent to Basecamp, which requires one naming the app and a contact. Default "${DEFAULT_USER_AGENT}".`,
     },
-    api_url: { type: 'string', format: 'uri', description: 'Basecamp API root. Default https://3.basecampapi.com.' },
+    api_url: {
+      type: 'string',
+      format: 'uri',
+      description: 'Basecamp API root. Default https://3.basecampapi.com (Basecamp 3, 4 and 5) or https://basecamp.com (Basecamp 2).',
+    },
     token_url: {
       type: 'string',
       format: 'uri',
@@ -73,7 +87,7 @@ export const CONFIG_SCHEMA = {
       type: 'integer',
       minimum: 1,
       maximum: 1000000,
-      description: "Request rate the tap keeps to (Basecamp's limit is about 50 per 10 seconds). Default 50.",
+      description: "Request rate the tap keeps to. Default 50 for Basecamp 3, 4 and 5 (its limit is about 50 per 10 seconds), 500 for Basecamp 2 (500 per 10 seconds).",
     },
     max_concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Requests in flight at once. Default 8.' },
     request_timeout_seconds: {
@@ -183,7 +197,9 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     start_date: typeof merged.start_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(merged.start_date) ? `${merged.start_date}T00:00:00Z` : (merged.start_date as string | undefined),
     progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? 30,
     user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
-    api_url: ((merged.api_url as string | undefined) ?? 'https://3.basecampapi.com').replace(/\/+$/, ''),
+    basecamp_product: merged.basecamp_product as Config['basecamp_product'],
+    api_url: ((merged.api_url as string | undefined) ?? (merged.basecamp_product === 'bcx' ? 'https://basecamp.com' : 'https://3.basecampapi.com')).replace(/\/+$/, ''),
+    api_url_given: merged.api_url !== undefined,
     token_url: (merged.token_url as string | undefined) ?? 'https://launchpad.37signals.com/authorization/token',
     max_retries: (merged.max_retries as number | undefined) ?? 8,
     max_requests_per_10s: merged.max_requests_per_10s as number | undefined,

@@ -15,8 +15,8 @@ import { Logger } from './log';
 import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
 import { Context, ReadPlan } from './plan';
-import { STREAMS, STREAMS_BY_NAME } from './streams';
-import { Json, Stream } from './streams/stream';
+import { PRODUCTS, Product } from './products';
+import { FoundIn, Json, Stream } from './streams/stream';
 
 
 interface Partition {
@@ -36,8 +36,12 @@ interface Partition {
   walk?: boolean;
   /** Queue priority when not the depth (higher runs sooner). */
   priority?: number;
-  /** The record's own endpoint, read because its listing lacked a field (never read again). */
+  /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
+  /** Written whatever the cursor says (a project new to a feed run). */
+  force?: boolean;
+  /** The record embedded records were found in (a comment's commentable). */
+  foundIn?: FoundIn;
 }
 
 /** How far a newest-first walk has written: its newest record, the last one written and its page. */
@@ -93,6 +97,12 @@ const QUEUE_LOW = 500;
 
 /** Times a walk with children reads its top again for records that moved there meanwhile. */
 const TOP_UP_PASSES = 3;
+/**
+ * How far before the last run's start a feed run reads the change feed: Basecamp 2 may still
+ * correct an event for 15 minutes after it is created.
+ */
+export const FEED_OVERLAP_MS = 15 * 60_000;
+const EPOCH = '1970-01-01T00:00:00Z';
 /** Above any depth: walks whose end decides held reads run before everything else. */
 const HOLDING_WALK_PRIORITY = 1000;
 
@@ -124,6 +134,14 @@ export class SyncEngine {
   private partitionsDone = 0;
   /** Collections being read, for what their lists still hold (progress). */
   private readonly reading = new Set<Collection<Json>>();
+  private readonly streams: readonly Stream[];
+  private readonly byName: ReadonlyMap<string, Stream>;
+  /** Paths read this run by feed-derived and read-once partitions (several events name one record). */
+  private readonly readOnce = new Set<string>();
+  /** Projects (not trashed) whose subtree this run, or the one it resumes, wrote whole. */
+  private readonly walkedProjects = new Set<number>();
+  /** The product has a change feed (a stream read from a time on). */
+  private readonly hasFeed: boolean;
 
   constructor(
     private readonly selection: Map<string, StreamSelection>,
@@ -132,9 +150,13 @@ export class SyncEngine {
     private readonly bookmarks: BookmarkManager,
     private readonly log: Logger,
     private readonly options: EngineOptions,
+    product: Product = PRODUCTS.bc3,
   ) {
-    this.plan = new ReadPlan(STREAMS, selection);
-    for (const stream of STREAMS) {
+    this.streams = product.streams;
+    this.byName = product.byName;
+    this.hasFeed = this.streams.some((s) => s.sincePath !== undefined);
+    this.plan = new ReadPlan(this.streams, selection, this.hasFeed && this.isFeedRun());
+    for (const stream of this.streams) {
       if (stream.alsoInWalk) this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
       if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     }
@@ -142,16 +164,41 @@ export class SyncEngine {
     this.queue = new PQueue({ concurrency: options.maxConcurrency });
   }
 
+  /**
+   * A feed run: an earlier run completed the feed's bookmark, and every selected stream read
+   * from the feed has its cursor (a stream selected since is walked, and with it the whole run).
+   */
+  private isFeedRun(): boolean {
+    if (this.bookmarks.feedSince() === undefined) return false;
+    return this.streams.every((s) => {
+      const sel = this.selection.get(s.name);
+      if (!sel?.incremental || !s.replicationKey || Object.keys(s.feedParents).length === 0) return true;
+      return this.bookmarks.stored(s.name, s.replicationKey) !== undefined;
+    });
+  }
+
+  /** Where a stream read from a time on starts: the last run's start in a feed run, else its own cursor; less the overlap. */
+  private sinceFor(stream: Stream): string {
+    let since = this.plan.feedRun ? this.bookmarks.feedSince() : undefined;
+    if (this.selection.has(stream.name)) {
+      const own = this.plan.isIncremental(stream) ? this.bookmarks.cursor(stream.name, stream.replicationKey!) : undefined;
+      since = own === undefined ? undefined : since === undefined || ms(own) < ms(since) ? own : since;
+    }
+    since ??= this.options.startDate;
+    return since === undefined ? EPOCH : new Date(Math.max(0, ms(since) - FEED_OVERLAP_MS)).toISOString();
+  }
+
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
   async run(): Promise<void> {
     // No cursor passes the run's start, on this machine's clock or Basecamp's, whichever is earlier.
     this.bookmarks.setSignpost(new Date().toISOString());
     this.client.onServerStart = (at) => this.bookmarks.setSignpost(at);
+    if (this.client.serverStart) this.bookmarks.setSignpost(this.client.serverStart);
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
-    for (const stream of STREAMS) {
+    for (const stream of this.streams) {
       if (!this.plan.readsActive(stream)) continue;
-      for (const path of stream.rootPaths) {
+      for (const path of stream.sincePath ? [stream.sincePath(this.sinceFor(stream))] : stream.rootPaths) {
         this.spawn({ stream, path, ctx: {}, depth: 0, root: true, newestFirst: stream.newestFirst }, root);
       }
       if (stream.recordingType) {
@@ -175,7 +222,9 @@ export class SyncEngine {
     }
     this.writeSchemas();
     if (!this.stopping) {
-      for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, STREAMS_BY_NAME.get(name)!.replicationKey!, value);
+      for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, this.byName.get(name)!.replicationKey!, value);
+      // The next run reads the feed from this one's start; the projects it walked need no walk again.
+      if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects);
       this.bookmarks.endRun();
     }
     this.flushState(true, true);
@@ -193,7 +242,7 @@ export class SyncEngine {
     if (this.schemasWritten) return;
     this.schemasWritten = true;
     for (const [name, sel] of this.selection) {
-      const stream = STREAMS_BY_NAME.get(name)!;
+      const stream = this.byName.get(name)!;
       this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
     }
   }
@@ -253,7 +302,7 @@ export class SyncEngine {
       if (await this.read(p, node)) node.finish(true);
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
-        if (p.root) throw accountError(this.client.accountBase.split('/').pop()!, err)!;
+        if (p.root && !p.stream.mayBeForbidden.includes(p.path ?? '')) throw accountError(this.client.accountId, err)!;
         this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
         node.finish(false);
         return;
@@ -274,7 +323,7 @@ export class SyncEngine {
     let cursor: string | undefined;
     let resume: ResumePoint | undefined;
     if (incremental) {
-      if (ctx.archived) cursor = this.options.startDate; // an archived project's walk is all-or-nothing
+      if (ctx.archived || ctx.fullWalk) cursor = this.options.startDate; // an archived project's walk is all-or-nothing
       else if (p.newestFirst) {
         cursor = this.bookmarks.cursor(stream.name, rk, p.cursorKey);
         resume = this.bookmarks.resumePoint(stream.name, p.cursorKey);
@@ -294,7 +343,7 @@ export class SyncEngine {
     const resumeAt: ResumeAt<Json> | undefined =
       resume?.page && rk && leaf ? { url: resume.page, accept: (first) => typeof first?.[rk] === 'string' && ms(first[rk]) >= ms(resume.reached) } : undefined;
     const collection =
-      p.path && !this.isSingle(stream, p.path) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt) : undefined;
+      p.path && !this.isSingle(stream, p.path, p.shown) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt) : undefined;
     const source: AsyncIterable<Json> | Iterable<Json> =
       p.embedded ?? collection ?? [await this.client.getJson<Json>(p.path!)];
 
@@ -334,9 +383,28 @@ export class SyncEngine {
       }
       // Written, subtree and all, by the run this one resumes (in an active project: an archived
       // project's walk is remembered whole, in archived_projects).
-      if (owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at) return 'next';
-      const record = this.prepare(owner, raw, ctx);
-      const once = this.writtenOnce.get(owner.name);
+      if (owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at) {
+        if (owner.opensProject && owner.projectStatus(raw) !== 'trashed') this.walkedProjects.add(raw.id);
+        return 'next';
+      }
+      const record = this.prepare(owner, raw, ctx, p.foundIn);
+      const once = p.shown ? undefined : this.writtenOnce.get(owner.name);
+      if (owner.show && !p.shown) {
+        if (once) {
+          const key = owner.keyProperties.map((k) => String(record[k])).join('/');
+          if (once.has(key)) return 'next';
+          once.add(key);
+        }
+        // A project no earlier feed run walked is new to the replica, however old it is.
+        const unknown = owner.opensProject && this.plan.feedRun && !this.bookmarks.feedKnows(record.id);
+        if (below && !unknown && !this.plan.readsAnyEmbedded(owner, ctx)) {
+          // Unchanged since the cursor: its show is not needed, but full-table children still are.
+          this.fanOut(owner, record, ctx, p.depth, node);
+          return 'next';
+        }
+        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown }, node);
+        return 'next';
+      }
       if (once) {
         const key = owner.keyProperties.map((k) => String(record[k])).join('/');
         if (once.has(key)) return 'next'; // listed by another source this run: written and walked there
@@ -344,11 +412,11 @@ export class SyncEngine {
       }
       const ownerSel = owner === stream ? sel : this.selection.get(owner.name);
       const ownerEmits = owner === stream ? emit : ownerSel !== undefined && (!ctx.archived || ctx.archived.emit.has(owner.name));
-      const wanted = owner !== stream ? !this.plan.isIncremental(owner) || !below : !below;
+      const wanted = p.force || (owner !== stream ? !this.plan.isIncremental(owner) || !below : !below);
       const alreadyWritten = resumeCovers(resume, at);
       if (ownerEmits && wanted && !alreadyWritten) {
         if (!this.schemasWritten) this.writeSchemas();
-        this.writer.record(owner.name, record, ownerSel!.fields);
+        this.writer.record(owner.name, record, ownerSel!.fields, owner.omit);
         if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
       if (progress && value && from?.settled) {
@@ -432,17 +500,17 @@ export class SyncEngine {
     }
   }
 
-  private isSingle(stream: Stream, path: string): boolean {
-    return stream.singleObject || /\/\d+\.json$/.test(path);
+  private isSingle(stream: Stream, path: string, shown?: boolean): boolean {
+    return stream.singleObject || shown === true || /\/\d+\.json$/.test(path);
   }
 
   /** Adds project_id (and any stream-specific parent ids) to a record. */
-  private prepare(stream: Stream, record: Json, ctx: Context): Json {
+  private prepare(stream: Stream, record: Json, ctx: Context, foundIn?: FoundIn): Json {
     if (stream.projectScoped) {
       const projectId = ctx.projectId ?? record.bucket?.id;
       if (projectId !== undefined) record.project_id = projectId;
     }
-    stream.decorate(record);
+    stream.decorate(record, foundIn);
     return record;
   }
 
@@ -458,16 +526,20 @@ export class SyncEngine {
       // Once the record and everything below it is written, a resumed run need not read it again.
       // Keep only the id and updated_at alive until the subtree is done, not the whole record.
       const { id, updated_at: updatedAt } = record as { id: number; updated_at: string };
+      const walked = stream.opensProject && stream.projectStatus(record) !== 'trashed';
       subtree = parentNode = new Node(node, (clean) => {
         if (!clean || this.stopping) return;
+        if (walked) this.walkedProjects.add(id);
         this.bookmarks.markDoneThisRun(stream.name, id, updatedAt);
         this.flushState(false);
       });
     }
     if (stream.opensProject) {
-      if (record.status === 'trashed') return subtree?.finish();
+      const status = stream.projectStatus(record);
+      if (status === 'trashed') return subtree?.finish();
       childCtx = { projectId: record.id };
-      if (record.status === 'archived') {
+      if (this.plan.feedRun && !this.bookmarks.feedKnows(record.id)) childCtx.fullWalk = true;
+      if (status === 'archived') {
         // No closure here may name `record`: V8 would keep it alive for every open subtree.
         const projectId = record.id as number;
         const plan = this.plan.archivedPlan(record, (name) => this.bookmarks.archivedWalk(name, projectId));
@@ -477,13 +549,14 @@ export class SyncEngine {
         projectNode = parentNode = new Node(parentNode, (clean) => {
           if (!clean) return;
           for (const name of plan.emit) {
-            if (STREAMS_BY_NAME.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
+            if (this.byName.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
           }
           this.flushState(true);
         });
       }
-    } else if (ctx.projectId === undefined && stream.projectScoped && record.bucket?.id !== undefined) {
-      childCtx = { ...ctx, projectId: record.bucket.id };
+    } else if (ctx.projectId === undefined) {
+      const projectId = stream.childProjectId(record);
+      if (projectId !== undefined) childCtx = { ...ctx, projectId };
     }
     for (const child of kids) {
       if (!this.plan.traverses(child, childCtx, stream.name)) continue;
@@ -491,17 +564,26 @@ export class SyncEngine {
       const held = !childCtx.archived && child.alsoInWalk?.from === stream.name ? this.heldReads.get(child.name) : undefined;
       if (held?.listed) continue; // the walk lists them
       const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
-      if (child.embeddedIn?.stream === stream.name) {
-        const embedded = record[child.embeddedIn.field];
-        if (Array.isArray(embedded) && embedded.length > 0) this.spawn({ ...base, embedded, newestFirst: false }, parentNode);
-        continue;
+      for (const { stream: from, field } of child.embeddedIn) {
+        if (from !== stream.name) continue;
+        const embedded = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Json)[key] : undefined), record);
+        // Only the id of the record they were found in: the closure must not keep the record alive.
+        if (Array.isArray(embedded) && embedded.length > 0) this.spawn({ ...base, embedded, newestFirst: false, foundIn: { stream: stream.name, record: { id: record.id } } }, parentNode);
       }
-      const paths = child.parents[stream.name]?.(record) ?? [];
+      const fromFeed = stream.name in child.feedParents;
+      const paths = (fromFeed ? child.feedParents : child.parents)[stream.name]?.(record) ?? [];
       for (const path of paths) {
         for (const variant of child.variants) {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
+          // Several events name one record, several attachments one upload: read each once a run.
+          if (fromFeed || child.oncePerRun) {
+            const key = `${child.name} ${full}`;
+            if (this.readOnce.has(key)) continue;
+            this.readOnce.add(key);
+          }
           const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
-          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey };
+          const shown = child.show !== undefined && this.isSingle(child, full);
+          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}) };
           if (held && held.walksLeft > 0) {
             // Held until the walk shows whether it lists these records itself.
             if (!this.failure && !this.stopping) held.held.push({ p: partition, node: new Node(parentNode) });

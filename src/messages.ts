@@ -179,9 +179,11 @@ export class SingerWriter {
    * Prints exactly what `stringify({ type: 'RECORD', stream, record, time_extracted })` would
    * print for the record with U+0000 stripped and the fields projected, with less work (see top).
    */
-  record(stream: string, record: JsonObject, fields?: ReadonlySet<string>): void {
+  /** `omit`: fields never written (embedded collections that are streams of their own). */
+  record(stream: string, record: JsonObject, fields?: ReadonlySet<string>, omit?: readonly string[]): void {
     let keys = Object.keys(record);
     if (fields) keys = selected(keys, fields);
+    if (omit && omit.length > 0) keys = keys.filter((k) => !omit.includes(k));
     const copy = this.copier.copyRecord(record, keys);
     if (this.copier.stripped) this.log.debug(`stripped U+0000 from a ${stream} record (id ${String(record.id)})`);
     const time_extracted = this.now();

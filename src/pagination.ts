@@ -163,6 +163,11 @@ export interface PageSeen {
 export interface Paging {
   /** What gives the next page, in words for messages ("Link header"). */
   readonly name: string;
+  /**
+   * A page past the first that brings nothing new ends the walk: the list answers the same
+   * records whatever page is asked for (Basecamp 2's lists whose paging the docs leave open).
+   */
+  readonly repeatsEnd?: boolean;
   /** The absolute URL of the next page, or undefined after the last one. */
   next(page: PageSeen): string | undefined;
 }
@@ -175,3 +180,24 @@ export const LINK_NEXT: Paging = {
     return link === undefined ? undefined : new URL(link, page.url).toString();
   },
 };
+
+/**
+ * Pages asked for by number (Basecamp 2): `size` records a page, and a page holding fewer is the
+ * last. A page holding more than `size` is a list that does not page at all, and so is one
+ * whose path matches `unpaginated` (asking for its page 2 would answer page 1 again, forever).
+ * Exactly `size` records may be either: the next page is read, and one that repeats the last
+ * ends the walk (repeatsEnd).
+ */
+export function pageNumbers(size: number, unpaginated: RegExp): Paging {
+  return {
+    name: `?page=N, ${size} a page`,
+    repeatsEnd: true,
+    next(page) {
+      const url = new URL(page.url);
+      if (page.count !== size || unpaginated.test(url.pathname)) return undefined;
+      const n = Number.parseInt(url.searchParams.get('page') ?? '1', 10);
+      url.searchParams.set('page', String((Number.isFinite(n) && n > 0 ? n : 1) + 1));
+      return url.toString();
+    },
+  };
+}

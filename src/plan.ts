@@ -9,13 +9,18 @@
  * that walk (ArchivedPlan) says which streams it writes and which it only passes through.
  */
 import { StreamSelection } from './catalog';
-import { Json, Stream, StreamName } from './streams/stream';
+import { AnyStreamName, Json, Stream } from './streams/stream';
 
 /** Where a partition sits: which project, and whether that project is archived. */
 export interface Context {
   projectId?: number;
   /** Set inside an archived project: what its walk writes and what it must pass through. */
   archived?: ArchivedPlan;
+  /**
+   * In a feed run, a project no earlier run walked (new, or newly visible to the token): it is
+   * walked whole, every record written whatever the cursors say.
+   */
+  fullWalk?: boolean;
 }
 
 export interface ArchivedPlan {
@@ -39,12 +44,17 @@ export class ReadPlan {
   /** The stream whose records are projects: the root of the tree below them. */
   readonly projects: Stream;
 
+  /**
+   * `feedRun`: an incremental run of an API with a change feed (Basecamp 2's events), where
+   * streams with feedParents are read from the feed instead of walked (see inFeed).
+   */
   constructor(
     private readonly streams: readonly Stream[],
     private readonly selection: ReadonlyMap<string, StreamSelection>,
+    readonly feedRun = false,
   ) {
     for (const stream of streams) {
-      const parentNames = [...Object.keys(stream.parents), ...(stream.embeddedIn ? [stream.embeddedIn.stream] : [])];
+      const parentNames = new Set([...Object.keys(stream.parents), ...Object.keys(stream.feedParents), ...stream.embeddedIn.map((e) => e.stream)]);
       for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
       if (stream.alsoInWalk) this.inWalk.set(stream.alsoInWalk.walk, [...(this.inWalk.get(stream.alsoInWalk.walk) ?? []), stream]);
     }
@@ -54,7 +64,8 @@ export class ReadPlan {
 
     const visit = (s: Stream): boolean => {
       if (this.neededActive.has(s.name)) return true;
-      const viaChild = this.childrenOf(s.name).filter((c) => !c.recordingType && c !== s).map(visit).some(Boolean);
+      // Feed parents are read only in a feed run (a walk run reads /events.json only if selected).
+      const viaChild = this.childrenOf(s.name).filter((c) => !c.recordingType && c !== s && (this.feedRun || !(s.name in c.feedParents))).map(visit).some(Boolean);
       const needed = selection.has(s.name) || viaChild;
       if (needed) this.neededActive.add(s.name);
       return needed;
@@ -97,9 +108,20 @@ export class ReadPlan {
    * recordings walks serve recording streams, except the per-parent reads an alsoInWalk stream
    * may still need.
    */
-  traverses(child: Stream, ctx: Context, parent: StreamName): boolean {
+  traverses(child: Stream, ctx: Context, parent: AnyStreamName): boolean {
     if (ctx.archived) return ctx.archived.traverse.has(child.name);
-    return (!child.recordingType || child.alsoInWalk?.from === parent) && this.neededActive.has(child.name);
+    if (!this.neededActive.has(child.name)) return false;
+    if (child.recordingType && child.alsoInWalk?.from !== parent) return false;
+    // A stream read from the feed is read from nowhere else, and one walked not from the feed.
+    return this.inFeed(child, ctx) === parent in child.feedParents;
+  }
+
+  /**
+   * Whether a stream is read from the change feed here: a feed run, a stream with feed parents
+   * kept incremental, outside the projects walked whole.
+   */
+  inFeed(stream: Stream, ctx: Context): boolean {
+    return this.feedRun && Object.keys(stream.feedParents).length > 0 && this.isIncremental(stream) && !ctx.fullWalk;
   }
 
   /** Whether any child of this stream is read in this context (if not, its lists are leaves). */
@@ -109,7 +131,12 @@ export class ReadPlan {
 
   /** Whether a child embedded in `field` of this stream's records is read in this context. */
   readsEmbedded(stream: Stream, field: string, ctx: Context): boolean {
-    return this.childrenOf(stream.name).some((c) => c.embeddedIn?.field === field && this.traverses(c, ctx, stream.name));
+    return this.childrenOf(stream.name).some((c) => c.embeddedIn.some((e) => e.stream === stream.name && e.field === field) && this.traverses(c, ctx, stream.name));
+  }
+
+  /** Whether any child embedded in this stream's records is read in this context. */
+  readsAnyEmbedded(stream: Stream, ctx: Context): boolean {
+    return this.childrenOf(stream.name).some((c) => c.embeddedIn.some((e) => e.stream === stream.name) && this.traverses(c, ctx, stream.name));
   }
 
   /**

@@ -13,7 +13,8 @@
  *       }
  *     },
  *     "etags": { "<path>": "<ETag>" },              // validators of unchanged full-table collections
- *     "run": { "done": { "<stream>": { "<id>": "<updated_at>" } } }   // an unfinished run's written subtrees
+ *     "run": { "done": { "<stream>": { "<id>": "<updated_at>" } } },  // an unfinished run's written subtrees
+ *     "feed": { "since": "...", "projects": [<id>, ...] }             // Basecamp 2: the change feed's start, projects walked
  *   }
  *
  * A cursor is committed only by the engine, and only once every record at or after it has
@@ -51,6 +52,11 @@ const STATE_SCHEMA = {
     run: {
       type: 'object',
       properties: { done: { type: 'object', additionalProperties: { type: 'object', additionalProperties: CURSOR } } },
+    },
+    feed: {
+      type: 'object',
+      required: ['since'],
+      properties: { since: CURSOR, projects: { type: 'array', items: { type: 'integer' } } },
     },
   },
 };
@@ -92,6 +98,11 @@ export interface TapState {
    * (id -> updated_at then), so a resumed run skips them. Dropped when a run completes.
    */
   run?: { done: Record<string, Record<string, string>> };
+  /**
+   * Basecamp 2's change feed: the start of the last completed run (the next one reads
+   * /events.json from there, less an overlap) and the projects walked whole so far.
+   */
+  feed?: { since: string; projects?: number[] };
 }
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
@@ -109,6 +120,7 @@ export function parseState(raw: unknown, source: string): TapState {
     bookmarks: { ...(state.bookmarks ?? {}) },
     ...(state.etags ? { etags: { ...state.etags } } : {}),
     ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
+    ...(state.feed ? { feed: { since: state.feed.since, projects: [...(state.feed.projects ?? [])] } } : {}),
   };
 }
 
@@ -291,6 +303,30 @@ export class BookmarkManager {
     this.version++;
   }
 
+  /** Where the change feed is to be read from, less the overlap: the last completed run's start. */
+  feedSince(): string | undefined {
+    return this.state.feed?.since;
+  }
+
+  /** Whether an earlier run walked this project whole (a feed run reads only its changes). */
+  feedKnows(projectId: number): boolean {
+    this.knownProjects ??= new Set(this.state.feed?.projects ?? []);
+    return this.knownProjects.has(projectId);
+  }
+  private knownProjects?: Set<number>;
+
+  /**
+   * The run completed: the next one reads the feed from this one's start, and knows the projects
+   * whose subtrees this run (or the one it resumed) wrote, trashed ones aside.
+   */
+  completeFeed(walked: Iterable<number>): void {
+    if (this.signpost === undefined) return;
+    const known = new Set([...(this.state.feed?.projects ?? []), ...walked]);
+    this.state.feed = { since: this.signpost, projects: [...known].sort((a, b) => a - b) };
+    this.knownProjects = undefined;
+    this.version++;
+  }
+
   /** The run completed: nothing of it needs skipping any more. */
   endRun(): void {
     if (this.state.run === undefined) return;
@@ -323,6 +359,7 @@ export class BookmarkManager {
     const out: JsonObject = { bookmarks: JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject };
     if (withEtags && this.etags.size > 0) out.etags = Object.fromEntries(this.etags);
     if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
+    if (this.state.feed) out.feed = { since: this.state.feed.since, projects: [...(this.state.feed.projects ?? [])] };
     return out;
   }
 }

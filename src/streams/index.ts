@@ -267,7 +267,7 @@ export class CardTables extends Stream {
 
 export class CardTableColumns extends Stream {
   readonly name = 'card_table_columns';
-  readonly embeddedIn = { stream: 'card_tables' as const, field: 'lists' };
+  readonly embeddedIn = [{ stream: 'card_tables' as const, field: 'lists' }];
 }
 
 export class CardTableCards extends Stream {
@@ -283,7 +283,7 @@ export class CardTableSteps extends Stream {
   readonly name = 'card_table_steps';
   readonly recordingType = 'Kanban::Step';
   readonly replicationKey = 'updated_at' as const;
-  readonly embeddedIn = { stream: 'card_table_cards' as const, field: 'steps' };
+  readonly embeddedIn = [{ stream: 'card_table_cards' as const, field: 'steps' }];
 }
 
 // ---- comments ----------------------------------------------------------------------------------

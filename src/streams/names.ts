@@ -44,6 +44,30 @@ export const STREAM_NAMES = [
 
 export type StreamName = (typeof STREAM_NAMES)[number];
 
+/** Basecamp 2 ("bcx") streams, in catalog order. Several share a name with a Basecamp 3 stream. */
+export const BCX_STREAM_NAMES = [
+  'projects',
+  'people',
+  'groups',
+  'accesses',
+  'topics',
+  'messages',
+  'comments',
+  'todolists',
+  'todos',
+  'documents',
+  'attachments',
+  'uploads',
+  'calendars',
+  'calendar_events',
+  'forwards',
+  'events',
+] as const;
+
+export type BcxStreamName = (typeof BCX_STREAM_NAMES)[number];
+/** A stream of either product. */
+export type AnyStreamName = StreamName | BcxStreamName;
+
 export function isStreamName(name: string): name is StreamName {
   return (STREAM_NAMES as readonly string[]).includes(name);
 }

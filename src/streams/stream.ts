@@ -3,19 +3,26 @@
  * that only sets fields; the engine (src/engine.ts) does the paging, fan-out, bookmarks and
  * message writing for all of them.
  */
-import { StreamName } from './names';
+import { AnyStreamName } from './names';
 
-export type { StreamName } from './names';
+export type { StreamName, AnyStreamName } from './names';
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type ReplicationKey = 'updated_at' | 'created_at';
 
 /** The collection paths (account-relative) that one parent record leads to; [] when none. */
 export type PathsFrom = (parent: Json) => string[];
 /** Parent stream -> the collections one of its records leads to (a misspelt parent does not compile). */
-export type Parents = Partial<Record<StreamName, PathsFrom>>;
+export type Parents = Partial<Record<AnyStreamName, PathsFrom>>;
+/** Where a project stands, as the engine treats it: a trashed project yields only itself. */
+export type ProjectStatus = 'active' | 'archived' | 'trashed';
+/** The record a child was found in (an embedded comment's commentable). */
+export interface FoundIn {
+  stream: AnyStreamName;
+  record: Json;
+}
 
 export abstract class Stream {
-  abstract readonly name: StreamName;
+  abstract readonly name: AnyStreamName;
   readonly keyProperties: string[] = ['id'];
   /** The field incremental syncs advance on; undefined for full-table streams. */
   readonly replicationKey?: ReplicationKey;
@@ -34,10 +41,39 @@ export abstract class Stream {
   readonly projectScoped: boolean = true;
   /** Account-level collections this stream reads (one partition each). */
   readonly rootPaths: string[] = [];
+  /**
+   * Root paths a token may not be allowed to read (Basecamp 2 lists deleted people to admins
+   * only): a 403 or 404 there skips the collection with a warning instead of failing the run.
+   */
+  readonly mayBeForbidden: readonly string[] = [];
   /** Parent stream name -> the collections one of its records leads to. */
   readonly parents: Parents = {};
-  /** Records embedded in a parent record's field instead of fetched (no request). */
-  readonly embeddedIn?: { stream: StreamName; field: string };
+  /**
+   * Records embedded in a parent record's field instead of fetched (no request). A dotted field
+   * names an array inside an object (`todos.remaining`).
+   */
+  readonly embeddedIn: ReadonlyArray<{ stream: AnyStreamName; field: string }> = [];
+  /**
+   * Fields left out of the written record: embedded collections that are streams of their own
+   * (Basecamp 2's comments inside every commentable, a to-do list's to-dos).
+   */
+  readonly omit: readonly string[] = [];
+  /**
+   * The record's own endpoint, where a listing holds less than it (Basecamp 2 lists documents
+   * without content): each listed record is read there and that payload is written instead.
+   * An incremental run skips the read for a listed record older than the cursor.
+   */
+  readonly show?: (listed: Json, projectId: number | undefined) => string;
+  /**
+   * Parents that replace `parents` in a feed run: Basecamp 2 names every changed record in
+   * /events.json, so an incremental run reads what its events point at instead of walking.
+   */
+  readonly feedParents: Parents = {};
+  /**
+   * The root collection of a stream read from a time on (Basecamp 2's /events.json?since=):
+   * replaces rootPaths.
+   */
+  readonly sincePath?: (since: string) => string;
   /** The endpoint answers one object rather than a list. */
   readonly singleObject: boolean = false;
   /**
@@ -63,7 +99,7 @@ export abstract class Stream {
    * engine holds those reads back until the walk shows one such record (and drops them) or ends
    * without (and makes them).
    */
-  readonly alsoInWalk?: { walk: StreamName; is: (record: Json) => boolean; from: StreamName };
+  readonly alsoInWalk?: { walk: AnyStreamName; is: (record: Json) => boolean; from: AnyStreamName };
   /**
    * A record's subtree (everything read below it) is remembered once written, so a run resumed
    * from a STATE of an unfinished one skips the record and its subtree (projects).
@@ -81,12 +117,23 @@ export abstract class Stream {
    */
   readonly incompleteWithout?: { field: string; show: (record: Json) => string };
 
+  /** The schema's file under schemas/ (Basecamp 2's under schemas/bcx/). */
   get schemaFile(): string {
     return `${this.name}.json`;
   }
 
+  /** How the engine treats a project record (opensProject streams): Basecamp 3 says it in `status`. */
+  projectStatus(record: Json): ProjectStatus {
+    return record.status === 'trashed' ? 'trashed' : record.status === 'archived' ? 'archived' : 'active';
+  }
+
+  /** The project the children of an account-level record live in (a record's bucket, by default). */
+  childProjectId(record: Json): number | undefined {
+    return this.projectScoped ? (record.bucket?.id as number | undefined) : undefined;
+  }
+
   /** Fields the tap adds beyond project_id (e.g. person_id); mutate in place. */
-  decorate(_record: Json): void {}
+  decorate(_record: Json, _foundIn?: FoundIn): void {}
 }
 
 /**

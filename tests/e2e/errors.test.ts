@@ -51,9 +51,14 @@ describe('bad config', () => {
 });
 
 describe('bad credentials and accounts', () => {
-  it('wrong account id', () => expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /account 12345 not found or not accessible with this token/));
+  it('wrong account id: Launchpad does not list it, and the line names the accounts it does list', () =>
+    expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /ERROR account 12345 is not among the accounts this token can see: 999999001 \(bc3, [^)]*\), 999999002 \(bcx, [^)]*\); check account_id, or set basecamp_product$/));
   it('wrong account id under --test: the same sentence as a sync', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'], /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\)$/));
+    expectOneLine(['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'], /ERROR account 12345 is not among the accounts this token can see: 999999001 /));
+  it('wrong account id with basecamp_product set: the API answers 404, in one line', () =>
+    expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3.json', { ...good, account_id: 12345, basecamp_product: 'bc3' })], /account 12345 not found or not accessible with this token/));
+  it('wrong account id under --test with basecamp_product set', () =>
+    expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3-test.json', { ...good, account_id: 12345, basecamp_product: 'bc3' }), '--test'], /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\)$/));
   it('--test against an API that accepts the connection and never answers: one line, soon', async () => {
     const net = await import('node:net');
     const sockets: import('node:net').Socket[] = [];
@@ -167,7 +172,9 @@ describe('the command line as a person types it', () => {
   it('LOG_LEVEL=bogus is one warning line, and the run goes on at info', async () => {
     const run = await runTap(['--config', ok(), '--discover'], { env: { LOG_LEVEL: 'bogus' } });
     expect(run.code).toBe(0);
-    expect(logLines(run.stderr)).toEqual([expect.stringMatching(/WARN LOG_LEVEL must be one of debug, info, warn, error \(got "bogus"\); using info/)]);
+    expect(logLines(run.stderr).filter((l) => !/ INFO account \d+ is a Basecamp 3, 4 and 5 account \(Launchpad\)/.test(l))).toEqual([
+      expect.stringMatching(/WARN LOG_LEVEL must be one of debug, info, warn, error \(got "bogus"\); using info/),
+    ]);
   });
 
   it('a catalog that selects no stream is one warning line', async () => {

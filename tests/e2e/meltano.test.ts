@@ -40,7 +40,8 @@ const SETTING_NAMES = Object.keys(SCHEMA_PROPS);
 
 /** The Meltano kind a setting must have, from its JSON Schema. */
 function expectedKind(name: string): string {
-  const spec = SCHEMA_PROPS[name];
+  const spec = SCHEMA_PROPS[name] as (typeof SCHEMA_PROPS)[string] & { enum?: string[] };
+  if (spec.enum) return 'options';
   const types = Array.isArray(spec.type) ? spec.type : [spec.type];
   if (types.includes('integer')) return 'integer'; // account_id is integer-or-digits: an integer to Meltano
   if (types.includes('number')) return 'decimal';
@@ -121,7 +122,11 @@ describe('Meltano plugin definitions', () => {
       max_concurrency: 'integer',
       refresh_token_write_back: 'boolean',
       client_id: 'string',
+      basecamp_product: 'options',
     });
+    for (const list of [extractor.settings as Array<Setting & { options?: Array<{ value: string }> }>, hub.settings as Array<Setting & { options?: Array<{ value: string }> }>]) {
+      expect(list.find((s) => s.name === 'basecamp_product')?.options?.map((o) => o.value)).toEqual(['bc3', 'bcx']);
+    }
     const sensitive = (list: Setting[]) => list.filter((s) => s.sensitive).map((s) => s.name).sort();
     expect(sensitive(extractor.settings)).toEqual(['client_secret', 'refresh_token']);
     expect(sensitive(hub.settings)).toEqual(['client_secret', 'refresh_token']);

@@ -58,7 +58,7 @@ describe('discover and about', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(logLines(run.stderr)).toEqual([expect.stringMatching(/INFO OK: token refreshed/)]);
-    expect(sim.requests.map((r) => r.path.replace(/\?.*/, ''))).toEqual(['/authorization/token', `/${sim.accountId}/projects.json`]);
+    expect(sim.requests.map((r) => r.path.replace(/\?.*/, ''))).toEqual(['/authorization/token', '/authorization.json', `/${sim.accountId}/projects.json`]);
   });
 });
 

@@ -1,0 +1,51 @@
+/**
+ * The two Basecamp APIs the tap reads, each an API shape (src/api.ts) with its streams, and how
+ * a run finds out which one an account is: the config's basecamp_product, or else Launchpad.
+ */
+import { ApiShape, BASECAMP_2, BASECAMP_3 } from './api';
+import { TapError } from './errors';
+import { STREAMS } from './streams';
+import { BCX_STREAMS } from './streams/bcx';
+import { Stream } from './streams/stream';
+
+export type ProductId = 'bc3' | 'bcx';
+export const PRODUCT_IDS: readonly ProductId[] = ['bc3', 'bcx'];
+
+export interface Product {
+  /** Launchpad's product name, and the basecamp_product setting. */
+  readonly id: ProductId;
+  /** For people: "Basecamp 3, 4 and 5". */
+  readonly title: string;
+  readonly api: ApiShape;
+  readonly streams: readonly Stream[];
+  readonly byName: ReadonlyMap<string, Stream>;
+  /** The catalog `npm run catalog` writes under catalogs/. */
+  readonly catalogFile: string;
+}
+
+function product(id: ProductId, title: string, api: ApiShape, streams: readonly Stream[], catalogFile: string): Product {
+  return { id, title, api, streams, byName: new Map(streams.map((s) => [s.name, s])), catalogFile };
+}
+
+export const PRODUCTS: Readonly<Record<ProductId, Product>> = {
+  bc3: product('bc3', 'Basecamp 3, 4 and 5', BASECAMP_3, STREAMS, 'catalog.json'),
+  bcx: product('bcx', 'Basecamp 2', BASECAMP_2, BCX_STREAMS, 'catalog-bcx.json'),
+};
+
+/** One account as Launchpad's authorization.json lists it. */
+export interface ListedAccount {
+  id: number;
+  product: string;
+  name: string;
+}
+
+/** The product of `accountId` among the accounts Launchpad lists for the token; one clear line otherwise. */
+export function productOf(accountId: number, accounts: readonly ListedAccount[]): Product {
+  const account = accounts.find((a) => a.id === accountId);
+  if (!account) {
+    const listed = accounts.map((a) => `${a.id} (${a.product}${a.name ? `, ${a.name}` : ''})`).join(', ');
+    throw new TapError(`account ${accountId} is not among the accounts this token can see: ${listed || 'none'}; check account_id, or set basecamp_product`);
+  }
+  if (account.product === 'bc3' || account.product === 'bcx') return PRODUCTS[account.product];
+  throw new TapError(`account ${accountId} is a "${account.product}" account: tap-basecamp reads Basecamp 3/4/5 (bc3) and Basecamp 2 (bcx) accounts`);
+}
