@@ -26,6 +26,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     refresh_token: REFRESH_TOKEN,
     user_agent: USER_AGENT,
     api_url: API_URL,
+    api_url_given: true,
     token_url: `${TOKEN_ORIGIN}${TOKEN_PATH}`,
     max_retries: 3,
     max_requests_per_10s: 10000,

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discover, selectionFromCatalog, selectedSchema } from '../../src/catalog';
 import { STREAMS, STREAMS_BY_NAME } from '../../src/streams';
+import { BCX_STREAM_NAMES } from '../../src/streams/names';
+import { PRODUCTS } from '../../src/products';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -9,6 +11,33 @@ describe('catalog', () => {
   it('catalogs/catalog.json is exactly what --discover prints', () => {
     const onDisk = fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8');
     expect(onDisk).toBe(JSON.stringify(discover(), null, 2) + '\n');
+  });
+
+  it('catalogs/catalog-bcx.json is what --discover prints for a Basecamp 2 account, with its own schemas', () => {
+    const onDisk = fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog-bcx.json'), 'utf8');
+    expect(onDisk).toBe(JSON.stringify(discover(PRODUCTS.bcx), null, 2) + '\n');
+    const bcx = discover(PRODUCTS.bcx).streams;
+    expect(bcx.map((s) => s.tap_stream_id)).toEqual([...BCX_STREAM_NAMES]);
+    // Same name, another API: Basecamp 2's projects carry `trashed`, Basecamp 3's `status`.
+    const props = (entries: typeof bcx, name: string) => Object.keys((entries.find((e) => e.stream === name)!.schema as { properties: object }).properties);
+    expect(props(bcx, 'projects')).toContain('trashed');
+    expect(props(discover().streams, 'projects')).toContain('status');
+    expect(props(bcx, 'projects')).not.toContain('dock');
+    expect(bcx.find((e) => e.stream === 'accesses')!.key_properties).toEqual(['project_id', 'person_id']);
+    expect(bcx.find((e) => e.stream === 'events')!.replication_key).toBe('created_at');
+    // Embedded collections that are streams of their own are not columns of their parents.
+    expect(props(bcx, 'messages')).not.toContain('comments');
+    expect(props(bcx, 'todolists')).not.toContain('todos');
+  });
+
+  it('a catalog is read against the product it was discovered for', () => {
+    const warnings: string[] = [];
+    const raw = { streams: [{ tap_stream_id: 'groups', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }, { tap_stream_id: 'campfires', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }] };
+    const bcx = selectionFromCatalog(raw, 'c.json', (m) => warnings.push(m), PRODUCTS.bcx);
+    expect([...bcx.keys()]).toEqual(['groups']);
+    expect(warnings).toEqual(['catalog names streams that Basecamp 2 accounts do not have, skipped: campfires']);
+    const bc3 = selectionFromCatalog(raw, 'c.json', () => undefined);
+    expect([...bc3.keys()]).toEqual(['campfires']);
   });
 
   it('describes every stream with Singer metadata', () => {

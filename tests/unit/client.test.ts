@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import nock from 'nock';
 import { parseRetryAfter } from '../../src/client';
 import { nextLink } from '../../src/pagination';
+import { BASECAMP_2 } from '../../src/api';
 import { ApiError, Interrupted, TapError } from '../../src/errors';
 import {
   API_URL,
@@ -773,5 +774,64 @@ describe('15. secrets', () => {
     const all = [...lines, ...messages].join('\n');
     for (const secret of [CLIENT_SECRET, REFRESH_TOKEN, ...accessTokens]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/Bearer\s+(?!\[redacted\])\S/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
+  const BCX = 'https://basecamp.com';
+  const items = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: from + i, updated_at: '2024-01-01T00:00:00-05:00' }));
+  const bcxClient = () => {
+    const h = makeClient({ api_url: BCX, api_url_given: true });
+    h.client.useApi(BASECAMP_2, h.config);
+    return h;
+  };
+
+  it('pages with ?page=N until a page holds fewer than 50, under {api_url}/{account}/api/v1', async () => {
+    mockToken(['tok']);
+    const hits: string[] = [];
+    nock(BCX)
+      .get(/\/123\/api\/v1\/projects\/1\/topics\.json/)
+      .times(3)
+      .reply(function (uri) {
+        hits.push(uri);
+        const n = Number(new URL(uri, BCX).searchParams.get('page') ?? '1');
+        return [200, n < 3 ? items(n * 100, 50) : items(999, 7), { 'content-type': 'application/json' }];
+      });
+    const got = await drain(bcxClient().client.collection('/projects/1/topics.json'));
+    expect(got).toHaveLength(107);
+    expect(hits).toEqual(['/123/api/v1/projects/1/topics.json', '/123/api/v1/projects/1/topics.json?page=2', '/123/api/v1/projects/1/topics.json?page=3']);
+  });
+
+  it('a list that answers the same 50 whatever the page is read twice, not forever', async () => {
+    mockToken(['tok']);
+    const scope = nock(BCX).get(/\/123\/api\/v1\/projects\/1\/documents\.json/).times(2).reply(200, items(1, 50), { 'content-type': 'application/json' });
+    const got = await drain(bcxClient().client.collection('/projects/1/documents.json'));
+    expect(got.map((x) => (x as { id: number }).id)).toEqual(items(1, 50).map((x) => x.id));
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('/projects.json is read once, even with exactly 50 projects', async () => {
+    mockToken(['tok']);
+    nock(BCX).get('/123/api/v1/projects.json').once().reply(200, items(1, 50), { 'content-type': 'application/json' });
+    expect(await drain(bcxClient().client.collection('/projects.json'))).toHaveLength(50);
+  });
+
+  it("Launchpad's accounts come from authorization.json on the token endpoint's origin, with the bearer token", async () => {
+    mockToken(['tok-launch']);
+    const seen: string[] = [];
+    nock(TOKEN_ORIGIN)
+      .get('/authorization.json')
+      .reply(function () {
+        seen.push(String(this.req.headers.authorization));
+        return [200, { accounts: [{ id: 1, product: 'bc3', name: 'A', href: 'x' }, { id: '2', product: 'bcx', name: 'B' }, { product: 'bcx' }] }, { 'content-type': 'application/json' }];
+      });
+    const { client } = makeClient();
+    await client.refreshToken();
+    expect(await client.launchpadAccounts()).toEqual([
+      { id: 1, product: 'bc3', name: 'A', href: 'x' },
+      { id: 2, product: 'bcx', name: 'B' },
+    ]);
+    expect(seen).toEqual(['Bearer tok-launch']);
   });
 });
