@@ -1,7 +1,8 @@
 /**
  * Run the simulator as a process:
- *   ts-node --transpile-only simulator/cli.ts [--records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
- * Prints one JSON line, a ready tap config, then serves until SIGINT/SIGTERM.
+ *   ts-node --transpile-only simulator/cli.ts [--records N] [--bcx-records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
+ * Prints two JSON lines, ready tap configs: the Basecamp 3 account's, then the Basecamp 2
+ * (bcx) account's; then serves until SIGINT/SIGTERM.
  */
 import { startSimulator, SimulatorOptions } from './index';
 
@@ -16,11 +17,15 @@ function parseArgs(argv: string[]): SimulatorOptions {
     const a = argv[i];
     switch (a) {
       case '--records': opts.records = num(a, argv[++i]); break;
+      case '--bcx-records': opts.bcx = { ...opts.bcx, records: num(a, argv[++i]) }; break;
       case '--latency-ms': opts.latencyMs = num(a, argv[++i]); break;
       case '--port': opts.port = num(a, argv[++i]); break;
       case '--seed': opts.seed = num(a, argv[++i]); break;
-      // Basecamp's documented limit: 50 requests per 10 seconds.
-      case '--rate-limit': opts.rateLimit = { requests: 50, windowMs: 10_000 }; break;
+      // Basecamp's documented limits: 50 requests per 10 seconds (bc3), 500 per 10 seconds (bcx).
+      case '--rate-limit':
+        opts.rateLimit = { requests: 50, windowMs: 10_000 };
+        opts.bcx = { ...opts.bcx, rateLimit: { requests: 500, windowMs: 10_000 } };
+        break;
       default: throw new Error(`unknown argument ${a}`);
     }
   }
@@ -29,16 +34,18 @@ function parseArgs(argv: string[]): SimulatorOptions {
 
 async function main(): Promise<void> {
   const sim = await startSimulator(parseArgs(process.argv.slice(2)));
-  process.stdout.write(`${JSON.stringify({
+  const line = (accountId: number) => `${JSON.stringify({
     api_url: sim.baseUrl,
     token_url: sim.tokenUrl,
-    account_id: sim.accountId,
+    account_id: accountId,
     client_id: sim.clientId,
     client_secret: sim.clientSecret,
     refresh_token: sim.refreshToken,
     user_agent: 'tap-basecamp simulator trial (you@example.com)',
     max_requests_per_10s: 1000,
-  })}\n`);
+  })}\n`;
+  // The first line stays the Basecamp 3 config (readers take the first line); the second is the bcx account's.
+  process.stdout.write(line(sim.accountId) + line(sim.bcx.accountId));
   const stop = () => {
     sim.stop().then(() => process.exit(0), () => process.exit(1));
   };

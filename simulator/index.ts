@@ -1,10 +1,12 @@
 /**
  * A local Basecamp 3 + Launchpad simulator for tap-basecamp's tests, demo and
- * benchmark: a real HTTP server on 127.0.0.1 serving a generated account.
+ * benchmark: a real HTTP server on 127.0.0.1 serving a generated account, and beside it
+ * one Basecamp 2 ("bcx") account below /{bcxAccountId}/api/v1 (see bcx/, sim.bcx).
  */
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Auth } from './auth';
+import { BcxOptions, BcxSimulator, createBcx } from './bcx';
 import { Expected, STREAMS } from './expected';
 import { Faults, RateLimit, Traffic } from './faults';
 import { generate } from './generate';
@@ -16,6 +18,7 @@ import { Handler, RequestLogEntry, ServerState } from './server';
 
 export type { Faults, RateLimit } from './faults';
 export type { RequestLogEntry } from './server';
+export type { BcxOptions, BcxReadings, BcxSimulator, BcxParent } from './bcx';
 
 export interface SimulatorOptions {
   /** Deterministic PRNG seed; the same seed gives a byte-identical account. */
@@ -36,8 +39,13 @@ export interface SimulatorOptions {
   rateLimit?: RateLimit | null;
   inactive?: boolean;
   faults?: Faults;
-  /** The identity's accounts listed by /authorization.json. */
-  accounts?: Array<{ id: number; product: string; name: string }>;
+  /**
+   * The identity's accounts listed by /authorization.json (default: the bc3 account and the bcx
+   * one). href defaults to `{baseUrl}/{id}`, and `{baseUrl}/{id}/api/v1` for the bcx account served.
+   */
+  accounts?: Array<{ id: number; product: string; name: string; href?: string }>;
+  /** The Basecamp 2 account (its id, size, seed, rate limit and readings). */
+  bcx?: BcxOptions;
   /** How behaviour the docs leave open is answered (see Readings in routes.ts). */
   readings?: Partial<Readings>;
   /** Port to listen on (default: an ephemeral one). */
@@ -65,9 +73,12 @@ export interface Simulator {
    */
   onRequest(hook: ((entry: RequestLogEntry) => void) | undefined): void;
   revokeRefreshToken(): void;
+  /** Faults for both accounts (each counts its own requests for burst429); sim.bcx.setFaults for bcx alone. */
   setFaults(f: SimulatorOptions['faults']): void;
   setInactive(b: boolean): void;
+  /** Latency of both accounts' answers. */
   setLatency(ms: number): void;
+  /** The bc3 account's rate limit (sim.bcx.setRateLimit is the bcx one's). */
   setRateLimit(r: SimulatorOptions['rateLimit']): void;
   now(): Date;
   advanceClock(ms: number): void;
@@ -76,6 +87,8 @@ export interface Simulator {
   create(stream: string, parent: { projectId?: number; parentId?: number }): number;
   expectedRecords(stream: string): object[];
   streamNames(): string[];
+  /** The Basecamp 2 account. */
+  bcx: BcxSimulator;
   stop(): Promise<void>;
 }
 
@@ -97,6 +110,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const readings: Readings = { ...DEFAULT_READINGS, ...opts.readings };
+  const config = (extra: object = {}): Record<string, unknown> => ({
+    account_id: accountId,
+    client_id: clientId,
+    client_secret: clientSecret,
+    refresh_token: refreshToken,
+    api_url: baseUrl,
+    token_url: `${baseUrl}/authorization/token`,
+    user_agent: 'tap-basecamp tests (test@example.com)',
+    ...extra,
+  });
+  const bcx = createBcx(opts.bcx ?? {}, { seed, baseUrl, clock: store, latencyMs: opts.latencyMs ?? 0, faults: opts.faults ?? {}, baseConfig: () => config() });
   const renderer = new Renderer(store, baseUrl, accountId, true, { cardListSteps: opts.cardListSteps });
   const requests: RequestLogEntry[] = [];
   const state: ServerState = {
@@ -109,8 +133,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     accountId,
     pageSizes: opts.pageSizes?.length ? opts.pageSizes : [15, 30, 50, 100],
     inactive: opts.inactive ?? false,
-    accounts: opts.accounts ?? [{ id: accountId, product: 'bc3', name: store.account.name }],
+    accounts: opts.accounts ?? [
+      { id: accountId, product: 'bc3', name: store.account.name },
+      { id: bcx.api.accountId, product: 'bcx', name: bcx.api.name },
+    ],
     requests,
+    bcx: bcx.serve,
   };
   const handler = new Handler(state);
   server.on('request', (req, res) => handler.handle(req, res));
@@ -124,16 +152,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     clientId,
     clientSecret,
     refreshToken,
-    config: (extra = {}) => ({
-      account_id: accountId,
-      client_id: clientId,
-      client_secret: clientSecret,
-      refresh_token: refreshToken,
-      api_url: baseUrl,
-      token_url: `${baseUrl}/authorization/token`,
-      user_agent: 'tap-basecamp tests (test@example.com)',
-      ...extra,
-    }),
+    config,
     requests,
     resetRequests: () => {
       requests.length = 0;
@@ -142,23 +161,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       state.onRequest = hook;
     },
     revokeRefreshToken: () => state.auth.revokeRefreshToken(),
-    setFaults: (f) => state.traffic.setFaults(f),
+    setFaults: (f) => {
+      state.traffic.setFaults(f);
+      bcx.serve.traffic.setFaults(f);
+    },
     setInactive: (b) => {
       state.inactive = b;
     },
     setLatency: (ms) => {
       state.traffic.latencyMs = ms;
+      bcx.serve.traffic.latencyMs = ms;
     },
     setRateLimit: (r) => state.traffic.setRateLimit(r),
     now: () => new Date(store.clock),
     advanceClock: (ms) => {
       store.clock += ms;
+      bcx.serve.store.version++;
     },
     update: (stream, id, o) => mutator.update(stream, id, o),
     setStatus: (stream, id, status) => mutator.setStatus(stream, id, status),
     create: (stream, parent) => mutator.create(stream, parent),
     expectedRecords: (stream) => expected.records(stream),
     streamNames: () => [...STREAMS],
+    bcx: bcx.api,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,10 +2,14 @@
  * The HTTP side: Launchpad endpoints, then for API requests the traffic rules
  * (rate limit, faults, latency), User-Agent and bearer checks, routing, geared
  * pagination with Link and X-Total-Count, and strong ETags with 304 answers.
+ * Requests below /{bcxAccountId}/api/v1 go to the Basecamp 2 account: the same checks
+ * under its own traffic rules, 50-a-page (or whole) lists without Link or X-Total-Count.
  */
 import { createHash } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Auth } from './auth';
+import { BcxServe } from './bcx';
+import { BcxResult } from './bcx/routes';
 import { Traffic } from './faults';
 import { Renderer } from './render';
 import { Result, Routes } from './routes';
@@ -31,8 +35,11 @@ export interface ServerState {
   accountId: number;
   pageSizes: number[];
   inactive: boolean;
-  accounts: Array<{ id: number; product: string; name: string }>;
+  /** An account's href defaults to `{baseUrl}/{id}`, and `{baseUrl}/{id}/api/v1` for the bcx account served. */
+  accounts: Array<{ id: number; product: string; name: string; href?: string }>;
   requests: RequestLogEntry[];
+  /** The Basecamp 2 account served below /{id}/api/v1. */
+  bcx?: BcxServe;
   /** Called as each request arrives, before it is answered. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -117,17 +124,25 @@ export class Handler {
       this.send(res, entry, 200, {
         expires_at: new Date(exp).toISOString(),
         identity: { id: owner?.id ?? 1, first_name: first, last_name: rest.join(' '), email_address: owner?.email ?? null },
-        accounts: this.s.accounts.map((a) => ({ product: a.product, id: a.id, name: a.name, href: `${this.s.baseUrl}/${a.id}`, app_href: `${this.s.baseUrl}/${a.id}` })),
+        accounts: this.s.accounts.map((a) => ({ product: a.product, id: a.id, name: a.name, href: a.href ?? this.href(a), app_href: `${this.s.baseUrl}/${a.id}` })),
       });
       return;
     }
     this.send(res, entry, 404, NOT_FOUND);
   }
 
+  /** Launchpad's href: a bcx account's API root ends in /api/v1. */
+  private href(a: { id: number; product: string }): string {
+    const bcx = this.s.bcx;
+    return bcx && a.product === 'bcx' && a.id === bcx.accountId ? `${this.s.baseUrl}/${a.id}/api/v1` : `${this.s.baseUrl}/${a.id}`;
+  }
+
   // ---------- API ----------
   private async api(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
     const s = this.s;
-    const decision = s.traffic.decide(Date.now());
+    const segs = url.pathname.split('/').filter((x) => x !== '');
+    const bcx = s.bcx && segs[0] === String(s.bcx.accountId) && segs[1] === 'api' && segs[2] === 'v1' ? s.bcx : undefined;
+    const decision = (bcx ? bcx.traffic : s.traffic).decide(Date.now());
     if (decision.kind === 'drop') {
       req.socket.destroy(); // no response at all, as with a connection reset
       return;
@@ -148,7 +163,15 @@ export class Handler {
       this.send(res, entry, 401, { error: 'OAuth token expired or invalid' }, { 'WWW-Authenticate': 'Bearer realm="Basecamp"' });
       return;
     }
-    const segs = url.pathname.split('/').filter((x) => x !== '');
+    if (bcx) {
+      const result = req.method === 'GET' ? bcx.routes.resolve(segs.slice(3), url.searchParams) : null;
+      if (!result) {
+        this.send(res, entry, 404, NOT_FOUND);
+        return;
+      }
+      this.respondBcx(req, res, url, entry, result, bcx, decision.body);
+      return;
+    }
     if (segs[0] !== String(s.accountId) || req.method !== 'GET') {
       this.send(res, entry, 404, NOT_FOUND);
       return;
@@ -186,7 +209,29 @@ export class Handler {
         headers.Link = `<${this.s.baseUrl}${url.pathname}?${next.toString()}>; rel="next"`;
       }
     }
-    const text = this.s.renderer.expand(JSON.stringify(body));
+    this.finish(req, res, entry, this.s.renderer.expand(JSON.stringify(body)), headers, fault);
+  }
+
+  /** bcx answers: lists 50 a page (pageSize null: everything on every page), no Link, no X-Total-Count. */
+  private respondBcx(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: BcxResult, bcx: BcxServe, fault?: { kind: 'cut' | 'badJson'; keep: number }): void {
+    if ('error' in result) {
+      this.send(res, entry, result.error, result.body);
+      return;
+    }
+    let body: unknown;
+    if ('obj' in result) {
+      body = result.obj;
+    } else {
+      const items = this.cached(url, result.list, bcx.store.version);
+      const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
+      const rows = result.pageSize === null ? items : items.slice((page - 1) * result.pageSize, page * result.pageSize);
+      body = rows.map((x) => result.render(x as never));
+    }
+    this.finish(req, res, entry, JSON.stringify(body), {}, fault);
+  }
+
+  /** Strong ETag (304 when it matches), then the body, whole or harmed by a body fault. */
+  private finish(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, text: string, headers: Record<string, string | number>, fault?: { kind: 'cut' | 'badJson'; keep: number }): void {
     const etag = `"${createHash('md5').update(text).digest('hex')}"`;
     headers.ETag = etag;
     headers['Cache-Control'] = 'max-age=0, private, must-revalidate';
@@ -221,12 +266,11 @@ export class Handler {
     return [offset, sizes[Math.min(page - 1, sizes.length - 1)] as number];
   }
 
-  private cached(url: URL, produce: () => unknown[]): unknown[] {
+  private cached(url: URL, produce: () => unknown[], version = this.s.store.version): unknown[] {
     const q = new URLSearchParams(url.searchParams);
     q.delete('page');
     q.sort();
     const key = `${url.pathname}?${q.toString()}`;
-    const version = this.s.store.version;
     const hit = this.cache.get(key);
     if (hit && hit.version === version) return hit.items;
     const items = produce();

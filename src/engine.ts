@@ -42,6 +42,11 @@ interface Partition {
   force?: boolean;
   /** The record embedded records were found in (a comment's commentable). */
   foundIn?: FoundIn;
+  /**
+   * Read because the change feed names it: written whatever the cursor says (the feed says it
+   * changed, though a count in it may be all that did), and read no further than what it embeds.
+   */
+  fromFeed?: boolean;
 }
 
 /** How far a newest-first walk has written: its newest record, the last one written and its page. */
@@ -140,6 +145,8 @@ export class SyncEngine {
   private readonly readOnce = new Set<string>();
   /** Projects (not trashed) whose subtree this run, or the one it resumes, wrote whole. */
   private readonly walkedProjects = new Set<number>();
+  /** Projects seen trashed (written, nothing below them walked). */
+  private readonly trashedProjects = new Set<number>();
   /** The product has a change feed (a stream read from a time on). */
   private readonly hasFeed: boolean;
 
@@ -179,11 +186,10 @@ export class SyncEngine {
 
   /** Where a stream read from a time on starts: the last run's start in a feed run, else its own cursor; less the overlap. */
   private sinceFor(stream: Stream): string {
+    // In a feed run the stream's own cursor (its newest record, before the last run's start) is
+    // covered: nothing can have been created between the two that the last run did not see.
     let since = this.plan.feedRun ? this.bookmarks.feedSince() : undefined;
-    if (this.selection.has(stream.name)) {
-      const own = this.plan.isIncremental(stream) ? this.bookmarks.cursor(stream.name, stream.replicationKey!) : undefined;
-      since = own === undefined ? undefined : since === undefined || ms(own) < ms(since) ? own : since;
-    }
+    if (!this.plan.feedRun && this.selection.has(stream.name) && this.plan.isIncremental(stream)) since = this.bookmarks.cursor(stream.name, stream.replicationKey!);
     since ??= this.options.startDate;
     return since === undefined ? EPOCH : new Date(Math.max(0, ms(since) - FEED_OVERLAP_MS)).toISOString();
   }
@@ -224,7 +230,7 @@ export class SyncEngine {
     if (!this.stopping) {
       for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, this.byName.get(name)!.replicationKey!, value);
       // The next run reads the feed from this one's start; the projects it walked need no walk again.
-      if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects);
+      if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects);
       this.bookmarks.endRun();
     }
     this.flushState(true, true);
@@ -365,7 +371,7 @@ export class SyncEngine {
       if (this.stopping || this.failure) return 'stop';
       if (raw === null || typeof raw !== 'object') return 'next';
       items++;
-      const value = rk ? (raw[rk] as string | null | undefined) : undefined;
+      const value = rk ? stream.changedAt(raw, rk) : undefined;
       const at = value ? ms(value) : undefined;
       const below = cursorMs !== undefined && at !== undefined && at < cursorMs;
       if (p.newestFirst && below && !passCursor) return 'end';
@@ -384,7 +390,7 @@ export class SyncEngine {
       // Written, subtree and all, by the run this one resumes (in an active project: an archived
       // project's walk is remembered whole, in archived_projects).
       if (owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at) {
-        if (owner.opensProject && owner.projectStatus(raw) !== 'trashed') this.walkedProjects.add(raw.id);
+        if (owner.opensProject) (owner.projectStatus(raw) === 'trashed' ? this.trashedProjects : this.walkedProjects).add(raw.id);
         return 'next';
       }
       const record = this.prepare(owner, raw, ctx, p.foundIn);
@@ -396,7 +402,7 @@ export class SyncEngine {
           once.add(key);
         }
         // A project no earlier feed run walked is new to the replica, however old it is.
-        const unknown = owner.opensProject && this.plan.feedRun && !this.bookmarks.feedKnows(record.id);
+        const unknown = owner.opensProject && this.plan.feedRun && !this.bookmarks.feedKnows(record.id, owner.projectStatus(record) === 'trashed');
         if (below && !unknown && !this.plan.readsAnyEmbedded(owner, ctx)) {
           // Unchanged since the cursor: its show is not needed, but full-table children still are.
           this.fanOut(owner, record, ctx, p.depth, node);
@@ -424,7 +430,7 @@ export class SyncEngine {
         progress.reached = value;
         progress.page = from.currentUrl;
       }
-      this.fanOut(owner, record, ctx, p.depth, node);
+      this.fanOut(owner, record, ctx, p.depth, node, p.fromFeed);
       if (this.queue.size > QUEUE_HIGH) await this.throttle();
       if (progress && ++seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(progress);
       return 'next';
@@ -515,9 +521,10 @@ export class SyncEngine {
   }
 
   /** Spawns the child partitions one record leads to. */
-  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node): void {
+  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, embeddedOnly = false): void {
     const kids = this.plan.childrenOf(stream.name);
     if (kids.length === 0) return;
+    if (embeddedOnly) return this.fanOutFromFeed(stream, record, ctx, depth, node, kids);
     let childCtx: Context = ctx;
     let parentNode = node;
     let projectNode: Node | undefined;
@@ -526,10 +533,10 @@ export class SyncEngine {
       // Once the record and everything below it is written, a resumed run need not read it again.
       // Keep only the id and updated_at alive until the subtree is done, not the whole record.
       const { id, updated_at: updatedAt } = record as { id: number; updated_at: string };
-      const walked = stream.opensProject && stream.projectStatus(record) !== 'trashed';
+      const seen = !stream.opensProject ? undefined : stream.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects;
       subtree = parentNode = new Node(node, (clean) => {
         if (!clean || this.stopping) return;
-        if (walked) this.walkedProjects.add(id);
+        seen?.add(id);
         this.bookmarks.markDoneThisRun(stream.name, id, updatedAt);
         this.flushState(false);
       });
@@ -538,7 +545,7 @@ export class SyncEngine {
       const status = stream.projectStatus(record);
       if (status === 'trashed') return subtree?.finish();
       childCtx = { projectId: record.id };
-      if (this.plan.feedRun && !this.bookmarks.feedKnows(record.id)) childCtx.fullWalk = true;
+      if (this.plan.feedRun && !this.bookmarks.feedKnows(record.id, false)) childCtx.fullWalk = true;
       if (status === 'archived') {
         // No closure here may name `record`: V8 would keep it alive for every open subtree.
         const projectId = record.id as number;
@@ -564,14 +571,10 @@ export class SyncEngine {
       const held = !childCtx.archived && child.alsoInWalk?.from === stream.name ? this.heldReads.get(child.name) : undefined;
       if (held?.listed) continue; // the walk lists them
       const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
-      for (const { stream: from, field } of child.embeddedIn) {
-        if (from !== stream.name) continue;
-        const embedded = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Json)[key] : undefined), record);
-        // Only the id of the record they were found in: the closure must not keep the record alive.
-        if (Array.isArray(embedded) && embedded.length > 0) this.spawn({ ...base, embedded, newestFirst: false, foundIn: { stream: stream.name, record: { id: record.id } } }, parentNode);
-      }
+      this.spawnEmbedded(child, stream, record, childCtx, depth, parentNode);
       const fromFeed = stream.name in child.feedParents;
-      const paths = (fromFeed ? child.feedParents : child.parents)[stream.name]?.(record) ?? [];
+      const from = fromFeed ? child.feedParents : stream.name in child.fullWalkParents ? child.fullWalkParents : child.parents;
+      const paths = from[stream.name]?.(record) ?? [];
       for (const path of paths) {
         for (const variant of child.variants) {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
@@ -583,7 +586,7 @@ export class SyncEngine {
           }
           const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
           const shown = child.show !== undefined && this.isSingle(child, full);
-          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}) };
+          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}), ...(fromFeed ? { fromFeed } : {}) };
           if (held && held.walksLeft > 0) {
             // Held until the walk shows whether it lists these records itself.
             if (!this.failure && !this.stopping) held.held.push({ p: partition, node: new Node(parentNode) });
@@ -593,6 +596,37 @@ export class SyncEngine {
     }
     projectNode?.finish();
     subtree?.finish();
+  }
+
+  /**
+   * A record the feed named leads only to what it embeds and to what the feed says changed with
+   * it (a to-do's list and assignee), never to what it contains (a project's tools).
+   */
+  private fanOutFromFeed(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, kids: Stream[]): void {
+    const childCtx = ctx.projectId === undefined && stream.childProjectId(record) !== undefined ? { ...ctx, projectId: stream.childProjectId(record) } : ctx;
+    for (const child of kids) {
+      if (!this.plan.traverses(child, childCtx, stream.name)) continue;
+      this.spawnEmbedded(child, stream, record, childCtx, depth, node);
+      for (const path of child.feedParents[stream.name]?.(record) ?? []) {
+        const key = `${child.name} ${path}`;
+        if (this.readOnce.has(key)) continue;
+        this.readOnce.add(key);
+        const shown = child.show !== undefined && this.isSingle(child, path);
+        this.spawn({ stream: child, ctx: childCtx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst, fromFeed: true, ...(shown ? { shown } : {}) }, node);
+      }
+    }
+  }
+
+  /** Partitions of the records of `child` embedded in `record` (a show's comments, a list's to-dos). */
+  private spawnEmbedded(child: Stream, stream: Stream, record: Json, ctx: Context, depth: number, node: Node): void {
+    for (const { stream: from, field } of child.embeddedIn) {
+      if (from !== stream.name) continue;
+      const embedded = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Json)[key] : undefined), record);
+      // Only the id of the record they were found in: the closure must not keep the record alive.
+      if (Array.isArray(embedded) && embedded.length > 0) {
+        this.spawn({ stream: child, ctx, depth: depth + 1, root: false, embedded, newestFirst: false, foundIn: { stream: stream.name, record: { id: record.id } } }, node);
+      }
+    }
   }
 
   /**

@@ -54,7 +54,7 @@ export class ReadPlan {
     readonly feedRun = false,
   ) {
     for (const stream of streams) {
-      const parentNames = new Set([...Object.keys(stream.parents), ...Object.keys(stream.feedParents), ...stream.embeddedIn.map((e) => e.stream)]);
+      const parentNames = new Set([...Object.keys(stream.parents), ...Object.keys(stream.feedParents), ...Object.keys(stream.fullWalkParents), ...stream.embeddedIn.map((e) => e.stream)]);
       for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
       if (stream.alsoInWalk) this.inWalk.set(stream.alsoInWalk.walk, [...(this.inWalk.get(stream.alsoInWalk.walk) ?? []), stream]);
     }
@@ -62,10 +62,17 @@ export class ReadPlan {
     if (roots.length !== 1) throw new Error(`src/streams: exactly one stream must open projects (found ${roots.length})`);
     this.projects = roots[0]!;
 
+    // Feed edges can go both ways (a to-do's list, a list's to-dos): each stream is visited once.
+    const visiting = new Set<string>();
     const visit = (s: Stream): boolean => {
       if (this.neededActive.has(s.name)) return true;
+      if (visiting.has(s.name)) return selection.has(s.name);
+      visiting.add(s.name);
       // Feed parents are read only in a feed run (a walk run reads /events.json only if selected).
-      const viaChild = this.childrenOf(s.name).filter((c) => !c.recordingType && c !== s && (this.feedRun || !(s.name in c.feedParents))).map(visit).some(Boolean);
+      const viaChild = this.childrenOf(s.name)
+        .filter((c) => !c.recordingType && c !== s && (this.feedRun || !(s.name in c.feedParents || s.name in c.fullWalkParents)))
+        .map(visit)
+        .some(Boolean);
       const needed = selection.has(s.name) || viaChild;
       if (needed) this.neededActive.add(s.name);
       return needed;
@@ -112,6 +119,7 @@ export class ReadPlan {
     if (ctx.archived) return ctx.archived.traverse.has(child.name);
     if (!this.neededActive.has(child.name)) return false;
     if (child.recordingType && child.alsoInWalk?.from !== parent) return false;
+    if (parent in child.fullWalkParents) return ctx.fullWalk === true;
     // A stream read from the feed is read from nowhere else, and one walked not from the feed.
     return this.inFeed(child, ctx) === parent in child.feedParents;
   }

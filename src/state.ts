@@ -14,7 +14,7 @@
  *     },
  *     "etags": { "<path>": "<ETag>" },              // validators of unchanged full-table collections
  *     "run": { "done": { "<stream>": { "<id>": "<updated_at>" } } },  // an unfinished run's written subtrees
- *     "feed": { "since": "...", "projects": [<id>, ...] }             // Basecamp 2: the change feed's start, projects walked
+ *     "feed": { "since": "...", "projects": [<id>, ...], "trashed": [<id>, ...] }  // Basecamp 2: the feed's start, projects walked or seen trashed
  *   }
  *
  * A cursor is committed only by the engine, and only once every record at or after it has
@@ -56,7 +56,7 @@ const STATE_SCHEMA = {
     feed: {
       type: 'object',
       required: ['since'],
-      properties: { since: CURSOR, projects: { type: 'array', items: { type: 'integer' } } },
+      properties: { since: CURSOR, projects: { type: 'array', items: { type: 'integer' } }, trashed: { type: 'array', items: { type: 'integer' } } },
     },
   },
 };
@@ -102,7 +102,7 @@ export interface TapState {
    * Basecamp 2's change feed: the start of the last completed run (the next one reads
    * /events.json from there, less an overlap) and the projects walked whole so far.
    */
-  feed?: { since: string; projects?: number[] };
+  feed?: { since: string; projects?: number[]; trashed?: number[] };
 }
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
@@ -120,7 +120,7 @@ export function parseState(raw: unknown, source: string): TapState {
     bookmarks: { ...(state.bookmarks ?? {}) },
     ...(state.etags ? { etags: { ...state.etags } } : {}),
     ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
-    ...(state.feed ? { feed: { since: state.feed.since, projects: [...(state.feed.projects ?? [])] } } : {}),
+    ...(state.feed ? { feed: { since: state.feed.since, projects: [...(state.feed.projects ?? [])], trashed: [...(state.feed.trashed ?? [])] } } : {}),
   };
 }
 
@@ -308,22 +308,30 @@ export class BookmarkManager {
     return this.state.feed?.since;
   }
 
-  /** Whether an earlier run walked this project whole (a feed run reads only its changes). */
-  feedKnows(projectId: number): boolean {
+  /**
+   * Whether an earlier run walked this project whole (a feed run reads only its changes), or,
+   * for a project that is trashed now, saw it trashed already (nothing below it is read).
+   */
+  feedKnows(projectId: number, trashed: boolean): boolean {
     this.knownProjects ??= new Set(this.state.feed?.projects ?? []);
-    return this.knownProjects.has(projectId);
+    this.knownTrashed ??= new Set(this.state.feed?.trashed ?? []);
+    return this.knownProjects.has(projectId) || (trashed && this.knownTrashed.has(projectId));
   }
   private knownProjects?: Set<number>;
+  private knownTrashed?: Set<number>;
 
   /**
    * The run completed: the next one reads the feed from this one's start, and knows the projects
    * whose subtrees this run (or the one it resumed) wrote, trashed ones aside.
    */
-  completeFeed(walked: Iterable<number>): void {
+  completeFeed(walked: Iterable<number>, trashed: Iterable<number> = []): void {
     if (this.signpost === undefined) return;
     const known = new Set([...(this.state.feed?.projects ?? []), ...walked]);
-    this.state.feed = { since: this.signpost, projects: [...known].sort((a, b) => a - b) };
+    const seenTrashed = new Set([...(this.state.feed?.trashed ?? []), ...trashed].filter((id) => !known.has(id)));
+    const sorted = (ids: Set<number>) => [...ids].sort((a, b) => a - b);
+    this.state.feed = { since: this.signpost, projects: sorted(known), trashed: sorted(seenTrashed) };
     this.knownProjects = undefined;
+    this.knownTrashed = undefined;
     this.version++;
   }
 
@@ -359,7 +367,7 @@ export class BookmarkManager {
     const out: JsonObject = { bookmarks: JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject };
     if (withEtags && this.etags.size > 0) out.etags = Object.fromEntries(this.etags);
     if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
-    if (this.state.feed) out.feed = { since: this.state.feed.since, projects: [...(this.state.feed.projects ?? [])] };
+    if (this.state.feed) out.feed = { since: this.state.feed.since, projects: [...(this.state.feed.projects ?? [])], trashed: [...(this.state.feed.trashed ?? [])] };
     return out;
   }
 }

@@ -26,7 +26,7 @@ function live(paths: (project: Json) => string[]): PathsFrom {
 /** The project an event concerns: its bucket when that is a project, else the eventable's url. */
 export function eventProject(event: Json): number | undefined {
   if (event.bucket && typeof event.bucket === 'object') return event.bucket.type === 'Project' ? (event.bucket.id as number) : undefined;
-  const m = /\/projects\/(\d+)\//.exec(String(event.eventable?.url ?? event.url ?? ''));
+  const m = /\/projects\/(\d+)(?:[/.]|$)/.exec(String(event.eventable?.url ?? event.url ?? ''));
   return m ? Number(m[1]) : undefined;
 }
 
@@ -53,6 +53,20 @@ function showIn(tool: string): (listed: Json, projectId: number | undefined) => 
   return (listed, projectId) => apiPath(listed.url) ?? `/projects/${projectId}/${tool}/${listed.id}.json`;
 }
 
+const EPOCH = '1970-01-01T00:00:00Z';
+
+/** The latest of a record's updated_at and its summaries' (counts of tools or activity that move without it). */
+function withSummaries(fields: readonly string[]): (record: Json, key: string) => string | undefined {
+  return (record, key) => {
+    let latest = typeof record[key] === 'string' ? (record[key] as string) : undefined;
+    for (const f of fields) {
+      const at = record[f]?.updated_at;
+      if (typeof at === 'string' && (latest === undefined || Date.parse(at) > Date.parse(latest))) latest = at;
+    }
+    return latest;
+  };
+}
+
 abstract class BcxStream extends Stream {
   abstract readonly name: BcxStreamName;
   get schemaFile(): string {
@@ -72,6 +86,15 @@ export class BcxProjects extends BcxStream {
   readonly rememberSubtrees = true;
   readonly oncePerRun = true;
   readonly show = (p: Json) => `/projects/${p.id}.json`;
+  // The show's tool summaries (counts, last change) move with its contents, its updated_at
+  // perhaps not: a project the feed shows activity in is read again.
+  readonly feedParents: Parents = {
+    events: (e) => {
+      const project = eventProject(e);
+      return project === undefined ? [] : [`/projects/${project}.json`];
+    },
+  };
+  changedAt = withSummaries(['accesses', 'attachments', 'calendar_events', 'documents', 'topics', 'todolists']);
   // Archived projects answer every tool as active ones do: no separate walk.
   projectStatus(record: Json): ProjectStatus {
     return record.trashed === true ? 'trashed' : 'active';
@@ -86,6 +109,13 @@ export class BcxPeople extends BcxStream {
   // Only admins may list deleted people.
   readonly mayBeForbidden = ['/people/trashed.json'];
   readonly show = (p: Json) => apiPath(p.url) ?? `/people/${p.id}.json`;
+  // The show counts a person's events and assigned to-dos: whoever the feed shows acting, and
+  // the assignee of a to-do it names, is read again.
+  readonly feedParents: Parents = {
+    events: (e) => (typeof e.creator?.id === 'number' ? [`/people/${e.creator.id}.json`] : []),
+    todos: (t) => (typeof t.assignee?.id === 'number' ? [`/people/${t.assignee.id}.json`] : []),
+  };
+  changedAt = withSummaries(['events', 'assigned_todos']);
 }
 
 export class Groups extends BcxStream {
@@ -108,6 +138,9 @@ export class Events extends BcxStream {
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
   readonly sincePath = (since: string) => `/events.json?since=${encodeURIComponent(since)}`;
+  // The account-wide feed leaves out the events of trashed projects: one walked whole (back from
+  // the trash, or newly visible) has its own read from the start.
+  readonly fullWalkParents: Parents = { projects: live((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
   childProjectId(event: Json): number | undefined {
     return eventProject(event);
   }
@@ -154,7 +187,11 @@ export class BcxTodolists extends BcxStream {
     projects: live((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
   };
   readonly show = showIn('todolists');
-  readonly feedParents: Parents = { events: eventable('Todolist') };
+  // A to-do's change may touch its list (counts, updated_at): the list of a to-do the feed names is read too.
+  readonly feedParents: Parents = {
+    events: eventable('Todolist'),
+    todos: (t) => (t.todolist_id !== undefined && t.project_id !== undefined ? [`/projects/${t.project_id}/todolists/${t.todolist_id}.json`] : []),
+  };
 }
 
 export class BcxTodos extends BcxStream {

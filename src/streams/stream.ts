@@ -127,6 +127,21 @@ export abstract class Stream {
     return record.status === 'trashed' ? 'trashed' : record.status === 'archived' ? 'archived' : 'active';
   }
 
+  /**
+   * When a record last changed, as far as its cursor goes: its replication key, or later where
+   * the payload carries counters that move without it (Basecamp 2's tool summaries).
+   */
+  changedAt(record: Json, key: ReplicationKey): string | undefined {
+    const value = record[key];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /**
+   * Parents read only below a project walked whole in a feed run (Basecamp 2: the project's own
+   * events, which the account-wide feed hid while the project was in the trash).
+   */
+  readonly fullWalkParents: Parents = {};
+
   /** The project the children of an account-level record live in (a record's bucket, by default). */
   childProjectId(record: Json): number | undefined {
     return this.projectScoped ? (record.bucket?.id as number | undefined) : undefined;

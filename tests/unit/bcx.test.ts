@@ -115,12 +115,15 @@ describe('the feed bookmark', () => {
     first.setSignpost('2026-01-02T03:04:05.000Z');
     first.completeFeed([3, 1]);
     const saved = parseState(JSON.parse(JSON.stringify(first.value())), 'saved');
-    expect(saved.feed).toEqual({ since: '2026-01-02T03:04:05.000Z', projects: [1, 3] });
+    expect(saved.feed).toEqual({ since: '2026-01-02T03:04:05.000Z', projects: [1, 3], trashed: [] });
     const second = new BookmarkManager(saved);
-    expect([second.feedKnows(1), second.feedKnows(2)]).toEqual([true, false]);
+    expect([second.feedKnows(1, false), second.feedKnows(2, false)]).toEqual([true, false]);
     second.setSignpost('2026-01-03T00:00:00.000Z');
-    second.completeFeed([2]);
-    expect(second.value().feed).toEqual({ since: '2026-01-03T00:00:00.000Z', projects: [1, 2, 3] });
+    second.completeFeed([2], [7]);
+    expect(second.value().feed).toEqual({ since: '2026-01-03T00:00:00.000Z', projects: [1, 2, 3], trashed: [7] });
+    // A project seen trashed is known while it stays trashed; restored, it is walked whole.
+    const third = new BookmarkManager(parseState(second.value(), 's'));
+    expect([third.feedKnows(7, true), third.feedKnows(7, false)]).toEqual([true, false]);
   });
   it('a malformed feed bookmark is refused in one line', () => {
     expect(() => parseState({ feed: { since: 'yesterday' } }, 's.json')).toThrow(/state s\.json is malformed: feed\.since must be an RFC 3339 date-time/);
