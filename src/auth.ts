@@ -6,7 +6,8 @@
  *   2. print the authorization URL on stderr and wait for the browser to come back with ?code=
  *      (with --no-browser: read the address the browser was sent to, or just its code, from stdin);
  *   3. exchange the code for an access token and a refresh token;
- *   4. ask Launchpad which accounts the user has, keep the Basecamp 3/4 ones (product "bc3")
+ *   4. ask Launchpad which accounts the user has, keep the Basecamp 3/4/5 ones (product "bc3") and
+ *      the Basecamp 2 ones (product "bcx")
  *      and pick one (the only one, --account-id, or a question when stdin is a terminal);
  *   5. print {account_id, client_id, client_secret, refresh_token, user_agent} on stdout, or
  *      write it to --output FILE (mode 0600, through a temporary sibling renamed over FILE);
@@ -31,6 +32,7 @@ export const DEFAULT_AUTHORIZATION_URL = 'https://launchpad.37signals.com/author
 export const DEFAULT_TOKEN_URL = 'https://launchpad.37signals.com/authorization/token';
 export const DEFAULT_IDENTITY_URL = 'https://launchpad.37signals.com/authorization.json';
 export const DEFAULT_API_URL = 'https://3.basecampapi.com';
+export const DEFAULT_BCX_API_URL = 'https://basecamp.com';
 const DEFAULT_PORT = 8765;
 const DEFAULT_TIMEOUT_SECONDS = 300;
 /** The user_agent the config is written with, for the user to replace with their own contact. */
@@ -527,16 +529,17 @@ async function askAccount(accounts: LaunchpadAccount[]): Promise<LaunchpadAccoun
 
 /** `beforeAsking` runs before a question on the terminal (the browser is answered first, not kept waiting). */
 async function chooseAccount(all: LaunchpadAccount[], wanted: number | undefined, log: Logger, beforeAsking: () => Promise<void>): Promise<LaunchpadAccount> {
-  const supported = all.filter((a) => a.product === 'bc3');
-  for (const a of all.filter((x) => x.product !== 'bc3')) {
-    log.warn(`account ${describe(a)} is a "${a.product}" account: not supported (tap-basecamp reads Basecamp 3 and 4 accounts, product bc3)`);
+  const readable = (a: LaunchpadAccount) => a.product === 'bc3' || a.product === 'bcx';
+  const supported = all.filter(readable);
+  for (const a of all.filter((x) => !readable(x))) {
+    log.warn(`account ${describe(a)} is a "${a.product}" account: not supported (tap-basecamp reads Basecamp 3/4/5 accounts, product bc3, and Basecamp 2 accounts, product bcx)`);
   }
   if (supported.length === 0) {
-    throw new TapError('this Launchpad identity has no Basecamp 3 or 4 account (product bc3); tap-basecamp cannot read it');
+    throw new TapError('this Launchpad identity has no Basecamp 3/4/5 (bc3) or Basecamp 2 (bcx) account; tap-basecamp cannot read it');
   }
   if (wanted !== undefined) {
     const found = supported.find((a) => a.id === wanted);
-    if (!found) throw new TapError(`--account-id ${wanted} is not one of your Basecamp 3/4 accounts: ${supported.map(describe).join(', ')}`);
+    if (!found) throw new TapError(`--account-id ${wanted} is not one of your Basecamp accounts: ${supported.map(describe).join(', ')}`);
     return found;
   }
   if (supported.length === 1) return supported[0];
@@ -547,17 +550,18 @@ async function chooseAccount(all: LaunchpadAccount[], wanted: number | undefined
   throw new TapError(`several Basecamp accounts and no terminal to ask on; choose one with --account-id: ${supported.map(describe).join(', ')}`);
 }
 
-/** The API root an account lives on: its href without the trailing /<account id>. */
+/** The API root an account lives on: its href without the trailing /<account id> (Basecamp 2: /<account id>/api/v1). */
 export function apiUrlOf(account: LaunchpadAccount): string {
-  if (!account.href) return DEFAULT_API_URL;
+  const fallback = account.product === 'bcx' ? DEFAULT_BCX_API_URL : DEFAULT_API_URL;
+  if (!account.href) return fallback;
   let url: URL;
   try {
     url = new URL(account.href);
   } catch {
-    return DEFAULT_API_URL;
+    return fallback;
   }
   const path = url.pathname.replace(/\/+$/, '');
-  const suffix = `/${account.id}`;
+  const suffix = account.product === 'bcx' ? `/${account.id}/api/v1` : `/${account.id}`;
   const base = path.endsWith(suffix) ? path.slice(0, -suffix.length) : '';
   return `${url.origin}${base}`;
 }
@@ -616,13 +620,15 @@ export async function runAuth(argv: string[], log: Logger): Promise<number> {
 
     const config: Record<string, unknown> = {
       account_id: account.id,
+      // Said once here, so no run has to ask Launchpad again.
+      basecamp_product: account.product,
       client_id: args['client-id'],
       client_secret: args['client-secret'],
       refresh_token: tokens.refresh,
       user_agent: PLACEHOLDER_USER_AGENT,
     };
     const apiUrl = apiUrlOf(account);
-    if (apiUrl !== DEFAULT_API_URL) config.api_url = apiUrl;
+    if (apiUrl !== (account.product === 'bcx' ? DEFAULT_BCX_API_URL : DEFAULT_API_URL)) config.api_url = apiUrl;
     if (args['token-url'] !== DEFAULT_TOKEN_URL) config.token_url = args['token-url'];
     const text = JSON.stringify(config, null, 2) + '\n';
     const keep = 'keep it private (it holds the client secret and the refresh token)';

@@ -189,6 +189,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
         rateLimited: client.stats.rateLimited,
         notModified: client.stats.notModified,
         rereads: client.stats.rereads,
+        rechecked: client.stats.rechecked,
         elapsedMs: Date.now() - started,
         version: version(),
         outcome,

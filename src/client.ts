@@ -96,7 +96,7 @@ export class BasecampClient {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   /** Counters the engine reports at the end of a run. */
-  readonly stats = { requests: 0, retries: 0, rateLimited: 0, notModified: 0, tokenRefreshes: 0, rereads: 0 };
+  readonly stats = { requests: 0, retries: 0, rateLimited: 0, notModified: 0, tokenRefreshes: 0, rereads: 0, rechecked: 0 };
 
   constructor(
     private readonly config: Config,
@@ -316,8 +316,8 @@ export class BasecampClient {
    * (never a page URL we build) with one page in memory. With an etag the first request carries
    * If-None-Match; a 304 yields nothing and sets `notModified`.
    */
-  collection<T>(path: string, etag?: string, resume?: ResumeAt<T>): Collection<T> {
-    return new Collection<T>(this, path, etag, resume);
+  collection<T>(path: string, etag?: string, resume?: ResumeAt<T>, onlyGrows = false): Collection<T> {
+    return new Collection<T>(this, path, etag, resume, onlyGrows);
   }
 
   /**
@@ -413,6 +413,8 @@ export class Collection<T> implements AsyncIterable<T> {
     private readonly path: string,
     private readonly ifNoneMatch?: string,
     private readonly resume?: ResumeAt<T>,
+    /** Records never leave the list (a log such as Basecamp 2's events): no backward recheck. */
+    private readonly onlyGrows = false,
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
@@ -422,6 +424,8 @@ export class Collection<T> implements AsyncIterable<T> {
     this.resumed = this.resume !== undefined;
     let request: NextPage | undefined = { page: 1, url: this.resume?.url ?? first, reread: false };
     let url = first;
+    /** Pages read, in order, for the backward recheck (page-numbered APIs). */
+    const pageUrls: string[] = [];
     const restart = (): NextPage => {
       this.resumed = false;
       walk = new OffsetWalk();
@@ -442,6 +446,7 @@ export class Collection<T> implements AsyncIterable<T> {
         }
         const items = res.body as T[];
         this.itemsRead += items.length;
+        if (!pageUrls.includes(url)) pageUrls.push(url);
         if (this.resumed && this.pagesRead === 1 && !this.resume!.accept(items[0])) {
           request = restart(); // the list moved since the stop: walk it from the top
           continue;
@@ -465,6 +470,15 @@ export class Collection<T> implements AsyncIterable<T> {
           // A list answering the same page whatever page is asked (where the paging allows for that).
           if (this.pagesRead > 1 && fresh.length === 0 && items.length > 0 && this.client.shape.paging.repeatsEnd) request = undefined;
           yield* fresh;
+        }
+      }
+      if (this.client.shape.paging.recheckBackwards && !this.onlyGrows && pageUrls.length > 1) {
+        for (const again of pageUrls.slice(0, -1).reverse()) {
+          url = again;
+          const { res } = await this.client.page(again, undefined);
+          this.pagesRead++;
+          this.client.stats.rechecked++;
+          for (const item of res.body as T[]) if (recent.fresh(itemKey(item))) yield item;
         }
       }
     } catch (err) {

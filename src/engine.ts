@@ -349,7 +349,7 @@ export class SyncEngine {
     const resumeAt: ResumeAt<Json> | undefined =
       resume?.page && rk && leaf ? { url: resume.page, accept: (first) => typeof first?.[rk] === 'string' && ms(first[rk]) >= ms(resume.reached) } : undefined;
     const collection =
-      p.path && !this.isSingle(stream, p.path, p.shown) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt) : undefined;
+      p.path && !this.isSingle(stream, p.path, p.shown) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt, stream.onlyGrows) : undefined;
     const source: AsyncIterable<Json> | Iterable<Json> =
       p.embedded ?? collection ?? [await this.client.getJson<Json>(p.path!)];
 

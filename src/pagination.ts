@@ -168,6 +168,14 @@ export interface Paging {
    * records whatever page is asked for (Basecamp 2's lists whose paging the docs leave open).
    */
   readonly repeatsEnd?: boolean;
+  /**
+   * No list length comes with a page, so a record that left the list ahead of the read position
+   * (which slides the next page's first record onto a page already read) cannot be seen as
+   * OffsetWalk sees it. Read backwards, the same shift moves records onto pages still to be read:
+   * a walk of more than one page reads its pages before the last once more, last first.
+   * (Records added at the top shift the other way, which the forward walk is safe from.)
+   */
+  readonly recheckBackwards?: boolean;
   /** The absolute URL of the next page, or undefined after the last one. */
   next(page: PageSeen): string | undefined;
 }
@@ -192,6 +200,7 @@ export function pageNumbers(size: number, unpaginated: RegExp): Paging {
   return {
     name: `?page=N, ${size} a page`,
     repeatsEnd: true,
+    recheckBackwards: true,
     next(page) {
       const url = new URL(page.url);
       if (page.count !== size || unpaginated.test(url.pathname)) return undefined;

@@ -66,6 +66,8 @@ export interface RunSummary {
   rateLimited: number;
   notModified: number;
   rereads: number;
+  /** Pages of Basecamp 2 lists read again last first (records that slid back; see Paging.recheckBackwards). */
+  rechecked?: number;
   elapsedMs: number;
   version: string;
   /** How the run ended. */
@@ -81,6 +83,6 @@ export function summaryLines(s: RunSummary): string[] {
   const total = s.records.reduce((sum, [, count]) => sum + count, 0);
   return [
     ...s.records.map(([name, count]) => `  ${name.padEnd(width)} ${n(count).padStart(9)}`),
-    `sync ${s.outcome}: ${total} records, ${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429, ${s.notModified} not modified, ${s.rereads} pages read again after a list shrank) in ${(s.elapsedMs / 1000).toFixed(1)} s; tap-basecamp ${s.version}`,
+    `sync ${s.outcome}: ${total} records, ${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429, ${s.notModified} not modified, ${s.rereads} pages read again after a list shrank${s.rechecked ? `, ${s.rechecked} read again last first` : ''}) in ${(s.elapsedMs / 1000).toFixed(1)} s; tap-basecamp ${s.version}`,
   ];
 }

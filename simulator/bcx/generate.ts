@@ -81,7 +81,7 @@ class Generator {
   run(): BcxStore {
     const { st, o } = this;
     const scale = Math.max(1, o.records / 600);
-    st.name = o.name ?? `${T.COMPANIES[0]} (Basecamp Classic)`;
+    st.name = o.name ?? `${T.COMPANIES[0]} (Basecamp 2)`;
     const accountCreated = sec(CLOCK_START - 800 * DAY);
     this.people(Math.min(3000, Math.max(56, Math.round(56 * Math.sqrt(scale)))), accountCreated);
     this.groups(Math.min(20, 3 + Math.floor(Math.log2(scale) * 2)), accountCreated);

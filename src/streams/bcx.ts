@@ -137,6 +137,8 @@ export class Events extends BcxStream {
   readonly projectScoped = false;
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
+  // A log: events are added at the top (and corrected in place), never taken out.
+  readonly onlyGrows = true;
   readonly sincePath = (since: string) => `/events.json?since=${encodeURIComponent(since)}`;
   // The account-wide feed leaves out the events of trashed projects: one walked whole (back from
   // the trash, or newly visible) has its own read from the start.

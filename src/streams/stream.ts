@@ -89,6 +89,8 @@ export abstract class Stream {
    * whose updated_at is unchanged need not be read again. Not so for memberships (people).
    */
   readonly changesTouchProject: boolean = true;
+  /** Records never leave its lists (a log): a page-numbered walk needs no backward recheck. */
+  readonly onlyGrows: boolean = false;
   /** Per-parent incremental streams keep one cursor per parent (e.g. lines per campfire). */
   readonly cursorPerParent: boolean = false;
   /**

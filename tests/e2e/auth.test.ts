@@ -17,6 +17,7 @@ const REFRESH = 'sim-refresh-Kd5mP1vY';
 const FIRST = 888_000_001;
 const SECOND = 888_000_002;
 const OTHER = 777_000_003;
+const BCX = 888_000_004;
 
 /**
  * Runs `tap-basecamp auth ARGS`; calls onUrl with the authorization URL once it appears on stderr.
@@ -93,8 +94,10 @@ describe('tap-basecamp auth', () => {
       accounts: [
         { id: FIRST, product: 'bc3', name: 'First Company' },
         { id: SECOND, product: 'bc3', name: 'Second Company' },
-        { id: OTHER, product: 'bcx', name: 'Classic Company' },
+        { id: OTHER, product: 'campfire', name: 'Chat Company' },
+        { id: BCX, product: 'bcx', name: 'Basecamp 2 Company' },
       ],
+      bcx: { accountId: BCX, records: 150 },
     });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-auth-'));
   });
@@ -138,6 +141,7 @@ describe('tap-basecamp auth', () => {
     const config = JSON.parse(done.stdout) as Record<string, unknown>;
     expect(config).toEqual({
       account_id: SECOND,
+      basecamp_product: 'bc3',
       client_id: sim.clientId,
       client_secret: SECRET,
       refresh_token: REFRESH,
@@ -175,12 +179,31 @@ describe('tap-basecamp auth', () => {
     expect(errors[0]).toContain('--account-id');
     expect(errors[0]).toContain(String(FIRST));
     expect(errors[0]).toContain(String(SECOND));
+    expect(errors[0]).toContain(String(BCX));
     expect(errors[0]).not.toContain(String(OTHER));
     expect(done.stderr).not.toContain(SECRET);
     expect(done.stderr).not.toContain(REFRESH);
   });
 
-  test('--account-id that is not a bc3 account of this identity: exit 1', async () => {
+  test('a Basecamp 2 account: the config names its product and API root, and the tap reads it', async () => {
+    const done = await runAuth(
+      ['--client-id', sim.clientId, '--client-secret', SECRET, '--redirect-port', '0', '--account-id', String(BCX), ...endpoints()],
+      async (url) => {
+        await playBrowser(url);
+      },
+    );
+    expect(done.code).toBe(0);
+    const config = JSON.parse(done.stdout) as Record<string, unknown>;
+    expect(config).toMatchObject({ account_id: BCX, basecamp_product: 'bcx', api_url: sim.baseUrl });
+    const configPath = path.join(tmp, 'config-bcx.json');
+    fs.writeFileSync(configPath, done.stdout);
+    const test = await tapRun(['--config', configPath, '--test']);
+    expect(test.code).toBe(0);
+    expect(test.stderr).toMatch(/OK: token refreshed and projects of Basecamp 2 account 888000004 readable/);
+    expect(test.stderr).not.toContain(REFRESH);
+  });
+
+  test('--account-id that is not a Basecamp account the tap reads: exit 1', async () => {
     const done = await runAuth(
       ['--client-id', sim.clientId, '--client-secret', SECRET, '--redirect-port', '0', '--account-id', String(OTHER), ...endpoints()],
       async (url) => {

@@ -280,6 +280,28 @@ describe('Basecamp 2 under trouble', () => {
       expectReplica(sim.bcx, [...base, ...next], sim.bcx.streamNames(), (stream, key) => stream === 'topics' && trashedTopics.has(key));
     }));
 
+  it('a topic leaving a paginated list between its two pages slides no other topic out of the walk', () =>
+    withSimulator({}, async (sim, config) => {
+      const topics = sim.bcx.expectedRecords('topics') as Rec[];
+      const perProject = new Map<number, Rec[]>();
+      for (const t of topics) if (!t.trashed) perProject.set(t.project_id, [...(perProject.get(t.project_id) ?? []), t]);
+      const [projectId, list] = [...perProject].find(([, l]) => l.length > 50)!;
+      // Newest first: the newest message's topic is on page 1; trash it while page 2 is asked for.
+      const newest = list.filter((t) => t.topicable.type === 'Message').sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at))[0]!;
+      let done = false;
+      sim.onRequest((entry) => {
+        if (done || !entry.path.includes(`/projects/${projectId}/topics.json?page=2`)) return;
+        done = true;
+        sim.bcx.trash('messages', newest.topicable.id);
+      });
+      const run = await runTap(['--config', config({ max_concurrency: 1 })], { timeoutMs: 120_000 });
+      sim.onRequest(undefined);
+      expect(done).toBe(true);
+      expect(run.code).toBe(0);
+      expectReplica(sim.bcx, run.messages, ['topics'], (stream, key) => key === String(newest.id));
+      expect(logLines(run.stderr).some((l) => /\d+ read again last first/.test(l))).toBe(true);
+    }));
+
   it('5xx, dropped connections, bodies cut mid-way, 200s that are not JSON and a burst of 429s: the replica is exact', () =>
     withSimulator({}, async (sim, config) => {
       sim.bcx.setFaults({ errorRate: 0.04, dropRate: 0.02, cutRate: 0.03, badJsonRate: 0.02, burst429: { afterRequests: 40, count: 3, retryAfterSeconds: 1 } });

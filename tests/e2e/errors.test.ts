@@ -52,7 +52,7 @@ describe('bad config', () => {
 
 describe('bad credentials and accounts', () => {
   it('wrong account id: Launchpad does not list it, and the line names the accounts it does list', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /ERROR account 12345 is not among the accounts this token can see: 999999001 \(bc3, [^)]*\), 999999002 \(bcx, [^)]*\); check account_id, or set basecamp_product$/));
+    expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /ERROR account 12345 is not among the accounts this token can see: 999999001 \(bc3, [^)]*\), 999999002 \(bcx, .*\); check account_id, or set basecamp_product$/));
   it('wrong account id under --test: the same sentence as a sync', () =>
     expectOneLine(['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'], /ERROR account 12345 is not among the accounts this token can see: 999999001 /));
   it('wrong account id with basecamp_product set: the API answers 404, in one line', () =>

@@ -792,7 +792,7 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
     const hits: string[] = [];
     nock(BCX)
       .get(/\/123\/api\/v1\/projects\/1\/topics\.json/)
-      .times(3)
+      .times(5)
       .reply(function (uri) {
         hits.push(uri);
         const n = Number(new URL(uri, BCX).searchParams.get('page') ?? '1');
@@ -800,12 +800,57 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
       });
     const got = await drain(bcxClient().client.collection('/projects/1/topics.json'));
     expect(got).toHaveLength(107);
-    expect(hits).toEqual(['/123/api/v1/projects/1/topics.json', '/123/api/v1/projects/1/topics.json?page=2', '/123/api/v1/projects/1/topics.json?page=3']);
+    // Then the pages before the last once more, last first (the check for records that slid back).
+    expect(hits).toEqual([
+      '/123/api/v1/projects/1/topics.json',
+      '/123/api/v1/projects/1/topics.json?page=2',
+      '/123/api/v1/projects/1/topics.json?page=3',
+      '/123/api/v1/projects/1/topics.json?page=2',
+      '/123/api/v1/projects/1/topics.json',
+    ]);
   });
 
-  it('a list that answers the same 50 whatever the page is read twice, not forever', async () => {
+  it('a record leaving the list between two pages: the pages before the last are read again, last first', async () => {
     mockToken(['tok']);
-    const scope = nock(BCX).get(/\/123\/api\/v1\/projects\/1\/documents\.json/).times(2).reply(200, items(1, 50), { 'content-type': 'application/json' });
+    // 60 records; record 3 leaves after page 1 is read, so record 50 slides onto page 1.
+    let left = false;
+    const list = () => items(1, 60).filter((x) => !(left && x.id === 3));
+    const hits: string[] = [];
+    nock(BCX)
+      .get(/\/123\/api\/v1\/projects\/1\/attachments\.json/)
+      .times(3)
+      .reply(function (uri) {
+        hits.push(uri);
+        const page = Number(new URL(uri, BCX).searchParams.get('page') ?? '1');
+        const body = list().slice((page - 1) * 50, page * 50);
+        if (page === 1) left = true;
+        return [200, body, { 'content-type': 'application/json' }];
+      });
+    const h = bcxClient();
+    const got = (await drain(h.client.collection('/projects/1/attachments.json'))).map((x) => (x as { id: number }).id);
+    expect([...got].sort((a, b) => a - b)).toEqual(items(1, 60).map((x) => x.id));
+    expect(hits).toEqual(['/123/api/v1/projects/1/attachments.json', '/123/api/v1/projects/1/attachments.json?page=2', '/123/api/v1/projects/1/attachments.json']);
+    expect(h.client.stats.rechecked).toBe(1);
+  });
+
+  it('a log (onlyGrows) is not read again, nor is a one-page list', async () => {
+    mockToken(['tok']);
+    const scope = nock(BCX)
+      .get(/\/123\/api\/v1\/events\.json/)
+      .times(2)
+      .reply(function (uri) {
+        const page = Number(new URL(uri, BCX).searchParams.get('page') ?? '1');
+        return [200, page === 1 ? items(1, 50) : items(51, 3), { 'content-type': 'application/json' }];
+      });
+    const h = bcxClient();
+    expect(await drain(h.client.collection('/events.json?since=x', undefined, undefined, true))).toHaveLength(53);
+    expect(scope.isDone()).toBe(true);
+    expect(h.client.stats.rechecked).toBe(0);
+  });
+
+  it('a list that answers the same 50 whatever the page is read three times (the second repeats, the check goes back), not forever', async () => {
+    mockToken(['tok']);
+    const scope = nock(BCX).get(/\/123\/api\/v1\/projects\/1\/documents\.json/).times(3).reply(200, items(1, 50), { 'content-type': 'application/json' });
     const got = await drain(bcxClient().client.collection('/projects/1/documents.json'));
     expect(got.map((x) => (x as { id: number }).id)).toEqual(items(1, 50).map((x) => x.id));
     expect(scope.isDone()).toBe(true);
