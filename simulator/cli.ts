@@ -1,10 +1,12 @@
 /**
  * Run the simulator as a process:
- *   ts-node --transpile-only simulator/cli.ts [--records N] [--bcx-records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
- * Prints two JSON lines, ready tap configs: the Basecamp 3 account's, then the Basecamp 2
- * (bcx) account's; then serves until SIGINT/SIGTERM.
+ *   ts-node --transpile-only simulator/cli.ts [--bcx] [--records N] [--bcx-records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
+ * Prints one JSON line, a ready tap config: the Basecamp 3 account's, or with --bcx the Basecamp 2
+ * account's (both are served either way); then serves until SIGINT/SIGTERM.
  */
 import { startSimulator, SimulatorOptions } from './index';
+
+let printBcx = false;
 
 function parseArgs(argv: string[]): SimulatorOptions {
   const opts: SimulatorOptions = {};
@@ -16,6 +18,7 @@ function parseArgs(argv: string[]): SimulatorOptions {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
+      case '--bcx': printBcx = true; break;
       case '--records': opts.records = num(a, argv[++i]); break;
       case '--bcx-records': opts.bcx = { ...opts.bcx, records: num(a, argv[++i]) }; break;
       case '--latency-ms': opts.latencyMs = num(a, argv[++i]); break;
@@ -44,8 +47,8 @@ async function main(): Promise<void> {
     user_agent: 'tap-basecamp simulator trial (you@example.com)',
     max_requests_per_10s: 1000,
   })}\n`;
-  // The first line stays the Basecamp 3 config (readers take the first line); the second is the bcx account's.
-  process.stdout.write(line(sim.accountId) + line(sim.bcx.accountId));
+  // One line, so `> config.json` is a config file.
+  process.stdout.write(line(printBcx ? sim.bcx.accountId : sim.accountId));
   const stop = () => {
     sim.stop().then(() => process.exit(0), () => process.exit(1));
   };

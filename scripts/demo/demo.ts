@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: starts the bundled Basecamp simulator with its demo account, runs the built
- * tap against it (discover, a full sync, then an incremental re-run from the STATE it printed),
- * and shows where the output went with a per-stream record count.
+ * `npm run demo [-- --bcx]`: starts the bundled Basecamp simulator with its demo account (with
+ * --bcx, its Basecamp 2 account), runs the built tap against it (discover, a full sync, then an
+ * incremental re-run from the STATE it printed), and shows where the output went with a
+ * per-stream record count.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,7 +10,8 @@ import * as path from 'node:path';
 import { startSimulator } from '../../simulator';
 
 const ROOT = path.join(__dirname, '..', '..');
-const OUT = path.join(ROOT, 'demo-output');
+const BCX = process.argv.slice(2).includes('--bcx');
+const OUT = path.join(ROOT, BCX ? 'demo-output-bcx' : 'demo-output');
 const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
 
 function runTap(args: string[], stdoutFile: string, stderrFile: string): Promise<number> {
@@ -47,11 +49,15 @@ function countRecords(file: string): Map<string, number> {
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
-  const sim = await startSimulator({});
+  const unknown = process.argv.slice(2).filter((a) => a !== '--bcx');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]} (npm run demo [-- --bcx])`);
+  const sim = await startSimulator(BCX ? { bcx: { records: 1500 } } : {});
   try {
     const configFile = path.join(OUT, 'config.json');
-    // The simulator has no rate limit; against Basecamp keep the default of 50 requests per 10 s.
-    fs.writeFileSync(configFile, JSON.stringify(sim.config({ max_requests_per_10s: 2000 }), null, 2) + '\n');
+    // The simulator has no rate limit; against Basecamp keep the defaults (50 requests per 10 s,
+    // 500 for Basecamp 2). The Basecamp 2 config names no product: the tap asks Launchpad.
+    const config = BCX ? sim.bcx.config({ max_requests_per_10s: 2000 }) : sim.config({ max_requests_per_10s: 2000 });
+    fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n');
 
     const catalogFile = path.join(OUT, 'catalog.json');
     if ((await runTap(['--config', configFile, '--discover'], catalogFile, path.join(OUT, 'discover.log'))) !== 0) {
@@ -70,6 +76,8 @@ async function main(): Promise<void> {
     const stateFile = path.join(OUT, 'state.json');
     fs.writeFileSync(stateFile, JSON.stringify(lastState(syncFile), null, 2) + '\n');
     sim.resetRequests();
+    // An hour later, nothing changed (a Basecamp 2 run reads again what changed in the 15 minutes before the last one).
+    sim.advanceClock(3_600_000);
     const again = path.join(OUT, 'incremental.jsonl');
     const code2 = await runTap(['--config', configFile, '--catalog', catalogFile, '--state', stateFile], again, path.join(OUT, 'incremental.log'));
     if (code2 !== 0) throw new Error(`incremental run failed (exit ${code2}): see ${path.join(OUT, 'incremental.log')}`);
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
     const total2 = [...counts2.values()].reduce((a, b) => a + b, 0);
     const print = (line: string) => process.stdout.write(line + '\n');
     print('');
-    print(`tap-basecamp demo against the local Basecamp simulator (${sim.baseUrl})`);
+    print(`tap-basecamp demo against the local Basecamp simulator (${sim.baseUrl}), ${BCX ? `Basecamp 2 account ${sim.bcx.accountId}` : `Basecamp 3 account ${sim.accountId}`}`);
     print('');
     print(`${'stream'.padEnd(width)}  records`);
     for (const [name, n] of rows) print(`${name.padEnd(width)}  ${String(n).padStart(7)}`);

@@ -841,10 +841,10 @@ describe('mutations', () => {
 });
 
 describe('cli', () => {
-  it('prints the connection line and serves until SIGTERM', async () => {
+  it.each([[[] as string[], 'Basecamp 3, 4 and 5'], [['--bcx'], 'Basecamp 2']])('prints the connection line (%j) and serves until SIGTERM', async (extra, product) => {
     const { spawn } = await import('node:child_process');
     const path = await import('node:path');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'simulator', 'cli.ts'), '--records', '300', '--latency-ms', '1'], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'simulator', 'cli.ts'), '--records', '300', '--latency-ms', '1', ...extra], {
       cwd: path.join(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -870,6 +870,7 @@ describe('cli', () => {
     fs.writeFileSync(file, line);
     const tested = await runCommand(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tap-basecamp'), '--config', file, '--test']);
     expect(tested.code).toBe(0);
+    expect(tested.stderr).toContain(`projects of ${product} account`);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
