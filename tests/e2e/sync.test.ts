@@ -50,6 +50,14 @@ describe('discover and about', () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# tap-basecamp/);
     expect(md.stdout).toContain('| todos | id | INCREMENTAL (updated_at) |');
+    // Both products, each with its own streams.
+    expect(about.products.map((p: { product: string; name: string; streams: unknown[] }) => [p.product, p.name, p.streams.length])).toEqual([
+      ['bc3', 'Basecamp 3, 4 and 5', 37],
+      ['bcx', 'Basecamp 2', 16],
+    ]);
+    expect(about.settings.properties.basecamp_product.enum).toEqual(['bc3', 'bcx']);
+    expect(md.stdout).toContain('## Streams: Basecamp 2 (basecamp_product bcx)');
+    expect(md.stdout).toContain('| accesses | project_id, person_id | FULL_TABLE |');
   });
 
   it('--test refreshes the token, reads one page of projects, and says OK on stderr', async () => {

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Simulator, startSimulator } from '../../simulator';
+import { Shape, endpointRows, shapeDiff, shapeOf } from '../helpers/shapes';
 
 jest.setTimeout(60_000);
 
@@ -19,21 +20,6 @@ const HAVE_FIXTURES = fs.existsSync(path.join(FIXTURES, 'endpoints.tsv'));
 const UA = 'simulator bcx conformance tests (test@example.com)';
 
 // ------------------------------------------------------------------ key shapes
-
-interface Shape {
-  keys?: Map<string, Shape>;
-  items?: Shape;
-}
-
-function shapeOf(v: unknown, into: Shape = {}): Shape {
-  if (Array.isArray(v)) {
-    for (const x of v) into.items = shapeOf(x, into.items ?? {});
-  } else if (v !== null && typeof v === 'object') {
-    into.keys ??= new Map();
-    for (const [k, x] of Object.entries(v as Json)) into.keys.set(k, shapeOf(x, into.keys.get(k) ?? {}));
-  }
-  return into;
-}
 
 /**
  * Documented deviations: [documented path, example file, key path, missing or extra, why].
@@ -65,15 +51,7 @@ function allowed(docPath: string, file: string, where: string, kind: 'missing' |
 }
 
 function diff(file: string, docPath: string, ex: Shape, got: Shape, where: string, out: string[]): void {
-  if (ex.keys && got.keys) {
-    for (const k of ex.keys.keys()) if (!got.keys.has(k) && !allowed(docPath, file, `${where}.${k}`, 'missing')) out.push(`missing ${where}.${k}`);
-    for (const k of got.keys.keys()) if (!ex.keys.has(k) && !allowed(docPath, file, `${where}.${k}`, 'extra')) out.push(`extra ${where}.${k}`);
-    for (const [k, s] of ex.keys) {
-      const g = got.keys.get(k);
-      if (g) diff(file, docPath, s, g, `${where}.${k}`, out);
-    }
-  }
-  if (ex.items && got.items) diff(file, docPath, ex.items, got.items, `${where}[]`, out);
+  shapeDiff(ex, got, (at, kind) => allowed(docPath, file, at, kind), where, out);
 }
 
 // ------------------------------------------------------------------ documented endpoints
@@ -85,14 +63,7 @@ interface Row {
 }
 
 function rows(): Row[] {
-  const lines = fs.readFileSync(path.join(FIXTURES, 'endpoints.tsv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const head = (lines[0] as string).split('\t');
-  const col = (name: string) => head.indexOf(name);
-  return lines
-    .slice(1)
-    .map((l) => l.split('\t'))
-    .filter((c) => c[col('method')] === 'GET' && (c[col('example_file')] ?? '').trim() !== '')
-    .map((c) => ({ path: c[col('path')] as string, files: (c[col('example_file')] as string).trim().split(/\s+/), returns: c[col('returns')] as string }));
+  return endpointRows(FIXTURES).map((c) => ({ path: c.path as string, files: (c.example_file as string).trim().split(/\s+/), returns: c.returns as string }));
 }
 
 /** The example shape of a row: the union over its example files (a second file may be one list item). */

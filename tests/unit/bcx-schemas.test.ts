@@ -8,6 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadStreamSchema, makeStrictAjv, validatorFor } from '../helpers/strict-ajv';
+import { BCX_STREAM_NAMES, BcxStreamName } from '../../src/streams/names';
+import { BCX_COMMENTABLE } from '../../src/streams/bcx';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -17,39 +19,14 @@ const SCHEMAS_DIR = path.join(__dirname, '../../schemas/bcx');
 const FIXTURES = path.join(__dirname, '../../../shared/fixtures/bcx-api');
 const HAVE_FIXTURES = fs.existsSync(path.join(FIXTURES, 'examples'));
 
-const STREAMS = [
-  'projects',
-  'people',
-  'groups',
-  'accesses',
-  'topics',
-  'messages',
-  'comments',
-  'todolists',
-  'todos',
-  'documents',
-  'attachments',
-  'uploads',
-  'calendars',
-  'calendar_events',
-  'forwards',
-  'events',
-] as const;
-type StreamName = (typeof STREAMS)[number];
+const STREAMS = BCX_STREAM_NAMES;
+type StreamName = BcxStreamName;
 
 /** Streams whose records never carry project_id. */
 const ACCOUNT_WIDE = new Set<StreamName>(['projects', 'people', 'groups', 'calendars']);
 
 /** commentable_type of the comments embedded in each stream's shows. */
-const COMMENTABLE_TYPE: Partial<Record<StreamName, string>> = {
-  messages: 'Message',
-  todolists: 'Todolist',
-  todos: 'Todo',
-  documents: 'Document',
-  uploads: 'Upload',
-  calendar_events: 'CalendarEvent',
-  forwards: 'Forward',
-};
+const COMMENTABLE_TYPE: Partial<Record<StreamName, string>> = BCX_COMMENTABLE;
 
 const schemaName = (stream: string): string => `bcx/${stream}`;
 
