@@ -172,16 +172,17 @@ export class SyncEngine {
   }
 
   /**
-   * A feed run: an earlier run completed the feed's bookmark, and every selected stream read
-   * from the feed has its cursor (a stream selected since is walked, and with it the whole run).
+   * A feed run: an earlier run completed the feed's bookmark, and the runs since read every
+   * stream selected now incrementally (a stream selected since is walked, and with it the run).
    */
   private isFeedRun(): boolean {
     if (this.bookmarks.feedSince() === undefined) return false;
-    return this.streams.every((s) => {
-      const sel = this.selection.get(s.name);
-      if (!sel?.incremental || !s.replicationKey || Object.keys(s.feedParents).length === 0) return true;
-      return this.bookmarks.stored(s.name, s.replicationKey) !== undefined;
-    });
+    return this.feedStreams().every((name) => this.bookmarks.feedCovers(name));
+  }
+
+  /** The selected streams read from the feed in a feed run. */
+  private feedStreams(): string[] {
+    return this.streams.filter((s) => this.selection.get(s.name)?.incremental && s.replicationKey && Object.keys(s.feedParents).length > 0).map((s) => s.name);
   }
 
   /** Where a stream read from a time on starts: the last run's start in a feed run, else its own cursor; less the overlap. */
@@ -230,7 +231,7 @@ export class SyncEngine {
     if (!this.stopping) {
       for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, this.byName.get(name)!.replicationKey!, value);
       // The next run reads the feed from this one's start; the projects it walked need no walk again.
-      if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects);
+      if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, this.feedStreams());
       this.bookmarks.endRun();
     }
     this.flushState(true, true);

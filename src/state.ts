@@ -14,7 +14,8 @@
  *     },
  *     "etags": { "<path>": "<ETag>" },              // validators of unchanged full-table collections
  *     "run": { "done": { "<stream>": { "<id>": "<updated_at>" } } },  // an unfinished run's written subtrees
- *     "feed": { "since": "...", "projects": [<id>, ...], "trashed": [<id>, ...] }  // Basecamp 2: the feed's start, projects walked or seen trashed
+ *     "feed": { "since": "...", "projects": [<id>, ...], "trashed": [<id>, ...], "streams": [...] }
+ *                                                    // Basecamp 2: the feed's start, projects walked or seen trashed, streams covered
  *   }
  *
  * A cursor is committed only by the engine, and only once every record at or after it has
@@ -56,7 +57,12 @@ const STATE_SCHEMA = {
     feed: {
       type: 'object',
       required: ['since'],
-      properties: { since: CURSOR, projects: { type: 'array', items: { type: 'integer' } }, trashed: { type: 'array', items: { type: 'integer' } } },
+      properties: {
+        since: CURSOR,
+        projects: { type: 'array', items: { type: 'integer' } },
+        trashed: { type: 'array', items: { type: 'integer' } },
+        streams: { type: 'array', items: { type: 'string' } },
+      },
     },
   },
 };
@@ -102,7 +108,7 @@ export interface TapState {
    * Basecamp 2's change feed: the start of the last completed run (the next one reads
    * /events.json from there, less an overlap) and the projects walked whole so far.
    */
-  feed?: { since: string; projects?: number[]; trashed?: number[] };
+  feed?: { since: string; projects?: number[]; trashed?: number[]; streams?: string[] };
 }
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
@@ -120,8 +126,12 @@ export function parseState(raw: unknown, source: string): TapState {
     bookmarks: { ...(state.bookmarks ?? {}) },
     ...(state.etags ? { etags: { ...state.etags } } : {}),
     ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
-    ...(state.feed ? { feed: { since: state.feed.since, projects: [...(state.feed.projects ?? [])], trashed: [...(state.feed.trashed ?? [])] } } : {}),
+    ...(state.feed ? { feed: copyFeed(state.feed) } : {}),
   };
+}
+
+function copyFeed(feed: NonNullable<TapState['feed']>): NonNullable<TapState['feed']> {
+  return { since: feed.since, projects: [...(feed.projects ?? [])], trashed: [...(feed.trashed ?? [])], streams: [...(feed.streams ?? [])] };
 }
 
 export function ms(timestamp: string): number {
@@ -308,6 +318,11 @@ export class BookmarkManager {
     return this.state.feed?.since;
   }
 
+  /** Whether the runs the feed's bookmark comes from read this stream incrementally (walked it whole first). */
+  feedCovers(stream: string): boolean {
+    return this.state.feed?.streams?.includes(stream) === true;
+  }
+
   /**
    * Whether an earlier run walked this project whole (a feed run reads only its changes), or,
    * for a project that is trashed now, saw it trashed already (nothing below it is read).
@@ -324,12 +339,15 @@ export class BookmarkManager {
    * The run completed: the next one reads the feed from this one's start, and knows the projects
    * whose subtrees this run (or the one it resumed) wrote, trashed ones aside.
    */
-  completeFeed(walked: Iterable<number>, trashed: Iterable<number> = []): void {
+  completeFeed(walked: Iterable<number>, trashed: Iterable<number>, streams: readonly string[]): void {
     if (this.signpost === undefined) return;
+    // A stream stays covered while every run selects it incremental: one dropped in between
+    // missed the feed's events meanwhile.
+    const covered = [...streams].sort();
     const known = new Set([...(this.state.feed?.projects ?? []), ...walked]);
     const seenTrashed = new Set([...(this.state.feed?.trashed ?? []), ...trashed].filter((id) => !known.has(id)));
     const sorted = (ids: Set<number>) => [...ids].sort((a, b) => a - b);
-    this.state.feed = { since: this.signpost, projects: sorted(known), trashed: sorted(seenTrashed) };
+    this.state.feed = { since: this.signpost, projects: sorted(known), trashed: sorted(seenTrashed), streams: covered };
     this.knownProjects = undefined;
     this.knownTrashed = undefined;
     this.version++;
@@ -367,7 +385,7 @@ export class BookmarkManager {
     const out: JsonObject = { bookmarks: JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject };
     if (withEtags && this.etags.size > 0) out.etags = Object.fromEntries(this.etags);
     if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
-    if (this.state.feed) out.feed = { since: this.state.feed.since, projects: [...(this.state.feed.projects ?? [])], trashed: [...(this.state.feed.trashed ?? [])] };
+    if (this.state.feed) out.feed = copyFeed(this.state.feed);
     return out;
   }
 }

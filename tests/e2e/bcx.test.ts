@@ -225,6 +225,26 @@ describe('incremental Basecamp 2 runs read the change feed', () => {
       }
     }));
 
+  it('a stream selected since the last run has no feed to read from: that run walks, and the stream arrives whole', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config();
+      const discovered = JSON.parse((await runTap(['--config', file, '--discover'])).stdout) as { streams: Rec[] };
+      const without = writeJson(dir, `catalog-${++n}.json`, {
+        streams: discovered.streams.map((e) => (e.stream === 'messages' ? { ...e, metadata: [{ breadcrumb: [], metadata: { selected: false } }] } : e)),
+      });
+      const all = writeJson(dir, `catalog-${++n}.json`, discovered);
+      const first = await runTap(['--config', file, '--catalog', without]);
+      expect(first.code).toBe(0);
+      expect(recordsOf(first.messages, 'messages')).toEqual([]);
+      expect(lastState(first.messages).feed.streams).not.toContain('messages');
+      sim.bcx.advanceClock(60_000);
+      sim.resetRequests();
+      const run = await runTap(['--config', file, '--catalog', all, '--state', writeJson(dir, `state-${++n}.json`, lastState(first.messages))]);
+      expect(run.code).toBe(0);
+      expectReplica(sim.bcx, run.messages, ['messages']);
+      expect(lastState(run.messages).feed.streams).toContain('messages');
+    }));
+
   it('a project back from the trash, never walked, is walked whole in a feed run', () =>
     withSimulator({}, async (sim, config) => {
       const file = config();

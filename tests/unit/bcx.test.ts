@@ -113,14 +113,15 @@ describe('the feed bookmark', () => {
     const first = new BookmarkManager({ bookmarks: {} });
     expect(first.feedSince()).toBeUndefined();
     first.setSignpost('2026-01-02T03:04:05.000Z');
-    first.completeFeed([3, 1]);
+    first.completeFeed([3, 1], [], ['todos', 'messages']);
     const saved = parseState(JSON.parse(JSON.stringify(first.value())), 'saved');
-    expect(saved.feed).toEqual({ since: '2026-01-02T03:04:05.000Z', projects: [1, 3], trashed: [] });
+    expect(saved.feed).toEqual({ since: '2026-01-02T03:04:05.000Z', projects: [1, 3], trashed: [], streams: ['messages', 'todos'] });
     const second = new BookmarkManager(saved);
     expect([second.feedKnows(1, false), second.feedKnows(2, false)]).toEqual([true, false]);
+    expect([second.feedCovers('todos'), second.feedCovers('topics')]).toEqual([true, false]);
     second.setSignpost('2026-01-03T00:00:00.000Z');
-    second.completeFeed([2], [7]);
-    expect(second.value().feed).toEqual({ since: '2026-01-03T00:00:00.000Z', projects: [1, 2, 3], trashed: [7] });
+    second.completeFeed([2], [7], ['todos']);
+    expect(second.value().feed).toEqual({ since: '2026-01-03T00:00:00.000Z', projects: [1, 2, 3], trashed: [7], streams: ['todos'] });
     // A project seen trashed is known while it stays trashed; restored, it is walked whole.
     const third = new BookmarkManager(parseState(second.value(), 's'));
     expect([third.feedKnows(7, true), third.feedKnows(7, false)]).toEqual([true, false]);
