@@ -1,26 +1,37 @@
 /**
- * `npm run bench -- [--records N] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N]
- *                   [--json] [--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]`
+ * `npm run bench -- [--product bc3|bcx] [--records N] [--mode limited|unlimited] [--latency-ms MS]
+ *                   [--concurrency N] [--incremental] [--json] [--timeout-min MIN] [--max-rate N]
+ *                   [--seed S] [--verify | --no-verify]`
  *
  * Starts the Basecamp simulator in this process, runs the BUILT tap against it as a child
  * process (`node -r scripts/bench/measure.js bin/tap-basecamp --config <tmp>/config.json`) and
  * reports what the run cost:
  *
  *   limited   (default) the simulator answers after --latency-ms (default 100) and enforces
- *             Basecamp's limit of 50 requests per 10 s; the tap runs with its config defaults
- *             (max_requests_per_10s 50, max_concurrency 8). Measures how close the tap gets
- *             to the ideal time, minimum requests / 5 per second.
+ *             the product's limit (Basecamp 3: 50 requests per 10 s; Basecamp 2: 500 per 10 s);
+ *             the tap runs with its config defaults (max_requests_per_10s unset, so 50 for bc3
+ *             and 500 for bcx; max_concurrency 8). Measures how close the tap gets to the ideal
+ *             time, minimum requests / (5 or 50) per second.
  *   unlimited no latency, no rate limit, and the tap's own limiter opened as far as its config
  *             allows (100000 asked, clamped to the config schema's maximum): measures CPU per
  *             record and memory.
  *
- * The tap's stdout goes to a counting sink (lines, RECORD lines per stream; nothing is kept),
- * its stderr to <tmp>/tap.log. measure.js writes the tap's CPU time and peak RSS on exit.
- * "Minimum requests" is the number of distinct API URLs (path + query) answered 200 or 304,
- * so requests - minimum is the waste (429s, retries, duplicate reads). Launchpad requests
- * (/authorization...) are counted apart.
+ * --product bc3 (default) reads the simulator's Basecamp 3 account, sized by --records; --product
+ * bcx its Basecamp 2 account (sized by --records, with the bc3 account left at its small default).
+ * The bcx config carries no basecamp_product, so the tap asks Launchpad once, as a run whose
+ * config does not say would.
  *
- * Exits 1 when the tap failed (non-zero exit, killed, or over --timeout-min, default 30),
+ * --incremental: after the full sync, the simulated clock moves on an hour (nothing else changes)
+ * and the tap runs again with the last STATE the full sync wrote; that run is reported as a second
+ * block (and as `incremental` in --json). Its rate-limit window starts empty, as an hour later.
+ *
+ * The tap's stdout goes to a counting sink (lines, RECORD lines per stream; only the last STATE
+ * line is kept), its stderr to <tmp>/tap.log (tap-incremental.log for the second run). measure.js
+ * writes the tap's CPU time and peak RSS on exit. "Minimum requests" is the number of distinct API
+ * URLs (path + query) answered 200 or 304, so requests - minimum is the waste (429s, retries,
+ * duplicate reads). Launchpad requests (/authorization...) are counted apart.
+ *
+ * Exits 1 when a tap run failed (non-zero exit, killed, or over --timeout-min, default 30),
  * 2 on bad arguments.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -29,14 +40,20 @@ import * as fs from 'node:fs';
 import { ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RequestLogEntry, Simulator, startSimulator } from '../../simulator';
+import { RateLimit, RequestLogEntry, Simulator, startSimulator } from '../../simulator';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
 const MEASURE = path.join(__dirname, 'measure.js');
-/** Basecamp's documented limit. */
-const RATE_LIMIT = { requests: 50, windowMs: 10_000 };
-const IDEAL_PER_SECOND = RATE_LIMIT.requests / (RATE_LIMIT.windowMs / 1000);
+type Product = 'bc3' | 'bcx';
+/** Each product's documented limit: what limited mode enforces, and the tap's default rate. */
+const RATE_LIMITS: Record<Product, RateLimit> = {
+  bc3: { requests: 50, windowMs: 10_000 },
+  bcx: { requests: 500, windowMs: 10_000 },
+};
+const PRODUCT_TITLE: Record<Product, string> = { bc3: 'Basecamp 3', bcx: 'Basecamp 2' };
+/** How far the simulated clock moves between the full sync and the --incremental run. */
+const INCREMENTAL_AFTER_MS = 3_600_000;
 /** What unlimited mode asks of the tap's limiter (clamped to what the config schema accepts). */
 const UNLIMITED_RATE = 100_000;
 /** Record counts up to this are checked against the simulator's expected records by default. */
@@ -48,6 +65,7 @@ const TOP_ENDPOINTS = 12;
 type Mode = 'limited' | 'unlimited';
 
 interface Options {
+  product: Product;
   records: number;
   mode: Mode;
   latencyMs?: number;
@@ -57,16 +75,17 @@ interface Options {
   maxRate?: number;
   seed?: number;
   verify?: boolean;
+  incremental: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--records N] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--json] ' +
+  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--json] ' +
   '[--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { records: 10_000, mode: 'limited', json: false, timeoutMin: 30 };
+  const o: Options = { product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false };
   const args: string[] = [];
   for (const a of argv) {
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
@@ -81,6 +100,13 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     switch (a) {
+      case '--product': {
+        const p = args[++i];
+        if (p !== 'bc3' && p !== 'bcx') throw new UsageError('--product must be bc3 or bcx');
+        o.product = p;
+        break;
+      }
+      case '--incremental': o.incremental = true; break;
       case '--records': o.records = Math.round(num(a, args[++i], 1)); break;
       case '--mode': {
         const m = args[++i];
@@ -104,13 +130,14 @@ function parseArgs(argv: string[]): Options {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The tap's stdout: counted, never stored.
+// The tap's stdout: counted, never stored (but for the last STATE line, which --incremental needs).
 
 /** Enough of a line's end to hold `"stream":"<name>","time_extracted":"<iso>","type":"RECORD"}`. */
 const TAIL = 200;
 const HEAD = 24;
 const RECORD_END = '"type":"RECORD"}';
 const SCHEMA_END = '"type":"SCHEMA"}';
+const STATE_START = Buffer.from('{"type":"STATE"', 'latin1');
 const STREAM_IN_TAIL = /"stream":"([^"\\]*)","time_extracted"/g;
 
 class CountingSink {
@@ -121,8 +148,11 @@ class CountingSink {
   states = 0;
   other = 0;
   readonly byStream = new Map<string, number>();
-  private head: Buffer | undefined; // first bytes of the line in progress
+  /** The last STATE line, whole. */
+  lastState: string | undefined;
+  private head: Buffer = Buffer.alloc(0); // first HEAD bytes of the line in progress
   private tail: Buffer = Buffer.alloc(0); // last bytes of the line in progress
+  private stateParts: Buffer[] | undefined; // the line in progress, whole, once it shows to be a STATE
 
   write(chunk: Buffer): void {
     this.bytes += chunk.length;
@@ -130,7 +160,7 @@ class CountingSink {
     while (start <= chunk.length) {
       const nl = chunk.indexOf(10, start);
       const end = nl === -1 ? chunk.length : nl;
-      if (this.head === undefined && end > start) this.head = Buffer.from(chunk.subarray(start, Math.min(end, start + HEAD)));
+      if (end > start) this.keep(chunk.subarray(start, end));
       const piece = chunk.subarray(Math.max(start, end - TAIL), end);
       if (nl === -1) {
         // Line continues in the next chunk: keep only its last TAIL bytes (copied, never the chunk).
@@ -142,31 +172,51 @@ class CountingSink {
       }
       const lineTail = this.tail.length ? Buffer.concat([this.tail, piece]) : piece;
       this.line(this.head, lineTail);
-      this.head = undefined;
-      this.tail = Buffer.alloc(0);
+      this.reset();
       start = nl + 1;
     }
   }
 
   /** A last line without a newline (a run cut short) still counts. */
   end(): void {
-    if (this.head !== undefined || this.tail.length) this.line(this.head, this.tail);
-    this.head = undefined;
-    this.tail = Buffer.alloc(0);
+    if (this.head.length || this.tail.length) this.line(this.head, this.tail);
+    this.reset();
   }
 
-  private line(head: Buffer | undefined, tailBuf: Buffer): void {
+  /** The line's first bytes (however the chunks split it), and all of it when it is a STATE. */
+  private keep(segment: Buffer): void {
+    if (this.stateParts) {
+      this.stateParts.push(Buffer.from(segment));
+      return;
+    }
+    const before = this.head;
+    if (before.length >= HEAD) return;
+    this.head = Buffer.concat([before, segment.subarray(0, HEAD - before.length)]);
+    if (before.length < STATE_START.length && this.head.length >= STATE_START.length && this.head.subarray(0, STATE_START.length).equals(STATE_START)) {
+      this.stateParts = [before, Buffer.from(segment)];
+    }
+  }
+
+  private reset(): void {
+    this.head = Buffer.alloc(0);
+    this.tail = Buffer.alloc(0);
+    this.stateParts = undefined;
+  }
+
+  private line(head: Buffer, tailBuf: Buffer): void {
     this.lines++;
     const tail = tailBuf.toString('latin1').replace(/\r$/, '');
-    const start = head ? head.toString('latin1') : '';
+    const start = head.toString('latin1');
     if (tail.endsWith(RECORD_END) || start.startsWith('{"type":"RECORD"')) {
       this.records++;
       let stream = '?';
       for (const m of tail.matchAll(STREAM_IN_TAIL)) stream = m[1]!; // the last one is the message's own
       this.byStream.set(stream, (this.byStream.get(stream) ?? 0) + 1);
     } else if (tail.endsWith(SCHEMA_END) || start.startsWith('{"type":"SCHEMA"')) this.schemas++;
-    else if (start.startsWith('{"type":"STATE"')) this.states++;
-    else this.other++;
+    else if (start.startsWith('{"type":"STATE"')) {
+      this.states++;
+      if (this.stateParts) this.lastState = Buffer.concat(this.stateParts).toString('utf8').replace(/\r$/, '');
+    } else this.other++;
   }
 }
 
@@ -220,16 +270,18 @@ function runTap(
   dir: string,
   timeoutMs: number,
   progress: (elapsedMs: number, sink: CountingSink) => void,
+  run: { name: string; stateFile?: string } = { name: 'tap' },
 ): Promise<TapRun> {
-  const measureFile = path.join(dir, 'measure.json');
-  const logFile = path.join(dir, 'tap.log');
+  const measureFile = path.join(dir, `${run.name === 'tap' ? 'measure' : `measure-${run.name}`}.json`);
+  const logFile = path.join(dir, `${run.name}.log`);
+  const args = ['-r', MEASURE, TAP, '--config', configFile, ...(run.stateFile ? ['--state', run.stateFile] : [])];
   const sink = new CountingSink();
   return new Promise((resolve) => {
     const errFd = fs.openSync(logFile, 'w');
     const started = Date.now();
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, ['-r', MEASURE, TAP, '--config', configFile], {
+      child = spawn(process.execPath, args, {
         cwd: ROOT,
         env: childEnv(measureFile),
         stdio: ['ignore', 'pipe', errFd],
@@ -295,7 +347,7 @@ function runTap(
 // ---------------------------------------------------------------------------------------------
 // What the simulator saw.
 
-/** Stamps every logged request with its arrival time (the log entries carry none). */
+/** Stamps every logged request with its arrival time (the log entries carry none); empty it with the log. */
 function stampArrivals(sim: Simulator): number[] {
   const times: number[] = [];
   const log = sim.requests as RequestLogEntry[] & { push: (...items: RequestLogEntry[]) => number };
@@ -310,8 +362,9 @@ function stampArrivals(sim: Simulator): number[] {
 
 /**
  * Watches the simulator's answers (this process's http.ServerResponse.writeHead) for list pages
- * whose X-Total-Count is 0: requests the data did not need in hindsight, though the tap could
- * not know before asking. Counted per endpoint; no body is read or kept.
+ * whose X-Total-Count is 0 (Basecamp 2's, which carry no count: a body of two bytes, `[]`):
+ * requests the data did not need in hindsight, though the tap could not know before asking.
+ * Counted per endpoint; no body is read or kept.
  */
 function watchEmptyLists(): Map<string, number> {
   const empty = new Map<string, number>();
@@ -322,6 +375,10 @@ function watchEmptyLists(): Map<string, number> {
       const headers = rest.find((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) as Record<string, unknown> | undefined;
       const url = (this as ServerResponse & { req?: { url?: string } }).req?.url;
       if (status === 200 && url && headers && headers['X-Total-Count'] !== undefined && Number(headers['X-Total-Count']) === 0) {
+        const { endpoint } = endpointOf(url);
+        empty.set(endpoint, (empty.get(endpoint) ?? 0) + 1);
+      } else if (status === 200 && url && headers && headers['X-Total-Count'] === undefined && Number(headers['Content-Length']) === 2) {
+        // Basecamp 2 lists carry no count: an answer of two bytes is `[]`.
         const { endpoint } = endpointOf(url);
         empty.set(endpoint, (empty.get(endpoint) ?? 0) + 1);
       }
@@ -344,7 +401,7 @@ interface Traffic {
   /** Seconds after the tap started at which 429s arrived (first 20). */
   rateLimitedAt: number[];
   rateLimitedAfter10s: number;
-  /** Most API requests arriving in any window of RATE_LIMIT.windowMs. */
+  /** Most API requests arriving in any window of the product's rate-limit window. */
   maxIn10s: number;
   /** The API requests of the busiest second, to spot bursts. */
   maxIn1s: number;
@@ -356,19 +413,26 @@ interface Traffic {
   emptyLists: number;
 }
 
-/** `/999/buckets/12/todolists/34/todos.json?status=archived&page=2` -> `/buckets/:id/todolists/:id/todos.json?status=archived`. */
+/**
+ * `/999/buckets/12/todolists/34/todos.json?status=archived&page=2` -> `/buckets/:id/todolists/:id/todos.json?status=archived`;
+ * Basecamp 2's `/999/api/v1/projects/12/events.json?since=2026-...` -> `/projects/:id/events.json?since=:time`.
+ */
 function endpointOf(p: string): { endpoint: string; laterPage: boolean } {
   const q = p.indexOf('?');
-  const pathname = (q === -1 ? p : p.slice(0, q)).replace(/^\/\d+(?=\/)/, '').replace(/\/\d+(?=\/|\.json|$)/g, '/:id');
+  const pathname = (q === -1 ? p : p.slice(0, q))
+    .replace(/^\/\d+(?=\/)/, '')
+    .replace(/^\/api\/v1(?=\/)/, '')
+    .replace(/\/\d+(?:-[\w-]+)?(?=\/|\.json|$)/g, '/:id'); // Basecamp 2 paths may carry a slug: /calendars/12-general.json
   const params = new URLSearchParams(q === -1 ? '' : p.slice(q + 1));
   const page = Number(params.get('page') ?? '1');
   params.delete('page');
+  if (params.has('since')) params.set('since', ':time');
   params.sort();
   const rest = params.toString();
   return { endpoint: rest ? `${pathname}?${decodeURIComponent(rest)}` : pathname, laterPage: page > 1 };
 }
 
-function analyse(entries: RequestLogEntry[], times: number[], startedAt: number, empty: Map<string, number>): Traffic {
+function analyse(entries: RequestLogEntry[], times: number[], startedAt: number, empty: Map<string, number>, windowMs: number): Traffic {
   const byStatus: Record<string, number> = {};
   const needed = new Set<string>();
   const arrivals: number[] = [];
@@ -421,7 +485,7 @@ function analyse(entries: RequestLogEntry[], times: number[], startedAt: number,
     byStatus,
     rateLimitedAt,
     rateLimitedAfter10s,
-    maxIn10s: busiest(RATE_LIMIT.windowMs),
+    maxIn10s: busiest(windowMs),
     maxIn1s: busiest(1000),
     meanRate: span > 0 ? Number((arrivals.length / span).toFixed(2)) : 0,
     emptyLists: [...empty.values()].reduce((a, b) => a + b, 0),
@@ -429,8 +493,17 @@ function analyse(entries: RequestLogEntry[], times: number[], startedAt: number,
   };
 }
 
+/** What the bench needs of one simulated account (the bc3 one, or sim.bcx). */
+interface Account {
+  config(extra?: object): Record<string, unknown>;
+  streamNames(): string[];
+  expectedRecords(stream: string): object[];
+  advanceClock(ms: number): void;
+  setRateLimit(r: RateLimit | null): void;
+}
+
 /** Streams whose RECORD count differs from what the simulator says a full sync must emit. */
-function verify(sim: Simulator, byStream: Map<string, number>): { expected: number; mismatches: Array<{ stream: string; expected: number; got: number }> } {
+function verify(sim: Pick<Account, 'streamNames' | 'expectedRecords'>, byStream: Map<string, number>): { expected: number; mismatches: Array<{ stream: string; expected: number; got: number }> } {
   let expected = 0;
   const mismatches: Array<{ stream: string; expected: number; got: number }> = [];
   const names = new Set([...sim.streamNames(), ...byStream.keys()]);
@@ -551,103 +624,31 @@ function outline(timeline: Array<[number, number, number]> | undefined): Array<[
 const mb = (kb: number | undefined) => (kb === undefined ? undefined : Number((kb / 1024).toFixed(1)));
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
-async function main(): Promise<number> {
-  let o: Options;
-  try {
-    o = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    if (err.message) process.stderr.write(`bench: ${err.message}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return err.message ? 2 : 0;
-  }
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
-    say('bench: dist/cli.js is missing; run `npm run build` first (npm run bench does)');
-    return 2;
-  }
+/** One tap run and what the simulator saw of it. */
+interface Measured {
+  run: TapRun;
+  traffic: Traffic;
+  log: LogSummary;
+  logFile: string;
+}
 
-  const limited = o.mode === 'limited';
-  const latencyMs = o.latencyMs ?? (limited ? 100 : 0);
-  const notes: string[] = [];
-  const tapConfig: Record<string, unknown> = {};
-  if (!limited) {
-    let rate = o.maxRate ?? UNLIMITED_RATE;
-    const max = schemaMaxRate();
-    if (max !== undefined && rate > max) {
-      notes.push(`max_requests_per_10s ${rate} is over the config schema's maximum (${max}); using ${max} (tap limiter spacing ~${Math.ceil((10_000 / max) * 1.02)} ms)`);
-      rate = max;
-    }
-    tapConfig.max_requests_per_10s = rate;
-  } else if (o.maxRate !== undefined) tapConfig.max_requests_per_10s = o.maxRate;
-  if (o.concurrency !== undefined) tapConfig.max_concurrency = o.concurrency;
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-bench-'));
-  say(`bench: ${o.mode} mode, ~${o.records} records, latency ${latencyMs} ms${limited ? `, rate limit ${RATE_LIMIT.requests}/${RATE_LIMIT.windowMs / 1000} s` : ''}; files in ${dir}`);
-  for (const n of notes) say(`bench: note: ${n}`);
-
-  const genStarted = Date.now();
-  const sim = await startSimulator({
-    records: o.records,
-    latencyMs,
-    rateLimit: limited ? RATE_LIMIT : null,
-    ...(o.seed !== undefined ? { seed: o.seed } : {}),
-  });
-  const generateSeconds = (Date.now() - genStarted) / 1000;
-  const simHeapAfterGenerate = process.memoryUsage().heapUsed;
-  say(`bench: simulator at ${sim.baseUrl}, account generated in ${generateSeconds.toFixed(1)} s (heap ${(simHeapAfterGenerate / 2 ** 20).toFixed(0)} MB)`);
-
-  const configFile = path.join(dir, 'config.json');
-  fs.writeFileSync(configFile, JSON.stringify(sim.config(tapConfig), null, 2) + '\n', { mode: 0o600 });
-  sim.resetRequests();
-  const arrivals = stampArrivals(sim);
-  const emptyLists = watchEmptyLists();
-  const cpuBefore = process.cpuUsage();
-
-  const build = buildInfo();
-  const loadBefore = os.loadavg()[0] as number;
-  const tapStarted = Date.now();
-  let run: TapRun;
-  try {
-    run = await runTap(configFile, dir, o.timeoutMin * 60_000, (elapsed, sink) => {
-      const r429 = sim.requests.reduce((n, e) => n + (e.status === 429 ? 1 : 0), 0);
-      say(`bench: ${(elapsed / 1000).toFixed(0)} s: ${sink.records} records, ${sim.requests.length} requests, ${r429} answered 429`);
-    });
-  } finally {
-    // Analysis below reads the log; the server can go.
-    await sim.stop().catch(() => undefined);
-  }
-  const simCpu = process.cpuUsage(cpuBefore);
-  const loadAfter = os.loadavg()[0] as number;
-  const simMaxRssKb = process.resourceUsage().maxRSS;
-
-  const traffic = analyse(sim.requests, arrivals, tapStarted, emptyLists);
-  const log = readLog(path.join(dir, 'tap.log'));
-  const shouldVerify = o.verify ?? o.records <= VERIFY_UP_TO;
-  const checked = shouldVerify ? verify(sim, run.sink.byStream) : undefined;
-
+/** The figures of one run, as --json gives them. */
+function figures(m: Measured, perSecond: number | undefined, timeoutMin: number) {
+  const { run, traffic, log } = m;
   const wallS = run.wallMs / 1000;
   const cpuS = run.measure ? (run.measure.cpuUserMs + run.measure.cpuSystemMs) / 1000 : undefined;
-  const idealS = limited ? traffic.minimumRequests / IDEAL_PER_SECOND : undefined;
-  const ok = !run.timedOut && !run.spawnError && run.code === 0 && run.signal === null;
+  const idealS = perSecond ? traffic.minimumRequests / perSecond : undefined;
   const failure = run.spawnError
     ? `could not start: ${run.spawnError}`
     : run.timedOut
-      ? `killed after the ${o.timeoutMin} min limit`
+      ? `killed after the ${timeoutMin} min limit`
       : run.signal
         ? `died of ${run.signal}`
         : run.code !== 0
           ? `exit code ${run.code}`
           : undefined;
-
-  const result = {
-    mode: o.mode,
-    recordsRequested: o.records,
-    latencyMs,
-    tapConfig: { max_requests_per_10s: tapConfig.max_requests_per_10s ?? 50, max_concurrency: tapConfig.max_concurrency ?? 8 },
+  return {
     records: run.sink.records,
-    recordsExpected: checked?.expected,
-    recordMismatches: checked?.mismatches,
     stdoutLines: run.sink.lines,
     stdoutMB: round(run.sink.bytes / 2 ** 20, 1),
     stateMessages: run.sink.states,
@@ -675,9 +676,6 @@ async function main(): Promise<number> {
     tapPeakHeapUsedMB: mb(run.measure?.peakHeapUsedKb),
     tapPeakRssFromProcMB: mb(run.procPeakRssKb),
     tapMemoryOutline: outline(run.measure?.memoryTimeline),
-    simulatorGenerateSeconds: round(generateSeconds, 1),
-    simulatorCpuSeconds: round((simCpu.user + simCpu.system) / 1e6, 1),
-    simulatorPeakRssMB: mb(simMaxRssKb),
     tapExitCode: run.code,
     tapSignal: run.signal ?? undefined,
     failure,
@@ -686,6 +684,168 @@ async function main(): Promise<number> {
     tapLogRetryWarnings: log.retryWarnings,
     tapLogErrors: log.errors,
     tapLogLastLine: log.lastLine,
+  };
+}
+
+const fmt = (v: unknown): string => (v === undefined ? 'n/a' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v));
+
+function table(rows: Array<[string, unknown]>): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${fmt(v)}`).join('\n');
+}
+
+function endpointLines(traffic: Traffic, top: number): string[] {
+  const shown = traffic.byEndpoint.slice(0, top);
+  return [
+    `busiest endpoints (${shown.length} of ${traffic.byEndpoint.length}): requests, pages after the first, empty lists`,
+    ...shown.map((e) => `  ${String(e.requests).padStart(7)} ${String(e.laterPages).padStart(7)} ${String(e.emptyLists).padStart(7)}  ${e.endpoint}`),
+  ];
+}
+
+async function main(): Promise<number> {
+  let o: Options;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (err.message) process.stderr.write(`bench: ${err.message}\n`);
+    process.stderr.write(`${USAGE}\n`);
+    return err.message ? 2 : 0;
+  }
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
+    say('bench: dist/cli.js is missing; run `npm run build` first (npm run bench does)');
+    return 2;
+  }
+
+  const limited = o.mode === 'limited';
+  const limit = RATE_LIMITS[o.product];
+  const perSecond = limit.requests / (limit.windowMs / 1000);
+  const latencyMs = o.latencyMs ?? (limited ? 100 : 0);
+  const notes: string[] = [];
+  const tapConfig: Record<string, unknown> = {};
+  if (!limited) {
+    let rate = o.maxRate ?? UNLIMITED_RATE;
+    const max = schemaMaxRate();
+    if (max !== undefined && rate > max) {
+      notes.push(`max_requests_per_10s ${rate} is over the config schema's maximum (${max}); using ${max} (tap limiter spacing ~${Math.ceil((10_000 / max) * 1.02)} ms)`);
+      rate = max;
+    }
+    tapConfig.max_requests_per_10s = rate;
+  } else if (o.maxRate !== undefined) tapConfig.max_requests_per_10s = o.maxRate;
+  if (o.concurrency !== undefined) tapConfig.max_concurrency = o.concurrency;
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-bench-'));
+  const limitText = `${limit.requests}/${limit.windowMs / 1000} s`;
+  say(`bench: ${PRODUCT_TITLE[o.product]} (${o.product}), ${o.mode} mode, ~${o.records} records, latency ${latencyMs} ms${limited ? `, rate limit ${limitText}` : ''}${o.incremental ? ', then a no-change incremental run' : ''}; files in ${dir}`);
+  for (const n of notes) say(`bench: note: ${n}`);
+
+  const genStarted = Date.now();
+  const seed = o.seed !== undefined ? { seed: o.seed } : {};
+  const sim = await startSimulator(
+    o.product === 'bc3'
+      ? { records: o.records, latencyMs, rateLimit: limited ? limit : null, ...seed }
+      : { latencyMs, rateLimit: null, ...seed, bcx: { records: o.records, rateLimit: limited ? limit : null } },
+  );
+  const account: Account =
+    o.product === 'bc3'
+      ? {
+          config: (extra) => sim.config(extra),
+          streamNames: () => sim.streamNames(),
+          expectedRecords: (stream) => sim.expectedRecords(stream),
+          advanceClock: (ms) => sim.advanceClock(ms),
+          setRateLimit: (r) => sim.setRateLimit(r),
+        }
+      : sim.bcx;
+  const generateSeconds = (Date.now() - genStarted) / 1000;
+  const simHeapAfterGenerate = process.memoryUsage().heapUsed;
+  say(`bench: simulator at ${sim.baseUrl}, account generated in ${generateSeconds.toFixed(1)} s (heap ${(simHeapAfterGenerate / 2 ** 20).toFixed(0)} MB)`);
+
+  const configFile = path.join(dir, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify(account.config(tapConfig), null, 2) + '\n', { mode: 0o600 });
+  const arrivals = stampArrivals(sim);
+  const emptyLists = watchEmptyLists();
+  const measureRun = async (name: string, stateFile?: string): Promise<Measured> => {
+    sim.resetRequests();
+    arrivals.length = 0;
+    emptyLists.clear();
+    const startedAt = Date.now();
+    const run = await runTap(
+      configFile,
+      dir,
+      o.timeoutMin * 60_000,
+      (elapsed, sink) => {
+        const r429 = sim.requests.reduce((n, e) => n + (e.status === 429 ? 1 : 0), 0);
+        say(`bench: ${name === 'tap' ? '' : `${name}: `}${(elapsed / 1000).toFixed(0)} s: ${sink.records} records, ${sim.requests.length} requests, ${r429} answered 429`);
+      },
+      { name, stateFile },
+    );
+    const logFile = path.join(dir, `${name}.log`);
+    return { run, traffic: analyse(sim.requests, arrivals, startedAt, emptyLists, limit.windowMs), log: readLog(logFile), logFile };
+  };
+  const succeeded = (r: TapRun) => !r.timedOut && !r.spawnError && r.code === 0 && r.signal === null;
+
+  const build = buildInfo();
+  const loadBefore = os.loadavg()[0] as number;
+  const cpuBefore = process.cpuUsage();
+  const shouldVerify = o.verify ?? o.records <= VERIFY_UP_TO;
+  let full: Measured;
+  let simCpu: NodeJS.CpuUsage;
+  let checked: ReturnType<typeof verify> | undefined;
+  let second: Measured | undefined;
+  let secondSkipped: string | undefined;
+  let stateBytes: number | undefined;
+  try {
+    full = await measureRun('tap');
+    simCpu = process.cpuUsage(cpuBefore);
+    // Before the clock moves: what a full sync must have written.
+    checked = shouldVerify ? verify(account, full.run.sink.byStream) : undefined;
+    if (o.incremental) {
+      const line = full.run.sink.lastState;
+      if (!succeeded(full.run)) secondSkipped = 'not run: the full sync failed';
+      else if (!line) secondSkipped = 'not run: the full sync wrote no STATE';
+      else {
+        const stateFile = path.join(dir, 'state.json');
+        const value = (JSON.parse(line) as { value: unknown }).value;
+        const text = JSON.stringify(value);
+        stateBytes = Buffer.byteLength(text);
+        fs.writeFileSync(stateFile, text + '\n');
+        account.advanceClock(INCREMENTAL_AFTER_MS);
+        // An hour later the account's rate-limit window holds none of the full sync's requests.
+        if (limited) account.setRateLimit(limit);
+        say(`bench: full sync done; clock +1 h, incremental run with ${stateFile} (${stateBytes} bytes)`);
+        second = await measureRun('tap-incremental', stateFile);
+      }
+    }
+  } finally {
+    // Analysis below reads the logs; the server can go.
+    await sim.stop().catch(() => undefined);
+  }
+  const loadAfter = os.loadavg()[0] as number;
+  const simMaxRssKb = process.resourceUsage().maxRSS;
+
+  const f = figures(full, limited ? perSecond : undefined, o.timeoutMin);
+  const s2 = second ? figures(second, limited ? perSecond : undefined, o.timeoutMin) : undefined;
+  const tapRate = tapConfig.max_requests_per_10s ?? limit.requests;
+  const tapConcurrency = tapConfig.max_concurrency ?? 8;
+  const result = {
+    product: o.product,
+    mode: o.mode,
+    recordsRequested: o.records,
+    latencyMs,
+    simulatorRateLimit: limited ? limit : null,
+    tapConfig: { max_requests_per_10s: tapRate, max_concurrency: tapConcurrency, max_requests_per_10s_set: tapConfig.max_requests_per_10s !== undefined },
+    ...f,
+    recordsExpected: checked?.expected,
+    recordMismatches: checked?.mismatches,
+    simulatorGenerateSeconds: round(generateSeconds, 1),
+    simulatorCpuSeconds: round((simCpu.user + simCpu.system) / 1e6, 1),
+    simulatorPeakRssMB: mb(simMaxRssKb),
+    incremental: o.incremental
+      ? s2
+        ? { clockAdvancedMs: INCREMENTAL_AFTER_MS, stateBytes, ...s2, requestsByEndpoint: second!.traffic.byEndpoint, recordsByStream: Object.fromEntries([...second!.run.sink.byStream].sort()), tapMemoryTimeline: second!.run.measure?.memoryTimeline }
+        : { skipped: secondSkipped }
+      : undefined,
     build,
     loadAverage1m: { before: round(loadBefore, 2), after: round(loadAfter, 2) },
     cpus: os.cpus().length,
@@ -693,51 +853,87 @@ async function main(): Promise<number> {
     dir,
   };
 
-  const fmt = (v: unknown): string => (v === undefined ? 'n/a' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v));
+  const idealLabel = `ideal time (s) = minimum / ${fmt(perSecond)} per s`;
+  const wastedText = (x: typeof f) => `${fmt(x.wastedRequests)} (${fmt(x.rateLimited)} answered 429, ${fmt(x.duplicateReads)} duplicate reads)`;
+  const emptyText = (x: typeof f) => `${fmt(x.emptyListResponses)} (${x.requests ? ((100 * x.emptyListResponses) / x.requests).toFixed(1) : 0}% of requests)`;
+  const statusText = (x: typeof f) => Object.entries(x.requestsByStatus).map(([st, n]) => `${st}: ${n}`).join(', ');
+  const r429Text = (x: typeof f) => `${fmt(x.rateLimited)}${x.rateLimited ? ` (${x.rateLimitedAfter10s} after the first 10 s; at ${x.rateLimitedAtSeconds.join(', ')} s)` : ''}`;
+  const exitText = (x: typeof f, r: TapRun) => `${r.code ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}${x.failure ? ` — FAILED: ${x.failure}` : ''}`;
   const rows: Array<[string, unknown]> = [
-    ['mode', `${o.mode} (latency ${latencyMs} ms${limited ? `, simulator limit ${RATE_LIMIT.requests}/10 s` : ', no limit'}; tap max_requests_per_10s ${result.tapConfig.max_requests_per_10s}, max_concurrency ${result.tapConfig.max_concurrency})`],
-    ['records (RECORD messages)', result.records],
+    ['product', `${PRODUCT_TITLE[o.product]} (${o.product})`],
+    ['mode', `${o.mode} (latency ${latencyMs} ms${limited ? `, simulator limit ${limitText}` : ', no limit'}; tap max_requests_per_10s ${tapRate}${tapConfig.max_requests_per_10s === undefined ? ' (default)' : ''}, max_concurrency ${tapConcurrency})`],
+    ['records (RECORD messages)', f.records],
     ['records expected (simulator)', checked ? `${fmt(checked.expected)}${checked.mismatches.length ? ` — ${checked.mismatches.length} streams differ` : ' — all streams match'}` : 'not checked'],
-    ['requests made (API)', result.requests],
-    ['minimum requests (distinct URLs 200/304)', result.minimumRequests],
-    ['wasted requests (made - minimum)', `${fmt(result.wastedRequests)} (${fmt(result.rateLimited)} answered 429, ${fmt(result.duplicateReads)} duplicate reads)`],
-    ['answered with an empty list (X-Total-Count 0)', `${fmt(result.emptyListResponses)} (${result.requests ? ((100 * result.emptyListResponses) / result.requests).toFixed(1) : 0}% of requests)`],
-    ['requests by status', Object.entries(result.requestsByStatus).map(([s, n]) => `${s}: ${n}`).join(', ')],
-    ['429s received', `${fmt(result.rateLimited)}${result.rateLimited ? ` (${result.rateLimitedAfter10s} after the first 10 s; at ${result.rateLimitedAtSeconds.join(', ')} s)` : ''}`],
-    ['busiest 10 s / 1 s (requests)', `${result.maxRequestsIn10s} / ${result.maxRequestsIn1s} (mean ${result.meanRequestsPerSecond}/s)`],
-    ['Launchpad requests', result.launchpadRequests],
-    ['wall time (s)', result.wallSeconds],
-    ['ideal time (s) = minimum / 5 per s', limited ? result.idealSeconds : 'n/a (unlimited)'],
-    ['ratio wall / ideal', limited ? result.ratioToIdeal : 'n/a (unlimited)'],
-    ['tap CPU user + system (s)', run.measure ? `${fmt(result.tapCpuUserSeconds)} + ${fmt(result.tapCpuSystemSeconds)}` : 'n/a (no measure)'],
-    ['records per tap CPU-second', result.recordsPerCpuSecond],
-    ['tap peak RSS (MB)', run.measure ? result.tapPeakRssMB : `n/a from measure.js; /proc showed ${fmt(result.tapPeakRssFromProcMB)}`],
-    ['tap peak heap used (MB)', result.tapPeakHeapUsedMB],
-    ['tap heap used over the run (s: MB)', result.tapMemoryOutline.map(([t, h]) => `${t}: ${h}`).join(', ') || 'n/a'],
+    ['requests made (API)', f.requests],
+    ['minimum requests (distinct URLs 200/304)', f.minimumRequests],
+    ['wasted requests (made - minimum)', wastedText(f)],
+    ['answered with an empty list', emptyText(f)],
+    ['requests by status', statusText(f)],
+    ['429s received', r429Text(f)],
+    [`busiest ${limit.windowMs / 1000} s / 1 s (requests)`, `${f.maxRequestsIn10s} / ${f.maxRequestsIn1s} (mean ${f.meanRequestsPerSecond}/s)`],
+    ['Launchpad requests', f.launchpadRequests],
+    ['wall time (s)', f.wallSeconds],
+    [idealLabel, limited ? f.idealSeconds : 'n/a (unlimited)'],
+    ['ratio wall / ideal', limited ? f.ratioToIdeal : 'n/a (unlimited)'],
+    ['tap CPU user + system (s)', full.run.measure ? `${fmt(f.tapCpuUserSeconds)} + ${fmt(f.tapCpuSystemSeconds)}` : 'n/a (no measure)'],
+    ['records per tap CPU-second', f.recordsPerCpuSecond],
+    ['tap peak RSS (MB)', full.run.measure ? f.tapPeakRssMB : `n/a from measure.js; /proc showed ${fmt(f.tapPeakRssFromProcMB)}`],
+    ['tap peak heap used (MB)', f.tapPeakHeapUsedMB],
+    ['tap heap used over the run (s: MB)', f.tapMemoryOutline.map(([t, h]) => `${t}: ${h}`).join(', ') || 'n/a'],
     ['simulator: generate s / CPU s / peak RSS MB', `${result.simulatorGenerateSeconds} / ${result.simulatorCpuSeconds} / ${fmt(result.simulatorPeakRssMB)}`],
-    ['stdout (lines / MB / STATE messages)', `${fmt(result.stdoutLines)} / ${result.stdoutMB} / ${fmt(result.stateMessages)}`],
-    ['tap exit code', `${run.code ?? 'none'}${run.signal ? ` (signal ${run.signal})` : ''}${failure ? ` — FAILED: ${failure}` : ''}`],
-    ['tap log: 429 / retry warnings, errors', `${log.rateLimitWarnings} / ${log.retryWarnings}, ${log.errors}`],
-    ['tap log last line', log.lastLine],
-    ['tap log', path.join(dir, 'tap.log')],
+    ['stdout (lines / MB / STATE messages)', `${fmt(f.stdoutLines)} / ${f.stdoutMB} / ${fmt(f.stateMessages)}`],
+    ['tap exit code', exitText(f, full.run)],
+    ['tap log: 429 / retry warnings, errors', `${f.tapLogRateLimitWarnings} / ${f.tapLogRetryWarnings}, ${f.tapLogErrors}`],
+    ['tap log last line', f.tapLogLastLine],
+    ['tap log', full.logFile],
     ['build', `HEAD ${build.commit ?? '?'}${build.srcChanged.length ? ` + uncommitted src/ (${build.srcChanged.join(', ')})` : ''}, dist ${build.distHash}`],
     ['load average (1 min) before / after', `${result.loadAverage1m.before} / ${result.loadAverage1m.after} on ${result.cpus} CPUs`],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  const table = rows.map(([k, v]) => `${k.padEnd(width)}  ${fmt(v)}`).join('\n');
   const print = o.json ? say : (line: string) => process.stdout.write(`${line}\n`);
   print('');
-  print(table);
+  print(table(rows));
   if (checked?.mismatches.length) {
     print('');
     print('streams whose record count differs from the simulator:');
     for (const m of checked.mismatches) print(`  ${m.stream.padEnd(24)} expected ${m.expected}, got ${m.got}`);
   }
   print('');
-  print(`busiest endpoints (${TOP_ENDPOINTS} of ${traffic.byEndpoint.length}): requests, pages after the first, empty lists`);
-  for (const e of traffic.byEndpoint.slice(0, TOP_ENDPOINTS)) print(`  ${String(e.requests).padStart(7)} ${String(e.laterPages).padStart(7)} ${String(e.emptyLists).padStart(7)}  ${e.endpoint}`);
+  for (const line of endpointLines(full.traffic, TOP_ENDPOINTS)) print(line);
+
+  if (o.incremental) {
+    print('');
+    print(`incremental run (clock +1 h, nothing changed, --state from the full sync's last STATE${stateBytes !== undefined ? `, ${fmt(stateBytes)} bytes` : ''})`);
+    if (!second || !s2) print(`  ${secondSkipped}`);
+    else {
+      const r = second.run;
+      print(
+        table([
+          ['records (RECORD messages)', s2.records],
+          ['requests made (API)', s2.requests],
+          ['minimum requests (distinct URLs 200/304)', s2.minimumRequests],
+          ['wasted requests (made - minimum)', wastedText(s2)],
+          ['answered with an empty list', emptyText(s2)],
+          ['requests by status', statusText(s2)],
+          ['429s received', r429Text(s2)],
+          ['Launchpad requests', s2.launchpadRequests],
+          ['wall time (s)', s2.wallSeconds],
+          [idealLabel, limited ? s2.idealSeconds : 'n/a (unlimited)'],
+          ['ratio wall / ideal', limited ? s2.ratioToIdeal : 'n/a (unlimited)'],
+          ['tap CPU user + system (s)', r.measure ? `${fmt(s2.tapCpuUserSeconds)} + ${fmt(s2.tapCpuSystemSeconds)}` : 'n/a (no measure)'],
+          ['tap peak RSS / heap used (MB)', `${fmt(s2.tapPeakRssMB ?? s2.tapPeakRssFromProcMB)} / ${fmt(s2.tapPeakHeapUsedMB)}`],
+          ['stdout (lines / MB / STATE messages)', `${fmt(s2.stdoutLines)} / ${s2.stdoutMB} / ${fmt(s2.stateMessages)}`],
+          ['tap exit code', exitText(s2, r)],
+          ['tap log last line', s2.tapLogLastLine],
+          ['tap log', second.logFile],
+        ]),
+      );
+      print('');
+      for (const line of endpointLines(second.traffic, 40)) print(line);
+    }
+  }
   for (const n of notes) print(`note: ${n}`);
-  if (o.json) process.stdout.write(JSON.stringify({ ...result, tapMemoryTimeline: run.measure?.memoryTimeline, requestsByEndpoint: traffic.byEndpoint, recordsByStream: Object.fromEntries([...run.sink.byStream].sort()) }) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify({ ...result, tapMemoryTimeline: full.run.measure?.memoryTimeline, requestsByEndpoint: full.traffic.byEndpoint, recordsByStream: Object.fromEntries([...full.run.sink.byStream].sort()) }) + '\n');
+  const ok = succeeded(full.run) && (!o.incremental || (second !== undefined && succeeded(second.run)));
   return ok ? 0 : 1;
 }
 

@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import nock from 'nock';
-import { parseRetryAfter } from '../../src/client';
+import { gateSpacing, parseRetryAfter } from '../../src/client';
 import { nextLink } from '../../src/pagination';
 import { BASECAMP_2 } from '../../src/api';
 import { ApiError, Interrupted, TapError } from '../../src/errors';
@@ -878,5 +878,19 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
       { id: 2, product: 'bcx', name: 'B' },
     ]);
     expect(seen).toEqual(['Bearer tok-launch']);
+  });
+});
+
+describe('the rate gate', () => {
+  it.each([
+    [50, 1, 204],
+    [500, 5, 102],
+    [1000, 10, 102],
+    [7, 1, 1458],
+  ])('%i per 10 s: %i starts every %i ms, never over the limit, within 1%% of it less the 2%% margin', (per10s, cap, interval) => {
+    expect(gateSpacing(per10s)).toEqual({ cap, intervalMs: interval });
+    const perTenSeconds = (cap * 10_000) / interval;
+    expect(perTenSeconds).toBeLessThanOrEqual(per10s);
+    expect(perTenSeconds).toBeGreaterThan(per10s * 0.97);
   });
 });
