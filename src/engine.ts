@@ -43,8 +43,8 @@ interface Partition {
   /** The record embedded records were found in (a comment's commentable). */
   foundIn?: FoundIn;
   /**
-   * Read because the change feed names it: written whatever the cursor says (the feed says it
-   * changed, though a count in it may be all that did), and read no further than what it embeds.
+   * Read because the change feed names it: read no further than what it embeds and what the
+   * feed leads to from it (see fanOutFromFeed).
    */
   fromFeed?: boolean;
 }
@@ -579,12 +579,7 @@ export class SyncEngine {
       for (const path of paths) {
         for (const variant of child.variants) {
           const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
-          // Several events name one record, several attachments one upload: read each once a run.
-          if (fromFeed || child.oncePerRun) {
-            const key = `${child.name} ${full}`;
-            if (this.readOnce.has(key)) continue;
-            this.readOnce.add(key);
-          }
+          if ((fromFeed || child.oncePerRun) && !this.firstRead(child, full)) continue;
           const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
           const shown = child.show !== undefined && this.isSingle(child, full);
           const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}), ...(fromFeed ? { fromFeed } : {}) };
@@ -609,13 +604,19 @@ export class SyncEngine {
       if (!this.plan.traverses(child, childCtx, stream.name)) continue;
       this.spawnEmbedded(child, stream, record, childCtx, depth, node);
       for (const path of child.feedParents[stream.name]?.(record) ?? []) {
-        const key = `${child.name} ${path}`;
-        if (this.readOnce.has(key)) continue;
-        this.readOnce.add(key);
+        if (!this.firstRead(child, path)) continue;
         const shown = child.show !== undefined && this.isSingle(child, path);
         this.spawn({ stream: child, ctx: childCtx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst, fromFeed: true, ...(shown ? { shown } : {}) }, node);
       }
     }
+  }
+
+  /** False when `path` was read for `child` already this run: several events name one record, several attachments one upload. */
+  private firstRead(child: Stream, path: string): boolean {
+    const key = `${child.name} ${path}`;
+    if (this.readOnce.has(key)) return false;
+    this.readOnce.add(key);
+    return true;
   }
 
   /** Partitions of the records of `child` embedded in `record` (a show's comments, a list's to-dos). */

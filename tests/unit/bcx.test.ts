@@ -97,6 +97,22 @@ describe('the read plan of a Basecamp 2 run', () => {
     // A project no earlier run walked is walked whole.
     expect(plan.traverses(by('todolists'), { projectId: 1, fullWalk: true }, 'projects')).toBe(true);
     expect(plan.traverses(by('todolists'), { projectId: 1, fullWalk: true }, 'events')).toBe(false);
+    // What the feed names leads to what changed with it: a to-do's list, its assignee.
+    expect(plan.traverses(by('todolists'), { projectId: 1 }, 'todos')).toBe(true);
+    expect(plan.traverses(by('people'), { projectId: 1 }, 'todos')).toBe(true);
+    // Only a project walked whole reads its own events (the account-wide feed hid them while trashed).
+    expect(plan.traverses(by('events'), { projectId: 1, fullWalk: true }, 'projects')).toBe(true);
+    expect(plan.traverses(by('events'), { projectId: 1 }, 'projects')).toBe(false);
+    // A listed record's show is needed for what it embeds: a list's comments (and, walked, its to-dos).
+    expect(plan.readsAnyEmbedded(by('todolists'), { projectId: 1 })).toBe(true);
+    expect(plan.readsAnyEmbedded(by('people'), {})).toBe(false);
+  });
+
+  it('a walk run reads no feed edge and no project-own events', () => {
+    const plan = new ReadPlan(PRODUCTS.bcx.streams, all(), false);
+    expect(plan.traverses(by('todolists'), { projectId: 1 }, 'todos')).toBe(false);
+    expect(plan.traverses(by('events'), { projectId: 1 }, 'projects')).toBe(false);
+    expect(plan.readsAnyEmbedded(by('todolists'), { projectId: 1 })).toBe(true);
   });
 
   it('a stream kept FULL_TABLE is walked in a feed run too', () => {
