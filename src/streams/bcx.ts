@@ -55,10 +55,15 @@ function showIn(tool: string): (listed: Json, projectId: number | undefined) => 
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
-/** The latest of a record's updated_at and its summaries' (counts of tools or activity that move without it). */
-function withSummaries(fields: readonly string[]): (record: Json, key: string) => string | undefined {
+/**
+ * The latest of a record's replication key (and `alsoKey`) and its summaries' updated_at (counts
+ * of tools or activity that move without it).
+ */
+function withSummaries(fields: readonly string[], alsoKey?: string): (record: Json, key: string) => string | undefined {
   return (record, key) => {
     let latest = typeof record[key] === 'string' ? (record[key] as string) : undefined;
+    const also = alsoKey !== undefined && typeof record[alsoKey] === 'string' ? (record[alsoKey] as string) : undefined;
+    if (also !== undefined && (latest === undefined || Date.parse(also) > Date.parse(latest))) latest = also;
     for (const f of fields) {
       const at = record[f]?.updated_at;
       if (typeof at === 'string' && (latest === undefined || Date.parse(at) > Date.parse(latest))) latest = at;
@@ -139,6 +144,9 @@ export class Events extends BcxStream {
   readonly newestFirst = true;
   // A log: events are added at the top (and corrected in place), never taken out.
   readonly onlyGrows = true;
+  // An event corrected after it was written (Basecamp 2 does so for 15 minutes, moving its
+  // updated_at) is written again when the overlap reads it.
+  changedAt = withSummaries([], 'updated_at');
   readonly sincePath = (since: string) => `/events.json?since=${encodeURIComponent(since)}`;
   // The account-wide feed leaves out the events of trashed projects: one walked whole (back from
   // the trash, or newly visible) has its own read from the start.
