@@ -38,7 +38,7 @@ interface Partition {
   priority?: number;
   /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
-  /** Written whatever the cursor says (a project new to a feed run). */
+  /** Written whatever the cursor says (a project new to a feed run, a record an event names). */
   force?: boolean;
   /** The record embedded records were found in (a comment's commentable). */
   foundIn?: FoundIn;
@@ -582,7 +582,10 @@ export class SyncEngine {
           if ((fromFeed || child.oncePerRun) && !this.firstRead(child, full)) continue;
           const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
           const shown = child.show !== undefined && this.isSingle(child, full);
-          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}), ...(fromFeed ? { fromFeed } : {}) };
+          // A record an event names changed, though perhaps only in what moves without its
+          // updated_at (a commenter joins the subscribers): written whatever the cursor says.
+          const named = fromFeed && this.isSingle(child, full);
+          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}), ...(fromFeed ? { fromFeed } : {}), ...(named ? { force: true } : {}) };
           if (held && held.walksLeft > 0) {
             // Held until the walk shows whether it lists these records itself.
             if (!this.failure && !this.stopping) held.held.push({ p: partition, node: new Node(parentNode) });

@@ -121,6 +121,9 @@ describe('a full Basecamp 2 sync', () => {
     ['lists the docs leave open ignore page', { unknownListsPaginate: false }],
     ["a list's show without its to-dos (exclude_todos)", { listShowEmbedsTodos: false }],
     ['changes do not touch the project', { changesTouchProject: false }],
+    ["a to-do's change does not touch its list", { todoChangesTouchList: false }],
+    ['a comment does not touch its commentable', { commentsTouchCommentable: false }],
+    ['project-scoped lists leave out bucket, as the docs say', { projectListsCarryBucket: false }],
   ])('is complete under the reading: %s', (_name, readings) =>
     withSimulator({ bcx: { readings } }, async (sim, config) => {
       const base = await sync(config());
@@ -128,8 +131,10 @@ describe('a full Basecamp 2 sync', () => {
       const todo = sim.bcx.ids('todos')[3]!;
       sim.bcx.advanceClock(60_000);
       sim.bcx.update('todos', todo);
+      const comment = sim.bcx.create('comments', { parentId: sim.bcx.ids('messages')[0]! });
       const next = await sync(config(), lastState(base));
       expect(recordsOf(next, 'todos').map((t) => t.id)).toContain(todo);
+      expect(recordsOf(next, 'comments').map((c) => c.id)).toContain(comment);
       expectReplica(sim.bcx, [...base, ...next]);
     }));
 });
