@@ -129,6 +129,7 @@ export function describeAjvErrors(what: string, errors: ErrorObject[] | null | u
     const field = at || '(top level)';
     if (e.keyword === 'format') return `${field} must be ${e.params.format === 'date-time' ? 'an RFC 3339 date-time' : `a valid ${e.params.format}`}`;
     if (e.keyword === 'pattern' && field === 'account_id') return 'account_id must be a number';
+    if (e.keyword === 'enum') return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${field} ${e.message}`;
   });
   return `${what}: ${[...new Set(parts)].join('; ')}`;

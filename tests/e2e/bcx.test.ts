@@ -355,6 +355,23 @@ describe('Basecamp 2 under trouble', () => {
       }
     }));
 
+  it('a sync killed midway (SIGKILL) leaves its last checkpoint, from which the next run completes the replica', () =>
+    withSimulator({ latencyMs: 2 }, async (sim, config) => {
+      const file = config({ max_concurrency: 2 });
+      let records = 0;
+      const killed = await runTap(['--config', file], {
+        timeoutMs: 120_000,
+        onLine: (line, child) => {
+          if (line.startsWith('{"record"') && ++records === 450) child.kill('SIGKILL');
+        },
+      });
+      expect(killed.signal).toBe('SIGKILL');
+      const state = lastState(killed.messages);
+      expect(state).toBeDefined();
+      const resumed = await sync(file, state);
+      expectReplica(sim.bcx, [...killed.messages, ...resumed]);
+    }));
+
   it('a sync stopped midway (SIGTERM) leaves a STATE from which the next run completes the replica', () =>
     withSimulator({ latencyMs: 2 }, async (sim, config) => {
       const file = config({ max_concurrency: 2 });

@@ -55,6 +55,8 @@ describe('bad credentials and accounts', () => {
     expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /ERROR account 12345 is not among the accounts this token can see: 999999001 \(bc3, [^)]*\), 999999002 \(bcx, .*\); check account_id, or set basecamp_product$/));
   it('wrong account id under --test: the same sentence as a sync', () =>
     expectOneLine(['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'], /ERROR account 12345 is not among the accounts this token can see: 999999001 /));
+  it('a basecamp_product the tap does not know: one line naming the two it does', () =>
+    expectOneLine(['--config', writeJson(dir, 'bad-product.json', { ...good, basecamp_product: 'bc2' })], /ERROR invalid config: basecamp_product must be one of "bc3", "bcx"$/));
   it('wrong account id with basecamp_product set: the API answers 404, in one line', () =>
     expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3.json', { ...good, account_id: 12345, basecamp_product: 'bc3' })], /account 12345 not found or not accessible with this token/));
   it('wrong account id under --test with basecamp_product set', () =>
