@@ -346,8 +346,16 @@ export class Routes {
   }
 }
 
-/** Match path segments against a pattern; ":x" and ":x.json" capture numeric ids. */
-function match(pattern: string[], segs: string[]): Record<string, number> | null {
+const ID_SEGMENT = {
+  plain: { bare: /^(\d+)$/, json: /^(\d+)\.json$/ },
+  slug: { bare: /^(\d+)(?:-[^/]*)?$/, json: /^(\d+)(?:-[^/]*)?\.json$/ },
+};
+
+/**
+ * Match path segments against a pattern; ":x" and ":x.json" capture numeric ids. With `slugs`,
+ * an id may carry a slug (Basecamp 2's /people/149087659-jason-fried.json).
+ */
+export function match(pattern: string[], segs: string[], slugs = false): Record<string, number> | null {
   if (pattern.length !== segs.length) return null;
   const params: Record<string, number> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -356,7 +364,7 @@ function match(pattern: string[], segs: string[]): Record<string, number> | null
     if (p.startsWith(':')) {
       const json = p.endsWith('.json');
       const name = json ? p.slice(1, -5) : p.slice(1);
-      const m = json ? /^(\d+)\.json$/.exec(s) : /^(\d+)$/.exec(s);
+      const m = ID_SEGMENT[slugs ? 'slug' : 'plain'][json ? 'json' : 'bare'].exec(s);
       if (!m) return null;
       params[name] = Number(m[1]);
     } else if (p !== s) return null;

@@ -24,15 +24,16 @@ import { randomBytes } from 'node:crypto';
 import * as readline from 'node:readline';
 import got, { HTTPError, RequestError } from 'got';
 import yargs from 'yargs';
+import { BASECAMP_2, BASECAMP_3 } from './api';
 import { DEFAULT_USER_AGENT, ENV_PREFIX } from './config';
+import { ListedAccount, listedAccounts } from './products';
 import { RETRIED_STATUSES, TapError, redact, registerSecret } from './errors';
 import { Logger } from './log';
 
 export const DEFAULT_AUTHORIZATION_URL = 'https://launchpad.37signals.com/authorization/new';
 export const DEFAULT_TOKEN_URL = 'https://launchpad.37signals.com/authorization/token';
 export const DEFAULT_IDENTITY_URL = 'https://launchpad.37signals.com/authorization.json';
-export const DEFAULT_API_URL = 'https://3.basecampapi.com';
-export const DEFAULT_BCX_API_URL = 'https://basecamp.com';
+
 const DEFAULT_PORT = 8765;
 const DEFAULT_TIMEOUT_SECONDS = 300;
 /** The user_agent the config is written with, for the user to replace with their own contact. */
@@ -53,13 +54,7 @@ interface AuthArgs {
 }
 
 /** One account as Launchpad's authorization.json lists it. */
-export interface LaunchpadAccount {
-  product: string;
-  id: number;
-  name: string;
-  href?: string;
-  app_href?: string;
-}
+export type LaunchpadAccount = ListedAccount;
 
 const SUCCESS_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>tap-basecamp</title></head>
@@ -480,16 +475,9 @@ async function fetchAccounts(identityUrl: string, accessToken: string): Promise<
     if (err instanceof HTTPError) throw new TapError(`Launchpad identity request failed: HTTP ${err.response.statusCode} on ${new URL(identityUrl).pathname}`);
     throw new TapError(`Launchpad identity request failed: ${(err as RequestError).code ?? (err as Error).message} reaching ${new URL(identityUrl).host}`);
   }
-  if (!body || !Array.isArray(body.accounts)) throw new TapError('Launchpad identity answer carries no accounts list');
-  return (body.accounts as Array<Record<string, unknown>>)
-    .filter((a) => a && (typeof a.id === 'number' || (typeof a.id === 'string' && /^\d+$/.test(a.id))))
-    .map((a) => ({
-      product: String(a.product ?? ''),
-      id: Number(a.id),
-      name: String(a.name ?? ''),
-      href: typeof a.href === 'string' ? a.href : undefined,
-      app_href: typeof a.app_href === 'string' ? a.app_href : undefined,
-    }));
+  const accounts = listedAccounts(body);
+  if (!accounts) throw new TapError('Launchpad identity answer carries no accounts list');
+  return accounts;
 }
 
 function describe(account: LaunchpadAccount): string {
@@ -550,9 +538,14 @@ async function chooseAccount(all: LaunchpadAccount[], wanted: number | undefined
   throw new TapError(`several Basecamp accounts and no terminal to ask on; choose one with --account-id: ${supported.map(describe).join(', ')}`);
 }
 
+/** The API root the tap assumes for an account of this product when its config names none. */
+function defaultApiUrl(account: LaunchpadAccount): string {
+  return (account.product === 'bcx' ? BASECAMP_2 : BASECAMP_3).defaultApiUrl;
+}
+
 /** The API root an account lives on: its href without the trailing /<account id> (Basecamp 2: /<account id>/api/v1). */
 export function apiUrlOf(account: LaunchpadAccount): string {
-  const fallback = account.product === 'bcx' ? DEFAULT_BCX_API_URL : DEFAULT_API_URL;
+  const fallback = defaultApiUrl(account);
   if (!account.href) return fallback;
   let url: URL;
   try {
@@ -628,7 +621,7 @@ export async function runAuth(argv: string[], log: Logger): Promise<number> {
       user_agent: PLACEHOLDER_USER_AGENT,
     };
     const apiUrl = apiUrlOf(account);
-    if (apiUrl !== (account.product === 'bcx' ? DEFAULT_BCX_API_URL : DEFAULT_API_URL)) config.api_url = apiUrl;
+    if (apiUrl !== defaultApiUrl(account)) config.api_url = apiUrl;
     if (args['token-url'] !== DEFAULT_TOKEN_URL) config.token_url = args['token-url'];
     const text = JSON.stringify(config, null, 2) + '\n';
     const keep = 'keep it private (it holds the client secret and the refresh token)';

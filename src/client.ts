@@ -10,6 +10,7 @@ import * as https from 'node:https';
 import got, { Got, HTTPError, NormalizedOptions, OptionsInit, ParseError, PlainResponse, ReadError, RequestError, Response, RetryError, RetryObject } from 'got';
 import PQueue from 'p-queue';
 import { ApiShape, BASECAMP_3 } from './api';
+import { ListedAccount, listedAccounts } from './products';
 import { Config } from './config';
 import { Fault, Interrupted, RETRIED_CODES, RETRIED_STATUSES, TapError, apiError, describeFault, isRetried } from './errors';
 import { Logger } from './log';
@@ -181,18 +182,17 @@ export class BasecampClient {
    * Launchpad's authorization.json on the token endpoint's origin: every account this token
    * can see, with its product. Read with the bearer token, retries and all.
    */
-  async launchpadAccounts(): Promise<Array<{ id: number; product: string; name: string; href?: string }>> {
+  async launchpadAccounts(): Promise<ListedAccount[]> {
     const url = `${new URL(this.config.token_url).origin}/authorization.json`;
-    let body: { accounts?: unknown };
+    let body: unknown;
     try {
-      body = (await this.reader.get<{ accounts?: unknown }>(url, { context: callContext() })).body;
+      body = (await this.reader.get(url, { context: callContext() })).body;
     } catch (err) {
       throw this.toApiError(err, url);
     }
-    if (!body || !Array.isArray(body.accounts)) throw new TapError(`Launchpad's ${describeUrl(url)} answered without an accounts list`);
-    return (body.accounts as Array<Record<string, unknown>>)
-      .filter((a) => a && /^\d+$/.test(String(a.id)))
-      .map((a) => ({ id: Number(a.id), product: String(a.product ?? ''), name: String(a.name ?? ''), ...(typeof a.href === 'string' ? { href: a.href } : {}) }));
+    const accounts = listedAccounts(body);
+    if (!accounts) throw new TapError(`Launchpad's ${describeUrl(url)} answered without an accounts list`);
+    return accounts;
   }
 
   /** Stop starting requests: in-flight ones finish, new ones fail with Interrupted. */
@@ -432,10 +432,12 @@ export class Collection<T> implements AsyncIterable<T> {
     this.resumed = this.resume !== undefined;
     let request: NextPage | undefined = { page: 1, url: this.resume?.url ?? first, reread: false };
     let url = first;
-    /** Pages read, in order, for the backward recheck (page-numbered APIs). */
+    // Pages read, in order, for the backward recheck (page-numbered APIs whose records can leave).
+    const recheck = this.client.shape.paging.recheckBackwards === true && !this.onlyGrows;
     const pageUrls: string[] = [];
     const restart = (): NextPage => {
       this.resumed = false;
+      pageUrls.length = 0;
       walk = new OffsetWalk();
       return { page: 1, url: first, reread: false };
     };
@@ -454,7 +456,7 @@ export class Collection<T> implements AsyncIterable<T> {
         }
         const items = res.body as T[];
         this.itemsRead += items.length;
-        if (!pageUrls.includes(url)) pageUrls.push(url);
+        if (recheck) pageUrls.push(url);
         if (this.resumed && this.pagesRead === 1 && !this.resume!.accept(items[0])) {
           request = restart(); // the list moved since the stop: walk it from the top
           continue;
@@ -480,7 +482,7 @@ export class Collection<T> implements AsyncIterable<T> {
           yield* fresh;
         }
       }
-      if (this.client.shape.paging.recheckBackwards && !this.onlyGrows && pageUrls.length > 1) {
+      if (pageUrls.length > 1) {
         for (const again of pageUrls.slice(0, -1).reverse()) {
           url = again;
           const { res } = await this.client.page(again, undefined);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { BASECAMP_2, BASECAMP_3 } from './api';
 import { TapError, registerSecret } from './errors';
 
 export const PROJECT_URL = 'https://github.com/tap-basecamp/tap-basecamp';
@@ -199,7 +200,7 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? 30,
     user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
     basecamp_product: merged.basecamp_product as Config['basecamp_product'],
-    api_url: ((merged.api_url as string | undefined) ?? (merged.basecamp_product === 'bcx' ? 'https://basecamp.com' : 'https://3.basecampapi.com')).replace(/\/+$/, ''),
+    api_url: ((merged.api_url as string | undefined) ?? (merged.basecamp_product === 'bcx' ? BASECAMP_2 : BASECAMP_3).defaultApiUrl).replace(/\/+$/, ''),
     api_url_given: merged.api_url !== undefined,
     token_url: (merged.token_url as string | undefined) ?? 'https://launchpad.37signals.com/authorization/token',
     max_retries: (merged.max_retries as number | undefined) ?? 8,

@@ -602,7 +602,8 @@ export class SyncEngine {
    * it (a to-do's list and assignee), never to what it contains (a project's tools).
    */
   private fanOutFromFeed(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, kids: Stream[]): void {
-    const childCtx = ctx.projectId === undefined && stream.childProjectId(record) !== undefined ? { ...ctx, projectId: stream.childProjectId(record) } : ctx;
+    const projectId = ctx.projectId ?? stream.childProjectId(record);
+    const childCtx = projectId === ctx.projectId ? ctx : { ...ctx, projectId };
     for (const child of kids) {
       if (!this.plan.traverses(child, childCtx, stream.name)) continue;
       this.spawnEmbedded(child, stream, record, childCtx, depth, node);

@@ -37,6 +37,23 @@ export interface ListedAccount {
   id: number;
   product: string;
   name: string;
+  href?: string;
+  app_href?: string;
+}
+
+/** The accounts of an authorization.json answer (those with a numeric id); undefined when it has no list. */
+export function listedAccounts(body: unknown): ListedAccount[] | undefined {
+  const accounts = (body as { accounts?: unknown } | null)?.accounts;
+  if (!Array.isArray(accounts)) return undefined;
+  return (accounts as Array<Record<string, unknown> | null>)
+    .filter((a): a is Record<string, unknown> => a !== null && typeof a === 'object' && /^\d+$/.test(String(a.id)))
+    .map((a) => ({
+      id: Number(a.id),
+      product: String(a.product ?? ''),
+      name: String(a.name ?? ''),
+      ...(typeof a.href === 'string' ? { href: a.href } : {}),
+      ...(typeof a.app_href === 'string' ? { app_href: a.app_href } : {}),
+    }));
 }
 
 /** The product of `accountId` among the accounts Launchpad lists for the token; one clear line otherwise. */

@@ -9,6 +9,7 @@ import { BCalendar, BcxReadings, BEvent, BGroup, BPerson, BProject, BRec, Bucket
 import { DAY, localMidnight, sec } from './generate';
 import { BcxRenderer } from './render';
 import { BcxStore } from './store';
+import { match } from '../routes';
 import * as V from './views';
 
 type Obj = Record<string, unknown>;
@@ -40,7 +41,7 @@ export class BcxRoutes {
       segs = ['people', segs[1] === 'me' ? String(this.st.me.id) : `${this.st.me.id}.json`, ...segs.slice(2)];
     }
     for (const route of this.routes) {
-      const params = match(route.segs, segs);
+      const params = match(route.segs, segs, true);
       if (params) return route.h(params, q);
     }
     return NOT_FOUND;
@@ -336,21 +337,4 @@ function sortAttachments<T extends { id: number; created: number; linked: boolea
   return rows.sort((a, b) => b.created - a.created || b.id - a.id);
 }
 
-/** Match path segments against a pattern; ":x" and ":x.json" capture numeric ids, with or without a slug. */
-function match(pattern: string[], segs: string[]): Params | null {
-  if (pattern.length !== segs.length) return null;
-  const params: Params = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const p = pattern[i] as string;
-    const s = segs[i] as string;
-    if (p.startsWith(':')) {
-      const json = p.endsWith('.json');
-      const name = json ? p.slice(1, -5) : p.slice(1);
-      const m = json ? /^(\d+)(?:-[^/]*)?\.json$/.exec(s) : /^(\d+)(?:-[^/]*)?$/.exec(s);
-      if (!m) return null;
-      params[name] = Number(m[1]);
-    } else if (p !== s) return null;
-  }
-  return params;
-}
 

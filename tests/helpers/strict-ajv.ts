@@ -81,3 +81,25 @@ export function validatorFor(stream: string): ValidateFunction {
   }
   return validate;
 }
+
+/** Keys anywhere in a JSON value that the schema does not declare (array items through `items`), as paths. */
+export function undeclaredFields(schema: Record<string, unknown>, value: unknown, where: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    const items = schema.items as Record<string, unknown> | undefined;
+    if (!items) {
+      if (value.length > 0) out.push(`${where}[] (array items not described)`);
+      return;
+    }
+    value.forEach((v) => undeclaredFields(items, v, `${where}[]`, out));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const props = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (!props || !(key in props)) {
+      out.push(`${where}.${key}`);
+      continue;
+    }
+    undeclaredFields(props[key]!, v, `${where}.${key}`, out);
+  }
+}

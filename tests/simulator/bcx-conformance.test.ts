@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Simulator, startSimulator } from '../../simulator';
 import { Shape, endpointRows, shapeDiff, shapeOf } from '../helpers/shapes';
+import { tokenFor } from '../helpers/simulator-http';
 
 jest.setTimeout(60_000);
 
@@ -255,15 +256,6 @@ function listPath(p: Picker, rest: string): string {
 }
 
 // ------------------------------------------------------------------ HTTP
-
-async function tokenFor(sim: Simulator): Promise<string> {
-  const res = await fetch(sim.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }).toString(),
-  });
-  return ((await res.json()) as Json).access_token as string;
-}
 
 /** The object, or every page of a list (a page of fewer than 50 is the last; a repeated page means the list ignores page). */
 async function fetchAll(url: string, token: string): Promise<unknown> {

@@ -5,6 +5,7 @@
  * both accounts, and that expectedRecords is exactly what a crawl of the API returns.
  */
 import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
+import { tokenFor } from '../helpers/simulator-http';
 
 jest.setTimeout(60_000);
 
@@ -18,15 +19,6 @@ interface Res {
 const UA = 'simulator bcx tests (test@example.com)';
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.000)?-05:00$/;
 const DATE = /^\d{4}-\d\d-\d\d$/;
-
-async function tokenFor(sim: Simulator): Promise<string> {
-  const res = await fetch(sim.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }).toString(),
-  });
-  return ((await res.json()) as Json).access_token as string;
-}
 
 /** GET below the bcx API root (or a full URL). */
 async function get(sim: Simulator, pathOrUrl: string, token: string | null, headers: Record<string, string> = {}): Promise<Res> {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
 import { Shape, endpointRows, shapeDiff, shapeOf } from '../helpers/shapes';
+import { tokenFor } from '../helpers/simulator-http';
 
 jest.setTimeout(60_000);
 
@@ -228,15 +229,6 @@ function flatPath(docPath: string): { flat: string; legacy: boolean } {
 }
 
 // ------------------------------------------------------------------ HTTP
-
-async function tokenFor(sim: Simulator): Promise<string> {
-  const res = await fetch(sim.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }).toString(),
-  });
-  return ((await res.json()) as Json).access_token as string;
-}
 
 /** The whole payload: every page of a list (following Link rel="next") or the one object. */
 async function fetchAll(sim: Simulator, url: string, token: string): Promise<unknown> {

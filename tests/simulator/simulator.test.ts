@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
 import { runCommand } from '../helpers/tap';
+import { tokenFor } from '../helpers/simulator-http';
 
 jest.setTimeout(60_000);
 
@@ -17,16 +18,6 @@ interface Res {
 }
 
 const UA = 'simulator tests (test@example.com)';
-
-async function tokenFor(sim: Simulator): Promise<string> {
-  const res = await fetch(sim.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }).toString(),
-  });
-  const body = (await res.json()) as Json;
-  return body.access_token as string;
-}
 
 async function get(sim: Simulator, pathOrUrl: string, token: string | null, headers: Record<string, string> = {}): Promise<Res> {
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${sim.baseUrl}/${sim.accountId}${pathOrUrl}`;

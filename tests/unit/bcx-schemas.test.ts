@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadStreamSchema, makeStrictAjv, validatorFor } from '../helpers/strict-ajv';
+import { loadStreamSchema, makeStrictAjv, undeclaredFields, validatorFor } from '../helpers/strict-ajv';
 import { BCX_STREAM_NAMES, BcxStreamName } from '../../src/streams/names';
 import { BCX_COMMENTABLE } from '../../src/streams/bcx';
 
@@ -182,27 +182,6 @@ function typesOf(node: SchemaNode): string[] {
   return typeof t === 'string' ? [t] : [];
 }
 
-/** Keys anywhere in a JSON value that the schema does not declare (array items through `items`). */
-function undeclaredFields(schema: SchemaNode, value: Json, where: string, out: string[]): void {
-  if (Array.isArray(value)) {
-    const items = schema.items as SchemaNode | undefined;
-    if (!items) {
-      if (value.length > 0) out.push(`${where}[] (array items not described)`);
-      return;
-    }
-    value.forEach((v) => undeclaredFields(items, v, `${where}[]`, out));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const props = schema.properties as Record<string, SchemaNode> | undefined;
-  for (const [key, v] of Object.entries(value)) {
-    if (!props || !(key in props)) {
-      out.push(`${where}.${key}`);
-      continue;
-    }
-    undeclaredFields(props[key], v, `${where}.${key}`, out);
-  }
-}
 
 /** Every object node of a schema without described properties, and every array without items. */
 function undescribedNodes(node: SchemaNode, where: string, out: string[]): void {

@@ -5,6 +5,7 @@ import {
   isStrictDateTime,
   loadStreamSchema,
   makeStrictAjv,
+  undeclaredFields,
   validatorFor,
 } from '../helpers/strict-ajv';
 import { STREAM_NAMES } from '../../src/streams/names';
@@ -173,27 +174,6 @@ function walkSchema(node: SchemaNode, visit: Visit, where = '$', propName: strin
   if (items && typeof items === 'object' && !Array.isArray(items)) walkSchema(items, visit, `${where}[]`, null);
 }
 
-/** Every key anywhere in a JSON value, compared against the schema: keys the schema does not declare. */
-function undeclaredFields(schema: SchemaNode, value: Json, where: string, out: string[]): void {
-  if (Array.isArray(value)) {
-    const items = schema.items as SchemaNode | undefined;
-    if (!items) {
-      if (value.length > 0) out.push(`${where}[] (array items not described)`);
-      return;
-    }
-    value.forEach((v) => undeclaredFields(items, v, `${where}[]`, out));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const props = schema.properties as Record<string, SchemaNode> | undefined;
-  for (const [key, v] of Object.entries(value)) {
-    if (!props || !(key in props)) {
-      out.push(`${where}.${key}`);
-      continue;
-    }
-    undeclaredFields(props[key], v, `${where}.${key}`, out);
-  }
-}
 
 /** Every rule from the schema conventions that a node breaks. */
 function ruleViolations(stream: string, schema: SchemaNode): string[] {
