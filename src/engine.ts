@@ -38,6 +38,8 @@ interface Partition {
   priority?: number;
   /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
+  /** The list item a show partition was spawned from: written merged under the show (see withListed). */
+  listed?: Json;
   /** Written whatever the cursor says (a project new to a feed run, a record an event names). */
   force?: boolean;
   /** The record embedded records were found in (a comment's commentable). */
@@ -110,6 +112,15 @@ export const FEED_OVERLAP_MS = 15 * 60_000;
 const EPOCH = '1970-01-01T00:00:00Z';
 /** Above any depth: walks whose end decides held reads run before everything else. */
 const HOLDING_WALK_PRIORITY = 1000;
+
+/**
+ * A show read because its list item holds less, merged with that item: the show wins where both
+ * have a key, the list keeps what only it carries (Basecamp 2 lists people and calendars with
+ * url and app_url, groups with updated_at; their shows leave them out).
+ */
+export function withListed(listed: Json, shown: Json): Json {
+  return { ...listed, ...shown };
+}
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -371,6 +382,7 @@ export class SyncEngine {
     const take = async (raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> => {
       if (this.stopping || this.failure) return 'stop';
       if (raw === null || typeof raw !== 'object') return 'next';
+      if (p.listed) raw = withListed(p.listed, raw);
       items++;
       const value = rk ? stream.changedAt(raw, rk) : undefined;
       const at = value ? ms(value) : undefined;
@@ -385,7 +397,7 @@ export class SyncEngine {
       const incomplete = owner.incompleteWithout;
       if (incomplete && !p.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx)) {
         // An older payload without the field: the record's own endpoint has it; write that instead.
-        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
+        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, listed: raw }, node);
         return 'next';
       }
       // Written, subtree and all, by the run this one resumes (in an active project: an archived
@@ -409,7 +421,7 @@ export class SyncEngine {
           this.fanOut(owner, record, ctx, p.depth, node);
           return 'next';
         }
-        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown }, node);
+        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown, listed: record }, node);
         return 'next';
       }
       if (once) {

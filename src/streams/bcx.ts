@@ -55,6 +55,42 @@ function showIn(tool: string): (listed: Json, projectId: number | undefined) => 
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
+// ---- the written form of fields Basecamp 2 sends in two types --------------------------------
+// A loader makes one column per field from its schema (target-postgres parses `false` as a
+// date-time and a timestamp as a date otherwise), so each such field is written in one type.
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_OF = /^(\d{4}-\d{2}-\d{2})T/;
+
+/** A date (`YYYY-MM-DD`) as written; a date-time cut to the day it names in its own offset. */
+export function asDay(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return DAY_OF.exec(value)?.[1] ?? value;
+}
+
+/** completed_at is a date-time or null: Basecamp 2 sends `false` on open to-dos (`completed` says so). */
+export function completedAt(value: unknown): unknown {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * A calendar event's `starts_at`/`ends_at` are a date on all-day events and a date-time
+ * otherwise. Written as two fields: `<at>` the date-time (null on all-day events) and `<on>`
+ * the day (Basecamp's date, or the day of its date-time in the event's own offset).
+ * Idempotent: a record already split is left as it is.
+ */
+export function splitDay(record: Json, at: string, on: string): void {
+  const value = record[at];
+  if (typeof value !== 'string') return;
+  record[on] = asDay(value);
+  if (DAY.test(value)) record[at] = null;
+}
+
+/** Sets `key` to `f(record[key])` where the record has it. */
+function mapField(record: Json | undefined, key: string, f: (v: unknown) => unknown): void {
+  if (record && typeof record === 'object' && key in record) record[key] = f(record[key]);
+}
+
 /**
  * The latest of a record's replication key (and `alsoKey`) and its summaries' updated_at (counts
  * of tools or activity that move without it).
@@ -100,6 +136,13 @@ export class BcxProjects extends BcxStream {
     },
   };
   changedAt = withSummaries(['accesses', 'attachments', 'calendar_events', 'documents', 'topics', 'todolists']);
+  // /people/me/projects.json (the only list of trashed projects) gives no app_url: the one every
+  // other list gives is the url's page path, so a project listed first or only there has it too.
+  decorate(record: Json): void {
+    if (record.app_url === undefined && typeof record.url === 'string' && /\/api\/v1\/projects\/\d+\.json$/.test(record.url)) {
+      record.app_url = record.url.replace(/\/api\/v1\//, '/').replace(/\.json$/, '');
+    }
+  }
   // Archived projects answer every tool as active ones do: no separate walk.
   projectStatus(record: Json): ProjectStatus {
     return record.trashed === true ? 'trashed' : 'active';
@@ -202,6 +245,14 @@ export class BcxTodolists extends BcxStream {
     events: eventable('Todolist'),
     todos: (t) => (t.todolist_id !== undefined && t.project_id !== undefined ? [`/projects/${t.project_id}/todolists/${t.todolist_id}.json`] : []),
   };
+  // A person's /assigned_todos.json form carries short to-dos: written as the to-dos stream's.
+  decorate(record: Json): void {
+    if (!Array.isArray(record.assigned_todos)) return;
+    for (const todo of record.assigned_todos as Json[]) {
+      mapField(todo, 'completed_at', completedAt);
+      mapField(todo, 'due_at', asDay);
+    }
+  }
 }
 
 export class BcxTodos extends BcxStream {
@@ -224,6 +275,11 @@ export class BcxTodos extends BcxStream {
   };
   readonly show = showIn('todos');
   readonly feedParents: Parents = { events: eventable('Todo') };
+  decorate(record: Json): void {
+    mapField(record, 'completed_at', completedAt);
+    mapField(record, 'due_at', asDay);
+    mapField(record, 'due_on', asDay);
+  }
 }
 
 export class BcxDocuments extends BcxStream {
@@ -268,6 +324,9 @@ export class CalendarEvents extends BcxStream {
     // An event of a standalone calendar says which in its url (an id-slug: /calendars/12-board/...).
     const m = /\/calendars\/(\d+)[-/]/.exec(String(record.url ?? ''));
     if (m && record.project_id === undefined) record.calendar_id = Number(m[1]);
+    splitDay(record, 'starts_at', 'starts_on');
+    splitDay(record, 'ends_at', 'ends_on');
+    mapField(record.recurring, 'until', asDay);
   }
 }
 
