@@ -38,7 +38,7 @@ interface Partition {
   priority?: number;
   /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
-  /** The list item a show partition was spawned from: written merged under the show (see withListed). */
+  /** What only the list item a show partition was spawned from carried (Stream.listOnly): merged under the show. */
   listed?: Json;
   /** Written whatever the cursor says (a project new to a feed run, a record an event names). */
   force?: boolean;
@@ -113,11 +113,13 @@ const EPOCH = '1970-01-01T00:00:00Z';
 /** Above any depth: walks whose end decides held reads run before everything else. */
 const HOLDING_WALK_PRIORITY = 1000;
 
-/**
- * A show read because its list item holds less, merged with that item: the show wins where both
- * have a key, the list keeps what only it carries (Basecamp 2 lists people and calendars with
- * url and app_url, groups with updated_at; their shows leave them out).
- */
+/** What of a list item its show lacks (the stream's listOnly fields it has): carried to the show's partition. */
+export function listOnlyPart(stream: Stream, item: Json): Json | undefined {
+  const kept = stream.listOnly.filter((k) => k in item);
+  return kept.length === 0 ? undefined : Object.fromEntries(kept.map((k) => [k, item[k]]));
+}
+
+/** A show merged with what only its list item carried: the show wins where both have a key. */
 export function withListed(listed: Json, shown: Json): Json {
   return { ...listed, ...shown };
 }
@@ -397,7 +399,7 @@ export class SyncEngine {
       const incomplete = owner.incompleteWithout;
       if (incomplete && !p.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx)) {
         // An older payload without the field: the record's own endpoint has it; write that instead.
-        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, listed: raw }, node);
+        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, listed: listOnlyPart(owner, raw) }, node);
         return 'next';
       }
       // Written, subtree and all, by the run this one resumes (in an active project: an archived
@@ -421,7 +423,7 @@ export class SyncEngine {
           this.fanOut(owner, record, ctx, p.depth, node);
           return 'next';
         }
-        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown, listed: record }, node);
+        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown, listed: listOnlyPart(owner, record) }, node);
         return 'next';
       }
       if (once) {

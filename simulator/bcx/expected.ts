@@ -6,8 +6,9 @@
  * uploads, calendar events and forwards), standalone calendars, and /events.json. Records are
  * the payloads the endpoints serve, with embedded comments (and a list's todos) removed and
  * the tap's keys added: project_id, person_id, calendar_id, commentable_id, commentable_type.
- * A record read from its show because its list holds less is the list item and the show merged,
- * the show winning; fields Basecamp sends in two types are written in one (written()).
+ * Groups and calendars are the list item and the show merged (the show winning), projects and
+ * people their show with the url and app_url of their list items; fields Basecamp sends in two
+ * types are written in one (written()).
  */
 import { BCalendar, BProject, BRec, REC_TYPE } from './model';
 import { BCX_STREAMS } from './mutations';
@@ -70,21 +71,16 @@ export class BcxExpected {
     return out;
   }
 
-  /** A to-do as its list gives it: the short form its list's show embeds, else the to-do lists' item. */
-  private todoListed(t: BRec): Obj {
-    return this.r.readings.listShowEmbedsTodos ? this.r.todoShort(t) : this.r.todoItem(t);
-  }
-
   records(stream: string): Obj[] {
     const st = this.st;
     const r = this.r;
     const inProject = (x: BRec): Obj => (x.bucket instanceof BProject ? { project_id: x.bucket.id } : { calendar_id: x.bucket.id });
     let out: Obj[];
     switch (stream) {
-      // A project only /people/me/projects.json lists (no app_url there) gets the app_url the
-      // other lists give: the tap builds it from the url, so the item is the same either way.
-      case 'projects': out = st.projects.map((p) => ({ ...r.projectItem(p), ...r.project(p) })); break;
-      case 'people': out = st.people.map((p) => ({ ...r.personItem(p), ...r.person(p) })); break;
+      // A project's and a person's url and app_url, which only their lists carry, are written
+      // every time (the tap reads them from the show's summaries where no list item gave them).
+      case 'projects': out = st.projects.map((p) => ({ ...r.project(p), url: `${r.api}/projects/${p.id}.json`, app_url: `${r.app}/projects/${p.id}` })); break;
+      case 'people': out = st.people.map((p) => ({ ...r.person(p), url: `${r.api}/people/${r.personSlug(p)}.json`, app_url: `${r.app}/people/${r.personSlug(p)}` })); break;
       case 'groups': out = st.groups.map((g) => ({ ...r.groupItem(g), ...r.group(g) })); break;
       case 'calendars': out = st.calendars.map((c) => ({ ...r.calendarItem(c), ...r.calendar(c) })); break;
       case 'accesses':
@@ -100,14 +96,14 @@ export class BcxExpected {
         for (const p of this.walked()) for (const a of V.attachments(p)) out.push({ ...r.attachment(a), project_id: p.id });
         break;
       case 'messages': out = this.rows('message').map((x) => ({ ...without(r.message(x), 'comments'), ...inProject(x) })); break;
-      case 'todolists': out = this.rows('todolist').map((x) => ({ ...r.todolistItem(x), ...without(r.todolist(x), 'todos', 'comments'), ...inProject(x) })); break;
-      case 'todos': out = this.rows('todo').map((x) => written(stream, { ...this.todoListed(x), ...without(r.todo(x), 'comments'), ...inProject(x) })); break;
-      case 'documents': out = this.rows('document').map((x) => ({ ...r.documentItem(x), ...without(r.document(x), 'comments'), ...inProject(x) })); break;
+      case 'todolists': out = this.rows('todolist').map((x) => ({ ...without(r.todolist(x), 'todos', 'comments'), ...inProject(x) })); break;
+      case 'todos': out = this.rows('todo').map((x) => written(stream, { ...without(r.todo(x), 'comments'), ...inProject(x) })); break;
+      case 'documents': out = this.rows('document').map((x) => ({ ...without(r.document(x), 'comments'), ...inProject(x) })); break;
       case 'uploads': out = this.rows('upload').map((x) => ({ ...without(r.upload(x), 'comments'), ...inProject(x) })); break;
       case 'calendar_events':
-        out = this.rows('calendar_event').map((x) => written(stream, { ...r.calendarEventItem(x), ...without(r.calendarEvent(x), 'comments'), ...inProject(x) }));
+        out = this.rows('calendar_event').map((x) => written(stream, { ...without(r.calendarEvent(x), 'comments'), ...inProject(x) }));
         break;
-      case 'forwards': out = this.rows('forward').map((x) => ({ ...r.forwardItem(x), ...without(r.forward(x), 'comments'), ...inProject(x) })); break;
+      case 'forwards': out = this.rows('forward').map((x) => ({ ...without(r.forward(x), 'comments'), ...inProject(x) })); break;
       case 'comments':
         out = [];
         for (const kind of ['message', 'todolist', 'todo', 'document', 'upload', 'calendar_event', 'forward'] as const) {

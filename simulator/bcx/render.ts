@@ -49,7 +49,7 @@ export class BcxRenderer {
   readonly api: string;
   /** `{baseUrl}/{accountId}` */
   readonly app: string;
-  constructor(private st: BcxStore, readonly baseUrl: string, readonly accountId: number, readonly readings: BcxReadings) {
+  constructor(private st: BcxStore, readonly baseUrl: string, readonly accountId: number, private readings: BcxReadings) {
     this.api = `${baseUrl}/${accountId}/api/v1`;
     this.app = `${baseUrl}/${accountId}`;
   }

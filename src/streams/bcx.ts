@@ -86,6 +86,20 @@ export function splitDay(record: Json, at: string, on: string): void {
   if (DAY.test(value)) record[at] = null;
 }
 
+/**
+ * A project's or person's own url and app_url where no list item gave them: a show the change
+ * feed names, or a project only /people/:id/projects.json lists (its items have no app_url).
+ * Basecamp names a record's summaries below its own address (…/people/1-jason/events.json,
+ * …/people/1-jason/events), so that address is the summary's, less its last segment.
+ */
+export function selfUrls(record: Json, summary: string): void {
+  const s = record[summary];
+  if (!s || typeof s !== 'object') return;
+  const tail = `/${summary}`;
+  if (record.url === undefined && typeof s.url === 'string' && s.url.endsWith(`${tail}.json`)) record.url = `${s.url.slice(0, -tail.length - 5)}.json`;
+  if (record.app_url === undefined && typeof s.app_url === 'string' && s.app_url.endsWith(tail)) record.app_url = s.app_url.slice(0, -tail.length);
+}
+
 /** Sets `key` to `f(record[key])` where the record has it. */
 function mapField(record: Json | undefined, key: string, f: (v: unknown) => unknown): void {
   if (record && typeof record === 'object' && key in record) record[key] = f(record[key]);
@@ -136,12 +150,9 @@ export class BcxProjects extends BcxStream {
     },
   };
   changedAt = withSummaries(['accesses', 'attachments', 'calendar_events', 'documents', 'topics', 'todolists']);
-  // /people/me/projects.json (the only list of trashed projects) gives no app_url: the one every
-  // other list gives is the url's page path, so a project listed first or only there has it too.
+  readonly listOnly = ['url', 'app_url'];
   decorate(record: Json): void {
-    if (record.app_url === undefined && typeof record.url === 'string' && /\/api\/v1\/projects\/\d+\.json$/.test(record.url)) {
-      record.app_url = record.url.replace(/\/api\/v1\//, '/').replace(/\.json$/, '');
-    }
+    selfUrls(record, 'accesses');
   }
   // Archived projects answer every tool as active ones do: no separate walk.
   projectStatus(record: Json): ProjectStatus {
@@ -164,6 +175,10 @@ export class BcxPeople extends BcxStream {
     todos: (t) => (typeof t.assignee?.id === 'number' ? [`/people/${t.assignee.id}.json`] : []),
   };
   changedAt = withSummaries(['events', 'assigned_todos']);
+  readonly listOnly = ['url', 'app_url'];
+  decorate(record: Json): void {
+    selfUrls(record, 'events');
+  }
 }
 
 export class Groups extends BcxStream {
@@ -171,6 +186,7 @@ export class Groups extends BcxStream {
   readonly projectScoped = false;
   readonly rootPaths = ['/groups.json'];
   readonly show = (g: Json) => apiPath(g.url) ?? `/groups/${g.id}.json`;
+  readonly listOnly = ['updated_at'];
 }
 
 export class Calendars extends BcxStream {
@@ -178,6 +194,7 @@ export class Calendars extends BcxStream {
   readonly projectScoped = false;
   readonly rootPaths = ['/calendars.json'];
   readonly show = (c: Json) => apiPath(c.url) ?? `/calendars/${c.id}.json`;
+  readonly listOnly = ['url', 'app_url'];
 }
 
 export class Events extends BcxStream {

@@ -65,6 +65,14 @@ export abstract class Stream {
    */
   readonly show?: (listed: Json, projectId: number | undefined) => string;
   /**
+   * Fields a listing carries and the show leaves out (Basecamp 2 lists people with url and
+   * app_url, groups with updated_at; their shows have neither): where the show is read for a
+   * listed record, these are carried from the list item and written with it, the show winning
+   * where it has them too. Only fields every read of the record can give: a record the change
+   * feed names is read from its show alone, and a replica must not lose a field on that run.
+   */
+  readonly listOnly: readonly string[] = [];
+  /**
    * Parents that replace `parents` in a feed run: Basecamp 2 names every changed record in
    * /events.json, so an incremental run reads what its events point at instead of walking.
    */

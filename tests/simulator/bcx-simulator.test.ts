@@ -81,17 +81,22 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     for (const c of parent.comments as Json[]) push('comments', { ...c, ...where, commentable_id: parent.id, commentable_type: type });
   };
 
-  // A record read from its show is the list item and the show merged, the show winning.
-  const listed = new Map<number, Json>();
+  // Projects and people are their show with the url and app_url of their list items (the
+  // url and app_url /projects.json and /people.json give), groups and calendars the list item
+  // and the show merged, the show winning.
+  const projectIds = new Set<number>();
+  const urls = new Map<number, Json>();
   for (const l of [await ok(sim, '/projects.json', token), await pages(sim, '/projects/archived.json', token), await pages(sim, '/projects/drafts.json', token), await pages(sim, '/project_templates.json', token), await pages(sim, '/people/me/projects.json', token)]) {
-    // /people/me/projects.json gives no app_url: the tap writes the one the url names.
-    for (const p of l as Json[]) if (!listed.has(p.id)) listed.set(p.id, { app_url: String(p.url).replace('/api/v1/', '/').replace(/\.json$/, ''), ...p });
+    for (const p of l as Json[]) {
+      projectIds.add(p.id);
+      if (p.app_url !== undefined) urls.set(p.id, { url: p.url, app_url: p.app_url });
+    }
   }
   const shows: Json[] = [];
-  for (const id of listed.keys()) shows.push(await ok(sim, `/projects/${id}.json`, token));
-  out.projects = shows.map((p) => ({ ...listed.get(p.id), ...p }));
+  for (const id of projectIds) shows.push(await ok(sim, `/projects/${id}.json`, token));
+  out.projects = shows.map((p) => ({ ...p, ...(urls.get(p.id) ?? { url: p.accesses.url.replace('/accesses.json', '.json'), app_url: p.accesses.app_url.replace('/accesses', '') }) }));
   const people = [...((await ok(sim, '/people.json', token)) as Json[]), ...(await pages(sim, '/people/trashed.json', token))];
-  for (const p of people) push('people', { ...p, ...(await ok(sim, p.url, token)) });
+  for (const p of people) push('people', { ...(await ok(sim, p.url, token)), url: p.url, app_url: p.app_url });
   for (const g of await pages(sim, '/groups.json', token)) push('groups', { ...g, ...(await ok(sim, `/groups/${g.id}.json`, token)) });
 
   for (const p of shows.filter((x) => !x.trashed)) {
@@ -111,21 +116,21 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     for (const state of ['', '/completed', '/trashed']) {
       for (const l of await pages(sim, `${P}/todolists${state}.json`, token)) {
         const show = await ok(sim, l.url, token);
-        push('todolists', { ...l, ...without(show, 'todos', 'comments'), ...pid });
+        push('todolists', { ...without(show, 'todos', 'comments'), ...pid });
         comments(show, 'Todolist', pid);
         const todos: Json[] = show.todos
           ? [...show.todos.remaining, ...show.todos.completed, ...show.todos.trashed]
           : [...(await pages(sim, `${P}/todolists/${l.id}/todos/remaining.json`, token)), ...(await pages(sim, `${P}/todolists/${l.id}/todos/completed.json`, token)), ...(await pages(sim, `${P}/todolists/${l.id}/todos/trashed.json`, token))];
         for (const t of todos) {
           const ts = await ok(sim, t.url, token);
-          push('todos', written('todos', { ...t, ...without(ts, 'comments'), ...pid }));
+          push('todos', written('todos', { ...without(ts, 'comments'), ...pid }));
           comments(ts, 'Todo', pid);
         }
       }
     }
     for (const d of await pages(sim, `${P}/documents.json`, token)) {
       const ds = await ok(sim, d.url, token);
-      push('documents', { ...d, ...without(ds, 'comments'), ...pid });
+      push('documents', { ...without(ds, 'comments'), ...pid });
       comments(ds, 'Document', pid);
     }
     for (const a of await pages(sim, `${P}/attachments.json`, token)) {
@@ -139,13 +144,13 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     for (const list of ['calendar_events', 'calendar_events/past']) {
       for (const e of await pages(sim, `${P}/${list}.json`, token)) {
         const es = await ok(sim, e.url, token);
-        push('calendar_events', written('calendar_events', { ...e, ...without(es, 'comments'), ...pid }));
+        push('calendar_events', written('calendar_events', { ...without(es, 'comments'), ...pid }));
         comments(es, 'CalendarEvent', pid);
       }
     }
     for (const f of await pages(sim, `${P}/forwards.json`, token)) {
       const fs = await ok(sim, f.url, token);
-      push('forwards', { ...f, ...without(fs, 'comments'), ...pid });
+      push('forwards', { ...without(fs, 'comments'), ...pid });
       comments(fs, 'Forward', pid);
     }
   }
@@ -155,7 +160,7 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     for (const url of [show.calendar_events.urls.upcoming, show.calendar_events.urls.past]) {
       for (const e of await pages(sim, url, token)) {
         const es = await ok(sim, e.url, token);
-        push('calendar_events', written('calendar_events', { ...e, ...without(es, 'comments'), calendar_id: c.id }));
+        push('calendar_events', written('calendar_events', { ...without(es, 'comments'), calendar_id: c.id }));
         comments(es, 'CalendarEvent', {});
       }
     }
@@ -205,7 +210,7 @@ describe('the bcx account', () => {
     const events = sim.bcx.expectedRecords('calendar_events') as Json[];
     expect(events.some((e) => e.all_day && e.starts_at === null && DATE.test(e.starts_on) && DATE.test(e.ends_on))).toBe(true);
     expect(events.some((e) => !e.all_day && typeof e.starts_at === 'string' && DATE.test(e.starts_on))).toBe(true);
-    expect((sim.bcx.expectedRecords('people') as Json[]).every((p) => typeof p.url === 'string' && typeof p.app_url === 'string')).toBe(true);
+    for (const stream of ['people', 'projects']) expect((sim.bcx.expectedRecords(stream) as Json[]).every((p) => typeof p.url === 'string' && typeof p.app_url === 'string')).toBe(true);
     expect((sim.bcx.expectedRecords('calendars') as Json[]).every((c) => typeof c.url === 'string' && typeof c.app_url === 'string')).toBe(true);
     expect((sim.bcx.expectedRecords('groups') as Json[]).every((g) => typeof g.updated_at === 'string')).toBe(true);
     expect(events.some((e) => e.recurring)).toBe(true);
