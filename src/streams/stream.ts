@@ -60,7 +60,8 @@ export abstract class Stream {
   readonly omit: readonly string[] = [];
   /**
    * The record's own endpoint, where a listing holds less than it (Basecamp 2 lists documents
-   * without content): each listed record is read there and that payload is written instead.
+   * without content): each listed record is read there and that payload is written instead,
+   * with the list item's `listOnly` fields.
    * An incremental run skips the read for a listed record older than the cursor.
    */
   readonly show?: (listed: Json, projectId: number | undefined) => string;
