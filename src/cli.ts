@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { about, aboutMarkdown } from './about';
-import { runAuth } from './auth';
+import { runAuth } from './auth/command';
 import { discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
 import { Config, loadConfig, readJsonFile } from './config';
