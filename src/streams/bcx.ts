@@ -9,7 +9,7 @@
  * tell: the project and people lists, accesses, groups and calendars.
  */
 import { BCX_STREAM_NAMES, BcxStreamName } from './names';
-import { FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
+import { EPOCH, FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
 
 /** The account-relative path of an API url that Basecamp 2 puts in a payload (…/api/v1/projects/1/todos/2.json). */
 export function apiPath(url: unknown): string | undefined {
@@ -19,7 +19,7 @@ export function apiPath(url: unknown): string | undefined {
 }
 
 /** A trashed project yields only itself; every other one (archived, draft, template) is walked. */
-function live(paths: (project: Json) => string[]): PathsFrom {
+function unlessTrashed(paths: (project: Json) => string[]): PathsFrom {
   return (project) => (project.trashed === true ? [] : paths(project));
 }
 
@@ -52,8 +52,6 @@ function projectLists(...tails: string[]): PathsFrom {
 function showIn(tool: string): (listed: Json, projectId: number | undefined) => string {
   return (listed, projectId) => apiPath(listed.url) ?? `/projects/${projectId}/${tool}/${listed.id}.json`;
 }
-
-const EPOCH = '1970-01-01T00:00:00Z';
 
 // ---- the written form of fields Basecamp 2 sends in two types --------------------------------
 // A loader makes one column per field from its schema (target-postgres parses `false` as a
@@ -210,7 +208,7 @@ export class Events extends BcxStream {
   readonly sincePath = (since: string) => `/events.json?since=${encodeURIComponent(since)}`;
   // The account-wide feed leaves out the events of trashed projects: one walked whole (back from
   // the trash, or newly visible) has its own read from the start.
-  readonly fullWalkParents: Parents = { projects: live((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
+  readonly fullWalkParents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
   childProjectId(event: Json): number | undefined {
     return eventProject(event);
   }
@@ -225,7 +223,7 @@ export class Events extends BcxStream {
 export class Accesses extends BcxStream {
   readonly name = 'accesses';
   readonly keyProperties = ['project_id', 'person_id'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/accesses.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/accesses.json`]) };
   decorate(record: Json): void {
     record.person_id = record.id;
   }
@@ -234,7 +232,7 @@ export class Accesses extends BcxStream {
 export class Topics extends BcxStream {
   readonly name = 'topics';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/topics.json`, `/projects/${p.id}/topics/archived.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/topics.json`, `/projects/${p.id}/topics/archived.json`]) };
   readonly feedParents: Parents = { events: projectLists('topics.json', 'topics/archived.json') };
 }
 
@@ -254,7 +252,7 @@ export class BcxTodolists extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['todos', 'comments'];
   readonly parents: Parents = {
-    projects: live((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
+    projects: unlessTrashed((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
   };
   readonly show = showIn('todolists');
   // A to-do's change may touch its list (counts, updated_at): the list of a to-do the feed names is read too.
@@ -303,7 +301,7 @@ export class BcxDocuments extends BcxStream {
   readonly name = 'documents';
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/documents.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/documents.json`]) };
   readonly show = showIn('documents');
   readonly feedParents: Parents = { events: eventable('Document') };
 }
@@ -311,7 +309,7 @@ export class BcxDocuments extends BcxStream {
 export class Attachments extends BcxStream {
   readonly name = 'attachments';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/attachments.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/attachments.json`]) };
   readonly feedParents: Parents = { events: projectLists('attachments.json') };
 }
 
@@ -332,7 +330,7 @@ export class CalendarEvents extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
   readonly parents: Parents = {
-    projects: live((p) => [`/projects/${p.id}/calendar_events.json`, `/projects/${p.id}/calendar_events/past.json`]),
+    projects: unlessTrashed((p) => [`/projects/${p.id}/calendar_events.json`, `/projects/${p.id}/calendar_events/past.json`]),
     calendars: (c) => [`/calendars/${c.id}/calendar_events.json`, `/calendars/${c.id}/calendar_events/past.json`],
   };
   readonly show = showIn('calendar_events');
@@ -351,7 +349,7 @@ export class Forwards extends BcxStream {
   readonly name = 'forwards';
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/forwards.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/forwards.json`]) };
   readonly show = showIn('forwards');
   readonly feedParents: Parents = { events: eventable('Forward') };
 }
