@@ -96,7 +96,7 @@ describe('Meltano plugin definitions', () => {
     expect(hub.maintenance_status).toBe('beta');
     const hubText = fs.readFileSync(path.join(ROOT, 'meltano-hub', 'tap-basecamp.yml'), 'utf8');
     // The one github.com address left is inside the default User-Agent the tap sends (its description says so).
-    expect(hubText.split('\n').filter((l) => /github\.com/.test(l))).toEqual([expect.stringMatching(/^  description: User-Agent sent to Basecamp/)]);
+    expect(hubText.split('\n').filter((l) => /github\.com/.test(l))).toEqual([expect.stringMatching(/^ {2}description: User-Agent sent to Basecamp/)]);
     // The install line is the README's (from a clone: pack, then install the tarball), not an npm registry install.
     const install = 'npm ci && npm pack && npm install -g tap-basecamp-*.tgz';
     expect(hub.settings_preamble).toContain(install);

@@ -28,6 +28,29 @@ describe('progress and summary', () => {
     for (const l of progress) {
       expect(l).toMatch(/progress: [\d,]+ records, [\d,]+ requests \(\d+\.\d\/s\) in .*; [\d,]+ of [\d,]+ collections read/);
     }
+    // Progress lines name the streams being read, and estimate at the rate observed (under 10/s here).
+    const names = sim.streamNames();
+    const reading = progress.map((l) => /; reading ([a-z_, ]+?)(?: and \d+ more)?(;|$)/.exec(l)?.[1]).filter((r): r is string => r !== undefined);
+    expect(reading.length).toBeGreaterThan(0);
+    for (const r of reading) for (const name of r.split(', ')) expect(names).toContain(name);
+    for (const l of progress.filter((l) => / left /.test(l))) {
+      const rate = Number(/left at (\d+\.\d) requests\/s/.exec(l)?.[1]);
+      expect(rate).toBeGreaterThan(0);
+      expect(rate).toBeLessThanOrEqual(10.5);
+    }
+    // record_count while the sync runs, not only at its end: the first METRIC line comes before the summary.
+    const all = run.stderr.split('\n');
+    const firstCount = all.findIndex((l) => l.startsWith('METRIC: ') && l.includes('"record_count"'));
+    const firstProgress = all.findIndex((l) => / INFO progress: /.test(l));
+    const summary = all.findIndex((l) => / INFO sync complete: /.test(l));
+    expect(firstCount).toBeGreaterThan(firstProgress);
+    expect(all.slice(firstProgress, summary).filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"')).length).toBeGreaterThan(0);
+    const counts: Record<string, number> = {};
+    for (const l of all.filter((l) => l.startsWith('METRIC: '))) {
+      const p = JSON.parse(l.slice(8));
+      if (p.metric === 'record_count') counts[p.tags.stream] = (counts[p.tags.stream] ?? 0) + p.value;
+    }
+    for (const stream of names) expect({ stream, n: counts[stream] }).toEqual({ stream, n: recordsOf(run.messages, stream).length });
     // Progress lines are at least 5 s apart.
     const times = progress.map((l) => Date.parse(l.split(' ')[0]!));
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(4900);
