@@ -13,7 +13,7 @@ import { BasecampClient } from './client';
 import { CONFIG_FROM_ENV, Config, loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
 import { Interrupted, TapError, accountError, redact } from './errors';
-import { Level, Logger, levelFromEnv, parseFormat, parseLevel } from './log';
+import { Level, Logger, formatLine, levelFromEnv, parseFormat, parseLevel } from './log';
 import { SyncMetrics, SyncStatus } from './metrics';
 import { SingerWriter } from './messages';
 import { BookmarkManager, TapState, parseState } from './state';
@@ -225,7 +225,8 @@ async function sync(config: Config, client: BasecampClient, product: Product, se
       version: version(),
       outcome,
     });
-    for (const line of lines) log.info(line);
+    // The first lines are the streams' (in `selected` order), then the totals.
+    lines.forEach((line, i) => log.info(line, i < selected.length ? { stream: selected[i] } : {}));
   };
   log.info(`syncing ${selection.size} streams of ${product.api.name} account ${config.account_id}`);
   try {
@@ -279,7 +280,8 @@ export function run(): void {
       else finish();
     },
     (err: unknown) => {
-      process.stderr.write(`unexpected error: ${redact(String((err as Error)?.message ?? err))}\n`);
+      const ctx = { format: parseFormat(process.env.TAP_BASECAMP_LOG_FORMAT) ?? 'text', accountId: null, time: new Date() } as const;
+      process.stderr.write(formatLine('error', `unexpected error: ${redact(String((err as Error)?.message ?? err))}`, {}, ctx) + '\n');
       process.exit(1);
     },
   );

@@ -69,6 +69,9 @@ describe('log_format json, as Meltano runs the tap', () => {
     expect(timers.filter((p) => !p.tags.stream)).toEqual([{ type: 'timer', metric: 'sync_duration', value: expect.any(Number), tags: { status: 'succeeded', account_id: sim.accountId } }]);
     expect(timers.filter((p) => p.tags.stream).map((p) => p.tags.stream).sort()).toEqual([...sim.streamNames()].sort());
     expect(timers.every((p) => p.tags.status === 'succeeded' && p.value >= 0)).toBe(true);
+    // The closing summary's line per stream carries it.
+    const todos = lines.find((l) => /^ +todos +[\d,]+$/.test(l.message));
+    expect(todos).toMatchObject({ level: 'info', stream: 'todos' });
     // http_request_duration stays at debug.
     expect(points.filter((p) => p.metric === 'http_request_duration')).toEqual([]);
     expect(run.stderr).not.toContain(sim.clientSecret);
