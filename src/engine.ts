@@ -12,6 +12,7 @@ import { BasecampClient, Collection, ResumeAt } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, accountError } from './errors';
 import { Logger } from './log';
+import { StreamActivity } from './progress';
 import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
 import { Context, ReadPlan } from './plan';
@@ -151,6 +152,8 @@ export class SyncEngine {
   private partitionsDone = 0;
   /** Collections being read, for what their lists still hold (progress). */
   private readonly reading = new Set<Collection<Json>>();
+  /** Which streams are being read now, and since when (progress lines, sync_duration metrics). */
+  readonly activity = new StreamActivity();
   private readonly streams: readonly Stream[];
   private readonly byName: ReadonlyMap<string, Stream>;
   /** Paths read this run by feed-derived and read-once partitions (several events name one record). */
@@ -247,9 +250,6 @@ export class SyncEngine {
       this.bookmarks.endRun();
     }
     this.flushState(true, true);
-    for (const name of this.selection.keys()) {
-      this.log.metric('info', 'counter', 'record_count', this.writer.counts.get(name) ?? 0, { endpoint: name });
-    }
     if (this.stopping) throw new Interrupted(this.stopping);
   }
 
@@ -307,9 +307,11 @@ export class SyncEngine {
 
   private async runPartition(p: Partition, node: Node): Promise<void> {
     if (this.failure || this.stopping) return;
+    this.activity.start(p.stream.name);
     try {
       await this.readPartition(p, node);
     } finally {
+      this.activity.end(p.stream.name);
       this.partitionsDone++;
       if (p.walk) this.walkEnded(p.stream);
     }
@@ -322,7 +324,7 @@ export class SyncEngine {
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
         if (p.root && !p.stream.mayBeForbidden.includes(p.path ?? '')) throw accountError(this.client.accountId, err)!;
-        this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
+        this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`, { stream: p.stream.name });
         node.finish(false);
         return;
       }
@@ -507,7 +509,7 @@ export class SyncEngine {
     if (held.listed) return;
     held.listed = true;
     this.bookmarks.setWalkLists(stream.name);
-    if (held.held.length > 0) this.log.info(`the recordings walk lists ${stream.name} records: ${held.held.length} per-parent reads not needed`);
+    if (held.held.length > 0) this.log.info(`the recordings walk lists ${stream.name} records: ${held.held.length} per-parent reads not needed`, { stream: stream.name });
     for (const { node } of held.held.splice(0)) node.finish(true);
   }
 

@@ -185,7 +185,7 @@ export class SingerWriter {
     if (fields) keys = selected(keys, fields);
     if (omit && omit.length > 0) keys = keys.filter((k) => !omit.includes(k));
     const copy = this.copier.copyRecord(record, keys);
-    if (this.copier.stripped) this.log.debug(`stripped U+0000 from a ${stream} record (id ${String(record.id)})`);
+    if (this.copier.stripped) this.log.debug(`stripped U+0000 from a ${stream} record (id ${String(record.id)})`, { stream });
     const time_extracted = this.now();
     const line = this.copier.reordered
       ? stringify({ type: 'RECORD', stream, record: copy, time_extracted }) // integer-like keys: let the library sort

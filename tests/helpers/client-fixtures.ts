@@ -35,6 +35,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     backoff_base_seconds: 1,
     refresh_token_write_back: false,
     progress_interval_seconds: 30,
+    log_format: 'text',
     ...overrides,
   };
 }
