@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { about, aboutMarkdown } from './about';
 import { runAuth } from './auth';
-import { discover, defaultSelection, selectionFromCatalog } from './catalog';
+import { StreamSelection, discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
 import { Config, loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
@@ -18,6 +18,7 @@ import { SingerWriter } from './messages';
 import { BookmarkManager, TapState, parseState } from './state';
 import { progressInterval, progressLine, summaryLines } from './progress';
 import { PRODUCTS, Product, productOf } from './products';
+import { FullTableVersions, childMap, fullTableStreams, isStateless } from './versions';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -127,13 +128,13 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     const config = loadConfig(configPaths, process.env, (m) => log.warn(m));
     const known = config.basecamp_product ? PRODUCTS[config.basecamp_product] : undefined;
     if (args.discover && known) {
-      process.stdout.write(JSON.stringify(discover(known), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(discover(known, config.add_account_id), null, 2) + '\n');
       return 0;
     }
     const client = new BasecampClient(config, log, { api: known?.api });
     if (args.discover) {
       const product = await productFor(config, client, log);
-      process.stdout.write(JSON.stringify(discover(product), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(discover(product, config.add_account_id), null, 2) + '\n');
       return 0;
     }
     if (args.test) {
@@ -163,12 +164,14 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     const catalogPath = args.catalog ?? args.properties;
     const catalog = catalogPath ? readJsonFile(catalogPath, 'catalog') : undefined;
     const product = await productFor(config, client, log);
-    const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product) : defaultSelection(product);
+    const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product, config.add_account_id) : defaultSelection(product);
     if (selection.size === 0) log.warn(`catalog ${catalogPath} selects no stream: nothing will be synced (set "selected": true in a stream's metadata)`);
     const state: TapState = args.state ? parseState(readJsonFile(args.state, 'state'), args.state) : { bookmarks: {} };
-    const writer = new SingerWriter(log);
+    const writer = new SingerWriter(log, undefined, config.add_account_id ? config.account_id : undefined);
+    const versions = fullTableVersions(config, args.state ? state : undefined, product, selection, log);
+    versions?.stamp(writer);
     const bookmarks = new BookmarkManager(state, config.start_date);
-    const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date }, product);
+    const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions }, product);
 
     const onSignal = (signal: NodeJS.Signals) => engine.interrupt(signal);
     process.once('SIGINT', onSignal);
@@ -219,6 +222,18 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     if (log.enabled('debug') && !(err instanceof TapError)) log.debug(redact(String((err as Error)?.stack ?? '')));
     return 1;
   }
+}
+
+/** activate_version: the full-table streams a run without state may activate (none with state). */
+function fullTableVersions(config: Config, state: TapState | undefined, product: Product, selection: Map<string, StreamSelection>, log: Logger): FullTableVersions | undefined {
+  if (!config.activate_version) return undefined;
+  if (!isStateless(state)) {
+    log.info('activate_version: this run resumes from a state, so it reads no full-table stream whole and sends no ACTIVATE_VERSION (run without --state, e.g. meltano run --full-refresh)');
+    return undefined;
+  }
+  const streams = fullTableStreams(product.streams, selection);
+  log.info(`activate_version: a run without state; ${streams.length} full-table streams get ACTIVATE_VERSION if read whole`);
+  return new FullTableVersions(streams, childMap(product.streams), Date.now());
 }
 
 /**

@@ -30,6 +30,10 @@ export interface Config {
   request_timeout_seconds: number;
   backoff_base_seconds: number;
   refresh_token_write_back: boolean;
+  /** Stamp full-table streams read whole by a stateless run with a version, then ACTIVATE_VERSION. */
+  activate_version: boolean;
+  /** Every record and SCHEMA carries account_id (many accounts in shared tables). */
+  add_account_id: boolean;
   /** The config file written back when refresh_token_write_back is on (the last --config given). */
   configPath?: string;
 }
@@ -111,6 +115,16 @@ export const CONFIG_SCHEMA = {
       type: 'boolean',
       description:
         'When Launchpad hands out a new refresh token, write it back into the (last) --config file, atomically. For cron use; useless under Meltano, which regenerates that file. Default false.',
+    },
+    activate_version: {
+      type: 'boolean',
+      description:
+        'On a run without state (meltano run --full-refresh, a stateless cron run), stamp every full-table stream read whole with a version and end it with ACTIVATE_VERSION, so the loader removes rows Basecamp deleted. Targets that do not know ACTIVATE_VERSION (target-jsonl) die on it. Default false.',
+    },
+    add_account_id: {
+      type: 'boolean',
+      description:
+        'Every record and SCHEMA carries account_id (an integer, first among the key properties), so several accounts can be loaded into shared tables. Default false.',
     },
   },
 } as const;
@@ -209,6 +223,8 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     request_timeout_seconds: (merged.request_timeout_seconds as number | undefined) ?? 60,
     backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? 1,
     refresh_token_write_back: (merged.refresh_token_write_back as boolean | undefined) ?? false,
+    activate_version: (merged.activate_version as boolean | undefined) ?? false,
+    add_account_id: (merged.add_account_id as boolean | undefined) ?? false,
     configPath: paths[paths.length - 1],
   };
   if (config.start_date !== undefined && Number.isNaN(Date.parse(config.start_date))) {
