@@ -191,8 +191,6 @@ export class SingerWriter {
    * `fields`, when given, is the set of selected top-level properties; the rest are dropped.
    * Prints exactly what `stringify({ type: 'RECORD', stream, record, time_extracted })` would
    * print for the record with U+0000 stripped and the fields projected, with less work (see top).
-   */
-  /**
    * `omit`: fields never written (embedded collections that are streams of their own). `drop`:
    * nested fields deselected in the catalog, removed from a copy first (the common path, with none,
    * pays one test for it).
