@@ -102,6 +102,16 @@ test('a run without state: every full-table stream versioned and activated after
   expect(replica.get('todos')!.has('2')).toBe(true); // incremental: never removed
 });
 
+test('start_date does not shorten a full-table stream: the same rows are read whole with it', async () => {
+  const keys = (messages: Message[]) => messages.filter((m) => m.type === 'RECORD' && FULL_TABLE.includes(m.stream!)).map((m) => `${m.stream} ${keyOf(m.stream!, m.record!)}`).sort();
+  const whole = await runTap(['--config', config()]);
+  const recent = await runTap(['--config', config({ start_date: new Date(sim.now().getTime() - 30 * 86_400_000).toISOString() })]);
+  expect([whole.code, recent.code]).toEqual([0, 0]);
+  expect(recent.messages.filter((m) => m.type === 'RECORD').length).toBeLessThan(whole.messages.filter((m) => m.type === 'RECORD').length);
+  expect(keys(recent.messages)).toEqual(keys(whole.messages));
+  expect(activated(recent.messages).sort()).toEqual([...FULL_TABLE].sort());
+});
+
 test('a skipped partition: its stream and the streams below it are not activated', async () => {
   failing = { match: /\/inboxes\/\d+\/inbox_forwards\.json/, status: 404 };
   try {
