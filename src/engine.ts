@@ -16,7 +16,7 @@ import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
 import { Context, ReadPlan } from './plan';
 import { PRODUCTS, Product } from './products';
-import { FoundIn, Json, Stream } from './streams/stream';
+import { EPOCH, FoundIn, Json, Stream } from './streams/stream';
 import { FullTableVersions } from './versions';
 
 
@@ -108,7 +108,6 @@ const TOP_UP_PASSES = 3;
  * correct an event for 15 minutes after it is created.
  */
 export const FEED_OVERLAP_MS = 15 * 60_000;
-const EPOCH = '1970-01-01T00:00:00Z';
 /** Above any depth: walks whose end decides held reads run before everything else. */
 const HOLDING_WALK_PRIORITY = 1000;
 

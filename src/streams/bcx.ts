@@ -9,7 +9,7 @@
  * tell: the project and people lists, accesses, groups and calendars.
  */
 import { BCX_STREAM_NAMES, BcxStreamName } from './names';
-import { FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
+import { EPOCH, FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
 
 /** The account-relative path of an API url that Basecamp 2 puts in a payload (…/api/v1/projects/1/todos/2.json). */
 export function apiPath(url: unknown): string | undefined {
@@ -19,7 +19,7 @@ export function apiPath(url: unknown): string | undefined {
 }
 
 /** A trashed project yields only itself; every other one (archived, draft, template) is walked. */
-function live(paths: (project: Json) => string[]): PathsFrom {
+function unlessTrashed(paths: (project: Json) => string[]): PathsFrom {
   return (project) => (project.trashed === true ? [] : paths(project));
 }
 
@@ -52,8 +52,6 @@ function projectLists(...tails: string[]): PathsFrom {
 function showIn(tool: string): (listed: Json, projectId: number | undefined) => string {
   return (listed, projectId) => apiPath(listed.url) ?? `/projects/${projectId}/${tool}/${listed.id}.json`;
 }
-
-const EPOCH = '1970-01-01T00:00:00Z';
 
 /**
  * The latest of a record's replication key (and `alsoKey`) and its summaries' updated_at (counts
@@ -150,7 +148,7 @@ export class Events extends BcxStream {
   readonly sincePath = (since: string) => `/events.json?since=${encodeURIComponent(since)}`;
   // The account-wide feed leaves out the events of trashed projects: one walked whole (back from
   // the trash, or newly visible) has its own read from the start.
-  readonly fullWalkParents: Parents = { projects: live((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
+  readonly fullWalkParents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
   childProjectId(event: Json): number | undefined {
     return eventProject(event);
   }
@@ -165,7 +163,7 @@ export class Events extends BcxStream {
 export class Accesses extends BcxStream {
   readonly name = 'accesses';
   readonly keyProperties = ['project_id', 'person_id'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/accesses.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/accesses.json`]) };
   decorate(record: Json): void {
     record.person_id = record.id;
   }
@@ -174,7 +172,7 @@ export class Accesses extends BcxStream {
 export class Topics extends BcxStream {
   readonly name = 'topics';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/topics.json`, `/projects/${p.id}/topics/archived.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/topics.json`, `/projects/${p.id}/topics/archived.json`]) };
   readonly feedParents: Parents = { events: projectLists('topics.json', 'topics/archived.json') };
 }
 
@@ -194,7 +192,7 @@ export class BcxTodolists extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['todos', 'comments'];
   readonly parents: Parents = {
-    projects: live((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
+    projects: unlessTrashed((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
   };
   readonly show = showIn('todolists');
   // A to-do's change may touch its list (counts, updated_at): the list of a to-do the feed names is read too.
@@ -230,7 +228,7 @@ export class BcxDocuments extends BcxStream {
   readonly name = 'documents';
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/documents.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/documents.json`]) };
   readonly show = showIn('documents');
   readonly feedParents: Parents = { events: eventable('Document') };
 }
@@ -238,7 +236,7 @@ export class BcxDocuments extends BcxStream {
 export class Attachments extends BcxStream {
   readonly name = 'attachments';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/attachments.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/attachments.json`]) };
   readonly feedParents: Parents = { events: projectLists('attachments.json') };
 }
 
@@ -259,7 +257,7 @@ export class CalendarEvents extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
   readonly parents: Parents = {
-    projects: live((p) => [`/projects/${p.id}/calendar_events.json`, `/projects/${p.id}/calendar_events/past.json`]),
+    projects: unlessTrashed((p) => [`/projects/${p.id}/calendar_events.json`, `/projects/${p.id}/calendar_events/past.json`]),
     calendars: (c) => [`/calendars/${c.id}/calendar_events.json`, `/calendars/${c.id}/calendar_events/past.json`],
   };
   readonly show = showIn('calendar_events');
@@ -275,7 +273,7 @@ export class Forwards extends BcxStream {
   readonly name = 'forwards';
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/forwards.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/forwards.json`]) };
   readonly show = showIn('forwards');
   readonly feedParents: Parents = { events: eventable('Forward') };
 }

@@ -8,6 +8,8 @@ import { AnyStreamName } from './names';
 export type { StreamName, AnyStreamName } from './names';
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type ReplicationKey = 'updated_at' | 'created_at';
+/** The start of time: the `since` of a read from the beginning. */
+export const EPOCH = '1970-01-01T00:00:00Z';
 
 /** The collection paths (account-relative) that one parent record leads to; [] when none. */
 export type PathsFrom = (parent: Json) => string[];
