@@ -19,6 +19,7 @@ import { SingerWriter } from './messages';
 import { BookmarkManager, TapState, parseState } from './state';
 import { RatePoint, observedRate, progressInterval, progressLine, summaryLines, trimRatePoints } from './progress';
 import { PRODUCTS, Product, productOf } from './products';
+import { FullTableVersions, childMap, fullTableStreams, isStateless } from './versions';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -134,13 +135,13 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     log.setAccount(config.account_id);
     const known = config.basecamp_product ? PRODUCTS[config.basecamp_product] : undefined;
     if (args.discover && known) {
-      process.stdout.write(JSON.stringify(discover(known), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(discover(known, config.add_account_id), null, 2) + '\n');
       return 0;
     }
     const client = new BasecampClient(config, log, { api: known?.api });
     if (args.discover) {
       const product = await productFor(config, client, log);
-      process.stdout.write(JSON.stringify(discover(product), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(discover(product, config.add_account_id), null, 2) + '\n');
       return 0;
     }
     if (args.test) {
@@ -170,10 +171,10 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     const catalogPath = args.catalog ?? args.properties;
     const catalog = catalogPath ? readJsonFile(catalogPath, 'catalog') : undefined;
     const product = await productFor(config, client, log);
-    const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product) : defaultSelection(product);
+    const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product, config.add_account_id) : defaultSelection(product);
     if (selection.size === 0) log.warn(`catalog ${catalogPath} selects no stream: nothing will be synced (set "selected": true in a stream's metadata)`);
     const state: TapState = args.state ? parseState(readJsonFile(args.state, 'state'), args.state) : { bookmarks: {} };
-    return await sync(config, client, product, selection, state, log);
+    return await sync(config, client, product, selection, state, args.state !== undefined, log);
   } catch (err) {
     if (err instanceof Interrupted) {
       log.warn(`interrupted by ${err.signal}: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout (Meltano passes back the state it stored by itself)`);
@@ -187,10 +188,12 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
 }
 
 /** A sync: records and states on stdout; progress lines, a summary and metrics on stderr. */
-async function sync(config: Config, client: BasecampClient, product: Product, selection: Map<string, StreamSelection>, state: TapState, log: Logger): Promise<number> {
-  const writer = new SingerWriter(log);
+async function sync(config: Config, client: BasecampClient, product: Product, selection: Map<string, StreamSelection>, state: TapState, stateGiven: boolean, log: Logger): Promise<number> {
+  const writer = new SingerWriter(log, undefined, config.add_account_id ? config.account_id : undefined);
+  const versions = fullTableVersions(config, stateGiven ? state : undefined, product, selection, log);
+  versions?.stamp(writer);
   const bookmarks = new BookmarkManager(state, config.start_date);
-  const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date }, product);
+  const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions }, product);
   const selected = product.streams.filter((st) => selection.has(st.name)).map((st) => st.name);
   const metrics = new SyncMetrics(log, writer.counts, selected);
   const onSignal = (signal: NodeJS.Signals) => engine.interrupt(signal);
@@ -241,6 +244,18 @@ async function sync(config: Config, client: BasecampClient, product: Product, se
   }
   finish('complete');
   return 0;
+}
+
+/** activate_version: the full-table streams a run without state may activate (none with state). */
+function fullTableVersions(config: Config, state: TapState | undefined, product: Product, selection: Map<string, StreamSelection>, log: Logger): FullTableVersions | undefined {
+  if (!config.activate_version) return undefined;
+  if (!isStateless(state)) {
+    log.info('activate_version: this run resumes from a state, so it reads no full-table stream whole and sends no ACTIVATE_VERSION (run without --state, e.g. meltano run --full-refresh)');
+    return undefined;
+  }
+  const streams = fullTableStreams(product.streams, selection);
+  log.info(`activate_version: a run without state; ${streams.length} full-table streams get ACTIVATE_VERSION if read whole`);
+  return new FullTableVersions(streams, childMap(product.streams), Date.now());
 }
 
 /**

@@ -39,6 +39,10 @@ export interface Config {
   readonly backoff_base_seconds: number;
   readonly refresh_token_write_back: boolean;
   readonly log_format: LogFormat;
+  /** Stamp full-table streams read whole by a stateless run with a version, then ACTIVATE_VERSION. */
+  readonly activate_version: boolean;
+  /** Every record and SCHEMA carries account_id (many accounts in shared tables). */
+  readonly add_account_id: boolean;
   /** The config file written back when refresh_token_write_back is on (the last --config given). */
   readonly configPath?: string;
 }
@@ -136,6 +140,18 @@ export const CONFIG_SCHEMA = {
       default: 'text',
       description:
         'Format of the log lines on stderr: text (time, account, level, message; METRIC lines as Meltano SDK taps print them) or json (one JSON object a line with level, message, account_id and, where a line is about one, stream; a metric line carries it as metric). Default text.',
+    },
+    activate_version: {
+      type: 'boolean',
+      default: false,
+      description:
+        'On a run without state (meltano run --full-refresh, a stateless cron run), stamp every full-table stream read whole with a version and end it with ACTIVATE_VERSION, so the loader removes rows Basecamp deleted. Targets that do not know ACTIVATE_VERSION (target-jsonl) die on it. Default false.',
+    },
+    add_account_id: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Every record and SCHEMA carries account_id (an integer, first among the key properties), so several accounts can be loaded into shared tables. Default false.',
     },
   },
 } as const;
@@ -243,6 +259,8 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.backoff_base_seconds.default,
     refresh_token_write_back: (merged.refresh_token_write_back as boolean | undefined) ?? CONFIG_SCHEMA.properties.refresh_token_write_back.default,
     log_format: (merged.log_format as LogFormat | undefined) ?? CONFIG_SCHEMA.properties.log_format.default,
+    activate_version: (merged.activate_version as boolean | undefined) ?? CONFIG_SCHEMA.properties.activate_version.default,
+    add_account_id: (merged.add_account_id as boolean | undefined) ?? CONFIG_SCHEMA.properties.add_account_id.default,
     configPath: files[files.length - 1],
   };
   if (config.start_date !== undefined && Number.isNaN(Date.parse(config.start_date))) {

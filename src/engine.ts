@@ -18,6 +18,7 @@ import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpoi
 import { Context, ReadPlan } from './plan';
 import { PRODUCTS, Product } from './products';
 import { EPOCH, FoundIn, Json, Stream } from './streams/stream';
+import { FullTableVersions } from './versions';
 
 
 interface Partition {
@@ -127,6 +128,8 @@ export function withListed(listed: Json, shown: Json): Json {
 export interface EngineOptions {
   maxConcurrency: number;
   startDate?: string;
+  /** activate_version on a stateless run: told of skipped partitions, activates at a completed end. */
+  versions?: FullTableVersions;
 }
 
 export class SyncEngine {
@@ -248,6 +251,7 @@ export class SyncEngine {
       // The next run reads the feed from this one's start; the projects it walked need no walk again.
       if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, this.feedStreams());
       this.bookmarks.endRun();
+      this.options.versions?.activate(this.writer);
     }
     this.flushState(true, true);
     if (this.stopping) throw new Interrupted(this.stopping);
@@ -262,7 +266,7 @@ export class SyncEngine {
     this.schemasWritten = true;
     for (const [name, sel] of this.selection) {
       const stream = this.byName.get(name)!;
-      this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
+      this.writer.schema(name, selectedSchema(stream, sel.fields, sel.drop), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
     }
   }
 
@@ -325,6 +329,7 @@ export class SyncEngine {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
         if (p.root && !p.stream.mayBeForbidden.includes(p.path ?? '')) throw accountError(this.client.accountId, err)!;
         this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`, { stream: p.stream.name });
+        this.options.versions?.skipped(p.stream.name);
         node.finish(false);
         return;
       }
@@ -438,7 +443,7 @@ export class SyncEngine {
       const alreadyWritten = resumeCovers(resume, at);
       if (ownerEmits && wanted && !alreadyWritten) {
         if (!this.schemasWritten) this.writeSchemas();
-        this.writer.record(owner.name, record, ownerSel!.fields, owner.omit);
+        this.writer.record(owner.name, record, ownerSel!.fields, owner.omit, ownerSel!.drop);
         if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
       if (progress && value && from?.settled) {

@@ -157,6 +157,8 @@ describe('Meltano plugin definitions', () => {
       progress_interval_seconds: 30,
       refresh_token_write_back: false,
       log_format: 'text',
+      activate_version: false,
+      add_account_id: false,
     });
     expect(Object.keys(props).filter((k) => props[k].writeOnly === true)).toEqual(['client_secret', 'refresh_token']);
     // Every default is stated in the description too (people read that), and is valid for its own schema.
