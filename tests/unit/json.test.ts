@@ -1,5 +1,5 @@
 /** API bodies: integers above 2^53 - 1 are refused with their place and digits, never rounded. */
-import { UnsafeInteger, firstUnsafeInteger, parseApiJson } from '../../src/json';
+import { UnsafeInteger, firstUnsafeInteger, mayHoldUnsafeInteger, parseApiJson } from '../../src/json';
 
 describe('parseApiJson', () => {
   test.each<[string, string]>([
@@ -44,5 +44,30 @@ describe('parseApiJson', () => {
 
   test('firstUnsafeInteger finds nothing in a body whose long digits are all safe or in strings', () => {
     expect(firstUnsafeInteger('{"a":"9007199254740993","b":1.5e300}')).toBeUndefined();
+  });
+});
+
+describe('mayHoldUnsafeInteger (the check every body pays)', () => {
+  test.each<[string, boolean]>([
+    ['{"id":1069479400,"created_at":"2024-01-01T00:00:00.000Z"}', false],
+    ['{"id":123456789012345}', false], // 15 digits: always safe
+    ['{"id":1234567890123456}', true],
+    ['{"id": 1234567890123456}', true],
+    ['{"id":-1234567890123456}', true],
+    ['[1234567890123456]', true],
+    ['[1,\n  1234567890123456]', true],
+    ['1234567890123456', true],
+    ['  -1234567890123456', true],
+    ['{"sha":"61adc12477f400be55791300213409067b771974"}', false], // digits in a string, not after : [ or ,
+    ['{"title":"call at:1234567890123456"}', true], // a string that looks like one: the second look decides
+  ])('%p: %p', (text, expected) => {
+    expect(mayHoldUnsafeInteger(text)).toBe(expected);
+  });
+
+  test('every number token of 16+ digits is caught, wherever JSON allows a value', () => {
+    const value = { a: [1, { b: 9007199254740993 }], c: 9007199254740993 };
+    for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2), JSON.stringify([9007199254740993]), '9007199254740993']) {
+      expect(mayHoldUnsafeInteger(text.replace(/9007199254740992/g, '9007199254740993'))).toBe(true);
+    }
   });
 });
