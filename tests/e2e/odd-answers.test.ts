@@ -95,9 +95,10 @@ function expectOneErrorLine(run: TapRun, pattern: RegExp): void {
 describe('Link headers', () => {
   /** Page 1 holds people 1-2 with `link` (and X-Total-Count 4 when `total`); page 2 holds 3-4. */
   function twoPages(link: (origin: string) => string, total: boolean) {
-    return scripted((path, origin) => {
-      if (path === PEOPLE) return { headers: { link: link(origin), ...(total ? { 'x-total-count': '4' } : {}) }, body: [person(1), person(2)] };
-      if (path === `${PEOPLE}?page=2`) return { headers: total ? { 'x-total-count': '4' } : {}, body: [person(3), person(4)] };
+    const count: Record<string, string> = total ? { 'x-total-count': '4' } : {};
+    return scripted((path, origin): Answer | undefined => {
+      if (path === PEOPLE) return { headers: { link: link(origin), ...count }, body: [person(1), person(2)] };
+      if (path === `${PEOPLE}?page=2`) return { headers: count, body: [person(3), person(4)] };
       return undefined;
     });
   }

@@ -65,9 +65,10 @@ describe('mayHoldUnsafeInteger (the check every body pays)', () => {
   });
 
   test('every number token of 16+ digits is caught, wherever JSON allows a value', () => {
-    const value = { a: [1, { b: 9007199254740993 }], c: 9007199254740993 };
-    for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2), JSON.stringify([9007199254740993]), '9007199254740993']) {
-      expect(mayHoldUnsafeInteger(text.replace(/9007199254740992/g, '9007199254740993'))).toBe(true);
+    const value = { a: [1, { b: 2 ** 53 }], c: -(2 ** 53) };
+    for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2), JSON.stringify(value, null, '\t'), JSON.stringify([2 ** 53]), String(2 ** 53)]) {
+      expect(mayHoldUnsafeInteger(text)).toBe(true);
+      expect(mayHoldUnsafeInteger(text.replace(/9007199254740992/g, '900719925474099'))).toBe(false);
     }
   });
 });
