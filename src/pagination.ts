@@ -59,6 +59,8 @@ interface KnownPage {
 
 export class OffsetWalk {
   private readonly pages: KnownPage[] = [];
+  /** Each URL read (as sameResource gives it), with the number of the page read from it first. */
+  private readonly urlsRead = new Map<string, number>();
   /** Positions [0, prefix) of today's list are known to be seen. */
   private prefix = 0;
   private lastTotal?: number;
@@ -76,6 +78,8 @@ export class OffsetWalk {
     const known = (this.pages[answer.page - 1] ??= { url: answer.url, offset });
     known.url = answer.url;
     known.next = answer.next;
+    const read = sameResource(answer.url);
+    if (!this.urlsRead.has(read)) this.urlsRead.set(read, answer.page);
     if (answer.next !== undefined) known.size = answer.count;
 
     if (answer.total !== undefined) {
@@ -100,9 +104,8 @@ export class OffsetWalk {
     }
     const last = this.pages[this.pages.length - 1]!;
     if (last.next === undefined) return undefined;
-    const target = sameResource(last.next);
-    const earlier = this.pages.findIndex((p) => sameResource(p.url) === target);
-    return { page: this.pages.length + 1, url: last.next, reread: false, ...(earlier >= 0 ? { loopsBackTo: earlier + 1 } : {}) };
+    const earlier = this.urlsRead.get(sameResource(last.next));
+    return { page: this.pages.length + 1, url: last.next, reread: false, ...(earlier !== undefined ? { loopsBackTo: earlier } : {}) };
   }
 
   private reread(): true {
