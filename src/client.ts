@@ -489,7 +489,7 @@ export class Collection<T> implements AsyncIterable<T> {
         let following = walk.next({ page: request.page, url, count: items.length, total, next });
         if (this.resumed && walk.underflow) following = restart();
         if (following?.loopsBackTo !== undefined) {
-          const why = `its rel="next" page ${describeUrl(following.url)} is page ${following.loopsBackTo} of this walk, already read`;
+          const why = `the next page its ${this.client.shape.paging.name} names, ${describeUrl(following.url)}, is page ${following.loopsBackTo} of this walk, already read`;
           throw apiError({ type: 'bad_paging', why }, { path: describeUrl(url), retries: 0, requestId: requestIdOf(res) });
         }
         this.currentUrl = url;

@@ -148,7 +148,7 @@ describe('Link headers', () => {
     });
     try {
       const run = await syncPeople(server);
-      expectOneErrorLine(run, /ERROR cannot follow the pages of \/4242\/people\.json\?page=2: its rel="next" page \/4242\/people\.json is page 1 of this walk, already read; stopping/);
+      expectOneErrorLine(run, /ERROR cannot follow the pages of \/4242\/people\.json\?page=2: the next page its Link header names, \/4242\/people\.json, is page 1 of this walk, already read; stopping/);
       expect(server.requests).toEqual([PEOPLE, `${PEOPLE}?page=2`]);
     } finally {
       await server.close();

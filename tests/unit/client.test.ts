@@ -908,7 +908,7 @@ describe('odd answers', () => {
       (hit) => (hit.path === '/123/projects.json' ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { link: `<${base}>; rel="next"` })),
     ]);
     const { seen, error } = await drainError(client);
-    expect(error!.message).toBe('cannot follow the pages of /123/projects.json?page=2: its rel="next" page /123/projects.json is page 1 of this walk, already read; stopping rather than loop or leave records out');
+    expect(error!.message).toBe('cannot follow the pages of /123/projects.json?page=2: the next page its Link header names, /123/projects.json, is page 1 of this walk, already read; stopping rather than loop or leave records out');
     expect(api.hits).toHaveLength(2);
     expect(seen).toEqual([1]);
   });
