@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { about, aboutMarkdown } from './about';
-import { runAuth } from './auth';
+import { runAuth } from './auth/command';
 import { discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
 import { Config, loadConfig, readJsonFile } from './config';
@@ -147,7 +147,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       };
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TapError(`no answer from ${new URL(config.api_url).host} within ${TEST_DEADLINE_MS / 1000} s`)), TEST_DEADLINE_MS);
+        timer = setTimeout(() => reject(new TapError(`no answer from ${new URL(testClient.accountBase).host} within ${TEST_DEADLINE_MS / 1000} s`)), TEST_DEADLINE_MS);
       });
       try {
         await Promise.race([check(), deadline]);
@@ -231,7 +231,6 @@ async function productFor(config: Config, client: BasecampClient, log?: Logger):
     product = productOf(config.account_id, await client.launchpadAccounts());
     log?.info(`account ${config.account_id} is a ${product.title} account (Launchpad); set basecamp_product to ${product.id} to skip asking`);
   }
-  if (!config.api_url_given) config.api_url = product.api.defaultApiUrl;
   client.useApi(product.api, config);
   return product;
 }

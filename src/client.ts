@@ -9,10 +9,10 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import got, { Got, HTTPError, NormalizedOptions, OptionsInit, ParseError, PlainResponse, ReadError, RequestError, Response, RetryError, RetryObject } from 'got';
 import PQueue from 'p-queue';
-import { ApiShape, BASECAMP_3 } from './api';
+import { ApiShape, BASECAMP_3, accountUrl } from './api';
 import { ListedAccount, listedAccounts } from './products';
 import { Config } from './config';
-import { Fault, Interrupted, RETRIED_CODES, RETRIED_STATUSES, TapError, apiError, describeFault, isRetried, requestIdFrom } from './errors';
+import { Fault, Interrupted, TapError, apiError, describeFault, isRetried, requestIdFrom, retryOptions } from './errors';
 import { UnsafeInteger, parseApiJson } from './json';
 import { Logger } from './log';
 import { NextPage, OffsetWalk, RecentKeys, itemKey } from './pagination';
@@ -116,7 +116,7 @@ export class BasecampClient {
   ) {
     this.accountId = config.account_id;
     this.shape = options.api ?? BASECAMP_3;
-    this.accountBase = this.shape.accountBase(config);
+    this.accountBase = accountUrl(config, this.shape);
     this.origin = new URL(this.accountBase).origin;
     this.backoffBaseMs = options.backoffBaseMs ?? config.backoff_base_seconds * 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 60_000;
@@ -132,7 +132,8 @@ export class BasecampClient {
       hooks: { beforeRedirect: [(next: NormalizedOptions, response: PlainResponse) => this.checkRedirect(next, response)] },
     });
 
-    this.tokens = new TokenSource(config, log, {
+    // A copy: the token source keeps its refresh token current there, the loaded config stays as it is.
+    this.tokens = new TokenSource({ ...config }, log, {
       http: this.http,
       retryDelay: (retry) => this.retryDelay(retry),
       onRefresh: () => void this.stats.tokenRefreshes++,
@@ -141,14 +142,8 @@ export class BasecampClient {
     this.reader = this.http.extend({
       responseType: 'json',
       parseJson: parseApiJson,
-      retry: {
-        limit: config.max_retries,
-        methods: ['GET'],
-        // For got's own bookkeeping; retryDelay decides, by the error table.
-        statusCodes: [...RETRIED_STATUSES],
-        errorCodes: [...RETRIED_CODES],
-        calculateDelay: (retry: RetryObject) => this.retryDelay(retry),
-      },
+      // Statuses and codes for got's own bookkeeping; retryDelay decides, by the error table.
+      retry: retryOptions(config.max_retries, 'GET', (retry: RetryObject) => this.retryDelay(retry)),
       hooks: {
         beforeRequest: [(options: NormalizedOptions) => this.beforeRequest(options)],
         afterResponse: [
@@ -182,9 +177,9 @@ export class BasecampClient {
    * Reads another API from now on (the product Launchpad named for the account): its account
    * URL, paging and default rate. The token stays: Launchpad's tokens serve every product.
    */
-  useApi(shape: ApiShape, config: Pick<Config, 'api_url' | 'account_id' | 'max_requests_per_10s'>): void {
+  useApi(shape: ApiShape, config: Pick<Config, 'api_url' | 'api_url_given' | 'account_id' | 'max_requests_per_10s'>): void {
     this.shape = shape;
-    this.accountBase = shape.accountBase(config);
+    this.accountBase = accountUrl(config, shape);
     this.origin = new URL(this.accountBase).origin;
     this.rate = rateGate(config.max_requests_per_10s ?? shape.requestsPer10s);
   }

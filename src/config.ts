@@ -1,37 +1,42 @@
 import * as fs from 'node:fs';
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { BASECAMP_2, BASECAMP_3 } from './api';
+import { apiOf, apiRoot } from './api';
 import { TapError, registerSecret } from './errors';
 
 export const PROJECT_URL = 'https://github.com/tap-basecamp/tap-basecamp';
 export const DEFAULT_USER_AGENT = `tap-basecamp (${PROJECT_URL})`;
 export const ENV_PREFIX = 'TAP_BASECAMP_';
+/** Launchpad's token endpoint, where refresh tokens are exchanged (and `tap-basecamp auth` gets one). */
+export const DEFAULT_TOKEN_URL = 'https://launchpad.37signals.com/authorization/token';
 
-/** The validated, normalised configuration the rest of the tap reads. */
+/** The validated, normalised configuration the rest of the tap reads; never changed once loaded. */
 export interface Config {
-  account_id: number;
-  client_id: string;
-  client_secret: string;
-  refresh_token: string;
-  start_date?: string;
-  progress_interval_seconds: number;
-  user_agent: string;
+  readonly account_id: number;
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly refresh_token: string;
+  readonly start_date?: string;
+  readonly progress_interval_seconds: number;
+  readonly user_agent: string;
   /** Which API the account speaks; undefined until Launchpad says (see products.ts). */
-  basecamp_product?: 'bc3' | 'bcx';
-  api_url: string;
-  /** api_url came from the config (else it is the default of the product, settled once that is known). */
-  api_url_given: boolean;
-  token_url: string;
-  max_retries: number;
+  readonly basecamp_product?: 'bc3' | 'bcx';
+  readonly api_url: string;
+  /**
+   * api_url came from the config; else it is the default of basecamp_product (Basecamp 3's while
+   * that is unset), and the API root is that of the product Launchpad names: see apiRoot (api.ts).
+   */
+  readonly api_url_given: boolean;
+  readonly token_url: string;
+  readonly max_retries: number;
   /** Unset: the API's own default rate (ApiShape.requestsPer10s, 50 for Basecamp 3). */
-  max_requests_per_10s?: number;
-  max_concurrency: number;
-  request_timeout_seconds: number;
-  backoff_base_seconds: number;
-  refresh_token_write_back: boolean;
+  readonly max_requests_per_10s?: number;
+  readonly max_concurrency: number;
+  readonly request_timeout_seconds: number;
+  readonly backoff_base_seconds: number;
+  readonly refresh_token_write_back: boolean;
   /** The config file written back when refresh_token_write_back is on (the last --config given). */
-  configPath?: string;
+  readonly configPath?: string;
 }
 
 /**
@@ -81,7 +86,7 @@ export const CONFIG_SCHEMA = {
     token_url: {
       type: 'string',
       format: 'uri',
-      description: 'Launchpad token endpoint. Default https://launchpad.37signals.com/authorization/token.',
+      description: `Launchpad token endpoint. Default ${DEFAULT_TOKEN_URL}.`,
     },
     max_retries: { type: 'integer', minimum: 0, maximum: 50, description: 'Retries of a request on 429, 5xx and network faults. Default 8.' },
     max_requests_per_10s: {
@@ -172,6 +177,11 @@ function isLocalHost(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+/** The bearer token and client secret never travel in clear text, except to a local test server. */
+export function carriesSecretsSafely(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLocalHost(url));
+}
+
 /**
  * Loads config from the environment and the given files (later files override earlier ones,
  * files override the environment), validates it and fills the defaults.
@@ -190,6 +200,7 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
   const unknown = Object.keys(merged).filter((k) => !(CONFIG_KEYS as string[]).includes(k));
   if (unknown.length > 0) warn(`ignoring unknown config keys: ${unknown.sort().join(', ')}`);
 
+  const apiUrl = { api_url: String(merged.api_url ?? '').replace(/\/+$/, ''), api_url_given: merged.api_url !== undefined };
   const config: Config = {
     account_id: Number(merged.account_id),
     client_id: String(merged.client_id),
@@ -200,9 +211,9 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? 30,
     user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
     basecamp_product: merged.basecamp_product as Config['basecamp_product'],
-    api_url: ((merged.api_url as string | undefined) ?? (merged.basecamp_product === 'bcx' ? BASECAMP_2 : BASECAMP_3).defaultApiUrl).replace(/\/+$/, ''),
-    api_url_given: merged.api_url !== undefined,
-    token_url: (merged.token_url as string | undefined) ?? 'https://launchpad.37signals.com/authorization/token',
+    api_url: apiRoot(apiUrl, apiOf(merged.basecamp_product as string | undefined)),
+    api_url_given: apiUrl.api_url_given,
+    token_url: (merged.token_url as string | undefined) ?? DEFAULT_TOKEN_URL,
     max_retries: (merged.max_retries as number | undefined) ?? 8,
     max_requests_per_10s: merged.max_requests_per_10s as number | undefined,
     max_concurrency: (merged.max_concurrency as number | undefined) ?? 8,
@@ -215,9 +226,7 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     throw new TapError('invalid config: start_date must be a date (2024-01-01) or an RFC 3339 date-time');
   }
   for (const key of ['api_url', 'token_url'] as const) {
-    const url = new URL(config[key]);
-    // The bearer token and client secret must never travel in clear text, except to a local test server.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url))) {
+    if (!carriesSecretsSafely(new URL(config[key]))) {
       throw new TapError(`invalid config: ${key} must be an https URL (http is allowed only for localhost)`);
     }
   }

@@ -16,7 +16,7 @@ import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
 import { Context, ReadPlan } from './plan';
 import { PRODUCTS, Product } from './products';
-import { FoundIn, Json, Stream } from './streams/stream';
+import { EPOCH, FoundIn, Json, Stream } from './streams/stream';
 
 
 interface Partition {
@@ -38,6 +38,8 @@ interface Partition {
   priority?: number;
   /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
+  /** What only the list item a show partition was spawned from carried (Stream.listOnly): merged under the show. */
+  listed?: Json;
   /** Written whatever the cursor says (a project new to a feed run, a record an event names). */
   force?: boolean;
   /** The record embedded records were found in (a comment's commentable). */
@@ -107,9 +109,19 @@ const TOP_UP_PASSES = 3;
  * correct an event for 15 minutes after it is created.
  */
 export const FEED_OVERLAP_MS = 15 * 60_000;
-const EPOCH = '1970-01-01T00:00:00Z';
 /** Above any depth: walks whose end decides held reads run before everything else. */
 const HOLDING_WALK_PRIORITY = 1000;
+
+/** What of a list item its show lacks (the stream's listOnly fields it has): carried to the show's partition. */
+export function listOnlyPart(stream: Stream, item: Json): Json | undefined {
+  const kept = stream.listOnly.filter((k) => k in item);
+  return kept.length === 0 ? undefined : Object.fromEntries(kept.map((k) => [k, item[k]]));
+}
+
+/** A show merged with what only its list item carried: the show wins where both have a key. */
+export function withListed(listed: Json, shown: Json): Json {
+  return { ...listed, ...shown };
+}
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -371,6 +383,7 @@ export class SyncEngine {
     const take = async (raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> => {
       if (this.stopping || this.failure) return 'stop';
       if (raw === null || typeof raw !== 'object') return 'next';
+      if (p.listed) raw = withListed(p.listed, raw);
       items++;
       const value = rk ? stream.changedAt(raw, rk) : undefined;
       const at = value ? ms(value) : undefined;
@@ -385,7 +398,7 @@ export class SyncEngine {
       const incomplete = owner.incompleteWithout;
       if (incomplete && !p.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx)) {
         // An older payload without the field: the record's own endpoint has it; write that instead.
-        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
+        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, listed: listOnlyPart(owner, raw) }, node);
         return 'next';
       }
       // Written, subtree and all, by the run this one resumes (in an active project: an archived
@@ -409,7 +422,7 @@ export class SyncEngine {
           this.fanOut(owner, record, ctx, p.depth, node);
           return 'next';
         }
-        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown }, node);
+        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown, listed: listOnlyPart(owner, record) }, node);
         return 'next';
       }
       if (once) {

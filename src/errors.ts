@@ -3,6 +3,8 @@
  * (no stack trace) and the process exits non-zero; anything else is a bug and is printed
  * the same way but prefixed so it is recognisable.
  */
+import type { Method, RetryObject, RetryOptions } from 'got';
+
 export class TapError extends Error {
   constructor(message: string, readonly exitCode = 1) {
     super(message);
@@ -209,6 +211,21 @@ export function isRetried(fault: Fault): boolean {
 
 /** Statuses that are retried: for got's own retry options (the client decides with isRetried). */
 export const RETRIED_STATUSES: readonly number[] = ERROR_TABLE.flatMap((r) => (r.retried && Array.isArray(r.status) ? r.status : []));
+
+/**
+ * got's retry options for a request retried by the error table: up to `limit` retries of
+ * `method`, on the statuses and codes the table retries, after `calculateDelay` (got's default
+ * delay when absent; a delay of 0 gives up).
+ */
+export function retryOptions(limit: number, method: Method, calculateDelay?: (retry: RetryObject) => number | Promise<number>): Partial<RetryOptions> {
+  return {
+    limit,
+    methods: [method],
+    statusCodes: [...RETRIED_STATUSES],
+    errorCodes: [...RETRIED_CODES],
+    ...(calculateDelay ? { calculateDelay } : {}),
+  };
+}
 
 /** The ApiError for a fault: the row's kind and its one-line message. */
 export function apiError(fault: Fault, facts: FaultFacts): ApiError {
