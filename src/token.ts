@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { Got, HTTPError, RequestError, RetryObject } from 'got';
 import { Config } from './config';
-import { Interrupted, TapError, registerSecret, retryOptions } from './errors';
+import { Interrupted, TapError, registerSecret, requestIdFrom, retryOptions } from './errors';
 import { Logger } from './log';
 
 /** Renew this long before Launchpad says the access token expires. */
@@ -122,11 +122,13 @@ export class TokenSource {
     if (err instanceof HTTPError) {
       const status = err.response.statusCode;
       const code = oauthError(err.response.body);
+      const requestId = requestIdFrom(err.response.headers['x-request-id']);
+      const id = requestId ? `, X-Request-Id: ${requestId}` : '';
       if (status === 400 || status === 401 || status === 403) {
         const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
-        return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}): ${why}; run \`tap-basecamp auth\` to get a new one`);
+        return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}${id}): ${why}; run \`tap-basecamp auth\` to get a new one`);
       }
-      return new TapError(`token refresh failed: Launchpad answered HTTP ${status}`);
+      return new TapError(`token refresh failed: Launchpad answered HTTP ${status}${requestId ? ` (X-Request-Id: ${requestId})` : ''}`);
     }
     const code = err instanceof RequestError ? err.code : (err as Error)?.message;
     return new TapError(`token refresh failed: ${code} reaching ${new URL(this.config.token_url).host}`);
