@@ -5,9 +5,10 @@
  * short form, and so on. Every url and app_url points back at the simulator:
  * `{baseUrl}/{accountId}/api/v1/...json` and `{baseUrl}/{accountId}/...`.
  */
-import { BAttachment, BCalendar, BEvent, BF, BPerson, BProject, BRec, REC_TYPE } from './model';
+import { BAttachment, BEvent, BF, BPerson, BProject, BRec, REC_TYPE } from './model';
 import { BcxAccountRenderer } from './render-account';
 import { day, edited, escapeHtml, plain, slug, ts } from './render-format';
+import { eventVerb } from './render-verbs';
 import * as V from './views';
 import { hash32, hexDigest, pickH } from '../rng';
 import * as T from '../text';
@@ -352,35 +353,12 @@ export class BcxRenderer extends BcxAccountRenderer {
   }
 
   // ---------- events ----------
-  private verb(e: BEvent): string {
-    const r = e.eventable;
-    if (!r) {
-      if (e.action === 'project_update') return e.bucket instanceof BCalendar ? 'edited the calendar' : 'edited the project';
-      return e.state === 'archived' ? 'archived the project' : e.state === 'trashed' ? 'deleted the project' : 'activated the project';
-    }
-    if (e.action === 'comment') return 'commented on';
-    if (e.action === 'edit_comment') return 'edited a comment on';
-    if (e.action === 'trash' && e.comment) return 'deleted a comment on';
-    const noun: Record<string, string> = {
-      message: 'a message', todolist: 'a to-do list', todo: 'a to-do', document: 'a document', upload: 'a file',
-      calendar_event: 'an event', forward: 'a forward', comment: 'a comment',
-    };
-    const what = noun[r.kind] as string;
-    switch (e.action) {
-      case 'create':
-        return r.kind === 'message' ? 'posted a message' : r.kind === 'upload' ? 'uploaded a file' : r.kind === 'todo' ? 'added a to-do'
-          : r.kind === 'calendar_event' ? 'added an event' : r.kind === 'forward' ? 'forwarded an email' : `created ${what}`;
-      case 'complete': return 'completed a to-do';
-      case 'trash': return `deleted ${what}`;
-      default: return `edited ${what}`;
-    }
-  }
   /** /events.json items (accountWide: with bucket), /projects/P/events.json (no bucket), /people/ID/events.json (no creator, with bucket). */
   event(e: BEvent, form: 'account' | 'project' | 'person' = 'account'): Obj {
     const r = e.eventable;
     const p = e.bucket;
     const target = r ? this.title(r, e.rev) : this.bucketName(p);
-    const verb = this.verb(e);
+    const verb = eventVerb(e);
     const isComment = e.comment !== null && e.action !== 'trash';
     const ref = r ? this.reference(r) : { id: p.id, type: p.bucketType, url: `${this.api}/${this.bucketPath(p)}.json`, app_url: `${this.app}/${this.bucketPath(p)}` };
     const o: Obj = {
