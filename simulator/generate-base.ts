@@ -20,6 +20,21 @@ export const TOOL_TITLES: Record<ToolKind, string> = {
 };
 export const COMMENTABLE = new Set<Kind>(['message', 'todo', 'todolist', 'document', 'upload', 'schedule_entry', 'answer', 'card', 'needle']);
 
+/** The tools every dock starts with (the rest are enabled at random more rarely). */
+export const CORE_TOOLS = new Set<ToolKind>(['message_board', 'todoset', 'vault', 'chat', 'schedule']);
+/** Docks of the first projects, fixed so that every shape shows up in a small account. */
+export const DOCK_OVERRIDES: Record<number, Partial<Record<ToolKind, boolean>>> = {
+  1: { kanban_board: true },
+  2: { questionnaire: false, inbox: false },
+  3: { todoset: true },
+  4: { chat: false, schedule: false },
+};
+/** Basecamp allows several card tables / to-do sets in one project: a second one, after the first. */
+export const SECOND_TOOL: Record<number, { kind: ToolKind; title: string }> = {
+  1: { kind: 'kanban_board', title: 'Roadmap 🗺️' },
+  3: { kind: 'todoset', title: 'Client to-dos' },
+};
+
 export interface Ctx {
   p: Project;
   lo: number; // earliest time for content

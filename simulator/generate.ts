@@ -3,7 +3,7 @@
  * templates, timeline events and lineup markers. Sizes scale with `records`, the
  * approximate number of records a full sync emits.
  */
-import { GeneratorBase, Ctx, DAY, HOUR, PROJECT_STATUS_CYCLE, TOOL_TITLES } from './generate-base';
+import { CORE_TOOLS, Ctx, DAY, DOCK_OVERRIDES, GeneratorBase, HOUR, PROJECT_STATUS_CYCLE, SECOND_TOOL, TOOL_TITLES } from './generate-base';
 import { generatePeople } from './generate-people';
 import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, ToolKind, TOOL_KINDS } from './model';
 import { CLOCK_START, ID_BASE, Store } from './store';
@@ -18,21 +18,6 @@ export interface GenOptions {
 export function generate(opts: GenOptions): Store {
   return new Generator(opts).run();
 }
-
-/** The tools every dock starts with (the rest are enabled at random more rarely). */
-const CORE_TOOLS = new Set<ToolKind>(['message_board', 'todoset', 'vault', 'chat', 'schedule']);
-/** Docks of the first projects, fixed so that every shape shows up in a small account. */
-const DOCK_OVERRIDES: Record<number, Partial<Record<ToolKind, boolean>>> = {
-  1: { kanban_board: true },
-  2: { questionnaire: false, inbox: false },
-  3: { todoset: true },
-  4: { chat: false, schedule: false },
-};
-/** Basecamp allows several card tables / to-do sets in one project: a second one, after the first. */
-const SECOND_TOOL: Record<number, { kind: ToolKind; title: string }> = {
-  1: { kind: 'kanban_board', title: 'Roadmap 🗺️' },
-  3: { kind: 'todoset', title: 'Client to-dos' },
-};
 
 class Generator extends GeneratorBase {
   private nulPlaced = false;

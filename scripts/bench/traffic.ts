@@ -87,6 +87,16 @@ function endpointOf(p: string): { endpoint: string; laterPage: boolean } {
   return { endpoint: rest ? `${pathname}?${decodeURIComponent(rest)}` : pathname, laterPage: page > 1 };
 }
 
+/** Most arrivals (sorted times) in any window of `windowMs`. */
+function busiest(arrivals: number[], windowMs: number): number {
+  let max = 0;
+  for (let lo = 0, hi = 0; hi < arrivals.length; hi++) {
+    while ((arrivals[hi] as number) - (arrivals[lo] as number) >= windowMs) lo++;
+    max = Math.max(max, hi - lo + 1);
+  }
+  return max;
+}
+
 export function analyse(entries: RequestLogEntry[], times: number[], startedAt: number, empty: Map<string, number>, windowMs: number): Traffic {
   const byStatus: Record<string, number> = {};
   const needed = new Set<string>();
@@ -121,14 +131,6 @@ export function analyse(entries: RequestLogEntry[], times: number[], startedAt: 
       if (rateLimitedAt.length < 20) rateLimitedAt.push(Number(s.toFixed(1)));
     }
   }
-  const busiest = (windowMs: number): number => {
-    let max = 0;
-    for (let lo = 0, hi = 0; hi < arrivals.length; hi++) {
-      while ((arrivals[hi] as number) - (arrivals[lo] as number) >= windowMs) lo++;
-      max = Math.max(max, hi - lo + 1);
-    }
-    return max;
-  };
   const span = arrivals.length > 1 ? ((arrivals[arrivals.length - 1] as number) - (arrivals[0] as number)) / 1000 : 0;
   return {
     apiRequests: arrivals.length,
@@ -140,8 +142,8 @@ export function analyse(entries: RequestLogEntry[], times: number[], startedAt: 
     byStatus,
     rateLimitedAt,
     rateLimitedAfter10s,
-    maxIn10s: busiest(windowMs),
-    maxIn1s: busiest(1000),
+    maxIn10s: busiest(arrivals, windowMs),
+    maxIn1s: busiest(arrivals, 1000),
     meanRate: span > 0 ? Number((arrivals.length / span).toFixed(2)) : 0,
     emptyLists: [...empty.values()].reduce((a, b) => a + b, 0),
     byEndpoint: [...endpoints].map(([endpoint, v]) => ({ endpoint, ...v, emptyLists: empty.get(endpoint) ?? 0 })).sort((a, b) => b.requests - a.requests || a.endpoint.localeCompare(b.endpoint)),
