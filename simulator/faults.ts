@@ -64,33 +64,43 @@ export class Traffic {
 
   /** Decide the fate of one arriving API request. */
   decide(now: number): Decision {
-    const delay = this.latencyMs;
-    // Every arrival counts against the window, including the ones answered 429.
+    return this.rateLimited(now) ?? this.faulted();
+  }
+
+  /** A 429 when the arrival finds the window full. Every arrival counts, including the ones answered 429. */
+  private rateLimited(now: number): Decision | null {
     const rl = this.rateLimit;
-    if (rl) {
-      while (this.arrivals.length && (this.arrivals[0] as number) <= now - rl.windowMs) this.arrivals.shift();
-      const full = this.arrivals.length >= rl.requests;
-      this.arrivals.push(now);
-      if (full) {
-        // A slot frees once all but the newest requests-1 arrivals have left the window.
-        const oldest = this.arrivals[this.arrivals.length - rl.requests] ?? now;
-        const wait = Math.max(1, Math.ceil((oldest + rl.windowMs - now) / 1000));
-        return { kind: 'status', status: 429, retryAfter: wait, delayMs: delay };
-      }
-    }
+    if (!rl) return null;
+    while (this.arrivals.length && (this.arrivals[0] as number) <= now - rl.windowMs) this.arrivals.shift();
+    const full = this.arrivals.length >= rl.requests;
+    this.arrivals.push(now);
+    if (!full) return null;
+    // A slot frees once all but the newest requests-1 arrivals have left the window.
+    const oldest = this.arrivals[this.arrivals.length - rl.requests] ?? now;
+    const wait = Math.max(1, Math.ceil((oldest + rl.windowMs - now) / 1000));
+    return { kind: 'status', status: 429, retryAfter: wait, delayMs: this.latencyMs };
+  }
+
+  /** The configured faults, drawn in a fixed order: burst, drop, error, slow, then a harmed body. */
+  private faulted(): Decision {
+    const delay = this.latencyMs;
     const f = this.faults;
     this.sinceFaults++;
-    if (f.burst429 && this.sinceFaults > f.burst429.afterRequests && this.sinceFaults <= f.burst429.afterRequests + f.burst429.count) {
-      return { kind: 'status', status: 429, retryAfter: f.burst429.retryAfterSeconds, delayMs: delay };
+    const burst = f.burst429;
+    if (burst && this.sinceFaults > burst.afterRequests && this.sinceFaults <= burst.afterRequests + burst.count) {
+      return { kind: 'status', status: 429, retryAfter: burst.retryAfterSeconds, delayMs: delay };
     }
-    if (f.dropRate && this.rng.next() < f.dropRate) return { kind: 'drop' };
-    if (f.errorRate && this.rng.next() < f.errorRate) {
-      return { kind: 'status', status: this.rng.pick(ERROR_STATUSES), delayMs: delay };
-    }
-    const slow = f.slowRate && this.rng.next() < f.slowRate ? (f.slowMs ?? 1000) : 0;
+    if (this.draw(f.dropRate)) return { kind: 'drop' };
+    if (this.draw(f.errorRate)) return { kind: 'status', status: this.rng.pick(ERROR_STATUSES), delayMs: delay };
+    const slow = this.draw(f.slowRate) ? (f.slowMs ?? 1000) : 0;
     // Drawn here, at arrival, so the outcome does not depend on the order answers complete in.
-    if (f.cutRate && this.rng.next() < f.cutRate) return { kind: 'pass', delayMs: delay + slow, body: { kind: 'cut', keep: this.rng.next() } };
-    if (f.badJsonRate && this.rng.next() < f.badJsonRate) return { kind: 'pass', delayMs: delay + slow, body: { kind: 'badJson', keep: this.rng.next() } };
+    if (this.draw(f.cutRate)) return { kind: 'pass', delayMs: delay + slow, body: { kind: 'cut', keep: this.rng.next() } };
+    if (this.draw(f.badJsonRate)) return { kind: 'pass', delayMs: delay + slow, body: { kind: 'badJson', keep: this.rng.next() } };
     return { kind: 'pass', delayMs: delay + slow };
+  }
+
+  /** True with probability `rate`; draws from the PRNG only when a rate is set. */
+  private draw(rate: number | undefined): boolean {
+    return !!rate && this.rng.next() < rate;
   }
 }

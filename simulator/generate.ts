@@ -3,23 +3,11 @@
  * templates, timeline events and lineup markers. Sizes scale with `records`, the
  * approximate number of records a full sync emits.
  */
+import { CORE_TOOLS, Ctx, DAY, DOCK_OVERRIDES, GeneratorBase, HOUR, PROJECT_STATUS_CYCLE, SECOND_TOOL, TOOL_TITLES } from './generate-base';
+import { generatePeople } from './generate-people';
 import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, ToolKind, TOOL_KINDS } from './model';
-import { Rng } from './rng';
 import { CLOCK_START, ID_BASE, Store } from './store';
 import * as T from './text';
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-
-/** Projects: 1 in 6 archived, 1 in 12 trashed; the first ten give 7 active, 2 archived, 1 trashed. */
-const PROJECT_STATUS_CYCLE: Status[] = ['active', 'active', 'archived', 'active', 'active', 'trashed', 'active', 'active', 'archived', 'active', 'active', 'active'];
-/** Recordings: every kind shows all three statuses from its fifth record on. */
-const REC_STATUS_CYCLE: Status[] = ['active', 'archived', 'active', 'active', 'trashed', 'active', 'active', 'active'];
-const TOOL_TITLES: Record<ToolKind, string> = {
-  message_board: 'Message Board', todoset: 'To-dos', vault: 'Docs & Files', chat: 'Chat', schedule: 'Schedule',
-  questionnaire: 'Automatic Check-ins', inbox: 'Email Forwards', kanban_board: 'Card Table',
-};
-const COMMENTABLE = new Set<Kind>(['message', 'todo', 'todolist', 'document', 'upload', 'schedule_entry', 'answer', 'card', 'needle']);
 
 export interface GenOptions {
   seed: number;
@@ -27,30 +15,28 @@ export interface GenOptions {
   accountId: number;
 }
 
-interface Ctx {
-  p: Project;
-  lo: number; // earliest time for content
-  hi: number; // latest time for content
-  B: number; // record budget of this project
-  creators: Person[]; // members who write things
-  commentables: Rec[];
-  comments: Rec[];
-}
-
 export function generate(opts: GenOptions): Store {
   return new Generator(opts).run();
 }
 
-class Generator {
-  private rng: Rng;
-  private st = new Store();
-  private statusCounters = new Map<Kind, number>();
+class Generator extends GeneratorBase {
   private nulPlaced = false;
   private clientPeople: Person[] = [];
   private staff: Person[] = [];
+  /** What fills each kind of tool of a project's dock. */
+  private fillers: Record<ToolKind, (c: Ctx, tool: Rec) => void> = {
+    message_board: (c, t) => this.messages(c, t),
+    todoset: (c, t) => this.todos(c, t),
+    vault: (c, t) => this.vaults(c, t),
+    chat: (c, t) => this.lines(c, t),
+    schedule: (c, t) => this.entries(c, t),
+    questionnaire: (c, t) => this.questions(c, t),
+    inbox: (c, t) => this.forwards(c, t),
+    kanban_board: (c, t) => this.cards(c, t),
+  };
 
   constructor(private o: GenOptions) {
-    this.rng = new Rng(o.seed);
+    super(o.seed);
   }
 
   run(): Store {
@@ -58,7 +44,9 @@ class Generator {
     const scale = Math.max(1, o.records / 1500);
     const accountCreated = CLOCK_START - 760 * DAY + rng.int(0, DAY);
     st.account = { id: o.accountId, name: T.COMPANIES[0], created: accountCreated, updated: accountCreated + 3 * DAY, rev: 0 };
-    this.people(Math.min(2000, Math.max(14, Math.round(14 * Math.sqrt(scale)))), accountCreated);
+    const people = generatePeople(st, rng, Math.min(2000, Math.max(14, Math.round(14 * Math.sqrt(scale)))), accountCreated);
+    this.clientPeople = people.clientPeople;
+    this.staff = people.staff;
 
     const nProjects = Math.max(10, Math.round(10 * Math.sqrt(scale)));
     // Per-project share of the content; the factor and the fixed per-project records (dock,
@@ -71,143 +59,51 @@ class Generator {
     return st;
   }
 
-  private get owner(): Person {
-    return this.st.people[0] as Person;
-  }
-
-  // ---------- helpers ----------
-  private time(lo: number, hi: number): number {
-    return lo + Math.floor(this.rng.next() * Math.max(1, hi - lo));
-  }
-  /** Many records are never edited; the rest were edited within a month of creation. */
-  private updatedAfter(created: number, hi: number): number {
-    if (this.rng.chance(0.55)) return created;
-    const max = Math.max(created, Math.min(hi, created + 30 * DAY));
-    return created + Math.floor(this.rng.next() * (max - created));
-  }
-  private recStatus(kind: Kind): Status {
-    const n = this.statusCounters.get(kind) ?? 0;
-    this.statusCounters.set(kind, n + 1);
-    return REC_STATUS_CYCLE[n % REC_STATUS_CYCLE.length] as Status;
-  }
-  /** Stochastic rounding keeps totals close to the budget when B*x is small. */
-  private q(c: Ctx, x: number, min = 0): number {
-    const v = c.B * x;
-    const n = Math.floor(v) + (this.rng.chance(v - Math.floor(v)) ? 1 : 0);
-    return Math.max(min, n);
-  }
-  private mk(c: Ctx, kind: Kind, parent: Rec | null, created: number, o: { status?: Status; pos?: number; flags?: number; extra?: number; extra2?: number; creator?: Person; updated?: number } = {}): Rec {
-    const st = this.st;
-    const creator = o.creator ?? this.rng.pick(c.creators);
-    const updated = o.updated ?? this.updatedAfter(created, c.hi);
-    const r = new Rec(st.id('recording'), kind, c.p, parent, creator, created, updated, o.status ?? this.recStatus(kind), this.rng.u32(), o.pos ?? 0, o.flags ?? 0, o.extra ?? 0, o.extra2 ?? 0);
-    st.addRec(r);
-    if (updated > c.p.updated) c.p.updated = updated;
-    if (COMMENTABLE.has(kind)) c.commentables.push(r);
-    else if (kind === 'comment') c.comments.push(r);
-    return r;
-  }
-  private touch(r: Rec, t: number): void {
-    if (t > r.updated) r.updated = t;
-  }
-
-  // ---------- people ----------
-  private people(n: number, accountCreated: number): void {
-    const { st, rng } = this;
-    const honcho = { id: st.id('company'), name: T.COMPANIES[0] };
-    const clientCos = T.COMPANIES.slice(1).map((name) => ({ id: st.id('company'), name }));
-    const emails = new Set<string>();
-    const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
-    for (let i = 0; i < n; i++) {
-      const seed = rng.u32();
-      const created = i === 0 ? accountCreated : accountCreated + rng.int(0, 600) * DAY + rng.int(0, DAY);
-      let type: Person['personableType'] = 'User';
-      if (i === n - 1) type = 'DummyUser';
-      else if (i === n - 2) type = 'Outsider';
-      else if (i > 0 && i % 6 === 3) type = 'Client';
-      let name = T.personName(seed);
-      const company = type === 'Client' ? rng.pick(clientCos) : null;
-      let email: string | null = null;
-      if (type === 'DummyUser') name = 'Basecamp';
-      else {
-        const parts = name.split(' ');
-        let local = `${ascii(parts[0] ?? 'x')}.${ascii(parts[1] ?? 'y')}`;
-        if (emails.has(local)) local += i;
-        emails.add(local);
-        const domain = company ? `${ascii(company.name)}.example.com` : 'honchodesign.example.com';
-        email = `${local}@${domain}`;
-        if (type === 'Outsider') name = email;
-      }
-      const employee = type === 'User' && (i === 0 || rng.chance(0.5));
-      const p = new Person(
-        st.id('person'), seed, name, email, type,
-        type === 'User' || type === 'Client', // DummyUser/Outsider have a null title
-        type !== 'DummyUser' && rng.chance(0.5),
-        type === 'User' && rng.chance(0.4),
-        created,
-        i === 0 || (type === 'User' && rng.chance(0.1)),
-        i === 0,
-        employee,
-        type === 'User' ? rng.pick(T.TIME_ZONES.slice(0, 4)) : 'Etc/UTC',
-        employee ? honcho : company,
-      );
-      if (rng.chance(0.3)) p.updated = created + rng.int(1, 30) * DAY + rng.int(0, 1000);
-      st.addPerson(p);
-      if (type === 'Client') this.clientPeople.push(p);
-      else if (type === 'User') this.staff.push(p);
-    }
-  }
-
   // ---------- projects ----------
-  private project(i: number, budget: number): void {
+  /** The i-th project's row (project 0 has every tool, clients and timesheet; 6 is a team). */
+  private newProject(i: number, created: number, hasClientside: boolean): Project {
     const { st, rng } = this;
     const status = PROJECT_STATUS_CYCLE[i % PROJECT_STATUS_CYCLE.length] as Status;
-    const created = this.time(CLOCK_START - 730 * DAY, CLOCK_START - 60 * DAY);
-    const hasClientside = i === 0 || (i !== 2 && rng.chance(0.35));
-    const clientCo = hasClientside ? (this.clientPeople[0]?.company ?? null) : null;
-    const p = new Project(
+    return new Project(
       st.id('project'), i, false, T.projectName(rng.u32(), i), rng.u32(), status, created,
       i === 6 ? 'team' : 'topic',
       hasClientside && (i === 0 || rng.chance(0.8)),
       i === 0 || (i !== 1 && rng.chance(0.4)),
       rng.chance(0.3) ? rng.pick(['blue', 'green', 'orange', 'purple', 'red']) : null,
-      clientCo,
+      hasClientside ? (this.clientPeople[0]?.company ?? null) : null,
     );
-    st.addProject(p);
-    // Members: the owner, a few staff, and client people on client projects.
-    const owner = this.owner;
-    const members = new Set<Person>([owner]);
+  }
+
+  /** Members: the owner, a few staff, and client people on client projects. */
+  private members(i: number, budget: number, hasClientside: boolean): Person[] {
+    const { st, rng } = this;
+    const members = new Set<Person>([this.owner]);
     const nStaff = Math.min(this.staff.length, 2 + rng.int(0, 3) + Math.floor(budget / 150));
     while (members.size < nStaff + 1 && members.size < this.staff.length) members.add(rng.pick(this.staff));
     if (hasClientside) for (const cp of this.clientPeople.slice(0, 2)) members.add(cp);
     if (i === 1) members.add(st.people[st.people.length - 2] as Person); // an Outsider somewhere
-    p.members = [...members];
+    return [...members];
+  }
+
+  private project(i: number, budget: number): void {
+    const { st } = this;
+    // The PRNG draws come in this order (creation time, clientside, the row): a seed's account stays the same.
+    const created = this.time(CLOCK_START - 730 * DAY, CLOCK_START - 60 * DAY);
+    const hasClientside = this.clientside(i);
+    const p = this.newProject(i, created, hasClientside);
+    st.addProject(p);
+    p.members = this.members(i, budget, hasClientside);
     p.baseMembers = p.members.length;
     const creators = p.members.filter((m) => m.personableType === 'User');
-
     const c: Ctx = {
       p, lo: created + HOUR, hi: CLOCK_START - HOUR,
-      B: status === 'trashed' ? budget / 3 : budget,
-      creators: creators.length ? creators : [owner], commentables: [], comments: [],
+      B: p.status === 'trashed' ? budget / 3 : budget,
+      creators: creators.length ? creators : [this.owner], commentables: [], comments: [],
     };
     this.dock(c, i);
-    for (let k = 0; k < 4; k++) {
-      const cat = new Category(st.id('category'), p, (k + i) % T.CATEGORIES.length, created, created);
-      st.addCategory(cat);
-    }
-    for (const tool of p.dock) {
-      if (!tool.has(F.enabled)) continue; // disabled tools hold nothing
-      switch (tool.kind) {
-        case 'message_board': this.messages(c, tool); break;
-        case 'todoset': this.todos(c, tool); break;
-        case 'vault': this.vaults(c, tool); break;
-        case 'chat': this.lines(c, tool); break;
-        case 'schedule': this.entries(c, tool); break;
-        case 'questionnaire': this.questions(c, tool); break;
-        case 'inbox': this.forwards(c, tool); break;
-        case 'kanban_board': this.cards(c, tool); break;
-      }
-    }
+    for (let k = 0; k < 4; k++) st.addCategory(new Category(st.id('category'), p, (k + i) % T.CATEGORIES.length, created, created));
+    // Disabled tools hold nothing.
+    for (const tool of p.dock) if (tool.has(F.enabled)) this.fillers[tool.kind as ToolKind](c, tool);
     if (hasClientside) this.client(c);
     this.gauge(c);
     if (p.timesheetEnabled) this.timesheet(c);
@@ -215,21 +111,24 @@ class Generator {
     this.events(c);
   }
 
+  private clientside(i: number): boolean {
+    return i === 0 || (i !== 2 && this.rng.chance(0.35));
+  }
+
+  /** Whether the i-th project's dock enables `kind` (the PRNG is drawn for every tool). */
+  private toolEnabled(kind: ToolKind, i: number): boolean {
+    const drawn = CORE_TOOLS.has(kind) ? !this.rng.chance(0.08) : this.rng.chance(0.6);
+    if (i === 0) return true;
+    return DOCK_OVERRIDES[i]?.[kind] ?? drawn;
+  }
+
   private dock(c: Ctx, i: number): void {
     const { rng } = this;
     const kinds: { kind: ToolKind; title: string; enabled: boolean }[] = [];
     for (const kind of TOOL_KINDS) {
-      const core = kind === 'message_board' || kind === 'todoset' || kind === 'vault' || kind === 'chat' || kind === 'schedule';
-      let enabled = core ? !rng.chance(0.08) : rng.chance(0.6);
-      if (i === 0) enabled = true; // one project with every tool, clients and timesheet
-      if (i === 1 && kind === 'kanban_board') enabled = true;
-      if (i === 2 && (kind === 'questionnaire' || kind === 'inbox')) enabled = false;
-      if (i === 3 && kind === 'todoset') enabled = true;
-      if (i === 4 && (kind === 'chat' || kind === 'schedule')) enabled = false;
-      kinds.push({ kind, title: TOOL_TITLES[kind], enabled });
-      // Basecamp allows several card tables / to-do sets in one project.
-      if (i === 1 && kind === 'kanban_board') kinds.push({ kind, title: 'Roadmap 🗺️', enabled: true });
-      if (i === 3 && kind === 'todoset') kinds.push({ kind, title: 'Client to-dos', enabled: true });
+      kinds.push({ kind, title: TOOL_TITLES[kind], enabled: this.toolEnabled(kind, i) });
+      const second = SECOND_TOOL[i];
+      if (second?.kind === kind) kinds.push({ ...second, enabled: true });
     }
     let pos = 0;
     const t0 = c.p.created;

@@ -6,7 +6,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Auth } from './auth';
-import { BcxOptions, BcxSimulator, createBcx } from './bcx';
+import { BcxOptions, BcxServe, BcxSimulator, createBcx } from './bcx';
 import { Expected, STREAMS } from './expected';
 import { Faults, RateLimit, Traffic } from './faults';
 import { generate } from './generate';
@@ -15,6 +15,7 @@ import { Mutator } from './mutations';
 import { Renderer } from './render';
 import { DEFAULT_READINGS, Readings, Routes } from './routes';
 import { Handler, RequestLogEntry, ServerState } from './server';
+import { Store } from './store';
 
 export type { Faults, RateLimit } from './faults';
 export type { RequestLogEntry } from './server';
@@ -92,87 +93,104 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const seed = opts.seed ?? 42;
-  const accountId = opts.accountId ?? 999_999_001;
-  const clientId = opts.clientId ?? 'sim-client-id';
-  const clientSecret = opts.clientSecret ?? 'sim-client-secret';
-  const refreshToken = opts.refreshToken ?? 'sim-refresh-token';
-  const store = generate({ seed, records: opts.records ?? 1500, accountId });
+/** The options a simulator runs with, defaults filled in. */
+interface Resolved {
+  seed: number;
+  accountId: number;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  latencyMs: number;
+  faults: Faults;
+}
 
+function resolve(opts: SimulatorOptions): Resolved {
+  return {
+    seed: opts.seed ?? 42,
+    accountId: opts.accountId ?? 999_999_001,
+    clientId: opts.clientId ?? 'sim-client-id',
+    clientSecret: opts.clientSecret ?? 'sim-client-secret',
+    refreshToken: opts.refreshToken ?? 'sim-refresh-token',
+    latencyMs: opts.latencyMs ?? 0,
+    faults: opts.faults ?? {},
+  };
+}
+
+async function listen(port: number | undefined): Promise<Server> {
   const server: Server = createServer();
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  return server;
+}
 
-  const readings: Readings = { ...DEFAULT_READINGS, ...opts.readings };
-  const config = (extra: object = {}): Record<string, unknown> => ({
-    account_id: accountId,
-    client_id: clientId,
-    client_secret: clientSecret,
-    refresh_token: refreshToken,
+/** A ready tap config for the bc3 account, plus `extra`. */
+function configFor(r: Resolved, baseUrl: string): (extra?: object) => Record<string, unknown> {
+  return (extra: object = {}) => ({
+    account_id: r.accountId,
+    client_id: r.clientId,
+    client_secret: r.clientSecret,
+    refresh_token: r.refreshToken,
     api_url: baseUrl,
     token_url: `${baseUrl}/authorization/token`,
     user_agent: 'tap-basecamp tests (test@example.com)',
     ...extra,
   });
-  const bcx = createBcx(opts.bcx ?? {}, { seed, baseUrl, clock: store, latencyMs: opts.latencyMs ?? 0, faults: opts.faults ?? {}, baseConfig: () => config() });
-  const renderer = new Renderer(store, baseUrl, accountId, true, { cardListSteps: opts.cardListSteps });
-  const requests: RequestLogEntry[] = [];
-  const state: ServerState = {
+}
+
+function serverState(opts: SimulatorOptions, r: Resolved, store: Store, baseUrl: string, bcx: ReturnType<typeof createBcx>, readings: Readings): ServerState {
+  const renderer = new Renderer(store, baseUrl, r.accountId, true, { cardListSteps: opts.cardListSteps });
+  return {
     store,
     renderer,
     routes: new Routes(store, renderer, readings),
-    auth: new Auth(clientId, clientSecret, refreshToken, opts.tokenTtlSeconds ?? 1_209_600, opts.rotateRefreshToken ?? false),
-    traffic: new Traffic(opts.latencyMs ?? 0, opts.rateLimit ?? null, opts.faults ?? {}, seed),
+    auth: new Auth(r.clientId, r.clientSecret, r.refreshToken, opts.tokenTtlSeconds ?? 1_209_600, opts.rotateRefreshToken ?? false),
+    traffic: new Traffic(r.latencyMs, opts.rateLimit ?? null, r.faults, r.seed),
     baseUrl,
-    accountId,
+    accountId: r.accountId,
     pageSizes: opts.pageSizes?.length ? opts.pageSizes : [15, 30, 50, 100],
     inactive: opts.inactive ?? false,
     accounts: opts.accounts ?? [
-      { id: accountId, product: 'bc3', name: store.account.name },
+      { id: r.accountId, product: 'bc3', name: store.account.name },
       { id: bcx.api.accountId, product: 'bcx', name: bcx.api.name },
     ],
-    requests,
+    requests: [],
     bcx: bcx.serve,
   };
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const r = resolve(opts);
+  const store = generate({ seed: r.seed, records: opts.records ?? 1500, accountId: r.accountId });
+  const server = await listen(opts.port);
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const readings: Readings = { ...DEFAULT_READINGS, ...opts.readings };
+  const config = configFor(r, baseUrl);
+  const bcx = createBcx(opts.bcx ?? {}, { seed: r.seed, baseUrl, clock: store, latencyMs: r.latencyMs, faults: r.faults, baseConfig: () => config() });
+  const state = serverState(opts, r, store, baseUrl, bcx, readings);
   const handler = new Handler(state);
   server.on('request', (req, res) => handler.handle(req, res));
-  const mutator = new Mutator(store, seed, readings.changesTouchList);
-  const expected = new Expected(store, new Renderer(store, baseUrl, accountId));
-
-  const sim: Simulator = {
+  const mutator = new Mutator(store, r.seed, readings.changesTouchList);
+  const expected = new Expected(store, new Renderer(store, baseUrl, r.accountId));
+  return {
     baseUrl,
     tokenUrl: `${baseUrl}/authorization/token`,
-    accountId,
-    clientId,
-    clientSecret,
-    refreshToken,
+    accountId: r.accountId,
+    clientId: r.clientId,
+    clientSecret: r.clientSecret,
+    refreshToken: r.refreshToken,
     config,
-    requests,
+    requests: state.requests,
     resetRequests: () => {
-      requests.length = 0;
+      state.requests.length = 0;
     },
     onRequest: (hook) => {
       state.onRequest = hook;
     },
     revokeRefreshToken: () => state.auth.revokeRefreshToken(),
-    setFaults: (f) => {
-      state.traffic.setFaults(f);
-      bcx.serve.traffic.setFaults(f);
-    },
-    setInactive: (b) => {
-      state.inactive = b;
-    },
-    setLatency: (ms) => {
-      state.traffic.latencyMs = ms;
-      bcx.serve.traffic.latencyMs = ms;
-    },
-    setRateLimit: (r) => state.traffic.setRateLimit(r),
+    ...trafficControls(state, bcx.serve),
     now: () => new Date(store.clock),
     advanceClock: (ms) => {
       store.clock += ms;
@@ -185,10 +203,27 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     streamNames: () => [...STREAMS],
     bcx: bcx.api,
     stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      new Promise<void>((done) => {
+        server.close(() => done());
         server.closeAllConnections();
       }),
   };
-  return sim;
+}
+
+/** The switches of both accounts' traffic (faults, latency) and of the bc3 account's (inactive, rate limit). */
+function trafficControls(state: ServerState, bcx: BcxServe): Pick<Simulator, 'setFaults' | 'setInactive' | 'setLatency' | 'setRateLimit'> {
+  return {
+    setFaults: (f) => {
+      state.traffic.setFaults(f);
+      bcx.traffic.setFaults(f);
+    },
+    setInactive: (b) => {
+      state.inactive = b;
+    },
+    setLatency: (ms) => {
+      state.traffic.latencyMs = ms;
+      bcx.traffic.latencyMs = ms;
+    },
+    setRateLimit: (rl) => state.traffic.setRateLimit(rl),
+  };
 }

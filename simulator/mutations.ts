@@ -30,6 +30,9 @@ const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
   timesheet_entry: ['todo', 'message', 'card'],
 };
 
+/** Kinds whose records carry a position among their siblings. */
+const POSITIONED = new Set<Kind>(['todo', 'todolist', 'group', 'document', 'upload', 'vault', 'card', 'step', 'question', 'column']);
+
 export class Mutator {
   private rng: Rng;
   /** `touchLists`: a to-do, group or list change touches the lists above it (see Readings). */
@@ -148,64 +151,77 @@ export class Mutator {
   }
 
   create(stream: string, where: { projectId?: number; parentId?: number }): number {
-    const st = this.st;
-    switch (stream) {
-      case 'people': {
-        const now = this.tick();
-        const seed = this.rng.u32();
-        const n = st.people.length;
-        const p = new Person(st.id('person'), seed, `New Person ${n}`, `new.person${n}@honchodesign.example.com`, 'User', true, false, false, now, false, false, true, 'Etc/UTC', st.people[0]?.company ?? null);
-        st.addPerson(p);
-        if (where.projectId !== undefined) {
-          const pr = this.projectOf(where.projectId);
-          pr.members.push(p);
-          this.touchProject(pr, now);
-        }
-        return p.id;
-      }
-      case 'projects':
-        return this.newProject().id;
-      case 'timeline_events': {
-        const pr = this.projectOf(where.projectId);
-        const now = this.tick();
-        const e = new TimelineEvent(st.id('event'), pr, 'project_access_changed', now, st.people[0] as Person, null, pr.members[pr.members.length - 1] ?? null);
-        st.addEvent(e);
-        return e.id;
-      }
-      case 'message_types': {
-        const pr = this.projectOf(where.projectId);
-        const now = this.tick();
-        const c = new Category(st.id('category'), pr, pr.categories.length, now, now);
-        st.addCategory(c);
-        this.touchProject(pr, now);
-        return c.id;
-      }
-      case 'lineup_markers': {
-        const now = this.tick();
-        const m = new Marker(st.id('marker'), this.rng.u32(), now + 7 * 86_400_000, now, now);
-        st.markers.push(m);
-        return m.id;
-      }
-    }
+    const special = this.specialCreators[stream];
+    if (special) return special(where);
     const kind = STREAM_KIND[stream];
     if (!kind) throw new Error(`simulator: cannot create records of stream ${stream}`);
+    return this.createRecording(kind, where);
+  }
+
+  /** Streams whose records are not recordings: each is created its own way. */
+  private specialCreators: Record<string, (where: { projectId?: number; parentId?: number }) => number> = {
+    people: (where) => this.createPerson(where.projectId),
+    projects: () => this.newProject().id,
+    timeline_events: (where) => {
+      const pr = this.projectOf(where.projectId);
+      const now = this.tick();
+      const e = new TimelineEvent(this.st.id('event'), pr, 'project_access_changed', now, this.st.people[0] as Person, null, pr.members[pr.members.length - 1] ?? null);
+      this.st.addEvent(e);
+      return e.id;
+    },
+    message_types: (where) => {
+      const pr = this.projectOf(where.projectId);
+      const now = this.tick();
+      const c = new Category(this.st.id('category'), pr, pr.categories.length, now, now);
+      this.st.addCategory(c);
+      this.touchProject(pr, now);
+      return c.id;
+    },
+    lineup_markers: () => {
+      const now = this.tick();
+      const m = new Marker(this.st.id('marker'), this.rng.u32(), now + 7 * 86_400_000, now, now);
+      this.st.markers.push(m);
+      return m.id;
+    },
+  };
+
+  /** A new person, a member of the project when one is named. */
+  private createPerson(projectId: number | undefined): number {
+    const st = this.st;
+    const now = this.tick();
+    const seed = this.rng.u32();
+    const n = st.people.length;
+    const p = new Person(st.id('person'), seed, `New Person ${n}`, `new.person${n}@honchodesign.example.com`, 'User', true, false, false, now, false, false, true, 'Etc/UTC', st.people[0]?.company ?? null);
+    st.addPerson(p);
+    if (projectId !== undefined) {
+      const pr = this.projectOf(projectId);
+      pr.members.push(p);
+      this.touchProject(pr, now);
+    }
+    return p.id;
+  }
+
+  /** A new recording's extra and extra2 (see Rec): column type, needle position, hours and person, ... */
+  private extras(kind: Kind, now: number, creator: Person): [number, number] {
+    switch (kind) {
+      case 'schedule_entry': return [0, now + 86_400_000];
+      case 'column': return [2, 0];
+      case 'needle': return [this.rng.int(0, 100), 0];
+      case 'timesheet_entry': return [4, creator.id - ID_BASE.person];
+      case 'approval': return [creator.id - ID_BASE.person, 0];
+      default: return [0, 0];
+    }
+  }
+
+  private createRecording(kind: Kind, where: { projectId?: number; parentId?: number }): number {
+    const st = this.st;
     const parent = this.parentFor(kind, where);
     const now = this.tick();
     const siblings = parent.children?.filter((c) => c.kind === kind) ?? [];
     const pos = siblings.reduce((m, c) => Math.max(m, c.pos), 0) + 1;
     const creator = parent.project.members[0] ?? (st.people[0] as Person);
-    let extra = 0;
-    let extra2 = 0;
-    if (kind === 'schedule_entry') extra2 = now + 86_400_000;
-    if (kind === 'column') extra = 2;
-    if (kind === 'needle') extra = this.rng.int(0, 100);
-    if (kind === 'timesheet_entry') {
-      extra = 4;
-      extra2 = creator.id - ID_BASE.person;
-    }
-    if (kind === 'approval') extra = creator.id - ID_BASE.person;
-    const positioned = kind === 'todo' || kind === 'todolist' || kind === 'group' || kind === 'document' || kind === 'upload' || kind === 'vault' || kind === 'card' || kind === 'step' || kind === 'question' || kind === 'column';
-    const r = new Rec(st.id('recording'), kind, parent.project, parent, creator, now, now, 'active', this.rng.u32(), positioned ? pos : 0, 0, extra, extra2);
+    const [extra, extra2] = this.extras(kind, now, creator);
+    const r = new Rec(st.id('recording'), kind, parent.project, parent, creator, now, now, 'active', this.rng.u32(), POSITIONED.has(kind) ? pos : 0, 0, extra, extra2);
     st.addRec(r);
     if (kind === 'timesheet_entry') parent.project.timesheet.push(r);
     this.touch(r, now);

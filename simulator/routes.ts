@@ -71,6 +71,10 @@ export interface Readings {
 }
 export const DEFAULT_READINGS: Readings = { groupsInRecordings: false, rootVaultsInRecordings: true, chatsListArchived: false, changesTouchList: true };
 
+const pos = () => byPos;
+const asc = () => byCreatedAsc;
+const desc = () => byCreatedDesc;
+
 export class Routes {
   private routes: Route[] = [];
 
@@ -126,13 +130,19 @@ export class Routes {
     return id === undefined ? null : (this.st.project(id) ?? null);
   }
 
+  /** Routes are tried in the order they are defined: the first match answers. */
   private define(): void {
+    this.defineAccount();
+    this.defineProjectTools();
+    this.defineWork();
+    this.defineInboxes();
+    this.defineClientsAndCards();
+  }
+
+  /** The account, its projects, people, templates, recordings and reports. */
+  private defineAccount(): void {
     const st = this.st;
     const r = this.r;
-    const pos = () => byPos;
-    const asc = () => byCreatedAsc;
-    const desc = () => byCreatedDesc;
-
     // ----- account-level -----
     this.on('account.json', 'none', () => ({ obj: r.account() }));
     this.on('projects.json', 'none', (_p, q) => ({
@@ -170,7 +180,12 @@ export class Routes {
       const pr = this.project(p.id);
       return pr ? { list: () => [...pr.events].sort(byCreatedDesc), render: ((x) => r.event(x)) as (x: never) => Obj } : NOT_FOUND;
     });
+  }
 
+  /** Gauges and timesheets (/projects/:id/... URLs), campfires and the message board. */
+  private defineProjectTools(): void {
+    const st = this.st;
+    const r = this.r;
     // ----- gauges and timesheets (/projects/:id/... URLs) -----
     this.on('projects/:id/gauge.json', 'none', (p) => {
       const g = this.project(p.id)?.gauge;
@@ -219,7 +234,11 @@ export class Routes {
       const c = p.id === undefined ? undefined : st.category(p.id);
       return c && c.project.id === b ? { obj: r.category(c) } : NOT_FOUND;
     });
+  }
 
+  /** To-dos, the schedule, docs & files and comments. */
+  private defineWork(): void {
+    const st = this.st;
     // ----- to-dos -----
     this.on('todosets/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['todoset'], b));
     this.on('todosets/:id/todolists.json', 'optional', this.children(['todoset'], 'todolist', pos, true));
@@ -258,7 +277,11 @@ export class Routes {
       return this.recs(() => childrenOf(parent, 'comment', 'active').sort(byCreatedAsc));
     });
     this.on('comments/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['comment'], b));
+  }
 
+  /** Check-ins and email forwards. */
+  private defineInboxes(): void {
+    const r = this.r;
     // ----- check-ins -----
     this.on('questionnaires/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['questionnaire'], b));
     this.on('questionnaires/:id/questions.json', 'optional', this.children(['questionnaire'], 'question', pos));
@@ -277,7 +300,11 @@ export class Routes {
       return reply && reply.parent?.id === p.fwd ? { obj: r.rec(reply) } : NOT_FOUND;
     });
     this.on('inbox_replies/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['inbox_reply'], b));
+  }
 
+  /** The clientside and card tables. */
+  private defineClientsAndCards(): void {
+    const r = this.r;
     // ----- clients (the list routes exist only bucket-scoped) -----
     const clientList = (kind: Kind): Handler => (_p, q, b) => {
       const pr = this.project(b ?? undefined);

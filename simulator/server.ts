@@ -46,6 +46,10 @@ export interface ServerState {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const NOT_FOUND = { status: 404, error: 'Not Found' };
+/** The error text of a status a fault answers with (504 is the rest). */
+const STATUS_ERROR: Record<number, string> = { 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+/** A harmed body: cut short mid-answer, or answered short as if whole. */
+type BodyFault = { kind: 'cut' | 'badJson'; keep: number };
 /** Filtered+sorted list rows, reused across pages until the next mutation. */
 interface CacheEntry {
   version: number;
@@ -94,41 +98,45 @@ export class Handler {
 
   // ---------- Launchpad ----------
   private async launchpad(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
-    const { auth } = this.s;
-    if (url.pathname === '/authorization/token' && req.method === 'POST') {
-      const params = new URLSearchParams(url.search);
-      const body = await readBody(req);
-      for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
-      const out = auth.token(params);
-      this.send(res, entry, out.status, out.body, { 'Cache-Control': 'no-store' });
-      return;
-    }
-    if (url.pathname === '/authorization/new' && req.method === 'GET') {
-      const redirect = url.searchParams.get('redirect_uri');
-      if (url.searchParams.get('client_id') !== auth.clientId || !redirect) {
-        this.send(res, entry, 400, { error: 'invalid_request' });
-        return;
-      }
-      const sep = redirect.includes('?') ? '&' : '?';
-      this.send(res, entry, 302, undefined, { Location: `${redirect}${sep}code=${auth.newCode()}` });
-      return;
-    }
-    if (url.pathname === '/authorization.json' && req.method === 'GET') {
-      const exp = auth.check(req.headers.authorization);
-      if (exp === null) {
-        this.send(res, entry, 401, { error: 'OAuth token expired or invalid' });
-        return;
-      }
-      const owner = this.s.store.people[0];
-      const [first, ...rest] = (owner?.name ?? 'Account Owner').split(' ');
-      this.send(res, entry, 200, {
-        expires_at: new Date(exp).toISOString(),
-        identity: { id: owner?.id ?? 1, first_name: first, last_name: rest.join(' '), email_address: owner?.email ?? null },
-        accounts: this.s.accounts.map((a) => ({ product: a.product, id: a.id, name: a.name, href: a.href ?? this.href(a), app_href: `${this.s.baseUrl}/${a.id}` })),
-      });
-      return;
-    }
+    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    if (route === 'POST /authorization/token') return this.token(req, res, url, entry);
+    if (route === 'GET /authorization/new') return this.authorize(res, url, entry);
+    if (route === 'GET /authorization.json') return this.identity(req, res, entry);
     this.send(res, entry, 404, NOT_FOUND);
+  }
+
+  private async token(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
+    const params = new URLSearchParams(url.search);
+    const body = await readBody(req);
+    for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
+    const out = this.s.auth.token(params);
+    this.send(res, entry, out.status, out.body, { 'Cache-Control': 'no-store' });
+  }
+
+  /** The consent screen, already agreed to: straight back to redirect_uri with a code. */
+  private authorize(res: ServerResponse, url: URL, entry: RequestLogEntry): void {
+    const redirect = url.searchParams.get('redirect_uri');
+    if (url.searchParams.get('client_id') !== this.s.auth.clientId || !redirect) {
+      this.send(res, entry, 400, { error: 'invalid_request' });
+      return;
+    }
+    const sep = redirect.includes('?') ? '&' : '?';
+    this.send(res, entry, 302, undefined, { Location: `${redirect}${sep}code=${this.s.auth.newCode()}` });
+  }
+
+  private identity(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): void {
+    const exp = this.s.auth.check(req.headers.authorization);
+    if (exp === null) {
+      this.send(res, entry, 401, { error: 'OAuth token expired or invalid' });
+      return;
+    }
+    const owner = this.s.store.people[0];
+    const [first, ...rest] = (owner?.name ?? 'Account Owner').split(' ');
+    this.send(res, entry, 200, {
+      expires_at: new Date(exp).toISOString(),
+      identity: { id: owner?.id ?? 1, first_name: first, last_name: rest.join(' '), email_address: owner?.email ?? null },
+      accounts: this.s.accounts.map((a) => ({ product: a.product, id: a.id, name: a.name, href: a.href ?? this.href(a), app_href: `${this.s.baseUrl}/${a.id}` })),
+    });
   }
 
   /** Launchpad's href: a bcx account's API root ends in /api/v1. */
@@ -151,27 +159,40 @@ export class Handler {
     if (decision.kind === 'status') {
       const headers: Record<string, string | number> = {};
       if (decision.retryAfter !== undefined) headers['Retry-After'] = decision.retryAfter;
-      const error = decision.status === 429 ? 'Too Many Requests' : decision.status === 500 ? 'Internal Server Error' : decision.status === 502 ? 'Bad Gateway' : decision.status === 503 ? 'Service Unavailable' : 'Gateway Timeout';
-      this.send(res, entry, decision.status, { status: decision.status, error }, headers);
+      this.send(res, entry, decision.status, { status: decision.status, error: STATUS_ERROR[decision.status] ?? 'Gateway Timeout' }, headers);
       return;
     }
+    const refused = this.refusal(req);
+    if (refused) {
+      this.send(res, entry, refused.status, refused.body, refused.headers);
+      return;
+    }
+    if (bcx) this.answerBcx(req, res, url, entry, segs, bcx, decision.body);
+    else this.answerBc3(req, res, url, entry, segs, decision.body);
+  }
+
+  /** A request without a User-Agent, or without a valid bearer token, is refused. */
+  private refusal(req: IncomingMessage): { status: number; body: unknown; headers?: Record<string, string> } | null {
     if (!String(req.headers['user-agent'] ?? '').trim()) {
-      this.send(res, entry, 400, { error: 'A User-Agent header is required (name and contact), see the Basecamp API docs.' });
+      return { status: 400, body: { error: 'A User-Agent header is required (name and contact), see the Basecamp API docs.' } };
+    }
+    if (this.s.auth.check(req.headers.authorization) === null) {
+      return { status: 401, body: { error: 'OAuth token expired or invalid' }, headers: { 'WWW-Authenticate': 'Bearer realm="Basecamp"' } };
+    }
+    return null;
+  }
+
+  private answerBcx(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, segs: string[], bcx: BcxServe, fault?: BodyFault): void {
+    const result = req.method === 'GET' ? bcx.routes.resolve(segs.slice(3), url.searchParams) : null;
+    if (!result) {
+      this.send(res, entry, 404, NOT_FOUND);
       return;
     }
-    if (s.auth.check(req.headers.authorization) === null) {
-      this.send(res, entry, 401, { error: 'OAuth token expired or invalid' }, { 'WWW-Authenticate': 'Bearer realm="Basecamp"' });
-      return;
-    }
-    if (bcx) {
-      const result = req.method === 'GET' ? bcx.routes.resolve(segs.slice(3), url.searchParams) : null;
-      if (!result) {
-        this.send(res, entry, 404, NOT_FOUND);
-        return;
-      }
-      this.respondBcx(req, res, url, entry, result, bcx, decision.body);
-      return;
-    }
+    this.respondBcx(req, res, url, entry, result, bcx, fault);
+  }
+
+  private answerBc3(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, segs: string[], fault?: BodyFault): void {
+    const s = this.s;
     if (segs[0] !== String(s.accountId) || req.method !== 'GET') {
       this.send(res, entry, 404, NOT_FOUND);
       return;
@@ -185,10 +206,10 @@ export class Handler {
       this.send(res, entry, 404, NOT_FOUND);
       return;
     }
-    this.respond(req, res, url, entry, result, decision.body);
+    this.respond(req, res, url, entry, result, fault);
   }
 
-  private respond(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: Result, fault?: { kind: 'cut' | 'badJson'; keep: number }): void {
+  private respond(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: Result, fault?: BodyFault): void {
     if ('error' in result) {
       this.send(res, entry, result.error, result.body);
       return;
@@ -213,7 +234,7 @@ export class Handler {
   }
 
   /** bcx answers: lists 50 a page (pageSize null: everything on every page), no Link, no X-Total-Count. */
-  private respondBcx(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: BcxResult, bcx: BcxServe, fault?: { kind: 'cut' | 'badJson'; keep: number }): void {
+  private respondBcx(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry, result: BcxResult, bcx: BcxServe, fault?: BodyFault): void {
     if ('error' in result) {
       this.send(res, entry, result.error, result.body);
       return;
@@ -231,7 +252,7 @@ export class Handler {
   }
 
   /** Strong ETag (304 when it matches), then the body, whole or harmed by a body fault. */
-  private finish(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, text: string, headers: Record<string, string | number>, fault?: { kind: 'cut' | 'badJson'; keep: number }): void {
+  private finish(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, text: string, headers: Record<string, string | number>, fault?: BodyFault): void {
     const etag = `"${createHash('md5').update(text).digest('hex')}"`;
     headers.ETag = etag;
     headers['Cache-Control'] = 'max-age=0, private, must-revalidate';

@@ -5,26 +5,15 @@
  * approximate number of records a full sync writes (default 600). Project 0 is the big one:
  * more than 50 accesses, topics and attachments, so those lists take two pages.
  */
-import { Access, BAttachment, BCalendar, BEvent, BF, BGroup, BPerson, BProject, BRec, Bucket, EventAction, ProjectKind, ProjectState, RecKind, Recurring } from './model';
+import { Access, BCalendar, BEvent, BF, BGroup, BPerson, BProject, BRec, Bucket, EventAction, ProjectKind, ProjectState, RecKind, Recurring } from './model';
+import { ContentHost, Log, ProjectContent } from './content';
 import { BcxStore, ClockHolder } from './store';
+import { DAY, HOUR, localMidnight, sec } from './time';
 import { Rng } from '../rng';
 import { CLOCK_START } from '../store';
 import * as T from '../text';
 
-export const DAY = 86_400_000;
-const HOUR = 3_600_000;
-/** The account's time zone: every timestamp renders at -05:00. */
-export const OFFSET_MS = 5 * HOUR;
-
-/** Whole seconds: Basecamp 2 stores timestamps to the second (hence the `.000` where milliseconds show). */
-export function sec(ms: number): number {
-  return Math.floor(ms / 1000) * 1000;
-}
-/** Midnight (-05:00) of the local day holding `ms`. */
-export function localMidnight(ms: number): number {
-  const local = ms - OFFSET_MS;
-  return local - (((local % DAY) + DAY) % DAY) + OFFSET_MS;
-}
+export { DAY, OFFSET_MS, localMidnight, sec } from './time';
 
 export const COLORS = ['3185c5', 'e07b53', '6aa84f', '8e7cc3', 'c27ba0', 'f1c232'] as const;
 const GROUP_NAMES = ['Honcho Design', 'Partners', 'Leto Brand'] as const;
@@ -45,7 +34,7 @@ const FIRST_PROJECTS: [ProjectKind, ProjectState][] = [
 const LATER_STATES: ProjectState[] = ['active', 'archived', 'active', 'active', 'archived', 'active', 'active', 'archived', 'active', 'trashed'];
 
 /** How much of each kind of content a project gets. */
-interface Plan {
+export interface Plan {
   messages: number;
   archivedTopics: number;
   lists: number;
@@ -69,12 +58,12 @@ export function generateBcx(opts: BcxGenOptions, clock: ClockHolder): BcxStore {
   return new Generator(opts, new BcxStore(clock)).run();
 }
 
-class Generator {
-  private rng: Rng;
-  private hi = CLOCK_START - HOUR;
+class Generator implements ContentHost {
+  readonly rng: Rng;
+  readonly hi = CLOCK_START - HOUR;
   private pending: { created: number; creator: BPerson; bucket: Bucket; action: EventAction; eventable: BRec | null; comment: BRec | null }[] = [];
 
-  constructor(private o: BcxGenOptions, private st: BcxStore) {
+  constructor(private o: BcxGenOptions, readonly st: BcxStore) {
     this.rng = new Rng((o.seed ^ 0xbc2) >>> 0);
   }
 
@@ -97,7 +86,7 @@ class Generator {
   }
 
   // ---------- helpers ----------
-  private time(lo: number, hi: number): number {
+  time(lo: number, hi: number): number {
     return sec(lo + Math.floor(this.rng.next() * Math.max(1, hi - lo)));
   }
   private edited(created: number): number {
@@ -108,7 +97,7 @@ class Generator {
     const n = Math.floor(x) + (this.rng.chance(x - Math.floor(x)) ? 1 : 0);
     return Math.max(min, n);
   }
-  private event(created: number, creator: BPerson, bucket: Bucket, action: EventAction, eventable: BRec | null, comment: BRec | null = null): void {
+  event(created: number, creator: BPerson, bucket: Bucket, action: EventAction, eventable: BRec | null, comment: BRec | null = null): void {
     this.pending.push({ created, creator, bucket, action, eventable, comment });
   }
 
@@ -187,7 +176,7 @@ class Generator {
     st.addProject(p);
     this.accesses(p, i === 0);
     const plan = i === 0 ? BIG : this.plan(kind === 'project' ? f : Math.min(f, 0.5));
-    this.content(p, plan, kind === 'project');
+    new ProjectContent(this, p, plan, kind === 'project').make();
     if (state === 'archived') p.updated = Math.max(p.updated, this.time(p.updated, this.hi));
   }
 
@@ -234,7 +223,7 @@ class Generator {
     return b.accesses.slice(0, b.baseAccesses).map((a) => a.person);
   }
 
-  private mk(b: Bucket, kind: RecKind, parent: BRec | null, created: number, creator: BPerson, o: { pos?: number; flags?: number; updated?: number } = {}): BRec {
+  mk(b: Bucket, kind: RecKind, parent: BRec | null, created: number, creator: BPerson, o: { pos?: number; flags?: number; updated?: number } = {}): BRec {
     const st = this.st;
     const updated = o.updated ?? this.edited(created);
     const r = new BRec(st.id('rec'), kind, b, parent, creator, created, updated, this.rng.u32(), o.pos ?? 0, o.flags ?? 0);
@@ -244,121 +233,7 @@ class Generator {
     return r;
   }
 
-  private content(p: BProject, plan: Plan, logged: boolean): void {
-    const { rng } = this;
-    const creators = this.creatorsOf(p);
-    const lo = p.created + HOUR;
-    const pick = () => rng.pick(creators);
-    const all: BRec[] = [];
-    const log = (t: number, who: BPerson, action: EventAction, r: BRec | null, c: BRec | null = null) => {
-      if (logged) this.event(t, who, p, action, r, c);
-    };
-    const made = (r: BRec) => {
-      all.push(r);
-      log(r.created, r.creator, 'create', r);
-      if (r.updated > r.created && r.kind !== 'todo') log(r.updated, r.who ?? r.creator, 'update', r);
-    };
-    // Messages (always topics).
-    const messages: BRec[] = [];
-    for (let k = 0; k < plan.messages; k++) {
-      const m = this.mk(p, 'message', null, this.time(lo, this.hi), pick());
-      this.st.topicFor(m);
-      if (k < plan.archivedTopics) m.flags |= BF.archived;
-      messages.push(m);
-      made(m);
-    }
-    // To-do lists and to-dos: the second list (when there are three or more) is completed, the third trashed.
-    const todos: BRec[] = [];
-    const lists: BRec[] = [];
-    for (let l = 0; l < plan.lists; l++) {
-      const list = this.mk(p, 'todolist', null, this.time(lo, this.hi - 20 * DAY), pick(), { pos: l + 1 });
-      lists.push(list);
-      made(list);
-      const n = rng.int(plan.todosPerList[0], plan.todosPerList[1]);
-      const allDone = plan.lists >= 3 && l === 1;
-      for (let t = 0; t < n; t++) {
-        const created = this.time(list.created + 60_000, this.hi);
-        const todo = this.mk(p, 'todo', list, created, pick(), { pos: t + 1, updated: created });
-        if (rng.chance(0.6)) todo.who = pick();
-        if (rng.chance(0.4)) todo.t2 = localMidnight(created + rng.int(1, 40) * DAY);
-        all.push(todo);
-        todos.push(todo);
-        log(created, todo.creator, 'create', todo);
-        if (allDone || rng.chance(0.35) || (t === 0 && l === 0)) {
-          todo.flags |= BF.completed;
-          todo.completer = pick();
-          todo.t1 = this.time(created, this.hi);
-          todo.updated = todo.t1;
-          log(todo.t1, todo.completer, 'complete', todo);
-        }
-        if (todo.updated > list.updated) list.updated = todo.updated;
-      }
-      if (plan.lists >= 3 && l === 2) this.trash(list, log);
-    }
-    // A trashed to-do in the first list (completed first, as the docs' example trashed one was).
-    const firstList = lists[0];
-    const doneTodo = firstList?.children?.find((t) => t.has(BF.completed));
-    if (doneTodo && plan.trashedRows > 0) this.trash(doneTodo, log);
-    for (let k = 0; k < plan.documents; k++) {
-      const d = this.mk(p, 'document', null, this.time(lo, this.hi), pick());
-      d.who = d.updated > d.created ? pick() : d.creator;
-      made(d);
-    }
-    const uploads: BRec[] = [];
-    for (let k = 0; k < plan.uploads; k++) {
-      const u = this.mk(p, 'upload', null, this.time(lo, this.hi), pick());
-      uploads.push(u);
-      made(u);
-      this.st.addAttachment(new BAttachment(this.st.id('attachment'), p, u, u.creator, u.created, rng.u32(), false));
-    }
-    // The first one recurs as the docs' sample does: weekly, five times, the 2nd and 3rd skipped.
-    for (let k = 0; k < plan.calendarEvents; k++) made(this.calendarEvent(p, lo, pick(), k === 0 ? 'sample' : undefined));
-    for (let k = 0; k < plan.forwards; k++) made(this.mk(p, 'forward', null, this.time(lo, this.hi), pick()));
-
-    // Comments: on some of each kind of commentable other than messages, then on messages.
-    const others = all.filter((r) => r.kind !== 'message' && !r.trashed);
-    const byKind = new Map<RecKind, BRec[]>();
-    for (const r of others) {
-      let l = byKind.get(r.kind);
-      if (!l) byKind.set(r.kind, (l = []));
-      l.push(r);
-    }
-    const commented: BRec[] = [];
-    // One of each kind first ("comments on all commentables"), then at random.
-    for (const l of byKind.values()) if (commented.length < plan.commentedOthers) commented.push(l[0] as BRec);
-    const rest = others.filter((r) => !commented.includes(r));
-    while (commented.length < plan.commentedOthers && rest.length) commented.push(rest.splice(rng.int(0, rest.length - 1), 1)[0] as BRec);
-    const comments: BRec[] = [];
-    const comment = (on: BRec) => {
-      const created = this.time(on.created + 60_000, this.hi);
-      const c = this.mk(p, 'comment', on, created, pick());
-      if (c.updated > on.updated) on.updated = c.updated;
-      this.st.topicFor(on);
-      comments.push(c);
-      log(c.created, c.creator, 'comment', on, c);
-      if (c.updated > c.created) log(c.updated, c.creator, 'edit_comment', on, c);
-      return c;
-    };
-    for (const r of commented) comment(r);
-    for (let k = 0; k < plan.messageComments && messages.length; k++) comment(k < messages.length ? (messages[k] as BRec) : rng.pick(messages));
-    // Other attachments: on messages, comments and to-dos.
-    const attach = (on: BRec, linked = false) =>
-      this.st.addAttachment(new BAttachment(this.st.id('attachment'), p, on, on.creator, on.created, rng.u32(), linked));
-    for (let k = 0; k < plan.messageAttachments && messages.length; k++) attach(messages[k % messages.length] as BRec);
-    for (let k = 0; k < plan.linked && messages.length; k++) attach(messages[(k + 1) % messages.length] as BRec, true);
-    for (let k = 0; k < plan.commentAttachments && comments.length; k++) attach(comments[k % comments.length] as BRec);
-    for (let k = 0; k < plan.todoAttachments && todos.length; k++) attach(todos[k % todos.length] as BRec);
-    // Some rows were deleted: a message, a comment, an upload.
-    if (plan.trashedRows > 0) {
-      const trashable = [messages[messages.length - 1], comments[comments.length - 1], uploads[uploads.length - 1]];
-      for (let k = 0; k < Math.min(plan.trashedRows, trashable.length); k++) {
-        const r = trashable[k];
-        if (r && !r.trashed && r !== messages[0]) this.trash(r, log);
-      }
-    }
-  }
-
-  private trash(r: BRec, log: (t: number, who: BPerson, action: EventAction, r: BRec | null, c?: BRec | null) => void): void {
+  trash(r: BRec, log: Log): void {
     const t = this.time(Math.max(r.updated, r.created) + 60_000, this.hi);
     r.flags |= BF.trashed;
     r.updated = t;
@@ -366,7 +241,7 @@ class Generator {
     else log(t, r.creator, 'trash', r);
   }
 
-  private calendarEvent(b: Bucket, lo: number, creator: BPerson, force?: 'sample' | 'endless'): BRec {
+  calendarEvent(b: Bucket, lo: number, creator: BPerson, force?: 'sample' | 'endless'): BRec {
     const { rng } = this;
     const created = this.time(lo, this.hi);
     const e = this.mk(b, 'calendar_event', null, created, creator);

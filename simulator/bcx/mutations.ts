@@ -155,29 +155,7 @@ export class BcxMutator {
     const st = this.st;
     const kind = STREAM_KIND[stream];
     if (!kind) throw new Error(`simulator (bcx): cannot create records of stream ${stream} (people: addPerson; accesses: grantAccess)`);
-    let bucket: Bucket;
-    let parent: BRec | null = null;
-    if (kind === 'comment') {
-      parent = where.parentId === undefined ? null : (st.rec(where.parentId) ?? null);
-      if (!parent || !COMMENTABLE_KINDS.includes(parent.kind)) throw new Error(`simulator (bcx): comments need parentId, a commentable row (got ${where.parentId})`);
-      bucket = parent.bucket;
-    } else if (kind === 'todo') {
-      if (where.parentId !== undefined) {
-        parent = st.rec(where.parentId) ?? null;
-        if (!parent || parent.kind !== 'todolist') throw new Error(`simulator (bcx): no to-do list with id ${where.parentId}`);
-      } else {
-        const p = this.project(where.projectId);
-        parent = p.recs.find((l) => l.kind === 'todolist' && V.listState(l) === 'active') ?? null;
-        if (!parent) throw new Error(`simulator (bcx): project ${p.id} has no active to-do list`);
-      }
-      bucket = parent.bucket;
-    } else if (kind === 'calendar_event' && where.calendarId !== undefined) {
-      const c = st.calendar(where.calendarId);
-      if (!c) throw new Error(`simulator (bcx): no calendar with id ${where.calendarId}`);
-      bucket = c;
-    } else {
-      bucket = this.project(where.projectId);
-    }
+    const { bucket, parent } = this.placeFor(kind, where);
     if (bucket instanceof BCalendar && kind !== 'calendar_event' && kind !== 'comment') throw new Error(`simulator (bcx): a calendar holds only calendar events`);
     const now = this.tick();
     const siblings = parent ? (parent.children ?? []) : bucket.recs;
@@ -185,13 +163,7 @@ export class BcxMutator {
     const pos = positioned ? siblings.filter((x) => x.kind === kind).reduce((m, x) => Math.max(m, x.pos), 0) + 1 : 0;
     const r = new BRec(st.id('rec'), kind, bucket, parent, st.me, now, now, this.rng.u32(), pos, 0);
     st.addRec(r);
-    if (kind === 'document') r.who = st.me;
-    if (kind === 'calendar_event') {
-      r.t1 = localMidnight(now + 2 * DAY) + 10 * 3_600_000;
-      r.t2 = r.t1 + 3_600_000;
-    }
-    if (kind === 'message') st.topicFor(r);
-    if (kind === 'upload' && bucket instanceof BProject) st.addAttachment(new BAttachment(st.id('attachment'), bucket, r, st.me, now, this.rng.u32(), false));
+    this.fillNew(r, now);
     if (kind === 'comment' && parent) {
       st.topicFor(parent);
       this.touchRow(r, now);
@@ -201,6 +173,50 @@ export class BcxMutator {
       this.log(now, bucket, 'create', r);
     }
     return r.id;
+  }
+
+  /** Where a new row of `kind` goes: its bucket, and its parent row (comments and to-dos). */
+  private placeFor(kind: RecKind, where: BcxParent): { bucket: Bucket; parent: BRec | null } {
+    if (kind === 'comment') {
+      const parent = where.parentId === undefined ? null : (this.st.rec(where.parentId) ?? null);
+      if (!parent || !COMMENTABLE_KINDS.includes(parent.kind)) throw new Error(`simulator (bcx): comments need parentId, a commentable row (got ${where.parentId})`);
+      return { bucket: parent.bucket, parent };
+    }
+    if (kind === 'todo') {
+      const parent = this.todolistFor(where);
+      return { bucket: parent.bucket, parent };
+    }
+    if (kind === 'calendar_event' && where.calendarId !== undefined) {
+      const c = this.st.calendar(where.calendarId);
+      if (!c) throw new Error(`simulator (bcx): no calendar with id ${where.calendarId}`);
+      return { bucket: c, parent: null };
+    }
+    return { bucket: this.project(where.projectId), parent: null };
+  }
+
+  /** The to-do list named by parentId, or the project's first active one. */
+  private todolistFor(where: BcxParent): BRec {
+    if (where.parentId !== undefined) {
+      const list = this.st.rec(where.parentId);
+      if (!list || list.kind !== 'todolist') throw new Error(`simulator (bcx): no to-do list with id ${where.parentId}`);
+      return list;
+    }
+    const p = this.project(where.projectId);
+    const list = p.recs.find((l) => l.kind === 'todolist' && V.listState(l) === 'active');
+    if (!list) throw new Error(`simulator (bcx): project ${p.id} has no active to-do list`);
+    return list;
+  }
+
+  /** What a new row of some kinds carries: a document's last editor, an event's times, a topic, an upload's file. */
+  private fillNew(r: BRec, now: number): void {
+    const st = this.st;
+    if (r.kind === 'document') r.who = st.me;
+    if (r.kind === 'calendar_event') {
+      r.t1 = localMidnight(now + 2 * DAY) + 10 * 3_600_000;
+      r.t2 = r.t1 + 3_600_000;
+    }
+    if (r.kind === 'message') st.topicFor(r);
+    if (r.kind === 'upload' && r.bucket instanceof BProject) st.addAttachment(new BAttachment(st.id('attachment'), r.bucket, r, st.me, now, this.rng.u32(), false));
   }
 
   setProjectState(id: number, state: ProjectState): void {

@@ -82,11 +82,21 @@ export class BcxRoutes {
     return this.st.projects.filter((p) => p.state === 'active' && p.kind !== 'template');
   }
 
+  /** Routes are tried in the order they are defined: the first match answers. */
   private define(): void {
+    this.defineProjectsAndPeople();
+    this.defineGroupsAndTopics();
+    this.defineTodos();
+    this.defineFiles();
+    this.defineCalendarsAndEvents();
+  }
+
+  /** Projects, stars and people. */
+  private defineProjectsAndPeople(): void {
     const st = this.st;
     const r = this.r;
+    /** pageSize null: the whole list on every page. */
     const all = null;
-
     // ----- projects -----
     const projects = (ok: (p: BProject) => boolean) => () => st.projects.filter(ok).sort(byId);
     this.on('projects.json', () => this.list(projects((p) => p.kind === 'project' && p.state === 'active'), (p) => r.projectItem(p), all));
@@ -132,7 +142,12 @@ export class BcxRoutes {
         return [...byList.entries()].sort((a, b) => byId(a[0], b[0])).map(([l, ts]) => [l, ts.sort(byPos)] as const);
       }, ([l, ts]) => r.assignedList(l, [...ts]), this.unknown);
     });
+  }
 
+  /** Groups, accesses, topics and messages. */
+  private defineGroupsAndTopics(): void {
+    const st = this.st;
+    const r = this.r;
     // ----- groups -----
     this.on('groups.json', () => this.list(() => st.groups, (g) => r.groupItem(g), this.unknown));
     this.on('groups/:id.json', (p) => {
@@ -173,7 +188,11 @@ export class BcxRoutes {
 
     // ----- messages -----
     this.on('projects/:pid/messages/:id.json', (p) => this.one(this.open(p.pid), p.id, 'message', (x) => r.message(x)));
+  }
 
+  /** To-do lists and to-dos. */
+  private defineTodos(): void {
+    const r = this.r;
     // ----- to-do lists and to-dos -----
     const lists = (pr: BProject, state: V.ListState) => pr.recs.filter((x) => x.kind === 'todolist' && V.listState(x) === state).sort(byPos);
     for (const state of ['active', 'completed', 'trashed'] as const) {
@@ -212,7 +231,12 @@ export class BcxRoutes {
       });
     }
     this.on('projects/:pid/todos/:id.json', (p) => this.one(this.open(p.pid), p.id, 'todo', (x) => r.todo(x)));
+  }
 
+  /** Documents, attachments, uploads and forwards. */
+  private defineFiles(): void {
+    const st = this.st;
+    const r = this.r;
     // ----- documents -----
     const docSort = (q: URLSearchParams) => {
       const s = q.get('sort');
@@ -247,7 +271,12 @@ export class BcxRoutes {
     });
     this.on('forwards.json', (_p, q) => this.list(() => this.activeProjects().flatMap((pr) => V.rows(pr, 'forward')).sort(docSort(q)), (x) => r.forwardItem(x, true), this.unknown));
     this.on('projects/:pid/forwards/:id.json', (p) => this.one(this.open(p.pid), p.id, 'forward', (x) => r.forward(x)));
+  }
 
+  /** Calendars, calendar events and the events of the history. */
+  private defineCalendarsAndEvents(): void {
+    const st = this.st;
+    const r = this.r;
     // ----- calendars and calendar events -----
     this.on('calendars.json', () =>
       this.list(() => [...st.calendars].sort((a, b) => r.calendarName(a).localeCompare(r.calendarName(b)) || a.id - b.id), (c) => r.calendarItem(c), this.unknown),
@@ -283,6 +312,7 @@ export class BcxRoutes {
       return pr ? this.events(q, (e) => e.bucket === pr, 'project') : NOT_FOUND;
     });
   }
+
 
   /** Events created at or after `since`, newest first, 50 a page. */
   private events(q: URLSearchParams, ok: (e: BEvent) => boolean, form: 'account' | 'project' | 'person'): BcxResult {

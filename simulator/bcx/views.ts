@@ -133,6 +133,15 @@ export function lastEnd(e: BRec): number {
 export function isPast(e: BRec, now: number): boolean {
   return lastEnd(e) < now;
 }
+/** The start of the n-th repetition after `base` (a UTC date), per the recurrence's frequency. */
+function nthStart(base: Date, frequency: string, n: number): number {
+  const d = new Date(base.getTime());
+  if (frequency === 'daily') d.setUTCDate(d.getUTCDate() + n);
+  else if (frequency === 'weekly') d.setUTCDate(d.getUTCDate() + 7 * n);
+  else if (frequency === 'monthly') d.setUTCMonth(d.getUTCMonth() + n);
+  else d.setUTCFullYear(d.getUTCFullYear() + n);
+  return d.getTime();
+}
 /** Occurrence starts of an event (number 0 is the event itself) in [from, to), excluded numbers skipped. */
 export function occurrences(e: BRec, from: number, to: number, max = 10_000): { n: number; start: number }[] {
   const out: { n: number; start: number }[] = [];
@@ -143,18 +152,13 @@ export function occurrences(e: BRec, from: number, to: number, max = 10_000): { 
     return out;
   }
   const base = new Date(e.t1);
-  for (let n = 0; n < max; n++) {
-    if (rr.count !== null && n >= rr.count) break;
-    const d = new Date(base.getTime());
-    if (rr.frequency === 'daily') d.setUTCDate(d.getUTCDate() + n);
-    else if (rr.frequency === 'weekly') d.setUTCDate(d.getUTCDate() + 7 * n);
-    else if (rr.frequency === 'monthly') d.setUTCMonth(d.getUTCMonth() + n);
-    else d.setUTCFullYear(d.getUTCFullYear() + n);
-    const start = d.getTime();
-    if (rr.until !== 0 && start >= rr.until + 86_400_000) break;
-    if (start >= to) break;
-    if (rr.excluding.includes(n)) continue;
-    if (start + dur > from) out.push({ n, start });
+  const count = Math.min(max, rr.count ?? Infinity);
+  // The day `until` names is the last one an occurrence may start on.
+  const end = Math.min(to, rr.until !== 0 ? rr.until + 86_400_000 : Infinity);
+  for (let n = 0; n < count; n++) {
+    const start = nthStart(base, rr.frequency, n);
+    if (start >= end) break;
+    if (!rr.excluding.includes(n) && start + dur > from) out.push({ n, start });
   }
   return out;
 }

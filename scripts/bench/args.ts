@@ -1,0 +1,85 @@
+/** The bench's command line (see bench.ts for what each flag does). */
+export type Product = 'bc3' | 'bcx';
+export type Mode = 'limited' | 'unlimited';
+
+export interface Options {
+  product: Product;
+  records: number;
+  mode: Mode;
+  latencyMs?: number;
+  concurrency?: number;
+  json: boolean;
+  timeoutMin: number;
+  maxRate?: number;
+  seed?: number;
+  verify?: boolean;
+  incremental: boolean;
+}
+
+export const USAGE =
+  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--json] ' +
+  '[--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
+
+/** A bad command line (an empty message: --help). */
+export class UsageError extends Error {}
+
+function num(flag: string, v: string | undefined, min: number): number {
+  const n = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} needs a number >= ${min}`);
+  return n;
+}
+
+/** `--flag=value` is `--flag value`. */
+function splitEquals(argv: string[]): string[] {
+  const args: string[] = [];
+  for (const a of argv) {
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) args.push(a.slice(0, eq), a.slice(eq + 1));
+    else args.push(a);
+  }
+  return args;
+}
+
+/** What a flag does to the options; `next` takes the flag's value (the next argument). */
+type Flag = (o: Options, next: () => string | undefined, flag: string) => void;
+
+const help: Flag = () => {
+  throw new UsageError('');
+};
+
+const FLAGS = new Map<string, Flag>([
+  ['--product', (o, next) => {
+    const p = next();
+    if (p !== 'bc3' && p !== 'bcx') throw new UsageError('--product must be bc3 or bcx');
+    o.product = p;
+  }],
+  ['--incremental', (o) => (o.incremental = true)],
+  ['--records', (o, next, a) => (o.records = Math.round(num(a, next(), 1)))],
+  ['--mode', (o, next) => {
+    const m = next();
+    if (m !== 'limited' && m !== 'unlimited') throw new UsageError('--mode must be limited or unlimited');
+    o.mode = m;
+  }],
+  ['--latency-ms', (o, next, a) => (o.latencyMs = num(a, next(), 0))],
+  ['--concurrency', (o, next, a) => (o.concurrency = Math.round(num(a, next(), 1)))],
+  ['--json', (o) => (o.json = true)],
+  ['--timeout-min', (o, next, a) => (o.timeoutMin = num(a, next(), 0.01))],
+  ['--max-rate', (o, next, a) => (o.maxRate = Math.round(num(a, next(), 1)))],
+  ['--seed', (o, next, a) => (o.seed = Math.round(num(a, next(), 0)))],
+  ['--verify', (o) => (o.verify = true)],
+  ['--no-verify', (o) => (o.verify = false)],
+  ['--help', help],
+  ['-h', help],
+]);
+
+export function parseArgs(argv: string[]): Options {
+  const o: Options = { product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false };
+  const args = splitEquals(argv);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const flag = FLAGS.get(a);
+    if (!flag) throw new UsageError(`unknown argument ${a}`);
+    flag(o, () => args[++i], a);
+  }
+  return o;
+}

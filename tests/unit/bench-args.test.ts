@@ -1,0 +1,43 @@
+import { parseArgs, UsageError } from '../../scripts/bench/args';
+
+describe('bench command line', () => {
+  it('defaults to a limited bc3 run of 10000 records', () => {
+    expect(parseArgs([])).toEqual({ product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false });
+  });
+
+  it.each([
+    [['--product', 'bcx'], { product: 'bcx' }],
+    [['--product=bcx'], { product: 'bcx' }],
+    [['--records', '2500.4'], { records: 2500 }],
+    [['--mode=unlimited', '--latency-ms', '0'], { mode: 'unlimited', latencyMs: 0 }],
+    [['--concurrency', '3', '--max-rate', '400'], { concurrency: 3, maxRate: 400 }],
+    [['--json', '--incremental', '--seed', '7'], { json: true, incremental: true, seed: 7 }],
+    [['--timeout-min', '0.5', '--verify'], { timeoutMin: 0.5, verify: true }],
+    [['--verify', '--no-verify'], { verify: false }],
+  ])('%j sets %j', (argv, set) => {
+    expect(parseArgs(argv)).toMatchObject(set);
+  });
+
+  it.each([
+    [['--product', 'bc2'], '--product must be bc3 or bcx'],
+    [['--mode'], '--mode must be limited or unlimited'],
+    [['--records'], '--records needs a number >= 1'],
+    [['--records=0'], '--records needs a number >= 1'],
+    [['--latency-ms', '-1'], '--latency-ms needs a number >= 0'],
+    [['--timeout-min=abc'], '--timeout-min needs a number >= 0.01'],
+    [['--bogus'], 'unknown argument --bogus'],
+    [['toString'], 'unknown argument toString'],
+    [['__proto__'], 'unknown argument __proto__'],
+    [['--help'], ''],
+    [['-h'], ''],
+  ])('%j is refused: %j', (argv, message) => {
+    let err: unknown;
+    try {
+      parseArgs(argv);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(message);
+  });
+});
