@@ -13,41 +13,15 @@ import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, accountError } from './errors';
 import { Logger } from './log';
 import { SingerWriter } from './messages';
-import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
-import { Context, ReadPlan } from './plan';
+import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, resumeCovers } from './state';
+import { ArchivedPlan, Context, ReadPlan } from './plan';
 import { PRODUCTS, Product } from './products';
 import { FoundIn, Json, Stream } from './streams/stream';
+import { ChildRules, ScopeRules, childJobs, childScope, isSingle, namedChildJobs } from './sync/children';
+import { CursorSource, Job, JobFacts, JobPlan, jobPlan } from './sync/job';
+import { Node } from './sync/node';
+import { RecordAction, RecordFacts, decideRecord, endsWalk, marksSeen, recordFacts } from './sync/record';
 
-
-interface Partition {
-  stream: Stream;
-  /** Account-relative path; absent for records embedded in the parent. */
-  path?: string;
-  embedded?: Json[];
-  ctx: Context;
-  depth: number;
-  /** Read from an account-level path (a 404 there means the account, not one item, is missing). */
-  root: boolean;
-  /** Cursor partition key for newest-first walks with their own cursor (status, parent id). */
-  cursorKey?: string;
-  /** Read as a newest-first walk that stops at the cursor. */
-  newestFirst: boolean;
-  /** One of the account-wide recordings walks (per status). */
-  walk?: boolean;
-  /** Queue priority when not the depth (higher runs sooner). */
-  priority?: number;
-  /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
-  shown?: boolean;
-  /** Written whatever the cursor says (a project new to a feed run, a record an event names). */
-  force?: boolean;
-  /** The record embedded records were found in (a comment's commentable). */
-  foundIn?: FoundIn;
-  /**
-   * Read because the change feed names it: read no further than what it embeds and what the
-   * feed leads to from it (see fanOutFromFeed).
-   */
-  fromFeed?: boolean;
-}
 
 /** How far a newest-first walk has written: its newest record, the last one written and its page. */
 interface WalkProgress {
@@ -63,33 +37,28 @@ interface WalkProgress {
 interface HeldReads {
   /** The walk listed a record of this stream: the per-parent reads are not needed. */
   listed: boolean;
-  /** Walk partitions still reading. */
+  /** Walk jobs still reading. */
   walksLeft: number;
-  held: Array<{ p: Partition; node: Node }>;
+  held: Array<{ job: Job; node: Node }>;
 }
 
-/** Completion tracking: a Node is done when its own work and all its children are done. */
-class Node {
-  private pending = 1;
-  private clean = true;
-  private readonly callbacks: Array<(clean: boolean) => void> = [];
-  constructor(
-    private readonly parent?: Node,
-    onDone?: (clean: boolean) => void,
-  ) {
-    if (parent) parent.pending++;
-    if (onDone) this.callbacks.push(onDone);
-  }
-  /** Runs `callback` when the node is done, before its parent hears of it. */
-  then(callback: (clean: boolean) => void): void {
-    this.callbacks.push(callback);
-  }
-  finish(clean = true): void {
-    if (!clean) this.clean = false;
-    if (--this.pending > 0) return;
-    for (const callback of this.callbacks) callback(this.clean);
-    this.parent?.finish(this.clean);
-  }
+/** One job being read: its plan, and how far its records went. */
+interface JobRead {
+  job: Job;
+  node: Node;
+  plan: JobPlan;
+  /** The job's stream is written in its context. */
+  writes: boolean;
+  cursorMs?: number;
+  /** Streams whose records this walk may list too. */
+  listedHere: readonly Stream[];
+  /** One facts object for every record of the job (no allocation per record). */
+  facts: RecordFacts;
+  newest?: string;
+  newestMs?: number;
+  seen: number;
+  items: number;
+  progress?: WalkProgress;
 }
 
 const STATUSES = ['active', 'archived', 'trashed'] as const;
@@ -149,6 +118,14 @@ export class SyncEngine {
   private readonly trashedProjects = new Set<number>();
   /** The product has a change feed (a stream read from a time on). */
   private readonly hasFeed: boolean;
+  private readonly childRules: ChildRules = { walkLists: (name) => this.heldReads.get(name)?.listed === true };
+  private readonly scopeRules: ScopeRules = {
+    newToReplica: (projectId) => this.plan.feedRun && !this.bookmarks.feedKnows(projectId, false),
+    archivedPlan: (project) => {
+      const id = project.id as number;
+      return this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, id));
+    },
+  };
 
   constructor(
     private readonly selection: Map<string, StreamSelection>,
@@ -273,16 +250,16 @@ export class SyncEngine {
     this.finished?.();
   }
 
-  private spawn(p: Partition, parent: Node, onDone?: (clean: boolean) => void): void {
+  private spawn(job: Job, parent: Node, onDone?: (clean: boolean) => void): void {
     if (this.failure || this.stopping) return;
-    this.enqueue(p, new Node(parent, onDone));
+    this.enqueue(job, new Node(parent, onDone));
   }
 
-  private enqueue(p: Partition, node: Node): void {
+  private enqueue(job: Job, node: Node): void {
     if (this.failure || this.stopping) return;
     this.partitionsKnown++;
-    // Deeper partitions first: they finish subtrees (and release their cursors) sooner and keep the queue short.
-    this.queue.add(() => this.runPartition(p, node), { priority: p.priority ?? p.depth }).catch((err: unknown) => this.fail(err as Error));
+    // Deeper jobs first: they finish subtrees (and release their cursors) sooner and keep the queue short.
+    this.queue.add(() => this.runJob(job, node), { priority: job.priority ?? job.depth }).catch((err: unknown) => this.fail(err as Error));
   }
 
   private fail(err: Error): void {
@@ -293,24 +270,24 @@ export class SyncEngine {
     this.finished?.();
   }
 
-  private async runPartition(p: Partition, node: Node): Promise<void> {
+  private async runJob(job: Job, node: Node): Promise<void> {
     if (this.failure || this.stopping) return;
     try {
-      await this.readPartition(p, node);
+      await this.readJob(job, node);
     } finally {
       this.partitionsDone++;
-      if (p.walk) this.walkEnded(p.stream);
+      if (job.walk) this.walkEnded(job.stream);
     }
   }
 
-  private async readPartition(p: Partition, node: Node): Promise<void> {
+  private async readJob(job: Job, node: Node): Promise<void> {
     try {
       // A read cut short by a stop leaves its node open: nothing it covers may be committed.
-      if (await this.read(p, node)) node.finish(true);
+      if (await this.read(job, node)) node.finish(true);
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
-        if (p.root && !p.stream.mayBeForbidden.includes(p.path ?? '')) throw accountError(this.client.accountId, err)!;
-        this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
+        if (job.root && !job.stream.mayBeForbidden.includes(job.path ?? '')) throw accountError(this.client.accountId, err)!;
+        this.log.warn(`skipping ${job.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
         node.finish(false);
         return;
       }
@@ -318,164 +295,184 @@ export class SyncEngine {
     }
   }
 
-  /** Reads one partition: its records, its cursor, its children. False when cut short by a stop. */
-  private async read(p: Partition, node: Node): Promise<boolean> {
-    const { stream, ctx } = p;
-    const sel = this.selection.get(stream.name);
+  /** Whether `stream` is selected and written in this context (an archived project's walk may only pass through). */
+  private writes(stream: Stream, ctx: Context): boolean {
+    return this.selection.has(stream.name) && (!ctx.archived || ctx.archived.emit.has(stream.name));
+  }
+
+  /** The per-job decisions (see jobPlan), from the selection, the plan and the bookmarks. */
+  private planJob(job: Job): { writes: boolean; plan: JobPlan } {
+    const { stream, ctx } = job;
     const rk = stream.replicationKey;
-    const emit = sel !== undefined && (!ctx.archived || ctx.archived.emit.has(stream.name));
-    const incremental = emit && sel.incremental && rk !== undefined;
-
-    // Cursor: newest-first walks stop at it; whole-collection reads filter on it.
-    let cursor: string | undefined;
-    let resume: ResumePoint | undefined;
-    if (incremental) {
-      if (ctx.archived || ctx.fullWalk) cursor = this.options.startDate; // an archived project's walk is all-or-nothing
-      else if (p.newestFirst) {
-        cursor = this.bookmarks.cursor(stream.name, rk, p.cursorKey);
-        resume = this.bookmarks.resumePoint(stream.name, p.cursorKey);
-      } else cursor = this.bookmarks.cursor(stream.name, rk);
-    }
-    const cursorMs = cursor ? ms(cursor) : undefined;
-    // A walk whose records lead to full-table reads (groups of every list) goes past its cursor:
-    // older records are not written again, but every one of them is fanned out.
-    const listedHere = this.plan.listedBy(stream.name);
-    const passCursor = p.newestFirst && this.plan.passesCursor(stream, ctx);
-
-    // Collections without children to read can be revalidated with the ETag of the last run.
-    const leaf = !this.plan.hasChildrenToRead(stream, ctx);
-    const etagPath = p.path && leaf && emit && !rk && !p.root ? p.path : undefined;
-    // A walk cut short picks up at the page it was reading, unless its records lead to other
-    // reads (pages it skips would not be fanned out).
-    const resumeAt: ResumeAt<Json> | undefined =
-      resume?.page && rk && leaf ? { url: resume.page, accept: (first) => typeof first?.[rk] === 'string' && ms(first[rk]) >= ms(resume.reached) } : undefined;
-    const collection =
-      p.path && !this.isSingle(stream, p.path, p.shown) ? this.client.collection<Json>(p.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt, stream.onlyGrows) : undefined;
-    const source: AsyncIterable<Json> | Iterable<Json> =
-      p.embedded ?? collection ?? [await this.client.getJson<Json>(p.path!)];
-
-    let newest: string | undefined;
-    let newestMs: number | undefined;
-    let seen = 0;
-    let items = 0;
-    // Where a newest-first walk is, so a stop can record it (see interrupt()).
-    const progress: WalkProgress | undefined =
-      incremental && p.newestFirst && !ctx.archived ? { stream: stream.name, key: p.cursorKey, resume } : undefined;
-    if (progress) this.walking.add(progress);
-    if (collection) this.reading.add(collection);
-    /**
-     * One listed record: written (unless filtered) and fanned out; `from` is the walk it came
-     * from (its position is a resume point), undefined for a top-up read. 'stop': the run is
-     * stopping; 'end': past the cursor.
-     */
-    const take = async (raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> => {
-      if (this.stopping || this.failure) return 'stop';
-      if (raw === null || typeof raw !== 'object') return 'next';
-      items++;
-      const value = rk ? stream.changedAt(raw, rk) : undefined;
-      const at = value ? ms(value) : undefined;
-      const below = cursorMs !== undefined && at !== undefined && at < cursorMs;
-      if (p.newestFirst && below && !passCursor) return 'end';
-      if (at !== undefined && (newestMs === undefined || at > newestMs)) {
-        newest = value!;
-        newestMs = at;
-      }
-      // A walk record may belong to another stream (a group listed as a Todolist).
-      const owner = p.walk && listedHere.length > 0 ? this.ownerOf(stream, raw) : stream;
-      const incomplete = owner.incompleteWithout;
-      if (incomplete && !p.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx)) {
-        // An older payload without the field: the record's own endpoint has it; write that instead.
-        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
-        return 'next';
-      }
-      // Written, subtree and all, by the run this one resumes (in an active project: an archived
-      // project's walk is remembered whole, in archived_projects).
-      if (owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at) {
-        if (owner.opensProject) (owner.projectStatus(raw) === 'trashed' ? this.trashedProjects : this.walkedProjects).add(raw.id);
-        return 'next';
-      }
-      const record = this.prepare(owner, raw, ctx, p.foundIn);
-      const once = p.shown ? undefined : this.writtenOnce.get(owner.name);
-      if (owner.show && !p.shown) {
-        if (once) {
-          const key = owner.keyProperties.map((k) => String(record[k])).join('/');
-          if (once.has(key)) return 'next';
-          once.add(key);
-        }
-        // A project no earlier feed run walked is new to the replica, however old it is.
-        const unknown = owner.opensProject && this.plan.feedRun && !this.bookmarks.feedKnows(record.id, owner.projectStatus(record) === 'trashed');
-        if (below && !unknown && !this.plan.readsAnyEmbedded(owner, ctx)) {
-          // Unchanged since the cursor: its show is not needed, but full-table children still are.
-          this.fanOut(owner, record, ctx, p.depth, node);
-          return 'next';
-        }
-        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown }, node);
-        return 'next';
-      }
-      if (once) {
-        const key = owner.keyProperties.map((k) => String(record[k])).join('/');
-        if (once.has(key)) return 'next'; // listed by another source this run: written and walked there
-        once.add(key);
-      }
-      const ownerSel = owner === stream ? sel : this.selection.get(owner.name);
-      const ownerEmits = owner === stream ? emit : ownerSel !== undefined && (!ctx.archived || ctx.archived.emit.has(owner.name));
-      const wanted = p.force || (owner !== stream ? !this.plan.isIncremental(owner) || !below : !below);
-      const alreadyWritten = resumeCovers(resume, at);
-      if (ownerEmits && wanted && !alreadyWritten) {
-        if (!this.schemasWritten) this.writeSchemas();
-        this.writer.record(owner.name, record, ownerSel!.fields, owner.omit);
-        if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
-      }
-      if (progress && value && from?.settled) {
-        progress.newest = newest;
-        progress.reached = value;
-        progress.page = from.currentUrl;
-      }
-      this.fanOut(owner, record, ctx, p.depth, node, p.fromFeed);
-      if (this.queue.size > QUEUE_HIGH) await this.throttle();
-      if (progress && ++seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(progress);
-      return 'next';
+    const writes = this.writes(stream, ctx);
+    const facts: JobFacts = {
+      writes,
+      incremental: writes && this.selection.get(stream.name)!.incremental && rk !== undefined,
+      archived: ctx.archived !== undefined,
+      wholeProject: ctx.fullWalk === true,
+      hasChildren: this.plan.hasChildrenToRead(stream, ctx),
+      passesCursor: job.newestFirst && this.plan.passesCursor(stream, ctx),
+      hasReplicationKey: rk !== undefined,
     };
+    const cursors: CursorSource = {
+      startDate: this.options.startDate,
+      cursor: (key) => this.bookmarks.cursor(stream.name, rk!, key),
+      resume: (key) => this.bookmarks.resumePoint(stream.name, key),
+    };
+    return { writes, plan: jobPlan(job, facts, cursors) };
+  }
 
+  /** Reads one job: its records, its cursor, its children. False when cut short by a stop. */
+  private async read(job: Job, node: Node): Promise<boolean> {
+    const { stream } = job;
+    const rk = stream.replicationKey;
+    const { writes, plan } = this.planJob(job);
+    const { resume } = plan;
+    const etagPath = plan.etag ? job.path : undefined;
+    // A walk cut short picks up at the page it was reading.
+    const resumeAt: ResumeAt<Json> | undefined = plan.resumeFromPage
+      ? { url: resume!.page!, accept: (first) => typeof first?.[rk!] === 'string' && ms(first[rk!]) >= ms(resume!.reached) }
+      : undefined;
+    const collection =
+      job.path && !isSingle(stream, job.path, job.shown) ? this.client.collection<Json>(job.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt, stream.onlyGrows) : undefined;
+    const source: AsyncIterable<Json> | Iterable<Json> = job.embedded ?? collection ?? [await this.client.getJson<Json>(job.path!)];
+    const r: JobRead = { job, node, plan, writes, cursorMs: plan.cursor ? ms(plan.cursor) : undefined, listedHere: this.plan.listedBy(stream.name), facts: recordFacts(), seen: 0, items: 0 };
+    // Where a newest-first walk is, so a stop can record it (see interrupt()).
+    if (plan.trackWalk) this.walking.add((r.progress = { stream: stream.name, key: job.cursorKey, resume }));
+    if (collection) this.reading.add(collection);
     try {
-      for await (const raw of source) {
-        const next = await take(raw, collection);
-        if (next === 'stop') return false;
-        if (next === 'end') break;
-      }
-      // A walk whose records lead to other reads reads its top again: a record that moved there
-      // while the walk went on (a list edited after the walk passed it) is fanned out too.
-      for (let pass = 0; p.walk && p.path && !leaf && pass < TOP_UP_PASSES; pass++) {
-        const before = newestMs;
-        const top = this.client.collection<Json>(p.path);
-        for await (const raw of top) {
-          const at = rk && typeof raw?.[rk] === 'string' ? ms(raw[rk]) : undefined;
-          if (at === undefined || before === undefined || at <= before) break;
-          if ((await take(raw, undefined)) === 'stop') return false;
-        }
-        if (newestMs === before) break;
-      }
+      if (!(await this.readAll(r, source, collection))) return false;
     } finally {
-      if (progress) this.walking.delete(progress);
+      if (r.progress) this.walking.delete(r.progress);
       if (collection) this.reading.delete(collection);
     }
     // An empty list answers 304 for the same request and nearly the same bytes as 200 with [], so
     // its ETag would only grow every STATE message: keep ETags of lists that hold records.
-    if (etagPath && collection) this.bookmarks.setEtag(etagPath, collection.notModified || items > 0 ? collection.etag : undefined);
+    if (etagPath && collection) this.bookmarks.setEtag(etagPath, collection.notModified || r.items > 0 ? collection.etag : undefined);
+    this.commitWhenDone(r);
+    return true;
+  }
 
-    // The cursor moves once this partition and everything it spawned is written.
-    if (incremental && !ctx.archived) {
-      const high = later(newest, resume?.newest);
-      if (p.newestFirst) {
-        node.then(() => {
-          this.bookmarks.commit(stream.name, rk, high ?? cursor, p.cursorKey);
-          this.flushState(p.root);
-        });
-      } else if (high) {
-        this.endOfRunCursors.set(stream.name, later(this.endOfRunCursors.get(stream.name), high)!);
+  /** Takes every record of the source, then tops a walk up. False when cut short by a stop. */
+  private async readAll(r: JobRead, source: AsyncIterable<Json> | Iterable<Json>, from: Collection<Json> | undefined): Promise<boolean> {
+    for await (const raw of source) {
+      const next = await this.take(r, raw, from);
+      if (next === 'stop') return false;
+      if (next === 'end') break;
+    }
+    // A walk whose records lead to other reads reads its top again: a record that moved there
+    // while the walk went on (a list edited after the walk passed it) is fanned out too.
+    const rk = r.job.stream.replicationKey;
+    for (let pass = 0; r.plan.topUp && pass < TOP_UP_PASSES; pass++) {
+      const before = r.newestMs;
+      for await (const raw of this.client.collection<Json>(r.job.path!)) {
+        const at = rk && typeof raw?.[rk] === 'string' ? ms(raw[rk]) : undefined;
+        if (at === undefined || before === undefined || at <= before) break;
+        if ((await this.take(r, raw, undefined)) === 'stop') return false;
       }
+      if (r.newestMs === before) break;
     }
     return true;
+  }
+
+  /** The cursor moves once this job and everything it spawned is written. */
+  private commitWhenDone(r: JobRead): void {
+    const { job, plan } = r;
+    const { stream } = job;
+    const high = later(r.newest, plan.resume?.newest);
+    if (plan.commit === 'walk') {
+      r.node.then(() => {
+        this.bookmarks.commit(stream.name, stream.replicationKey!, high ?? plan.cursor, job.cursorKey);
+        this.flushState(job.root);
+      });
+    } else if (plan.commit === 'end-of-run' && high) {
+      this.endOfRunCursors.set(stream.name, later(this.endOfRunCursors.get(stream.name), high)!);
+    }
+  }
+
+  /**
+   * One listed record: `from` is the walk it came from (its position is a resume point),
+   * undefined for a top-up read. 'stop': the run is stopping; 'end': past the cursor.
+   */
+  private async take(r: JobRead, raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> {
+    if (this.stopping || this.failure) return 'stop';
+    if (raw === null || typeof raw !== 'object') return 'next';
+    r.items++;
+    const { job } = r;
+    const { stream } = job;
+    const rk = stream.replicationKey;
+    const value = rk ? stream.changedAt(raw, rk) : undefined;
+    const at = value ? ms(value) : undefined;
+    const below = r.cursorMs !== undefined && at !== undefined && at < r.cursorMs;
+    if (endsWalk(r.plan.stopAtCursor, below)) return 'end';
+    if (at !== undefined && (r.newestMs === undefined || at > r.newestMs)) {
+      r.newest = value!;
+      r.newestMs = at;
+    }
+    // A walk record may belong to another stream (a group listed as a Todolist).
+    const owner = job.walk && r.listedHere.length > 0 ? this.ownerOf(stream, raw) : stream;
+    const facts = this.recordFacts(r, owner, raw, below, at);
+    const record = this.prepare(owner, raw, job.ctx, job.foundIn);
+    const once = job.shown ? undefined : this.writtenOnce.get(owner.name);
+    const key = once ? owner.keyProperties.map((k) => String(record[k])).join('/') : undefined;
+    facts.duplicate = key !== undefined && once!.has(key);
+    const action = decideRecord(facts);
+    if (key !== undefined && marksSeen(action)) once!.add(key);
+    if (action !== 'write' && action !== 'pass') {
+      this.sideStep(action, r, owner, record);
+      return 'next';
+    }
+    if (action === 'write') {
+      if (!this.schemasWritten) this.writeSchemas();
+      this.writer.record(owner.name, record, this.selection.get(owner.name)!.fields, owner.omit);
+      if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
+    }
+    if (r.progress && value && from?.settled) {
+      r.progress.newest = r.newest;
+      r.progress.reached = value;
+      r.progress.page = from.currentUrl;
+    }
+    this.fanOut(owner, record, job.ctx, job.depth, r.node, job.fromFeed);
+    if (this.queue.size > QUEUE_HIGH) await this.throttle();
+    if (r.progress && ++r.seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(r.progress);
+    return 'next';
+  }
+
+  /** The facts decideRecord needs (the job's one facts object, overwritten); `duplicate` is the caller's. */
+  private recordFacts(r: JobRead, owner: Stream, raw: Json, below: boolean, at: number | undefined): RecordFacts {
+    const { job } = r;
+    const { ctx } = job;
+    const f = r.facts;
+    const incomplete = owner.incompleteWithout;
+    f.below = below;
+    f.shown = job.shown === true;
+    f.force = job.force === true;
+    f.missingField = incomplete !== undefined && !f.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx);
+    f.doneBefore = owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at;
+    f.hasShow = owner.show !== undefined;
+    f.newToReplica = f.hasShow && owner.opensProject && this.plan.feedRun && !this.bookmarks.feedKnows(raw.id, owner.projectStatus(raw) === 'trashed');
+    f.readsEmbedded = f.hasShow && below && this.plan.readsAnyEmbedded(owner, ctx);
+    f.ownedByOther = owner !== job.stream;
+    f.ownerIncremental = f.ownedByOther && this.plan.isIncremental(owner);
+    f.ownerWrites = f.ownedByOther ? this.writes(owner, ctx) : r.writes;
+    f.resumed = resumeCovers(r.plan.resume, at);
+    return f;
+  }
+
+  /** Carries out a decision that writes nothing here: a read of the record's own endpoint, a skip, a fan-out. */
+  private sideStep(action: RecordAction, r: JobRead, owner: Stream, record: Json): void {
+    const { ctx, depth } = r.job;
+    if (action === 'read-incomplete') {
+      // An older payload without the field: the record's own endpoint has it; write that instead.
+      this.spawn({ stream: owner, path: owner.incompleteWithout!.show(record), ctx, depth, root: false, newestFirst: false, shown: true }, r.node);
+    } else if (action === 'done-before') {
+      // Written, subtree and all, by the run this one resumes.
+      if (owner.opensProject) (owner.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects).add(record.id);
+    } else if (action === 'read-show') {
+      this.spawn({ stream: owner, path: owner.show!(record, ctx.projectId), ctx, depth, root: false, newestFirst: false, shown: true, force: r.facts.newToReplica }, r.node);
+    } else if (action === 'fan-out') {
+      this.fanOut(owner, record, ctx, depth, r.node);
+    }
   }
 
   /** The stream a walk record belongs to: a stream the walk may also list, or the walk's own. */
@@ -498,17 +495,13 @@ export class SyncEngine {
     for (const { node } of held.held.splice(0)) node.finish(true);
   }
 
-  /** A walk partition finished: once all have, make the held reads the walks did not make unnecessary. */
+  /** A walk job finished: once all have, make the held reads the walks did not make unnecessary. */
   private walkEnded(walk: Stream): void {
     for (const s of this.plan.listedBy(walk.name)) {
       const held = this.heldReads.get(s.name)!;
       if (--held.walksLeft > 0 || held.listed) continue;
-      for (const { p, node } of held.held.splice(0)) this.enqueue(p, node);
+      for (const { job, node } of held.held.splice(0)) this.enqueue(job, node);
     }
-  }
-
-  private isSingle(stream: Stream, path: string, shown?: boolean): boolean {
-    return stream.singleObject || shown === true || /\/\d+\.json$/.test(path);
   }
 
   /** Adds project_id (and any stream-specific parent ids) to a record. */
@@ -521,97 +514,53 @@ export class SyncEngine {
     return record;
   }
 
-  /** Spawns the child partitions one record leads to. */
-  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, embeddedOnly = false): void {
-    const kids = this.plan.childrenOf(stream.name);
-    if (kids.length === 0) return;
-    if (embeddedOnly) return this.fanOutFromFeed(stream, record, ctx, depth, node, kids);
-    let childCtx: Context = ctx;
-    let parentNode = node;
-    let projectNode: Node | undefined;
-    let subtree: Node | undefined;
-    if (stream.rememberSubtrees && !ctx.archived) {
-      // Once the record and everything below it is written, a resumed run need not read it again.
-      // Keep only the id and updated_at alive until the subtree is done, not the whole record.
-      const { id, updated_at: updatedAt } = record as { id: number; updated_at: string };
-      const seen = !stream.opensProject ? undefined : stream.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects;
-      subtree = parentNode = new Node(node, (clean) => {
-        if (!clean || this.stopping) return;
-        seen?.add(id);
-        this.bookmarks.markDoneThisRun(stream.name, id, updatedAt);
-        this.flushState(false);
-      });
-    }
-    if (stream.opensProject) {
-      const status = stream.projectStatus(record);
-      if (status === 'trashed') return subtree?.finish();
-      childCtx = { projectId: record.id };
-      if (this.plan.feedRun && !this.bookmarks.feedKnows(record.id, false)) childCtx.fullWalk = true;
-      if (status === 'archived') {
-        // No closure here may name `record`: V8 would keep it alive for every open subtree.
-        const projectId = record.id as number;
-        const plan = this.plan.archivedPlan(record, (name) => this.bookmarks.archivedWalk(name, projectId));
-        if (plan.traverse.size === 0) return subtree?.finish();
-        childCtx.archived = plan;
-        // Remember the walk once the whole project is written, so an unchanged archived project is skipped next time.
-        projectNode = parentNode = new Node(parentNode, (clean) => {
-          if (!clean) return;
-          for (const name of plan.emit) {
-            if (this.byName.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
-          }
-          this.flushState(true);
-        });
-      }
-    } else if (ctx.projectId === undefined) {
-      const projectId = stream.childProjectId(record);
-      if (projectId !== undefined) childCtx = { ...ctx, projectId };
-    }
-    for (const child of kids) {
-      if (!this.plan.traverses(child, childCtx, stream.name)) continue;
-      // Per-parent reads the recordings walk may make unnecessary (active projects only).
-      const held = !childCtx.archived && child.alsoInWalk?.from === stream.name ? this.heldReads.get(child.name) : undefined;
-      if (held?.listed) continue; // the walk lists them
-      const base = { stream: child, ctx: childCtx, depth: depth + 1, root: false };
-      this.spawnEmbedded(child, stream, record, childCtx, depth, parentNode);
-      const fromFeed = stream.name in child.feedParents;
-      const from = fromFeed ? child.feedParents : stream.name in child.fullWalkParents ? child.fullWalkParents : child.parents;
-      const paths = from[stream.name]?.(record) ?? [];
-      for (const path of paths) {
-        for (const variant of child.variants) {
-          const full = variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
-          if ((fromFeed || child.oncePerRun) && !this.firstRead(child, full)) continue;
-          const cursorKey = child.cursorPerParent ? partitionKey(record.id, variant) : undefined;
-          const shown = child.show !== undefined && this.isSingle(child, full);
-          // A record an event names changed, though perhaps only in what moves without its
-          // updated_at (a commenter joins the subscribers): written whatever the cursor says.
-          const named = fromFeed && this.isSingle(child, full);
-          const partition: Partition = { ...base, path: full, newestFirst: child.newestFirst, cursorKey, ...(shown ? { shown } : {}), ...(fromFeed ? { fromFeed } : {}), ...(named ? { force: true } : {}) };
-          if (held && held.walksLeft > 0) {
-            // Held until the walk shows whether it lists these records itself.
-            if (!this.failure && !this.stopping) held.held.push({ p: partition, node: new Node(parentNode) });
-          } else this.spawn(partition, parentNode);
-        }
-      }
-    }
-    projectNode?.finish();
+  /** Spawns the jobs one record leads to (see childJobs); `named`: a record a change feed named. */
+  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, named = false): void {
+    if (this.plan.childrenOf(stream.name).length === 0) return;
+    if (named) return this.spawnAll(namedChildJobs(this.plan, stream, record, ctx, depth), node);
+    const subtree = stream.rememberSubtrees && !ctx.archived ? this.subtreeNode(stream, record, node) : undefined;
+    const scope = childScope(stream, record, ctx, this.scopeRules);
+    if (!scope.ctx) return subtree?.finish();
+    const below = subtree ?? node;
+    const project = scope.archived ? this.archivedNode(scope.archived, below) : undefined;
+    this.spawnAll(childJobs(this.plan, stream, record, scope.ctx, depth, this.childRules), project ?? below);
+    project?.finish();
     subtree?.finish();
   }
 
-  /**
-   * A record the feed named leads only to what it embeds and to what the feed says changed with
-   * it (a to-do's list and assignee), never to what it contains (a project's tools).
-   */
-  private fanOutFromFeed(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, kids: Stream[]): void {
-    const projectId = ctx.projectId ?? stream.childProjectId(record);
-    const childCtx = projectId === ctx.projectId ? ctx : { ...ctx, projectId };
-    for (const child of kids) {
-      if (!this.plan.traverses(child, childCtx, stream.name)) continue;
-      this.spawnEmbedded(child, stream, record, childCtx, depth, node);
-      for (const path of child.feedParents[stream.name]?.(record) ?? []) {
-        if (!this.firstRead(child, path)) continue;
-        const shown = child.show !== undefined && this.isSingle(child, path);
-        this.spawn({ stream: child, ctx: childCtx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst, fromFeed: true, ...(shown ? { shown } : {}) }, node);
+  /** Once the record and everything below it is written, a resumed run need not read it again. */
+  private subtreeNode(stream: Stream, record: Json, node: Node): Node {
+    // Keep only the id and updated_at alive until the subtree is done, not the whole record.
+    const { id, updated_at: updatedAt } = record as { id: number; updated_at: string };
+    const seen = !stream.opensProject ? undefined : stream.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects;
+    return new Node(node, (clean) => {
+      if (!clean || this.stopping) return;
+      seen?.add(id);
+      this.bookmarks.markDoneThisRun(stream.name, id, updatedAt);
+      this.flushState(false);
+    });
+  }
+
+  /** Remembers an archived project's walk once the whole project is written, so an unchanged one is skipped next time. */
+  private archivedNode(plan: ArchivedPlan, node: Node): Node {
+    return new Node(node, (clean) => {
+      if (!clean) return;
+      for (const name of plan.emit) {
+        if (this.byName.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
       }
+      this.flushState(true);
+    });
+  }
+
+  /** Runs child jobs: each read-once path once a run, held reads held until their walk decides. */
+  private spawnAll(jobs: readonly Job[], node: Node): void {
+    for (const job of jobs) {
+      if (job.once && !this.firstRead(job.stream, job.path!)) continue;
+      const held = job.heldFor !== undefined ? this.heldReads.get(job.heldFor) : undefined;
+      if (held && held.walksLeft > 0) {
+        // Held until the walk shows whether it lists these records itself.
+        if (!this.failure && !this.stopping) held.held.push({ job, node: new Node(node) });
+      } else this.spawn(job, node);
     }
   }
 
@@ -621,18 +570,6 @@ export class SyncEngine {
     if (this.readOnce.has(key)) return false;
     this.readOnce.add(key);
     return true;
-  }
-
-  /** Partitions of the records of `child` embedded in `record` (a show's comments, a list's to-dos). */
-  private spawnEmbedded(child: Stream, stream: Stream, record: Json, ctx: Context, depth: number, node: Node): void {
-    for (const { stream: from, field } of child.embeddedIn) {
-      if (from !== stream.name) continue;
-      const embedded = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Json)[key] : undefined), record);
-      // Only the id of the record they were found in: the closure must not keep the record alive.
-      if (Array.isArray(embedded) && embedded.length > 0) {
-        this.spawn({ stream: child, ctx, depth: depth + 1, root: false, embedded, newestFirst: false, foundIn: { stream: stream.name, record: { id: record.id } } }, node);
-      }
-    }
   }
 
   /**

@@ -1,0 +1,131 @@
+/**
+ * What one record leads to: the jobs read below it, as values. Pure over the plan and the
+ * stream declarations; the engine decides nothing here, it holds, deduplicates and spawns.
+ */
+import { ArchivedPlan, Context, ReadPlan } from '../plan';
+import { partitionKey } from '../state';
+import { Json, Stream } from '../streams/stream';
+import { Job } from './job';
+
+const NONE: readonly Job[] = [];
+
+/** What the children of a record may ask about the run (read-only). */
+export interface ChildRules {
+  /** The walk of this stream was seen to list its records: its per-parent reads are not needed. */
+  walkLists(stream: string): boolean;
+}
+
+/** A single object rather than a list: a show, or a single-object endpoint. */
+export function isSingle(stream: Stream, path: string, shown?: boolean): boolean {
+  return stream.singleObject || shown === true || /\/\d+\.json$/.test(path);
+}
+
+/** The path with a query variant appended (`status=archived`). */
+function withVariant(path: string, variant: string): string {
+  return variant ? `${path}${path.includes('?') ? '&' : '?'}${variant}` : path;
+}
+
+/**
+ * The jobs a record of `parent` leads to in `ctx` (its children's context): for each child read
+ * here, its records embedded in the record, then every path (and variant) it is read at.
+ */
+export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Context, depth: number, rules: ChildRules): readonly Job[] {
+  const kids = plan.childrenOf(parent.name);
+  if (kids.length === 0) return NONE;
+  const jobs: Job[] = [];
+  for (const child of kids) {
+    if (!plan.traverses(child, ctx, parent.name)) continue;
+    // Per-parent reads the recordings walk may make unnecessary (active projects only).
+    const holdable = !ctx.archived && child.alsoInWalk?.from === parent.name;
+    if (holdable && rules.walkLists(child.name)) continue; // the walk lists them
+    embeddedJobs(child, parent, record, ctx, depth, jobs);
+    const fromFeed = parent.name in child.feedParents;
+    const from = fromFeed ? child.feedParents : parent.name in child.fullWalkParents ? child.fullWalkParents : child.parents;
+    for (const path of from[parent.name]?.(record) ?? []) {
+      for (const variant of child.variants) {
+        const full = withVariant(path, variant);
+        const job: Job = { stream: child, ctx, depth: depth + 1, root: false, path: full, newestFirst: child.newestFirst };
+        if (child.cursorPerParent) job.cursorKey = partitionKey(record.id, variant);
+        if (child.show !== undefined && isSingle(child, full)) job.shown = true;
+        if (fromFeed) {
+          job.fromFeed = true;
+          // A record an event names changed, though perhaps only in what moves without its
+          // updated_at (a commenter joins the subscribers): written whatever the cursor says.
+          if (isSingle(child, full)) job.force = true;
+        }
+        if (fromFeed || child.oncePerRun) job.once = true;
+        if (holdable) job.heldFor = child.name;
+        jobs.push(job);
+      }
+    }
+  }
+  return jobs;
+}
+
+/**
+ * A record a change feed named leads only to what it embeds and to what the feed says changed
+ * with it (a to-do's list and assignee), never to what it contains (a project's tools).
+ */
+export function namedChildJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Context, depth: number): readonly Job[] {
+  const kids = plan.childrenOf(parent.name);
+  if (kids.length === 0) return NONE;
+  const projectId = ctx.projectId ?? parent.childProjectId(record);
+  const childCtx = projectId === ctx.projectId ? ctx : { ...ctx, projectId };
+  const jobs: Job[] = [];
+  for (const child of kids) {
+    if (!plan.traverses(child, childCtx, parent.name)) continue;
+    embeddedJobs(child, parent, record, childCtx, depth, jobs);
+    for (const path of child.feedParents[parent.name]?.(record) ?? []) {
+      const job: Job = { stream: child, ctx: childCtx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst, fromFeed: true, once: true };
+      if (child.show !== undefined && isSingle(child, path)) job.shown = true;
+      jobs.push(job);
+    }
+  }
+  return jobs;
+}
+
+/** Jobs of the records of `child` embedded in `record` (a show's comments, a list's to-dos), pushed onto `jobs`. */
+export function embeddedJobs(child: Stream, parent: Stream, record: Json, ctx: Context, depth: number, jobs: Job[]): void {
+  for (const { stream: from, field } of child.embeddedIn) {
+    if (from !== parent.name) continue;
+    const embedded = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Json)[key] : undefined), record);
+    // Only the id of the record they were found in: the job must not keep the record alive.
+    if (Array.isArray(embedded) && embedded.length > 0) {
+      jobs.push({ stream: child, ctx, depth: depth + 1, root: false, embedded, newestFirst: false, foundIn: { stream: parent.name, record: { id: record.id } } });
+    }
+  }
+}
+
+/** Where the children of a record are read: their context, and the walk of an archived project it opens. */
+export interface Scope {
+  /** The children's context; undefined when nothing below the record is read (a trashed project). */
+  ctx?: Context;
+  /** The archived project's walk: remembered once everything in it is written. */
+  archived?: ArchivedPlan;
+}
+
+/** What the scope of a project asks of the run (read-only). */
+export interface ScopeRules {
+  /** A project no earlier run walked, in a run that reads only changes: walked whole. */
+  newToReplica(projectId: number): boolean;
+  /** What an archived project's walk writes and passes through. */
+  archivedPlan(project: Json): ArchivedPlan;
+}
+
+/** The context the children of `record` are read in. */
+export function childScope(stream: Stream, record: Json, ctx: Context, rules: ScopeRules): Scope {
+  if (!stream.opensProject) {
+    if (ctx.projectId !== undefined) return { ctx };
+    const projectId = stream.childProjectId(record);
+    return { ctx: projectId === undefined ? ctx : { ...ctx, projectId } };
+  }
+  const status = stream.projectStatus(record);
+  if (status === 'trashed') return {};
+  const childCtx: Context = { projectId: record.id };
+  if (rules.newToReplica(record.id)) childCtx.fullWalk = true;
+  if (status !== 'archived') return { ctx: childCtx };
+  const archived = rules.archivedPlan(record);
+  if (archived.traverse.size === 0) return {};
+  childCtx.archived = archived;
+  return { ctx: childCtx, archived };
+}

@@ -1,0 +1,114 @@
+/**
+ * A job is one collection read at one path (or records embedded in a parent): a value the plan
+ * and the product strategies compute, and the engine runs. `jobPlan` decides, once per job, how
+ * it is read incrementally: from which cursor, whether it stops there, which ETag it sends, how
+ * far a walk cut short has written, and where its cursor is committed.
+ */
+import { Context } from '../plan';
+import { ResumePoint } from '../state';
+import { FoundIn, Json, Stream } from '../streams/stream';
+
+export interface Job {
+  stream: Stream;
+  /** Account-relative path; absent for records embedded in the parent. */
+  path?: string;
+  embedded?: Json[];
+  ctx: Context;
+  depth: number;
+  /** Read from an account-level path (a 404 there means the account, not one item, is missing). */
+  root: boolean;
+  /** Cursor partition key for newest-first walks with their own cursor (status, parent id). */
+  cursorKey?: string;
+  /** Read as a newest-first walk that stops at the cursor. */
+  newestFirst: boolean;
+  /** Its records may belong to other streams too (see Reading.ownerOf); held reads wait for its end. */
+  walk?: boolean;
+  /** Queue priority when not the depth (higher runs sooner). */
+  priority?: number;
+  /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
+  shown?: boolean;
+  /** Written whatever the cursor says (a project new to the replica, a record a change names). */
+  force?: boolean;
+  /** The record embedded records were found in (a comment's commentable). */
+  foundIn?: FoundIn;
+  /**
+   * Read because a change feed names it: read no further than what it embeds and what the
+   * feed leads to from it (see namedChildJobs).
+   */
+  fromFeed?: boolean;
+  /** Read at most once a run at this path (several changes name one record). */
+  once?: boolean;
+  /** A per-parent read the walk of its stream may make unnecessary: held until that walk decides. */
+  heldFor?: string;
+}
+
+/** What a job's context says about its stream, and what the plan says about its records. */
+export interface JobFacts {
+  /** Selected, and written in this context (an archived project's walk may only pass through). */
+  writes: boolean;
+  /** Selected incremental, with a replication key. */
+  incremental: boolean;
+  /** Inside an archived project's walk: all-or-nothing, no cursor of its own is kept. */
+  archived: boolean;
+  /** In a project walked whole (new to the replica): every record is written. */
+  wholeProject: boolean;
+  /** Its records lead to other reads here. */
+  hasChildren: boolean;
+  /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
+  passesCursor: boolean;
+  hasReplicationKey: boolean;
+}
+
+/** The bookmarks a job's plan reads (never writes). */
+export interface CursorSource {
+  startDate?: string;
+  cursor(partition?: string): string | undefined;
+  resume(partition?: string): ResumePoint | undefined;
+}
+
+/** Where a job's cursor goes once it and everything it spawned is written. */
+export type CursorCommit = 'walk' | 'end-of-run' | 'none';
+
+export interface JobPlan {
+  /** Records older than this are not written (a newest-first walk stops at it, unless it passes). */
+  cursor?: string;
+  /** The window (reached, newest] an earlier run of this walk wrote already. */
+  resume?: ResumePoint;
+  /** Past the cursor the walk stops: its older records lead nowhere. */
+  stopAtCursor: boolean;
+  /** Revalidate with the last run's ETag (a leaf list of a full-table stream). */
+  etag: boolean;
+  /** Pick up a walk cut short at the page it was reading. */
+  resumeFromPage: boolean;
+  /** Record how far the walk is, so a stop resumes there. */
+  trackWalk: boolean;
+  /** Read the top of the walk again for records that moved there meanwhile. */
+  topUp: boolean;
+  commit: CursorCommit;
+}
+
+/** The per-job decisions: one value, decided before the first request. */
+export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'path' | 'walk'>, f: JobFacts, bookmarks: CursorSource): JobPlan {
+  let cursor: string | undefined;
+  let resume: ResumePoint | undefined;
+  if (f.incremental) {
+    if (f.archived || f.wholeProject) cursor = bookmarks.startDate;
+    else if (job.newestFirst) {
+      cursor = bookmarks.cursor(job.cursorKey);
+      resume = bookmarks.resume(job.cursorKey);
+    } else cursor = bookmarks.cursor();
+  }
+  const leaf = !f.hasChildren;
+  return {
+    cursor,
+    resume,
+    stopAtCursor: job.newestFirst && !f.passesCursor,
+    // An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the engine).
+    etag: job.path !== undefined && leaf && f.writes && !f.hasReplicationKey && !job.root,
+    // Pages it would skip are not fanned out: a walk with children starts again from the top.
+    resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
+    trackWalk: f.incremental && job.newestFirst && !f.archived,
+    topUp: job.walk === true && job.path !== undefined && !leaf,
+    commit: !f.incremental || f.archived ? 'none' : job.newestFirst ? 'walk' : 'end-of-run',
+  };
+}
