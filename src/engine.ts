@@ -21,6 +21,7 @@ import { ChildRules, ScopeRules, childJobs, childScope, isSingle, namedChildJobs
 import { CursorSource, Job, JobFacts, JobPlan, jobPlan } from './sync/job';
 import { Node } from './sync/node';
 import { RecordAction, RecordFacts, decideRecord, endsWalk, marksSeen, recordFacts } from './sync/record';
+import { RunFacts, Strategy, TREE } from './sync/strategy';
 
 
 /** How far a newest-first walk has written: its newest record, the last one written and its page. */
@@ -33,7 +34,7 @@ interface WalkProgress {
   page?: string;
 }
 
-/** Per-parent reads of an alsoInWalk stream in active projects, held until its walk decides them. */
+/** Per-parent reads of a stream a walk may list too (Strategy.holds), held until that walk decides them. */
 interface HeldReads {
   /** The walk listed a record of this stream: the per-parent reads are not needed. */
   listed: boolean;
@@ -61,7 +62,6 @@ interface JobRead {
   progress?: WalkProgress;
 }
 
-const STATUSES = ['active', 'archived', 'trashed'] as const;
 /**
  * Backlog bounds: a partition that has queued this many child partitions waits until the
  * queue is down to QUEUE_LOW, so memory holds a bounded backlog, not one task per parent record.
@@ -71,14 +71,6 @@ const QUEUE_LOW = 500;
 
 /** Times a walk with children reads its top again for records that moved there meanwhile. */
 const TOP_UP_PASSES = 3;
-/**
- * How far before the last run's start a feed run reads the change feed: Basecamp 2 may still
- * correct an event for 15 minutes after it is created.
- */
-export const FEED_OVERLAP_MS = 15 * 60_000;
-const EPOCH = '1970-01-01T00:00:00Z';
-/** Above any depth: walks whose end decides held reads run before everything else. */
-const HOLDING_WALK_PRIORITY = 1000;
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -116,11 +108,12 @@ export class SyncEngine {
   private readonly walkedProjects = new Set<number>();
   /** Projects seen trashed (written, nothing below them walked). */
   private readonly trashedProjects = new Set<number>();
-  /** The product has a change feed (a stream read from a time on). */
-  private readonly hasFeed: boolean;
+  /** What the product reads beyond the declared tree (its recordings walks, its change feed). */
+  private readonly strategy: Strategy;
+  private readonly runFacts: RunFacts;
   private readonly childRules: ChildRules = { walkLists: (name) => this.heldReads.get(name)?.listed === true };
   private readonly scopeRules: ScopeRules = {
-    newToReplica: (projectId) => this.plan.feedRun && !this.bookmarks.feedKnows(projectId, false),
+    newToReplica: (projectId) => this.strategy.newToReplica(this.plan, this.bookmarks, projectId, false),
     archivedPlan: (project) => {
       const id = project.id as number;
       return this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, id));
@@ -138,38 +131,15 @@ export class SyncEngine {
   ) {
     this.streams = product.streams;
     this.byName = product.byName;
-    this.hasFeed = this.streams.some((s) => s.sincePath !== undefined);
-    this.plan = new ReadPlan(this.streams, selection, this.hasFeed && this.isFeedRun());
+    this.strategy = this.streams[0]?.strategy ?? TREE;
+    this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
+    this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts));
     for (const stream of this.streams) {
-      if (stream.alsoInWalk) this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
+      if (this.strategy.listedIn(stream)) this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
       if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     }
     // p-queue inserts synchronously, so a sequential run (max_concurrency 1) is deterministic.
     this.queue = new PQueue({ concurrency: options.maxConcurrency });
-  }
-
-  /**
-   * A feed run: an earlier run completed the feed's bookmark, and the runs since read every
-   * stream selected now incrementally (a stream selected since is walked, and with it the run).
-   */
-  private isFeedRun(): boolean {
-    if (this.bookmarks.feedSince() === undefined) return false;
-    return this.feedStreams().every((name) => this.bookmarks.feedCovers(name));
-  }
-
-  /** The selected streams read from the feed in a feed run. */
-  private feedStreams(): string[] {
-    return this.streams.filter((s) => this.selection.get(s.name)?.incremental && s.replicationKey && Object.keys(s.feedParents).length > 0).map((s) => s.name);
-  }
-
-  /** Where a stream read from a time on starts: the last run's start in a feed run, else its own cursor; less the overlap. */
-  private sinceFor(stream: Stream): string {
-    // In a feed run the stream's own cursor (its newest record, before the last run's start) is
-    // covered: nothing can have been created between the two that the last run did not see.
-    let since = this.plan.feedRun ? this.bookmarks.feedSince() : undefined;
-    if (!this.plan.feedRun && this.selection.has(stream.name) && this.plan.isIncremental(stream)) since = this.bookmarks.cursor(stream.name, stream.replicationKey!);
-    since ??= this.options.startDate;
-    return since === undefined ? EPOCH : new Date(Math.max(0, ms(since) - FEED_OVERLAP_MS)).toISOString();
   }
 
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
@@ -182,19 +152,10 @@ export class SyncEngine {
     const root = new Node(undefined, () => this.finished());
     for (const stream of this.streams) {
       if (!this.plan.readsActive(stream)) continue;
-      for (const path of stream.sincePath ? [stream.sincePath(this.sinceFor(stream))] : stream.rootPaths) {
-        this.spawn({ stream, path, ctx: {}, depth: 0, root: true, newestFirst: stream.newestFirst }, root);
-      }
-      if (stream.recordingType) {
-        // One account-wide walk per status, newest first, for all active projects at once.
-        const holding = this.plan.listedBy(stream.name);
-        for (const s of holding) this.heldReads.get(s.name)!.walksLeft += STATUSES.length;
-        // A walk that decides held reads goes first: until it ends, the subtrees holding them stay open.
-        const priority = holding.length > 0 ? HOLDING_WALK_PRIORITY : undefined;
-        for (const status of STATUSES) {
-          const path = `/projects/recordings.json?type=${encodeURIComponent(stream.recordingType)}&status=${status}&sort=updated_at&direction=desc`;
-          this.spawn({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true, walk: true, priority }, root);
-        }
+      for (const job of this.strategy.rootJobs(stream, this.plan, this.runFacts)) {
+        // Reads held for what a walk lists wait for every walk of it to end.
+        if (job.walk) for (const s of this.plan.listedBy(stream.name)) this.heldReads.get(s.name)!.walksLeft++;
+        this.spawn(job, root);
       }
     }
     root.finish();
@@ -208,7 +169,8 @@ export class SyncEngine {
     if (!this.stopping) {
       for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, this.byName.get(name)!.replicationKey!, value);
       // The next run reads the feed from this one's start; the projects it walked need no walk again.
-      if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, this.feedStreams());
+      const covered = this.strategy.feedCovers(this.runFacts);
+      if (covered) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, covered);
       this.bookmarks.endRun();
     }
     this.flushState(true, true);
@@ -334,7 +296,7 @@ export class SyncEngine {
       ? { url: resume!.page!, accept: (first) => typeof first?.[rk!] === 'string' && ms(first[rk!]) >= ms(resume!.reached) }
       : undefined;
     const collection =
-      job.path && !isSingle(stream, job.path, job.shown) ? this.client.collection<Json>(job.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt, stream.onlyGrows) : undefined;
+      job.path && !isSingle(stream, job.path, job.shown) ? this.client.collection<Json>(job.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt, this.strategy.onlyGrows(stream)) : undefined;
     const source: AsyncIterable<Json> | Iterable<Json> = job.embedded ?? collection ?? [await this.client.getJson<Json>(job.path!)];
     const r: JobRead = { job, node, plan, writes, cursorMs: plan.cursor ? ms(plan.cursor) : undefined, listedHere: this.plan.listedBy(stream.name), facts: recordFacts(), seen: 0, items: 0 };
     // Where a newest-first walk is, so a stop can record it (see interrupt()).
@@ -450,7 +412,7 @@ export class SyncEngine {
     f.missingField = incomplete !== undefined && !f.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx);
     f.doneBefore = owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at;
     f.hasShow = owner.show !== undefined;
-    f.newToReplica = f.hasShow && owner.opensProject && this.plan.feedRun && !this.bookmarks.feedKnows(raw.id, owner.projectStatus(raw) === 'trashed');
+    f.newToReplica = f.hasShow && owner.opensProject && this.strategy.newToReplica(this.plan, this.bookmarks, raw.id, owner.projectStatus(raw) === 'trashed');
     f.readsEmbedded = f.hasShow && below && this.plan.readsAnyEmbedded(owner, ctx);
     f.ownedByOther = owner !== job.stream;
     f.ownerIncremental = f.ownedByOther && this.plan.isIncremental(owner);
@@ -478,7 +440,7 @@ export class SyncEngine {
   /** The stream a walk record belongs to: a stream the walk may also list, or the walk's own. */
   private ownerOf(walk: Stream, record: Json): Stream {
     for (const s of this.plan.listedBy(walk.name)) {
-      if (!s.alsoInWalk!.is(record)) continue;
+      if (!this.strategy.isListed(s, record)) continue;
       this.walkListed(s);
       return s;
     }
@@ -546,7 +508,7 @@ export class SyncEngine {
     return new Node(node, (clean) => {
       if (!clean) return;
       for (const name of plan.emit) {
-        if (this.byName.get(name)!.changesTouchProject) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
+        if (this.strategy.remembersArchivedWalk(this.byName.get(name)!)) this.bookmarks.markArchivedWalk(name, plan.projectId, plan.updatedAt);
       }
       this.flushState(true);
     });

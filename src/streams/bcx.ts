@@ -4,10 +4,11 @@
  *
  * A full run walks: the five project lists -> each project's show -> its tools' lists -> each
  * record's show, whose embedded comments (and a list's to-dos) are streams of their own. An
- * incremental run ("feed run", see SyncEngine) reads /events.json from the last run's start on
+ * incremental run ("feed run", see src/products/bcx.ts) reads /events.json from the last run's start on
  * and re-reads only what the events point at (`feedParents`), plus everything the feed cannot
  * tell: the project and people lists, accesses, groups and calendars.
  */
+import { BcxStream, EPOCH } from '../products/bcx';
 import { BCX_STREAM_NAMES, BcxStreamName } from './names';
 import { FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
 
@@ -53,8 +54,6 @@ function showIn(tool: string): (listed: Json, projectId: number | undefined) => 
   return (listed, projectId) => apiPath(listed.url) ?? `/projects/${projectId}/${tool}/${listed.id}.json`;
 }
 
-const EPOCH = '1970-01-01T00:00:00Z';
-
 /**
  * The latest of a record's replication key (and `alsoKey`) and its summaries' updated_at (counts
  * of tools or activity that move without it).
@@ -70,13 +69,6 @@ function withSummaries(fields: readonly string[], alsoKey?: string): (record: Js
     }
     return latest;
   };
-}
-
-abstract class BcxStream extends Stream {
-  abstract readonly name: BcxStreamName;
-  get schemaFile(): string {
-    return `bcx/${this.name}.json`;
-  }
 }
 
 // ---- account level -------------------------------------------------------------------------

@@ -35,25 +35,23 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
   const jobs: Job[] = [];
   for (const child of kids) {
     if (!plan.traverses(child, ctx, parent.name)) continue;
-    // Per-parent reads the recordings walk may make unnecessary (active projects only).
-    const holdable = !ctx.archived && child.alsoInWalk?.from === parent.name;
+    const holdable = plan.strategy.holds(child, parent.name, ctx);
     if (holdable && rules.walkLists(child.name)) continue; // the walk lists them
     embeddedJobs(child, parent, record, ctx, depth, jobs);
-    const fromFeed = parent.name in child.feedParents;
-    const from = fromFeed ? child.feedParents : parent.name in child.fullWalkParents ? child.fullWalkParents : child.parents;
-    for (const path of from[parent.name]?.(record) ?? []) {
+    const named = plan.strategy.names(child, parent.name);
+    for (const path of plan.strategy.pathsFrom(child, parent.name)?.(record) ?? []) {
       for (const variant of child.variants) {
         const full = withVariant(path, variant);
         const job: Job = { stream: child, ctx, depth: depth + 1, root: false, path: full, newestFirst: child.newestFirst };
         if (child.cursorPerParent) job.cursorKey = partitionKey(record.id, variant);
         if (child.show !== undefined && isSingle(child, full)) job.shown = true;
-        if (fromFeed) {
+        if (named) {
           job.fromFeed = true;
           // A record an event names changed, though perhaps only in what moves without its
           // updated_at (a commenter joins the subscribers): written whatever the cursor says.
           if (isSingle(child, full)) job.force = true;
         }
-        if (fromFeed || child.oncePerRun) job.once = true;
+        if (named || child.oncePerRun) job.once = true;
         if (holdable) job.heldFor = child.name;
         jobs.push(job);
       }
@@ -75,7 +73,7 @@ export function namedChildJobs(plan: ReadPlan, parent: Stream, record: Json, ctx
   for (const child of kids) {
     if (!plan.traverses(child, childCtx, parent.name)) continue;
     embeddedJobs(child, parent, record, childCtx, depth, jobs);
-    for (const path of child.feedParents[parent.name]?.(record) ?? []) {
+    for (const path of plan.strategy.namedEdge(child, parent.name)?.(record) ?? []) {
       const job: Job = { stream: child, ctx: childCtx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst, fromFeed: true, once: true };
       if (child.show !== undefined && isSingle(child, path)) job.shown = true;
       jobs.push(job);
