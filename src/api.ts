@@ -3,7 +3,7 @@
  * config), how a collection's pages are followed, and how fast requests may start when the
  * config does not say. Token handling, retries, rate limiting and the error table are the same
  * for any API behind Launchpad: Basecamp 3 (and 4 and 5) and Basecamp 2 ("bcx") differ only here
- * and in their streams (src/products.ts puts the two together).
+ * and in their streams (src/products/index.ts puts the two together).
  */
 import { Config } from './config';
 import { LINK_NEXT, Paging, pageNumbers } from './pagination';

@@ -1,76 +1,31 @@
 /**
- * The sync engine: walks the stream tree (projects -> dock tools -> their contents), reads
- * every partition (one collection at one path) through the client, writes RECORDs, fans out to
- * child streams, and commits bookmarks only when everything a cursor covers has been written.
+ * The sync engine: runs jobs (one collection at one path, src/sync/job.ts) through the client,
+ * writes RECORDs, spawns the jobs each record leads to, and commits bookmarks only when
+ * everything a cursor covers has been written. It decides nothing: how a job is read (jobPlan),
+ * what is done with each record (decideRecord) and which jobs a record leads to (childJobs) are
+ * values computed by src/sync/, and what only one product reads by its strategy (src/products/).
  *
- * Work is a set of partitions run by a queue of `max_concurrency` slots. A partition never
- * waits for its children (so slots cannot deadlock); completion is tracked by a tree of Nodes
- * instead, and a cursor is committed when its partition's Node, children included, is done.
+ * Jobs run in a queue of `max_concurrency` slots. A job never waits for its children (so slots
+ * cannot deadlock); completion is tracked by a tree of Nodes instead, and a cursor is committed
+ * when its job's Node, children included, is done.
  */
-import PQueue from 'p-queue';
-import { BasecampClient, Collection, ResumeAt } from './client';
+import { BasecampClient, Collection } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, accountError } from './errors';
 import { Logger } from './log';
 import { SingerWriter } from './messages';
-import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, resumeCovers } from './state';
+import { BookmarkManager, CHECKPOINT_EVERY, advanceResume, checkpointDue, later, ms } from './state';
 import { ArchivedPlan, Context, ReadPlan } from './plan';
 import { PRODUCTS, Product } from './products';
-import { FoundIn, Json, Stream } from './streams/stream';
-import { ChildRules, ScopeRules, childJobs, childScope, isSingle, namedChildJobs } from './sync/children';
-import { CursorSource, Job, JobFacts, JobPlan, jobPlan } from './sync/job';
+import { Json, Stream } from './streams/stream';
+import { ChildRules, ScopeRules, SubtreeMark, fanOut } from './sync/children';
+import { HeldReads } from './sync/held';
+import { Job } from './sync/job';
+import { JobRead, ReadSources, WalkProgress } from './sync/job-read';
 import { Node } from './sync/node';
-import { RecordAction, RecordFacts, decideRecord, endsWalk, marksSeen, recordFacts } from './sync/record';
+import { JobQueue } from './sync/queue';
+import { RecordAction } from './sync/record';
 import { RunFacts, Strategy, TREE } from './sync/strategy';
-
-
-/** How far a newest-first walk has written: its newest record, the last one written and its page. */
-interface WalkProgress {
-  stream: string;
-  key?: string;
-  resume?: ResumePoint;
-  newest?: string;
-  reached?: string;
-  page?: string;
-}
-
-/** Per-parent reads of a stream a walk may list too (Strategy.holds), held until that walk decides them. */
-interface HeldReads {
-  /** The walk listed a record of this stream: the per-parent reads are not needed. */
-  listed: boolean;
-  /** Walk jobs still reading. */
-  walksLeft: number;
-  held: Array<{ job: Job; node: Node }>;
-}
-
-/** One job being read: its plan, and how far its records went. */
-interface JobRead {
-  job: Job;
-  node: Node;
-  plan: JobPlan;
-  /** The job's stream is written in its context. */
-  writes: boolean;
-  cursorMs?: number;
-  /** Streams whose records this walk may list too. */
-  listedHere: readonly Stream[];
-  /** One facts object for every record of the job (no allocation per record). */
-  facts: RecordFacts;
-  newest?: string;
-  newestMs?: number;
-  seen: number;
-  items: number;
-  progress?: WalkProgress;
-}
-
-/**
- * Backlog bounds: a partition that has queued this many child partitions waits until the
- * queue is down to QUEUE_LOW, so memory holds a bounded backlog, not one task per parent record.
- */
-const QUEUE_HIGH = 1000;
-const QUEUE_LOW = 500;
-
-/** Times a walk with children reads its top again for records that moved there meanwhile. */
-const TOP_UP_PASSES = 3;
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -79,18 +34,16 @@ export interface EngineOptions {
 
 export class SyncEngine {
   private readonly plan: ReadPlan;
-  private readonly queue: PQueue;
+  private readonly queue: JobQueue;
   private failure?: Error;
   private schemasWritten = false;
-  /** Partitions paused in throttle(), holding their slots. */
-  private producersWaiting = 0;
   private stopping?: NodeJS.Signals;
   private finished!: () => void;
   private recordsAtLastState = 0;
   private lastStateVersion = -1;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
-  private readonly heldReads = new Map<string, HeldReads>();
+  private readonly held: HeldReads;
   /** Keys written this run, for streams two sources can both list. */
   private readonly writtenOnce = new Map<string, Set<string>>();
   /** Newest-first walks under way. */
@@ -111,13 +64,11 @@ export class SyncEngine {
   /** What the product reads beyond the declared tree (its recordings walks, its change feed). */
   private readonly strategy: Strategy;
   private readonly runFacts: RunFacts;
-  private readonly childRules: ChildRules = { walkLists: (name) => this.heldReads.get(name)?.listed === true };
-  private readonly scopeRules: ScopeRules = {
+  private readonly sources: ReadSources;
+  private readonly rules: ChildRules & ScopeRules = {
+    walkLists: (name) => this.held.listed(name),
     newToReplica: (projectId) => this.strategy.newToReplica(this.plan, this.bookmarks, projectId, false),
-    archivedPlan: (project) => {
-      const id = project.id as number;
-      return this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, id));
-    },
+    archivedPlan: (project) => this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, project.id as number)),
   };
 
   constructor(
@@ -134,12 +85,13 @@ export class SyncEngine {
     this.strategy = this.streams[0]?.strategy ?? TREE;
     this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
     this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts));
-    for (const stream of this.streams) {
-      if (this.strategy.listedIn(stream)) this.heldReads.set(stream.name, { listed: this.bookmarks.walkLists(stream.name), walksLeft: 0, held: [] });
-      if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
-    }
-    // p-queue inserts synchronously, so a sequential run (max_concurrency 1) is deterministic.
-    this.queue = new PQueue({ concurrency: options.maxConcurrency });
+    this.held = new HeldReads(this.plan, this.streams, (name) => bookmarks.walkLists(name), (job, node) => this.enqueue(job, node), (name, dropped) => {
+      this.bookmarks.setWalkLists(name); // not needed now or in later runs
+      if (dropped > 0) this.log.info(`the recordings walk lists ${name} records: ${dropped} per-parent reads not needed`);
+    });
+    for (const stream of this.streams) if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
+    this.sources = { plan: this.plan, selection, bookmarks, startDate: options.startDate, writtenOnce: this.writtenOnce };
+    this.queue = new JobQueue(options.maxConcurrency, () => this.stopping !== undefined || this.failure !== undefined);
   }
 
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
@@ -153,8 +105,7 @@ export class SyncEngine {
     for (const stream of this.streams) {
       if (!this.plan.readsActive(stream)) continue;
       for (const job of this.strategy.rootJobs(stream, this.plan, this.runFacts)) {
-        // Reads held for what a walk lists wait for every walk of it to end.
-        if (job.walk) for (const s of this.plan.listedBy(stream.name)) this.heldReads.get(s.name)!.walksLeft++;
+        if (job.walk) this.held.walkQueued(stream);
         this.spawn(job, root);
       }
     }
@@ -221,7 +172,7 @@ export class SyncEngine {
     if (this.failure || this.stopping) return;
     this.partitionsKnown++;
     // Deeper jobs first: they finish subtrees (and release their cursors) sooner and keep the queue short.
-    this.queue.add(() => this.runJob(job, node), { priority: job.priority ?? job.depth }).catch((err: unknown) => this.fail(err as Error));
+    this.queue.add(() => this.runJob(job, node), job.priority ?? job.depth).catch((err: unknown) => this.fail(err as Error));
   }
 
   private fail(err: Error): void {
@@ -238,7 +189,7 @@ export class SyncEngine {
       await this.readJob(job, node);
     } finally {
       this.partitionsDone++;
-      if (job.walk) this.walkEnded(job.stream);
+      if (job.walk) this.held.walkEnded(job.stream);
     }
   }
 
@@ -257,50 +208,13 @@ export class SyncEngine {
     }
   }
 
-  /** Whether `stream` is selected and written in this context (an archived project's walk may only pass through). */
-  private writes(stream: Stream, ctx: Context): boolean {
-    return this.selection.has(stream.name) && (!ctx.archived || ctx.archived.emit.has(stream.name));
-  }
-
-  /** The per-job decisions (see jobPlan), from the selection, the plan and the bookmarks. */
-  private planJob(job: Job): { writes: boolean; plan: JobPlan } {
-    const { stream, ctx } = job;
-    const rk = stream.replicationKey;
-    const writes = this.writes(stream, ctx);
-    const facts: JobFacts = {
-      writes,
-      incremental: writes && this.selection.get(stream.name)!.incremental && rk !== undefined,
-      archived: ctx.archived !== undefined,
-      wholeProject: ctx.fullWalk === true,
-      hasChildren: this.plan.hasChildrenToRead(stream, ctx),
-      passesCursor: job.newestFirst && this.plan.passesCursor(stream, ctx),
-      hasReplicationKey: rk !== undefined,
-    };
-    const cursors: CursorSource = {
-      startDate: this.options.startDate,
-      cursor: (key) => this.bookmarks.cursor(stream.name, rk!, key),
-      resume: (key) => this.bookmarks.resumePoint(stream.name, key),
-    };
-    return { writes, plan: jobPlan(job, facts, cursors) };
-  }
-
   /** Reads one job: its records, its cursor, its children. False when cut short by a stop. */
   private async read(job: Job, node: Node): Promise<boolean> {
-    const { stream } = job;
-    const rk = stream.replicationKey;
-    const { writes, plan } = this.planJob(job);
-    const { resume } = plan;
-    const etagPath = plan.etag ? job.path : undefined;
-    // A walk cut short picks up at the page it was reading.
-    const resumeAt: ResumeAt<Json> | undefined = plan.resumeFromPage
-      ? { url: resume!.page!, accept: (first) => typeof first?.[rk!] === 'string' && ms(first[rk!]) >= ms(resume!.reached) }
-      : undefined;
-    const collection =
-      job.path && !isSingle(stream, job.path, job.shown) ? this.client.collection<Json>(job.path, etagPath ? this.bookmarks.etag(etagPath) : undefined, resumeAt, this.strategy.onlyGrows(stream)) : undefined;
+    const r = new JobRead(job, node, this.sources);
+    const collection = r.collection(this.client);
     const source: AsyncIterable<Json> | Iterable<Json> = job.embedded ?? collection ?? [await this.client.getJson<Json>(job.path!)];
-    const r: JobRead = { job, node, plan, writes, cursorMs: plan.cursor ? ms(plan.cursor) : undefined, listedHere: this.plan.listedBy(stream.name), facts: recordFacts(), seen: 0, items: 0 };
     // Where a newest-first walk is, so a stop can record it (see interrupt()).
-    if (plan.trackWalk) this.walking.add((r.progress = { stream: stream.name, key: job.cursorKey, resume }));
+    if (r.progress) this.walking.add(r.progress);
     if (collection) this.reading.add(collection);
     try {
       if (!(await this.readAll(r, source, collection))) return false;
@@ -310,7 +224,7 @@ export class SyncEngine {
     }
     // An empty list answers 304 for the same request and nearly the same bytes as 200 with [], so
     // its ETag would only grow every STATE message: keep ETags of lists that hold records.
-    if (etagPath && collection) this.bookmarks.setEtag(etagPath, collection.notModified || r.items > 0 ? collection.etag : undefined);
+    if (r.etagPath && collection) this.bookmarks.setEtag(r.etagPath, collection.notModified || r.items > 0 ? collection.etag : undefined);
     this.commitWhenDone(r);
     return true;
   }
@@ -325,7 +239,7 @@ export class SyncEngine {
     // A walk whose records lead to other reads reads its top again: a record that moved there
     // while the walk went on (a list edited after the walk passed it) is fanned out too.
     const rk = r.job.stream.replicationKey;
-    for (let pass = 0; r.plan.topUp && pass < TOP_UP_PASSES; pass++) {
+    for (let pass = 0; pass < r.plan.topUpPasses; pass++) {
       const before = r.newestMs;
       for await (const raw of this.client.collection<Json>(r.job.path!)) {
         const at = rk && typeof raw?.[rk] === 'string' ? ms(raw[rk]) : undefined;
@@ -360,65 +274,25 @@ export class SyncEngine {
     if (this.stopping || this.failure) return 'stop';
     if (raw === null || typeof raw !== 'object') return 'next';
     r.items++;
+    if (r.position(raw)) return 'end';
     const { job } = r;
-    const { stream } = job;
-    const rk = stream.replicationKey;
-    const value = rk ? stream.changedAt(raw, rk) : undefined;
-    const at = value ? ms(value) : undefined;
-    const below = r.cursorMs !== undefined && at !== undefined && at < r.cursorMs;
-    if (endsWalk(r.plan.stopAtCursor, below)) return 'end';
-    if (at !== undefined && (r.newestMs === undefined || at > r.newestMs)) {
-      r.newest = value!;
-      r.newestMs = at;
-    }
     // A walk record may belong to another stream (a group listed as a Todolist).
-    const owner = job.walk && r.listedHere.length > 0 ? this.ownerOf(stream, raw) : stream;
-    const facts = this.recordFacts(r, owner, raw, below, at);
-    const record = this.prepare(owner, raw, job.ctx, job.foundIn);
-    const once = job.shown ? undefined : this.writtenOnce.get(owner.name);
-    const key = once ? owner.keyProperties.map((k) => String(record[k])).join('/') : undefined;
-    facts.duplicate = key !== undefined && once!.has(key);
-    const action = decideRecord(facts);
-    if (key !== undefined && marksSeen(action)) once!.add(key);
+    const owner = r.listsOthers ? this.held.ownerOf(job.stream, raw) : job.stream;
+    const action = r.decide(owner, raw);
     if (action !== 'write' && action !== 'pass') {
-      this.sideStep(action, r, owner, record);
+      this.sideStep(action, r, owner, raw);
       return 'next';
     }
     if (action === 'write') {
       if (!this.schemasWritten) this.writeSchemas();
-      this.writer.record(owner.name, record, this.selection.get(owner.name)!.fields, owner.omit);
+      this.writer.record(owner.name, raw, this.selection.get(owner.name)!.fields, owner.omit);
       if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
     }
-    if (r.progress && value && from?.settled) {
-      r.progress.newest = r.newest;
-      r.progress.reached = value;
-      r.progress.page = from.currentUrl;
-    }
-    this.fanOut(owner, record, job.ctx, job.depth, r.node, job.fromFeed);
-    if (this.queue.size > QUEUE_HIGH) await this.throttle();
+    r.walkedTo(from);
+    this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed);
+    if (this.queue.full) await this.queue.throttle();
     if (r.progress && ++r.seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(r.progress);
     return 'next';
-  }
-
-  /** The facts decideRecord needs (the job's one facts object, overwritten); `duplicate` is the caller's. */
-  private recordFacts(r: JobRead, owner: Stream, raw: Json, below: boolean, at: number | undefined): RecordFacts {
-    const { job } = r;
-    const { ctx } = job;
-    const f = r.facts;
-    const incomplete = owner.incompleteWithout;
-    f.below = below;
-    f.shown = job.shown === true;
-    f.force = job.force === true;
-    f.missingField = incomplete !== undefined && !f.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx);
-    f.doneBefore = owner.rememberSubtrees && !ctx.archived && this.bookmarks.doneBefore(owner.name, raw.id) === raw.updated_at;
-    f.hasShow = owner.show !== undefined;
-    f.newToReplica = f.hasShow && owner.opensProject && this.strategy.newToReplica(this.plan, this.bookmarks, raw.id, owner.projectStatus(raw) === 'trashed');
-    f.readsEmbedded = f.hasShow && below && this.plan.readsAnyEmbedded(owner, ctx);
-    f.ownedByOther = owner !== job.stream;
-    f.ownerIncremental = f.ownedByOther && this.plan.isIncremental(owner);
-    f.ownerWrites = f.ownedByOther ? this.writes(owner, ctx) : r.writes;
-    f.resumed = resumeCovers(r.plan.resume, at);
-    return f;
   }
 
   /** Carries out a decision that writes nothing here: a read of the record's own endpoint, a skip, a fan-out. */
@@ -437,68 +311,22 @@ export class SyncEngine {
     }
   }
 
-  /** The stream a walk record belongs to: a stream the walk may also list, or the walk's own. */
-  private ownerOf(walk: Stream, record: Json): Stream {
-    for (const s of this.plan.listedBy(walk.name)) {
-      if (!this.strategy.isListed(s, record)) continue;
-      this.walkListed(s);
-      return s;
-    }
-    return walk;
-  }
-
-  /** The walk listed a record of `stream`: its held per-parent reads are not needed, now or in later runs. */
-  private walkListed(stream: Stream): void {
-    const held = this.heldReads.get(stream.name)!;
-    if (held.listed) return;
-    held.listed = true;
-    this.bookmarks.setWalkLists(stream.name);
-    if (held.held.length > 0) this.log.info(`the recordings walk lists ${stream.name} records: ${held.held.length} per-parent reads not needed`);
-    for (const { node } of held.held.splice(0)) node.finish(true);
-  }
-
-  /** A walk job finished: once all have, make the held reads the walks did not make unnecessary. */
-  private walkEnded(walk: Stream): void {
-    for (const s of this.plan.listedBy(walk.name)) {
-      const held = this.heldReads.get(s.name)!;
-      if (--held.walksLeft > 0 || held.listed) continue;
-      for (const { job, node } of held.held.splice(0)) this.enqueue(job, node);
-    }
-  }
-
-  /** Adds project_id (and any stream-specific parent ids) to a record. */
-  private prepare(stream: Stream, record: Json, ctx: Context, foundIn?: FoundIn): Json {
-    if (stream.projectScoped) {
-      const projectId = ctx.projectId ?? record.bucket?.id;
-      if (projectId !== undefined) record.project_id = projectId;
-    }
-    stream.decorate(record, foundIn);
-    return record;
-  }
-
-  /** Spawns the jobs one record leads to (see childJobs); `named`: a record a change feed named. */
+  /** Spawns the jobs one record leads to (see fanOut); `named`: a record a change feed named. */
   private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, named = false): void {
-    if (this.plan.childrenOf(stream.name).length === 0) return;
-    if (named) return this.spawnAll(namedChildJobs(this.plan, stream, record, ctx, depth), node);
-    const subtree = stream.rememberSubtrees && !ctx.archived ? this.subtreeNode(stream, record, node) : undefined;
-    const scope = childScope(stream, record, ctx, this.scopeRules);
-    if (!scope.ctx) return subtree?.finish();
-    const below = subtree ?? node;
-    const project = scope.archived ? this.archivedNode(scope.archived, below) : undefined;
-    this.spawnAll(childJobs(this.plan, stream, record, scope.ctx, depth, this.childRules), project ?? below);
+    const out = fanOut(this.plan, stream, record, ctx, depth, named, this.rules);
+    const subtree = out.subtree ? this.subtreeNode(out.subtree, node) : undefined;
+    const project = out.archived ? this.archivedNode(out.archived, subtree ?? node) : undefined;
+    this.spawnAll(out.jobs, project ?? subtree ?? node);
     project?.finish();
     subtree?.finish();
   }
 
   /** Once the record and everything below it is written, a resumed run need not read it again. */
-  private subtreeNode(stream: Stream, record: Json, node: Node): Node {
-    // Keep only the id and updated_at alive until the subtree is done, not the whole record.
-    const { id, updated_at: updatedAt } = record as { id: number; updated_at: string };
-    const seen = !stream.opensProject ? undefined : stream.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects;
+  private subtreeNode(mark: SubtreeMark, node: Node): Node {
     return new Node(node, (clean) => {
       if (!clean || this.stopping) return;
-      seen?.add(id);
-      this.bookmarks.markDoneThisRun(stream.name, id, updatedAt);
+      if (mark.project) (mark.project === 'trashed' ? this.trashedProjects : this.walkedProjects).add(mark.id);
+      this.bookmarks.markDoneThisRun(mark.stream, mark.id, mark.updatedAt);
       this.flushState(false);
     });
   }
@@ -518,11 +346,8 @@ export class SyncEngine {
   private spawnAll(jobs: readonly Job[], node: Node): void {
     for (const job of jobs) {
       if (job.once && !this.firstRead(job.stream, job.path!)) continue;
-      const held = job.heldFor !== undefined ? this.heldReads.get(job.heldFor) : undefined;
-      if (held && held.walksLeft > 0) {
-        // Held until the walk shows whether it lists these records itself.
-        if (!this.failure && !this.stopping) held.held.push({ job, node: new Node(node) });
-      } else this.spawn(job, node);
+      if (this.failure || this.stopping) return;
+      if (!this.held.hold(job, node)) this.spawn(job, node);
     }
   }
 
@@ -532,22 +357,6 @@ export class SyncEngine {
     if (this.readOnce.has(key)) return false;
     this.readOnce.add(key);
     return true;
-  }
-
-  /**
-   * Waits for the queue to drain below QUEUE_LOW. At least one slot always keeps working (a
-   * producer does not wait when all the others already do), so waiting can never deadlock.
-   */
-  private async throttle(): Promise<void> {
-    if (this.producersWaiting >= this.options.maxConcurrency - 1) return;
-    this.producersWaiting++;
-    try {
-      while (this.queue.size > QUEUE_LOW && !this.stopping && !this.failure) {
-        await new Promise<void>((resolve) => setTimeout(resolve, 5));
-      }
-    } finally {
-      this.producersWaiting--;
-    }
   }
 
   /**

@@ -7,9 +7,11 @@
  * says what is read below a record, and an archived project's walk, whose plan (ArchivedPlan)
  * says which streams it writes and which it only passes through.
  */
-import { StreamSelection } from './catalog';
 import { AnyStreamName, Json, Stream } from './streams/stream';
 import { Strategy, TREE } from './sync/strategy';
+
+/** What the catalog selects, as far as the plan reads it (src/catalog.ts's StreamSelection has more). */
+export type Selection = ReadonlyMap<string, { readonly incremental: boolean }>;
 
 /** Where a partition sits: which project, and whether that project is archived. */
 export interface Context {
@@ -53,7 +55,7 @@ export class ReadPlan {
    */
   constructor(
     private readonly streams: readonly Stream[],
-    private readonly selection: ReadonlyMap<string, StreamSelection>,
+    private readonly selection: Selection,
     readonly feedRun = false,
   ) {
     const strategy = (this.strategy = streams[0]?.strategy ?? TREE);

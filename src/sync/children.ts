@@ -40,24 +40,26 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
     embeddedJobs(child, parent, record, ctx, depth, jobs);
     const named = plan.strategy.names(child, parent.name);
     for (const path of plan.strategy.pathsFrom(child, parent.name)?.(record) ?? []) {
-      for (const variant of child.variants) {
-        const full = withVariant(path, variant);
-        const job: Job = { stream: child, ctx, depth: depth + 1, root: false, path: full, newestFirst: child.newestFirst };
-        if (child.cursorPerParent) job.cursorKey = partitionKey(record.id, variant);
-        if (child.show !== undefined && isSingle(child, full)) job.shown = true;
-        if (named) {
-          job.fromFeed = true;
-          // A record an event names changed, though perhaps only in what moves without its
-          // updated_at (a commenter joins the subscribers): written whatever the cursor says.
-          if (isSingle(child, full)) job.force = true;
-        }
-        if (named || child.oncePerRun) job.once = true;
-        if (holdable) job.heldFor = child.name;
-        jobs.push(job);
-      }
+      for (const variant of child.variants) jobs.push(pathJob(child, record, ctx, depth, withVariant(path, variant), variant, named, holdable));
     }
   }
   return jobs;
+}
+
+/** The job of one path (and variant) a record of a parent leads `child` to. */
+function pathJob(child: Stream, record: Json, ctx: Context, depth: number, path: string, variant: string, named: boolean, holdable: boolean): Job {
+  const job: Job = { stream: child, ctx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst };
+  if (child.cursorPerParent) job.cursorKey = partitionKey(record.id, variant);
+  if (child.show !== undefined && isSingle(child, path)) job.shown = true;
+  if (named) {
+    job.fromFeed = true;
+    // A record an event names changed, though perhaps only in what moves without its
+    // updated_at (a commenter joins the subscribers): written whatever the cursor says.
+    if (isSingle(child, path)) job.force = true;
+  }
+  if (named || child.oncePerRun) job.once = true;
+  if (holdable) job.heldFor = child.name;
+  return job;
 }
 
 /**
@@ -126,4 +128,44 @@ export function childScope(stream: Stream, record: Json, ctx: Context, rules: Sc
   if (archived.traverse.size === 0) return {};
   childCtx.archived = archived;
   return { ctx: childCtx, archived };
+}
+
+/** What a written subtree is remembered as: a resumed run skips the record and all below it. */
+export interface SubtreeMark {
+  stream: string;
+  id: number;
+  updatedAt: string;
+  /** A project's subtree: walked whole, or seen trashed (nothing below it). */
+  project?: 'walked' | 'trashed';
+}
+
+/** Everything one record leads to, as a value the engine carries out. */
+export interface FanOut {
+  jobs: readonly Job[];
+  /** Marked done once the record and everything below it is written. */
+  subtree?: SubtreeMark;
+  /** The archived project's walk, remembered once everything in it is written. */
+  archived?: ArchivedPlan;
+}
+
+const NOTHING: FanOut = { jobs: NONE };
+
+/**
+ * The jobs one record leads to, and what is remembered once they are done. `named`: a record
+ * a change feed named (it leads only to what changed with it).
+ */
+export function fanOut(plan: ReadPlan, stream: Stream, record: Json, ctx: Context, depth: number, named: boolean, rules: ChildRules & ScopeRules): FanOut {
+  if (plan.childrenOf(stream.name).length === 0) return NOTHING;
+  if (named) return { jobs: namedChildJobs(plan, stream, record, ctx, depth) };
+  const subtree = stream.rememberSubtrees && !ctx.archived ? subtreeMark(stream, record) : undefined;
+  const scope = childScope(stream, record, ctx, rules);
+  const jobs = scope.ctx ? childJobs(plan, stream, record, scope.ctx, depth, rules) : NONE;
+  return { jobs, subtree, archived: scope.archived };
+}
+
+/** Only the id and updated_at: the mark must not keep the whole record alive until its subtree is done. */
+function subtreeMark(stream: Stream, record: Json): SubtreeMark {
+  const mark: SubtreeMark = { stream: stream.name, id: record.id, updatedAt: record.updated_at };
+  if (stream.opensProject) mark.project = stream.projectStatus(record) === 'trashed' ? 'trashed' : 'walked';
+  return mark;
 }

@@ -4,7 +4,7 @@
  * it is read incrementally: from which cursor, whether it stops there, which ETag it sends, how
  * far a walk cut short has written, and where its cursor is committed.
  */
-import { Context } from '../plan';
+import type { Context, ReadPlan, Selection } from '../plan';
 import { ResumePoint } from '../state';
 import { FoundIn, Json, Stream } from '../streams/stream';
 
@@ -82,22 +82,26 @@ export interface JobPlan {
   resumeFromPage: boolean;
   /** Record how far the walk is, so a stop resumes there. */
   trackWalk: boolean;
-  /** Read the top of the walk again for records that moved there meanwhile. */
-  topUp: boolean;
+  /** Times the walk reads its top again for records that moved there meanwhile (a list edited after the walk passed it). */
+  topUpPasses: number;
   commit: CursorCommit;
 }
 
+/** Where an incremental job starts: its cursor and, for a walk cut short, the window written already. */
+function cursorOf(job: Pick<Job, 'newestFirst' | 'cursorKey'>, f: JobFacts, bookmarks: CursorSource): { cursor?: string; resume?: ResumePoint } {
+  if (!f.incremental) return {};
+  // An archived project's walk, or a project walked whole, is all-or-nothing.
+  if (f.archived || f.wholeProject) return { cursor: bookmarks.startDate };
+  if (!job.newestFirst) return { cursor: bookmarks.cursor() };
+  return { cursor: bookmarks.cursor(job.cursorKey), resume: bookmarks.resume(job.cursorKey) };
+}
+
+/** Times a walk whose records lead to other reads reads its top again. */
+const TOP_UP_PASSES = 3;
+
 /** The per-job decisions: one value, decided before the first request. */
 export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'path' | 'walk'>, f: JobFacts, bookmarks: CursorSource): JobPlan {
-  let cursor: string | undefined;
-  let resume: ResumePoint | undefined;
-  if (f.incremental) {
-    if (f.archived || f.wholeProject) cursor = bookmarks.startDate;
-    else if (job.newestFirst) {
-      cursor = bookmarks.cursor(job.cursorKey);
-      resume = bookmarks.resume(job.cursorKey);
-    } else cursor = bookmarks.cursor();
-  }
+  const { cursor, resume } = cursorOf(job, f, bookmarks);
   const leaf = !f.hasChildren;
   return {
     cursor,
@@ -108,7 +112,33 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
     trackWalk: f.incremental && job.newestFirst && !f.archived,
-    topUp: job.walk === true && job.path !== undefined && !leaf,
-    commit: !f.incremental || f.archived ? 'none' : job.newestFirst ? 'walk' : 'end-of-run',
+    topUpPasses: job.walk === true && job.path !== undefined && !leaf ? TOP_UP_PASSES : 0,
+    commit: commitOf(job, f),
+  };
+}
+
+/** A walk's cursor is committed when its subtree is done; a whole list's, when the run completes. */
+function commitOf(job: Pick<Job, 'newestFirst'>, f: JobFacts): CursorCommit {
+  if (!f.incremental || f.archived) return 'none';
+  return job.newestFirst ? 'walk' : 'end-of-run';
+}
+
+/** Whether `stream` is selected and written in this context (an archived project's walk may only pass through). */
+export function writesIn(selection: Selection, stream: Stream, ctx: Context): boolean {
+  return selection.has(stream.name) && (!ctx.archived || ctx.archived.emit.has(stream.name));
+}
+
+/** The facts jobPlan decides from: the selection, the job's context and the plan. */
+export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFacts {
+  const { stream, ctx } = job;
+  const writes = writesIn(selection, stream, ctx);
+  return {
+    writes,
+    incremental: writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined,
+    archived: ctx.archived !== undefined,
+    wholeProject: ctx.fullWalk === true,
+    hasChildren: plan.hasChildrenToRead(stream, ctx),
+    passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),
+    hasReplicationKey: stream.replicationKey !== undefined,
   };
 }

@@ -3,6 +3,8 @@
  * stop the walk, or read its own endpoint instead. Pure: the engine gathers the facts (into one
  * object per job, overwritten per record) and carries the answer out.
  */
+import type { Context } from '../plan';
+import type { FoundIn, Json, Stream } from '../streams/stream';
 
 /** Facts about one listed record, as the read of its job sees it. */
 export interface RecordFacts {
@@ -61,9 +63,14 @@ export function decideRecord(f: RecordFacts): RecordAction {
   if (f.doneBefore) return 'done-before';
   if (f.duplicate) return 'duplicate';
   if (f.hasShow && !f.shown) return f.below && !f.newToReplica && !f.readsEmbedded ? 'fan-out' : 'read-show';
+  return f.ownerWrites && wanted(f) && !f.resumed ? 'write' : 'pass';
+}
+
+/** Whether the record is new to the replica as far as the cursor goes, or written whatever it says. */
+function wanted(f: RecordFacts): boolean {
+  if (f.force) return true;
   // A record another stream owns is written when that stream is full-table, whatever the walk's cursor.
-  const wanted = f.force || (f.ownedByOther ? !f.ownerIncremental || !f.below : !f.below);
-  return f.ownerWrites && wanted && !f.resumed ? 'write' : 'pass';
+  return f.ownedByOther ? !f.ownerIncremental || !f.below : !f.below;
 }
 
 /** Whether the record is kept as seen this run (for streams written once a run): everything that goes on from it. */
@@ -88,4 +95,14 @@ export function recordFacts(): RecordFacts {
     ownerWrites: false,
     resumed: false,
   };
+}
+
+/** Adds project_id (and any stream-specific parent ids) to a record, in place. */
+export function prepare(stream: Stream, record: Json, ctx: Context, foundIn?: FoundIn): Json {
+  if (stream.projectScoped) {
+    const projectId = ctx.projectId ?? record.bucket?.id;
+    if (projectId !== undefined) record.project_id = projectId;
+  }
+  stream.decorate(record, foundIn);
+  return record;
 }

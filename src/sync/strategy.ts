@@ -7,8 +7,7 @@
  *
  * Hooks decide; none of them awaits, spawns, writes a record or commits a bookmark.
  */
-import type { StreamSelection } from '../catalog';
-import type { ArchivedPlan, Context, ReadPlan } from '../plan';
+import type { ArchivedPlan, Context, ReadPlan, Selection } from '../plan';
 import type { AnyStreamName, Json, PathsFrom, Stream } from '../streams/stream';
 import type { Job } from './job';
 
@@ -23,7 +22,7 @@ export interface RunBookmarks {
 /** What a run's start is decided from. */
 export interface RunFacts {
   readonly streams: readonly Stream[];
-  readonly selection: ReadonlyMap<string, StreamSelection>;
+  readonly selection: Selection;
   readonly bookmarks: RunBookmarks;
   readonly startDate?: string;
 }

@@ -5,7 +5,7 @@
 import { StreamSelection, defaultSelection } from '../../src/catalog';
 import { Context, ReadPlan } from '../../src/plan';
 import { PRODUCTS } from '../../src/products';
-import { ChildRules, ScopeRules, childJobs, childScope, namedChildJobs } from '../../src/sync/children';
+import { ChildRules, ScopeRules, childJobs, childScope, fanOut, namedChildJobs } from '../../src/sync/children';
 import { Job } from '../../src/sync/job';
 import { Json } from '../../src/streams/stream';
 
@@ -113,5 +113,30 @@ describe('the jobs one Basecamp 2 record leads to', () => {
       'comments | 1 embedded',
       'todolists | /projects/7/todolists/2.json | shown | fromFeed | once',
     ]);
+  });
+});
+
+describe('everything one record leads to, and what is remembered once it is written', () => {
+  const plan = bc3Plan();
+  const rules = { ...noWalkListed, newToReplica: () => false, archivedPlan: (p: Json) => plan.archivedPlan(p, () => undefined) };
+  const project = (status: string) => ({ id: 7, status, updated_at: T, dock: [] });
+  const summary = (record: Json, stream = 'projects', ctx: Context = {}, named = false) => {
+    const out = fanOut(plan, bc3.get(stream)!, record, ctx, 0, named, rules);
+    return { jobs: out.jobs.length, subtree: out.subtree, archived: out.archived !== undefined };
+  };
+  it.each([
+    ['an active project: its jobs; its subtree remembered as walked', project('active'), { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: false }],
+    ['a trashed project: no jobs; remembered as seen trashed', project('trashed'), { jobs: 0, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'trashed' }, archived: false }],
+    ['an archived project: its tools walked, the walk remembered', project('archived'), { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: true }],
+  ])('%s', (_row, record, expected) => {
+    expect(summary(record)).toEqual(expected);
+  });
+  it('inside an archived project’s walk a subtree is not remembered (the walk is, whole)', () => {
+    const archived = plan.archivedPlan(project('archived'), () => undefined);
+    expect(summary({ id: 5, updated_at: T }, 'todolists', { projectId: 7, archived }).subtree).toBeUndefined();
+    expect(summary({ id: 5, updated_at: T }, 'todolists', { projectId: 7 }).subtree).toEqual({ stream: 'todolists', id: 5, updatedAt: T });
+  });
+  it('a leaf stream leads nowhere and remembers nothing', () => {
+    expect(summary({ id: 1 }, 'people')).toEqual({ jobs: 0, subtree: undefined, archived: false });
   });
 });

@@ -32,11 +32,12 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
     ['newest-first, its own partition: stops at the partition cursor, committed when its subtree is done', walk, incremental, { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: true }],
     ['newest-first, whose older records lead somewhere: walks past the cursor', walk, { ...incremental, passesCursor: true }, { cursor: PARTITION_CURSOR, stopAtCursor: false }],
     ['newest-first, cut short before: resumes from its window and page', { ...walk, cursorKey: 'resumed' }, incremental, { resume: RESUME, resumeFromPage: true }],
-    ['newest-first, cut short before, with children: starts again from the top', { ...walk, cursorKey: 'resumed' }, { ...incremental, hasChildren: true }, { resume: RESUME, resumeFromPage: false, topUp: true }],
+    ['newest-first, cut short before, with children: starts again from the top', { ...walk, cursorKey: 'resumed' }, { ...incremental, hasChildren: true }, { resume: RESUME, resumeFromPage: false, topUpPasses: 3 }],
     ['in an archived project: from start_date, all or nothing, no cursor kept', walk, { ...incremental, archived: true }, { cursor: START, resume: undefined, commit: 'none', trackWalk: false }],
     ['in a project walked whole: from start_date, cursor still committed', walk, { ...incremental, wholeProject: true }, { cursor: START, resume: undefined, commit: 'walk' }],
     ['not written here: no cursor, nothing committed', walk, { ...incremental, writes: false, incremental: false }, { cursor: undefined, commit: 'none', trackWalk: false }],
-    ['a walk with no children to read: no top-up pass', walk, incremental, { topUp: false }],
+    ['a walk with no children to read: no top-up pass', walk, incremental, { topUpPasses: 0 }],
+    ['a whole list with children: no top-up pass (it is read whole)', list, { ...incremental, hasChildren: true }, { topUpPasses: 0 }],
   ];
   it.each(rows)('%s', (_row, job, facts, expected) => {
     expect(jobPlan(job, facts, bookmarks)).toMatchObject(expected);
