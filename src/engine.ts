@@ -48,14 +48,14 @@ export class SyncEngine {
   private readonly writtenOnce = new Map<string, Set<string>>();
   /** Newest-first walks under way. */
   private readonly walking = new Set<WalkProgress>();
-  /** Partitions queued so far, and finished: how far the walk is (see progress()). */
+  /** Jobs queued so far, and finished: how far the walk is (see progress()). */
   private partitionsKnown = 0;
   private partitionsDone = 0;
   /** Collections being read, for what their lists still hold (progress). */
   private readonly reading = new Set<Collection<Json>>();
   private readonly streams: readonly Stream[];
   private readonly byName: ReadonlyMap<string, Stream>;
-  /** Paths read this run by feed-derived and read-once partitions (several events name one record). */
+  /** Paths read this run by read-once jobs (several events name one record). */
   private readonly readOnce = new Set<string>();
   /** Projects (not trashed) whose subtree this run, or the one it resumes, wrote whole. */
   private readonly walkedProjects = new Set<number>();
@@ -144,7 +144,7 @@ export class SyncEngine {
     }
   }
 
-  /** How far the run is: partitions done of those known (held reads count once released). */
+  /** How far the run is: jobs done of those known (held reads count once released). */
   progress(): { partitionsDone: number; partitionsKnown: number; pagesLeft: number } {
     let pagesLeft = 0;
     // Basecamp's pages hold up to 100 records past the first few (15, 30, 50).
@@ -152,7 +152,7 @@ export class SyncEngine {
     return { partitionsDone: this.partitionsDone, partitionsKnown: this.partitionsKnown, pagesLeft };
   }
 
-  /** SIGINT/SIGTERM: start nothing new, let partitions stop at their next record, finish with a STATE. */
+  /** SIGINT/SIGTERM: start nothing new, let jobs stop at their next record, finish with a STATE. */
   interrupt(signal: NodeJS.Signals): void {
     if (this.stopping) return;
     // Every walk under way records how far it got, so the resumed run picks up there.
@@ -373,7 +373,7 @@ export class SyncEngine {
   }
 
   /**
-   * Writes STATE if bookmarks changed: when forced (a root partition or an archived project is
+   * Writes STATE if bookmarks changed: when forced (a root job or an archived project is
    * done), else once every CHECKPOINT_EVERY records. Driven by counts, not clocks, so a sequential
    * run prints the same messages every time. Checkpoints carry the bookmarks; the `final` STATE
    * (the run ends, fails or stops) adds the ETags, so a killed run costs the next one some bodies,

@@ -13,7 +13,7 @@ import { Strategy, TREE } from './sync/strategy';
 /** What the catalog selects, as far as the plan reads it (src/catalog.ts's StreamSelection has more). */
 export type Selection = ReadonlyMap<string, { readonly incremental: boolean }>;
 
-/** Where a partition sits: which project, and whether that project is archived. */
+/** Where a job sits: which project, and whether that project is archived. */
 export interface Context {
   projectId?: number;
   /** Set inside an archived project: what its walk writes and what it must pass through. */
