@@ -8,21 +8,27 @@ import { F, Kind, Project, Rec } from './model';
 import { Renderer, SHARED } from './render';
 import { RECORDING_TYPES } from './routes';
 import { Store } from './store';
-import { STREAM_NAMES, StreamName } from '../src/streams/names';
-import { COMMENTABLE } from '../src/streams';
 
 type Obj = Record<string, unknown>;
 
-// The tap's stream names: what expectedRecords(stream) answers for.
-export const STREAMS = STREAM_NAMES;
-export type { StreamName };
+/**
+ * The streams a full sync of a Basecamp 3 account writes, in the catalog's order: what
+ * expectedRecords(stream) answers for. Stated here, not read from the tap: a test holds the two
+ * lists side by side.
+ */
+export const STREAMS = [
+  'account', 'projects', 'people', 'project_people', 'templates', 'campfires', 'campfire_lines', 'timeline_events',
+  'timesheet_entries', 'gauge_needles', 'lineup_markers', 'message_boards', 'message_types', 'messages', 'todosets',
+  'todolists', 'todolist_groups', 'todos', 'schedules', 'schedule_entries', 'vaults', 'documents', 'uploads', 'comments',
+  'questionnaires', 'questions', 'question_answers', 'inboxes', 'inbox_forwards', 'inbox_replies', 'client_approvals',
+  'client_correspondences', 'client_replies', 'card_tables', 'card_table_columns', 'card_table_cards', 'card_table_steps',
+] as const;
+export type StreamName = (typeof STREAMS)[number];
 
-const TOOL_STREAM: Partial<Record<StreamName, Kind>> = {
-  message_boards: 'message_board', todosets: 'todoset', schedules: 'schedule', questionnaires: 'questionnaire',
-  inboxes: 'inbox', card_tables: 'kanban_board', campfires: 'chat',
-};
-/** Streams whose records can carry comments. */
-const COMMENTED: readonly StreamName[] = COMMENTABLE;
+/** Streams whose records Basecamp lets carry comments (their payloads count them: comments_count). */
+export const COMMENTED: readonly StreamName[] = [
+  'messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles',
+];
 
 /** Kinds the recordings endpoint lists, in every status, for all active projects. */
 const RECORDING_KINDS = new Set<Kind>(Object.values(RECORDING_TYPES));
@@ -32,6 +38,61 @@ const STATUS_LISTED = new Set<Kind>(['todolist', 'group', 'todo', 'schedule_entr
 function kids(r: Rec, kind: Kind): Rec[] {
   return r.children ? r.children.filter((c) => c.kind === kind) : [];
 }
+
+/** The children of `kind` of every root, then their children of the next kind, and so on, in order. */
+function descend(roots: Rec[], ...kinds: Kind[]): Rec[] {
+  return kinds.reduce((level, kind) => level.flatMap((r) => kids(r, kind)), roots);
+}
+
+/** A project's enabled dock tools of a kind. */
+function tools(p: Project, kind: Kind): Rec[] {
+  return p.dock.filter((t) => t.kind === kind && t.has(F.enabled));
+}
+
+/** A vault and every folder below it, each before its own folders (the dock's root vault is a Vault recording like its folders). */
+function vaultTree(v: Rec): Rec[] {
+  return [v, ...kids(v, 'vault').flatMap(vaultTree)];
+}
+
+/**
+ * What a project holds of a project-scoped stream, reachable or not: its enabled tools for the
+ * tools' own streams, and below them the records each tool holds.
+ */
+const WALKS: Partial<Record<StreamName, (p: Project) => Rec[]>> = {
+  message_boards: (p) => tools(p, 'message_board'),
+  todosets: (p) => tools(p, 'todoset'),
+  schedules: (p) => tools(p, 'schedule'),
+  questionnaires: (p) => tools(p, 'questionnaire'),
+  inboxes: (p) => tools(p, 'inbox'),
+  card_tables: (p) => tools(p, 'kanban_board'),
+  campfires: (p) => tools(p, 'chat'),
+  messages: (p) => descend(tools(p, 'message_board'), 'message'),
+  todolists: (p) => descend(tools(p, 'todoset'), 'todolist'),
+  todolist_groups: (p) => descend(tools(p, 'todoset'), 'todolist', 'group'),
+  todos: (p) => tools(p, 'todoset').flatMap((t) => [
+    // To-dos straight under a to-do set are only reachable through the recordings
+    // endpoint, which covers active projects only.
+    ...(p.status === 'active' ? kids(t, 'todo') : []),
+    ...kids(t, 'todolist').flatMap((l) => [...kids(l, 'todo'), ...descend(kids(l, 'group'), 'todo')]),
+  ]),
+  schedule_entries: (p) => descend(tools(p, 'schedule'), 'schedule_entry'),
+  vaults: (p) => tools(p, 'vault').flatMap(vaultTree),
+  documents: (p) => descend(tools(p, 'vault').flatMap(vaultTree), 'document'),
+  uploads: (p) => descend(tools(p, 'vault').flatMap(vaultTree), 'upload'),
+  questions: (p) => descend(tools(p, 'questionnaire'), 'question'),
+  question_answers: (p) => descend(tools(p, 'questionnaire'), 'question', 'answer'),
+  inbox_forwards: (p) => descend(tools(p, 'inbox'), 'forward'),
+  inbox_replies: (p) => descend(tools(p, 'inbox'), 'forward', 'inbox_reply'),
+  client_approvals: (p) => (p.clientBoard ? kids(p.clientBoard, 'approval') : []),
+  client_correspondences: (p) => (p.clientBoard ? kids(p.clientBoard, 'correspondence') : []),
+  client_replies: (p) => (p.clientBoard ? descend(p.clientBoard.children ?? [], 'client_reply') : []),
+  card_table_columns: (p) => descend(tools(p, 'kanban_board'), 'column'),
+  card_table_cards: (p) => descend(tools(p, 'kanban_board'), 'column', 'card'),
+  card_table_steps: (p) => descend(tools(p, 'kanban_board'), 'column', 'card', 'step'),
+  campfire_lines: (p) => descend(tools(p, 'chat'), 'line'),
+  gauge_needles: (p) => (p.gauge ? kids(p.gauge, 'needle') : []),
+  timesheet_entries: (p) => (p.timesheetEnabled ? p.timesheet : []),
+};
 
 /**
  * Deep copy without U+0000 (the tap strips it: Postgres text cannot hold it). A copy,
@@ -66,9 +127,6 @@ export class Expected {
   private synced(): Project[] {
     return this.st.projects.filter((p) => p.status !== 'trashed');
   }
-  private tools(p: Project, kind: Kind): Rec[] {
-    return p.dock.filter((t) => t.kind === kind && t.has(F.enabled));
-  }
 
   /**
    * Whether the documented API reaches a recording: anything the recordings endpoint lists
@@ -93,64 +151,9 @@ export class Expected {
 
   /** Every recording of a project-scoped stream under enabled tools of live projects, reachable or not. */
   private walk(stream: StreamName): Rec[] {
-    const out: Rec[] = [];
-    const toolKind = TOOL_STREAM[stream];
-    for (const p of this.synced()) {
-      if (toolKind) {
-        out.push(...this.tools(p, toolKind));
-        continue;
-      }
-      switch (stream) {
-        case 'messages': for (const b of this.tools(p, 'message_board')) out.push(...kids(b, 'message')); break;
-        case 'todolists': for (const t of this.tools(p, 'todoset')) out.push(...kids(t, 'todolist')); break;
-        case 'todolist_groups': for (const t of this.tools(p, 'todoset')) for (const l of kids(t, 'todolist')) out.push(...kids(l, 'group')); break;
-        case 'todos':
-          for (const t of this.tools(p, 'todoset')) {
-            // To-dos straight under a to-do set are only reachable through the recordings
-            // endpoint, which covers active projects only.
-            if (p.status === 'active') out.push(...kids(t, 'todo'));
-            for (const l of kids(t, 'todolist')) {
-              out.push(...kids(l, 'todo'));
-              for (const g of kids(l, 'group')) out.push(...kids(g, 'todo'));
-            }
-          }
-          break;
-        case 'schedule_entries': for (const s of this.tools(p, 'schedule')) out.push(...kids(s, 'schedule_entry')); break;
-        case 'vaults': case 'documents': case 'uploads': {
-          const want: Kind = stream === 'vaults' ? 'vault' : stream === 'documents' ? 'document' : 'upload';
-          // The dock's root vault is a Vault recording like its folders: a vaults record too.
-          const walk = (v: Rec) => {
-            if (want === 'vault') out.push(v);
-            else out.push(...kids(v, want));
-            for (const c of kids(v, 'vault')) walk(c);
-          };
-          for (const v of this.tools(p, 'vault')) walk(v);
-          break;
-        }
-        case 'questions': for (const q of this.tools(p, 'questionnaire')) out.push(...kids(q, 'question')); break;
-        case 'question_answers': for (const q of this.tools(p, 'questionnaire')) for (const x of kids(q, 'question')) out.push(...kids(x, 'answer')); break;
-        case 'inbox_forwards': for (const i of this.tools(p, 'inbox')) out.push(...kids(i, 'forward')); break;
-        case 'inbox_replies': for (const i of this.tools(p, 'inbox')) for (const f of kids(i, 'forward')) out.push(...kids(f, 'inbox_reply')); break;
-        case 'client_approvals': if (p.clientBoard) out.push(...kids(p.clientBoard, 'approval')); break;
-        case 'client_correspondences': if (p.clientBoard) out.push(...kids(p.clientBoard, 'correspondence')); break;
-        case 'client_replies':
-          if (p.clientBoard) for (const x of p.clientBoard.children ?? []) out.push(...kids(x, 'client_reply'));
-          break;
-        case 'card_table_columns': for (const b of this.tools(p, 'kanban_board')) out.push(...kids(b, 'column')); break;
-        case 'card_table_cards': for (const b of this.tools(p, 'kanban_board')) for (const c of kids(b, 'column')) out.push(...kids(c, 'card')); break;
-        case 'card_table_steps':
-          for (const b of this.tools(p, 'kanban_board')) for (const c of kids(b, 'column')) for (const card of kids(c, 'card')) out.push(...kids(card, 'step'));
-          break;
-        case 'campfire_lines': for (const c of this.tools(p, 'chat')) out.push(...kids(c, 'line')); break;
-        case 'gauge_needles': if (p.gauge) out.push(...kids(p.gauge, 'needle')); break;
-        case 'timesheet_entries': if (p.timesheetEnabled) out.push(...p.timesheet); break;
-        default: break;
-      }
-    }
-    if (stream === 'comments') {
-      for (const s of COMMENTED) for (const parent of this.walk(s)) out.push(...kids(parent, 'comment'));
-    }
-    return out;
+    if (stream === 'comments') return COMMENTED.flatMap((s) => this.walk(s)).flatMap((parent) => kids(parent, 'comment'));
+    const walk = WALKS[stream];
+    return walk ? this.synced().flatMap(walk) : [];
   }
 
   records(stream: string): Obj[] {

@@ -13,6 +13,7 @@ import { BasecampClient, Collection } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, accountError } from './errors';
 import { Logger } from './log';
+import { StreamActivity } from './progress';
 import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, advanceResume, checkpointDue, later, ms } from './state';
 import { ArchivedPlan, Context, ReadPlan } from './plan';
@@ -24,12 +25,15 @@ import { Job } from './sync/job';
 import { JobRead, ReadSources, WalkProgress } from './sync/job-read';
 import { Node } from './sync/node';
 import { JobQueue } from './sync/queue';
-import { RecordAction } from './sync/record';
+import { RecordAction, listOnlyPart, withListed } from './sync/record';
 import { RunFacts, Strategy, TREE } from './sync/strategy';
+import { FullTableVersions } from './versions';
 
 export interface EngineOptions {
   maxConcurrency: number;
   startDate?: string;
+  /** activate_version on a stateless run: told of skipped jobs, activates at a completed end. */
+  versions?: FullTableVersions;
 }
 
 export class SyncEngine {
@@ -53,6 +57,8 @@ export class SyncEngine {
   private partitionsDone = 0;
   /** Collections being read, for what their lists still hold (progress). */
   private readonly reading = new Set<Collection<Json>>();
+  /** Which streams are being read now, and since when (progress lines, sync_duration metrics). */
+  readonly activity = new StreamActivity();
   private readonly streams: readonly Stream[];
   private readonly byName: ReadonlyMap<string, Stream>;
   /** Paths read this run by read-once jobs (several events name one record). */
@@ -87,7 +93,7 @@ export class SyncEngine {
     this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts));
     this.held = new HeldReads(this.plan, this.streams, (name) => bookmarks.walkLists(name), (job, node) => this.enqueue(job, node), (name, dropped) => {
       this.bookmarks.setWalkLists(name); // not needed now or in later runs
-      if (dropped > 0) this.log.info(`the recordings walk lists ${name} records: ${dropped} per-parent reads not needed`);
+      if (dropped > 0) this.log.info(`the recordings walk lists ${name} records: ${dropped} per-parent reads not needed`, { stream: name });
     });
     for (const stream of this.streams) if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     this.sources = { plan: this.plan, selection, bookmarks, startDate: options.startDate, writtenOnce: this.writtenOnce };
@@ -123,11 +129,9 @@ export class SyncEngine {
       const covered = this.strategy.feedCovers(this.runFacts);
       if (covered) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, covered);
       this.bookmarks.endRun();
+      this.options.versions?.activate(this.writer);
     }
     this.flushState(true, true);
-    for (const name of this.selection.keys()) {
-      this.log.metric('info', 'counter', 'record_count', this.writer.counts.get(name) ?? 0, { endpoint: name });
-    }
     if (this.stopping) throw new Interrupted(this.stopping);
   }
 
@@ -140,7 +144,7 @@ export class SyncEngine {
     this.schemasWritten = true;
     for (const [name, sel] of this.selection) {
       const stream = this.byName.get(name)!;
-      this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
+      this.writer.schema(name, selectedSchema(stream, sel.fields, sel.drop), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
     }
   }
 
@@ -185,9 +189,11 @@ export class SyncEngine {
 
   private async runJob(job: Job, node: Node): Promise<void> {
     if (this.failure || this.stopping) return;
+    this.activity.start(job.stream.name);
     try {
       await this.readJob(job, node);
     } finally {
+      this.activity.end(job.stream.name);
       this.partitionsDone++;
       if (job.walk) this.held.walkEnded(job.stream);
     }
@@ -200,7 +206,8 @@ export class SyncEngine {
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
         if (job.root && !job.stream.mayBeForbidden.includes(job.path ?? '')) throw accountError(this.client.accountId, err)!;
-        this.log.warn(`skipping ${job.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
+        this.log.warn(`skipping ${job.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`, { stream: job.stream.name });
+        this.options.versions?.skipped(job.stream.name);
         node.finish(false);
         return;
       }
@@ -273,6 +280,7 @@ export class SyncEngine {
   private async take(r: JobRead, raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> {
     if (this.stopping || this.failure) return 'stop';
     if (raw === null || typeof raw !== 'object') return 'next';
+    if (r.job.listed) raw = withListed(r.job.listed, raw);
     r.items++;
     if (r.position(raw)) return 'end';
     const { job } = r;
@@ -283,11 +291,7 @@ export class SyncEngine {
       this.sideStep(action, r, owner, raw);
       return 'next';
     }
-    if (action === 'write') {
-      if (!this.schemasWritten) this.writeSchemas();
-      this.writer.record(owner.name, raw, this.selection.get(owner.name)!.fields, owner.omit);
-      if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
-    }
+    if (action === 'write') await this.write(owner, raw);
     r.walkedTo(from);
     this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed);
     if (this.queue.full) await this.queue.throttle();
@@ -295,17 +299,25 @@ export class SyncEngine {
     return 'next';
   }
 
+  /** Writes one record of `stream` as its selection asks (fields kept, nested fields dropped). */
+  private async write(stream: Stream, record: Json): Promise<void> {
+    if (!this.schemasWritten) this.writeSchemas();
+    const sel = this.selection.get(stream.name)!;
+    this.writer.record(stream.name, record, sel.fields, stream.omit, sel.drop);
+    if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
+  }
+
   /** Carries out a decision that writes nothing here: a read of the record's own endpoint, a skip, a fan-out. */
   private sideStep(action: RecordAction, r: JobRead, owner: Stream, record: Json): void {
     const { ctx, depth } = r.job;
     if (action === 'read-incomplete') {
       // An older payload without the field: the record's own endpoint has it; write that instead.
-      this.spawn({ stream: owner, path: owner.incompleteWithout!.show(record), ctx, depth, root: false, newestFirst: false, shown: true }, r.node);
+      this.spawn({ stream: owner, path: owner.incompleteWithout!.show(record), ctx, depth, root: false, newestFirst: false, shown: true, listed: listOnlyPart(owner, record) }, r.node);
     } else if (action === 'done-before') {
       // Written, subtree and all, by the run this one resumes.
       if (owner.opensProject) (owner.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects).add(record.id);
     } else if (action === 'read-show') {
-      this.spawn({ stream: owner, path: owner.show!(record, ctx.projectId), ctx, depth, root: false, newestFirst: false, shown: true, force: r.facts.newToReplica }, r.node);
+      this.spawn({ stream: owner, path: owner.show!(record, ctx.projectId), ctx, depth, root: false, newestFirst: false, shown: true, force: r.facts.newToReplica, listed: listOnlyPart(owner, record) }, r.node);
     } else if (action === 'fan-out') {
       this.fanOut(owner, record, ctx, depth, r.node);
     }

@@ -5,37 +5,15 @@
  * short form, and so on. Every url and app_url points back at the simulator:
  * `{baseUrl}/{accountId}/api/v1/...json` and `{baseUrl}/{accountId}/...`.
  */
-import { BAttachment, BCalendar, BcxReadings, BEvent, BF, BGroup, BPerson, BProject, BRec, Bucket, REC_TYPE } from './model';
-import { CALENDAR_NAMES, DAY, OFFSET_MS, sec } from './generate';
-import { BcxStore } from './store';
+import { BAttachment, BEvent, BF, BPerson, BProject, BRec, REC_TYPE } from './model';
+import { BcxAccountRenderer } from './render-account';
+import { day, edited, escapeHtml, plain, slug, ts } from './render-format';
+import { eventVerb } from './render-verbs';
 import * as V from './views';
 import { hash32, hexDigest, pickH } from '../rng';
 import * as T from '../text';
 
 type Obj = Record<string, unknown>;
-
-/** `2012-03-23T13:55:43-05:00`, or with `.000` milliseconds where the docs' example of the record shows them. */
-export function ts(ms: number, millis = false): string {
-  const s = new Date(sec(ms) - OFFSET_MS).toISOString();
-  return `${millis ? s.slice(0, 23) : s.slice(0, 19)}-05:00`;
-}
-/** `2012-03-23`: the local (-05:00) day. */
-export function day(ms: number): string {
-  return new Date(ms - OFFSET_MS).toISOString().slice(0, 10);
-}
-/** The slug of an id-slug (`149087659-jason-fried`). */
-export function slug(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}
-function edited(s: string, rev: number): string {
-  return rev > 0 ? `${s} (edit ${rev})` : s;
-}
-function plain(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-}
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 const FILE_TAGS = ['favorite gifs', 'reports', 'writing', 'logos', 'final ✅', 'contrats'] as const;
 const LINKED = [
@@ -44,219 +22,8 @@ const LINKED = [
   ['Pitch deck', 'presentation', 'application/vnd.google-apps.presentation'],
 ] as const;
 
-export class BcxRenderer {
-  /** `{baseUrl}/{accountId}/api/v1` */
-  readonly api: string;
-  /** `{baseUrl}/{accountId}` */
-  readonly app: string;
-  constructor(private st: BcxStore, readonly baseUrl: string, readonly accountId: number, private readings: BcxReadings) {
-    this.api = `${baseUrl}/${accountId}/api/v1`;
-    this.app = `${baseUrl}/${accountId}`;
-  }
-
-  // ---------- people ----------
-  personName(p: BPerson): string {
-    return edited(p.name, p.rev);
-  }
-  personSlug(p: BPerson): string {
-    const s = slug(this.personName(p));
-    return s ? `${p.id}-${s}` : String(p.id);
-  }
-  private avatar(p: BPerson, full: boolean): string {
-    return `${this.app}/global/${hexDigest(p.seed)}/${full ? 'original' : 'avatar.96'}.gif?r=3`;
-  }
-  /** The short form every creator takes. */
-  creator(p: BPerson): Obj {
-    return { id: p.id, name: this.personName(p), avatar_url: this.avatar(p, false), fullsize_avatar_url: this.avatar(p, true) };
-  }
-  ref(p: BPerson): Obj {
-    return { id: p.id, name: this.personName(p) };
-  }
-  private personHead(p: BPerson, o: Obj, accessItem: boolean, withTrashed: boolean): Obj {
-    o.id = p.id;
-    o.identity_id = p.identityId;
-    o.name = this.personName(p);
-    o.email_address = p.email;
-    o.admin = p.admin;
-    if (accessItem) o.is_client = p.client;
-    if (withTrashed) o.trashed = p.trashed;
-    o.avatar_url = this.avatar(p, false);
-    o.fullsize_avatar_url = this.avatar(p, true);
-    o.created_at = ts(p.created);
-    o.updated_at = ts(p.updated);
-    return o;
-  }
-  /** /people.json, /people/trashed.json items. */
-  personItem(p: BPerson): Obj {
-    const o = this.personHead(p, {}, false, true);
-    o.url = `${this.api}/people/${this.personSlug(p)}.json`;
-    o.app_url = `${this.app}/people/${this.personSlug(p)}`;
-    return o;
-  }
-  /** /projects/P/accesses.json items: the person plus is_client. */
-  accessItem(p: BPerson): Obj {
-    const o = this.personHead(p, {}, true, true);
-    o.url = `${this.api}/people/${this.personSlug(p)}.json`;
-    o.app_url = `${this.app}/people/${this.personSlug(p)}`;
-    return o;
-  }
-  /** Group memberships: the person without trashed. */
-  membership(p: BPerson): Obj {
-    const o = this.personHead(p, {}, false, false);
-    o.url = `${this.api}/people/${this.personSlug(p)}.json`;
-    o.app_url = `${this.app}/people/${this.personSlug(p)}`;
-    return o;
-  }
-  /** /people/ID.json: the person plus events and assigned_todos summaries. */
-  person(p: BPerson): Obj {
-    const o = this.personHead(p, {}, false, true);
-    const s = this.personSlug(p);
-    o.events = { count: p.eventCount, updated_at: p.lastEvent ? ts(p.lastEvent) : null, url: `${this.api}/people/${s}/events.json`, app_url: `${this.app}/people/${s}/events` };
-    const todos = V.assignedOpenTodos(this.st, p);
-    let last = 0;
-    for (const t of todos) if (t.updated > last) last = t.updated;
-    o.assigned_todos = { count: todos.length, updated_at: last ? ts(last) : null, url: `${this.api}/people/${s}/assigned_todos.json`, app_url: `${this.app}/people/${s}/assigned_todos` };
-    return o;
-  }
-
-  // ---------- groups ----------
-  private groupHead(g: BGroup): Obj {
-    return { created_at: ts(g.created, true), id: g.id, name: edited(g.name, g.rev) };
-  }
-  groupItem(g: BGroup): Obj {
-    const o = this.groupHead(g);
-    o.updated_at = ts(g.updated, true);
-    if (g.subgroups.length) o.subgroups = g.subgroups.map((s) => ({ ...this.groupHead(s), updated_at: ts(s.updated, true) }));
-    return o;
-  }
-  group(g: BGroup): Obj {
-    const o = this.groupHead(g);
-    if (g.subgroups.length) o.subgroups = g.subgroups.map((s) => ({ ...this.groupHead(s), updated_at: ts(s.updated, true) }));
-    o.memberships = g.members.filter((m) => !m.trashed).map((m) => this.membership(m));
-    return o;
-  }
-  subgroup(g: BGroup): Obj {
-    const o = this.groupHead(g);
-    o.parent_id = g.parent?.id ?? null;
-    o.updated_at = ts(g.updated, true);
-    o.memberships = g.members.filter((m) => !m.trashed).map((m) => this.membership(m));
-    return o;
-  }
-
-  // ---------- buckets ----------
-  projectName(p: BProject): string {
-    const n = p.kind === 'template' ? T.templateName(p.seed, p.idx) : T.projectName(p.seed, p.idx);
-    return edited(n, p.rev);
-  }
-  calendarName(c: BCalendar): string {
-    const base = CALENDAR_NAMES[c.nameIdx % CALENDAR_NAMES.length] as string;
-    const n = c.nameIdx < CALENDAR_NAMES.length ? base : `${base} #${c.nameIdx}`;
-    return edited(n, c.rev);
-  }
-  bucketName(b: Bucket): string {
-    return b instanceof BProject ? this.projectName(b) : this.calendarName(b);
-  }
-  calendarSlug(c: BCalendar): string {
-    const s = slug(this.calendarName(c));
-    return s ? `${c.id}-${s}` : String(c.id);
-  }
-  /** Path of a bucket below the account: `projects/1` or `calendars/2-board-meetings`. */
-  bucketPath(b: Bucket): string {
-    return b instanceof BProject ? `projects/${b.id}` : `calendars/${this.calendarSlug(b)}`;
-  }
-  bucket(b: Bucket): Obj {
-    return { id: b.id, name: this.bucketName(b), type: b.bucketType, url: `${this.api}/${this.bucketPath(b)}.json`, app_url: `${this.app}/${this.bucketPath(b)}` };
-  }
-  /** Project-scoped list items carry the bucket unless the reading says they omit it. */
-  private listBucket(o: Obj, b: Bucket, accountWide: boolean): void {
-    if (accountWide || this.readings.projectListsCarryBucket) o.bucket = this.bucket(b);
-  }
-  private projectDescription(p: BProject): string | null {
-    return p.hasDescription ? T.projectDescription(p.seed, p.rev) : null;
-  }
-  /** /projects.json, archived, drafts and templates items; /people/ID/projects.json items have no app_url. */
-  projectItem(p: BProject, withAppUrl = true): Obj {
-    const o: Obj = { id: p.id, name: this.projectName(p), description: this.projectDescription(p), updated_at: ts(p.updated), url: `${this.api}/projects/${p.id}.json` };
-    if (withAppUrl) o.app_url = `${this.app}/projects/${p.id}`;
-    o.template = p.kind === 'template';
-    o.archived = p.state === 'archived';
-    o.starred = p.starred;
-    o.trashed = p.state === 'trashed';
-    // Templates have no draft key (GET_project_templates, GET_projects_1_2).
-    if (p.kind !== 'template') o.draft = p.kind === 'draft';
-    o.is_client_project = p.clientProject;
-    o.color = p.color;
-    return o;
-  }
-  private summary(count: number, updated: number, path: string): Obj {
-    return { count, updated_at: count > 0 && updated ? ts(updated) : null, url: `${this.api}/${path}.json`, app_url: `${this.app}/${path}` };
-  }
-  /** /projects/ID.json: the project with its tool summaries. */
-  project(p: BProject): Obj {
-    const o: Obj = { id: p.id, name: this.projectName(p), description: this.projectDescription(p) };
-    const template = p.kind === 'template';
-    if (template) o.template = true;
-    o.archived = p.state === 'archived';
-    o.created_at = ts(p.created);
-    o.updated_at = ts(p.updated);
-    if (!template) o.template = false;
-    o.starred = p.starred;
-    o.trashed = p.state === 'trashed';
-    if (!template) o.draft = p.kind === 'draft';
-    o.is_client_project = p.clientProject;
-    o.color = p.color;
-    o.creator = this.creator(p.creator);
-    const base = `projects/${p.id}`;
-    const max = (xs: { updated: number }[]) => xs.reduce((m, x) => Math.max(m, x.updated), 0);
-    const people = p.accesses.filter((a) => !a.person.trashed);
-    o.accesses = this.summary(people.length, people.reduce((m, a) => Math.max(m, a.granted), 0), `${base}/accesses`);
-    const atts = V.attachments(p);
-    o.attachments = this.summary(atts.length, max(atts), `${base}/attachments`);
-    const events = V.rows(p, 'calendar_event');
-    o.calendar_events = this.summary(events.length, max(events), `${base}/calendar_events`);
-    const docs = V.rows(p, 'document');
-    o.documents = this.summary(docs.length, max(docs), `${base}/documents`);
-    const topics = V.topicables(p, false);
-    o.topics = this.summary(topics.length, topics.reduce((m, r) => Math.max(m, V.topicUpdated(r)), 0), `${base}/topics`);
-    const lists = V.rows(p, 'todolist');
-    const completed = lists.filter((l) => V.listState(l) === 'completed').length;
-    o.todolists = {
-      remaining_count: lists.length - completed,
-      completed_count: completed,
-      updated_at: lists.length ? ts(max(lists)) : null,
-      url: `${this.api}/${base}/todolists.json`,
-      app_url: `${this.app}/${base}/todolists`,
-    };
-    return o;
-  }
-  star(p: BProject): Obj {
-    return { project_id: p.id, created_at: ts(p.created + DAY), url: `${this.api}/projects/${p.id}/star.json`, app_url: `${this.app}/projects/${p.id}/star` };
-  }
-  calendarItem(c: BCalendar): Obj {
-    const s = this.calendarSlug(c);
-    return { id: c.id, name: this.calendarName(c), updated_at: ts(c.updated), color: c.color, url: `${this.api}/calendars/${s}.json`, app_url: `${this.app}/calendars/${s}` };
-  }
-  calendar(c: BCalendar): Obj {
-    const s = this.calendarSlug(c);
-    const people = c.accesses.filter((a) => !a.person.trashed);
-    const events = V.rows(c, 'calendar_event');
-    const last = events.reduce((m, e) => Math.max(m, e.updated), 0);
-    return {
-      id: c.id,
-      name: this.calendarName(c),
-      created_at: ts(c.created),
-      updated_at: ts(c.updated),
-      color: c.color,
-      creator: this.creator(c.creator),
-      accesses: this.summary(people.length, people.reduce((m, a) => Math.max(m, a.granted), 0), `calendars/${s}/accesses`),
-      calendar_events: {
-        count: events.length,
-        updated_at: events.length ? ts(last) : null,
-        urls: { upcoming: `${this.api}/calendars/${s}/calendar_events.json`, past: `${this.api}/calendars/${s}/calendar_events/past.json` },
-      },
-    };
-  }
-
+/** The payloads of the account's content rows (and its people, groups and buckets: BcxAccountRenderer). */
+export class BcxRenderer extends BcxAccountRenderer {
   // ---------- rows: paths, titles, references ----------
   path(r: BRec): string {
     const b = this.bucketPath(r.bucket);
@@ -586,35 +353,12 @@ export class BcxRenderer {
   }
 
   // ---------- events ----------
-  private verb(e: BEvent): string {
-    const r = e.eventable;
-    if (!r) {
-      if (e.action === 'project_update') return e.bucket instanceof BCalendar ? 'edited the calendar' : 'edited the project';
-      return e.state === 'archived' ? 'archived the project' : e.state === 'trashed' ? 'deleted the project' : 'activated the project';
-    }
-    if (e.action === 'comment') return 'commented on';
-    if (e.action === 'edit_comment') return 'edited a comment on';
-    if (e.action === 'trash' && e.comment) return 'deleted a comment on';
-    const noun: Record<string, string> = {
-      message: 'a message', todolist: 'a to-do list', todo: 'a to-do', document: 'a document', upload: 'a file',
-      calendar_event: 'an event', forward: 'a forward', comment: 'a comment',
-    };
-    const what = noun[r.kind] as string;
-    switch (e.action) {
-      case 'create':
-        return r.kind === 'message' ? 'posted a message' : r.kind === 'upload' ? 'uploaded a file' : r.kind === 'todo' ? 'added a to-do'
-          : r.kind === 'calendar_event' ? 'added an event' : r.kind === 'forward' ? 'forwarded an email' : `created ${what}`;
-      case 'complete': return 'completed a to-do';
-      case 'trash': return `deleted ${what}`;
-      default: return `edited ${what}`;
-    }
-  }
   /** /events.json items (accountWide: with bucket), /projects/P/events.json (no bucket), /people/ID/events.json (no creator, with bucket). */
   event(e: BEvent, form: 'account' | 'project' | 'person' = 'account'): Obj {
     const r = e.eventable;
     const p = e.bucket;
     const target = r ? this.title(r, e.rev) : this.bucketName(p);
-    const verb = this.verb(e);
+    const verb = eventVerb(e);
     const isComment = e.comment !== null && e.action !== 'trash';
     const ref = r ? this.reference(r) : { id: p.id, type: p.bucketType, url: `${this.api}/${this.bucketPath(p)}.json`, app_url: `${this.app}/${this.bucketPath(p)}` };
     const o: Obj = {

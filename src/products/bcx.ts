@@ -7,7 +7,7 @@
  */
 import type { Context, ReadPlan } from '../plan';
 import { ms } from '../state';
-import { AnyStreamName, Parents, PathsFrom, Stream } from '../streams/stream';
+import { AnyStreamName, EPOCH, Parents, PathsFrom, Stream } from '../streams/stream';
 import type { BcxStreamName } from '../streams/names';
 import type { Job } from '../sync/job';
 import { RunBookmarks, RunFacts, Strategy } from '../sync/strategy';
@@ -17,7 +17,6 @@ import { RunBookmarks, RunFacts, Strategy } from '../sync/strategy';
  * correct an event for 15 minutes after it is created.
  */
 export const FEED_OVERLAP_MS = 15 * 60_000;
-export const EPOCH = '1970-01-01T00:00:00Z';
 
 class BcxStrategy extends Strategy {
   parentsOf(stream: Stream): AnyStreamName[] {

@@ -27,6 +27,8 @@ export interface Job {
   priority?: number;
   /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
+  /** What only the list item a show job was spawned from carried (Stream.listOnly): merged under the show. */
+  listed?: Json;
   /** Written whatever the cursor says (a project new to the replica, a record a change names). */
   force?: boolean;
   /** The record embedded records were found in (a comment's commentable). */

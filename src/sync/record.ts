@@ -106,3 +106,14 @@ export function prepare(stream: Stream, record: Json, ctx: Context, foundIn?: Fo
   stream.decorate(record, foundIn);
   return record;
 }
+
+/** What of a list item its show lacks (the stream's listOnly fields it has): carried to the show's job. */
+export function listOnlyPart(stream: Stream, item: Json): Json | undefined {
+  const kept = stream.listOnly.filter((k) => k in item);
+  return kept.length === 0 ? undefined : Object.fromEntries(kept.map((k) => [k, item[k]]));
+}
+
+/** A show merged with what only its list item carried: the show wins where both have a key. */
+export function withListed(listed: Json, shown: Json): Json {
+  return { ...listed, ...shown };
+}
