@@ -3,7 +3,7 @@
  * collection's pages are followed, and how fast requests may start when the config does not say.
  * Token handling, retries, rate limiting and the error table are the same for any API behind
  * Launchpad: Basecamp 3 (and 4 and 5) and Basecamp 2 ("bcx") differ only here and in their
- * streams (src/products.ts puts the two together).
+ * streams (src/products/index.ts puts the two together).
  *
  * The API root of an account is decided here alone: `apiRoot` (from the config) and
  * `apiRootOfAccount` (from Launchpad's account list, for `tap-basecamp auth`).

@@ -22,7 +22,7 @@ export interface Config {
   readonly start_date?: string;
   readonly progress_interval_seconds: number;
   readonly user_agent: string;
-  /** Which API the account speaks; undefined until Launchpad says (see products.ts). */
+  /** Which API the account speaks; undefined until Launchpad says (see products/index.ts). */
   readonly basecamp_product?: 'bc3' | 'bcx';
   readonly api_url: string;
   /**

@@ -1,17 +1,19 @@
 /**
  * The read plan: which streams a run reads, where, and what it writes. Pure decisions over the
- * stream declarations (src/streams) and the catalog's selection; the engine asks, the plan
- * answers, and nothing here does I/O or names a stream.
+ * stream declarations (src/streams), their product's strategy (src/products/) and the catalog's
+ * selection; the engine asks, the plan answers, and nothing here does I/O or names a stream.
  *
- * Two contexts matter. In active projects (and at account level) the account-wide recordings
- * walks serve every recording stream, so below a project only the other streams are read. An
- * archived project is not served by those walks: its tools are walked instead, and the plan for
- * that walk (ArchivedPlan) says which streams it writes and which it only passes through.
+ * Two contexts matter: active projects (and the account level), where the product's strategy
+ * says what is read below a record, and an archived project's walk, whose plan (ArchivedPlan)
+ * says which streams it writes and which it only passes through.
  */
-import { StreamSelection } from './catalog';
 import { AnyStreamName, Json, Stream } from './streams/stream';
+import { Strategy, TREE } from './sync/strategy';
 
-/** Where a partition sits: which project, and whether that project is archived. */
+/** What the catalog selects, as far as the plan reads it (src/catalog.ts's StreamSelection has more). */
+export type Selection = ReadonlyMap<string, { readonly incremental: boolean }>;
+
+/** Where a job sits: which project, and whether that project is archived. */
 export interface Context {
   projectId?: number;
   /** Set inside an archived project: what its walk writes and what it must pass through. */
@@ -35,7 +37,7 @@ export interface ArchivedPlan {
 export class ReadPlan {
   /** Parent stream name -> the streams read below its records (per-parent paths or embedded). */
   private readonly children = new Map<string, Stream[]>();
-  /** Walk stream name -> the streams whose records that walk may list too (Stream.alsoInWalk). */
+  /** Walk stream name -> the streams whose records that walk may list too (Strategy.listedIn). */
   private readonly inWalk = new Map<string, Stream[]>();
   /** Streams read (or passed through) in active projects and at account level. */
   private readonly neededActive = new Set<string>();
@@ -44,19 +46,23 @@ export class ReadPlan {
   /** The stream whose records are projects: the root of the tree below them. */
   readonly projects: Stream;
 
+  /** What the streams' product reads beyond the declared tree. */
+  readonly strategy: Strategy;
+
   /**
-   * `feedRun`: an incremental run of an API with a change feed (Basecamp 2's events), where
-   * streams with feedParents are read from the feed instead of walked (see inFeed).
+   * `feedRun`: an incremental run that reads what changed from a change feed instead of walking
+   * (Strategy.readsChanges).
    */
   constructor(
     private readonly streams: readonly Stream[],
-    private readonly selection: ReadonlyMap<string, StreamSelection>,
+    private readonly selection: Selection,
     readonly feedRun = false,
   ) {
+    const strategy = (this.strategy = streams[0]?.strategy ?? TREE);
     for (const stream of streams) {
-      const parentNames = new Set([...Object.keys(stream.parents), ...Object.keys(stream.feedParents), ...Object.keys(stream.fullWalkParents), ...stream.embeddedIn.map((e) => e.stream)]);
-      for (const p of parentNames) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
-      if (stream.alsoInWalk) this.inWalk.set(stream.alsoInWalk.walk, [...(this.inWalk.get(stream.alsoInWalk.walk) ?? []), stream]);
+      for (const p of new Set(strategy.parentsOf(stream))) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
+      const walk = strategy.listedIn(stream);
+      if (walk) this.inWalk.set(walk, [...(this.inWalk.get(walk) ?? []), stream]);
     }
     const roots = streams.filter((s) => s.opensProject);
     if (roots.length !== 1) throw new Error(`src/streams: exactly one stream must open projects (found ${roots.length})`);
@@ -68,9 +74,8 @@ export class ReadPlan {
       if (this.neededActive.has(s.name)) return true;
       if (visiting.has(s.name)) return selection.has(s.name);
       visiting.add(s.name);
-      // Feed parents are read only in a feed run (a walk run reads /events.json only if selected).
       const viaChild = this.childrenOf(s.name)
-        .filter((c) => !c.recordingType && c !== s && (this.feedRun || !(s.name in c.feedParents || s.name in c.fullWalkParents)))
+        .filter((c) => c !== s && strategy.leadsUp(c, s.name, this.feedRun))
         .map(visit)
         .some(Boolean);
       const needed = selection.has(s.name) || viaChild;
@@ -110,26 +115,11 @@ export class ReadPlan {
     return stream.replicationKey !== undefined && this.selection.get(stream.name)?.incremental === true;
   }
 
-  /**
-   * Whether `child` is read below a `parent` record in this context. In active projects the
-   * recordings walks serve recording streams, except the per-parent reads an alsoInWalk stream
-   * may still need.
-   */
+  /** Whether `child` is read below a `parent` record in this context. */
   traverses(child: Stream, ctx: Context, parent: AnyStreamName): boolean {
     if (ctx.archived) return ctx.archived.traverse.has(child.name);
     if (!this.neededActive.has(child.name)) return false;
-    if (child.recordingType && child.alsoInWalk?.from !== parent) return false;
-    if (parent in child.fullWalkParents) return ctx.fullWalk === true;
-    // A stream read from the feed is read from nowhere else, and one walked not from the feed.
-    return this.inFeed(child, ctx) === parent in child.feedParents;
-  }
-
-  /**
-   * Whether a stream is read from the change feed here: a feed run, a stream with feed parents
-   * kept incremental, outside the projects walked whole.
-   */
-  inFeed(stream: Stream, ctx: Context): boolean {
-    return this.feedRun && Object.keys(stream.feedParents).length > 0 && this.isIncremental(stream) && !ctx.fullWalk;
+    return this.strategy.traverses(child, ctx, parent, this);
   }
 
   /** Whether any child of this stream is read in this context (if not, its lists are leaves). */
@@ -159,31 +149,13 @@ export class ReadPlan {
     );
   }
 
-  /**
-   * What an archived project's walk writes and passes through. `walkedAt(stream)` is the
-   * project's updated_at when the stream was last walked there: a stream whose changes touch the
-   * project is written again only when that moved. A FULL_TABLE override re-reads everything.
-   */
+  /** The selected streams below projects, in catalog order (what an archived project's walk may write). */
+  selectedUnderProjects(): Stream[] {
+    return this.streams.filter((s) => this.selection.has(s.name) && this.underProjects.has(s.name));
+  }
+
+  /** What an archived project's walk writes and passes through (see the product's strategy). */
   archivedPlan(project: Json, walkedAt: (stream: string) => string | undefined): ArchivedPlan {
-    const emit = new Set<string>();
-    for (const stream of this.streams) {
-      if (!this.selection.has(stream.name) || !this.underProjects.has(stream.name)) continue;
-      const fullTable = stream.replicationKey !== undefined && !this.isIncremental(stream);
-      if (fullTable || !stream.changesTouchProject || walkedAt(stream.name) !== project.updated_at) emit.add(stream.name);
-    }
-    const traverse = new Set<string>();
-    const decided = new Map<string, boolean>();
-    const visit = (name: string): boolean => {
-      const known = decided.get(name);
-      if (known !== undefined) return known;
-      decided.set(name, emit.has(name)); // provisional answer for self-nesting streams (vaults in vaults)
-      const viaChildren = this.childrenOf(name).map((c) => visit(c.name)).some(Boolean);
-      const needed = emit.has(name) || viaChildren;
-      decided.set(name, needed);
-      if (needed) traverse.add(name);
-      return needed;
-    };
-    for (const c of this.childrenOf(this.projects.name)) visit(c.name);
-    return { projectId: project.id, updatedAt: project.updated_at, emit, traverse };
+    return this.strategy.archivedPlan(this, project, walkedAt);
   }
 }

@@ -93,7 +93,7 @@ export interface PartitionBookmark {
 export interface StreamBookmark extends PartitionBookmark {
   partitions?: Record<string, PartitionBookmark>;
   archived_projects?: Record<string, string>;
-  /** An account-wide recordings walk was seen to list this stream's records (see Stream.alsoInWalk). */
+  /** An account-wide recordings walk was seen to list this stream's records (see Bc3Stream.alsoInWalk). */
   listed_by_walk?: boolean;
 }
 export interface TapState {

@@ -30,8 +30,10 @@ export function childMap(streams: readonly Stream[]): Map<string, string[]> {
   const children = new Map<string, string[]>();
   const add = (parent: string, child: string) => children.set(parent, [...(children.get(parent) ?? []), child]);
   for (const s of streams) {
-    const parents = new Set([...Object.keys(s.parents), ...Object.keys(s.feedParents), ...Object.keys(s.fullWalkParents), ...s.embeddedIn.map((e) => e.stream)]);
-    if (s.alsoInWalk) parents.add(s.alsoInWalk.walk);
+    // The product's strategy names every parent (a change feed's, a walk that lists them too).
+    const parents = new Set<string>(s.strategy.parentsOf(s));
+    const walk = s.strategy.listedIn(s);
+    if (walk) parents.add(walk);
     for (const p of parents) add(p, s.name);
   }
   return children;

@@ -4,10 +4,11 @@
  *
  * A full run walks: the five project lists -> each project's show -> its tools' lists -> each
  * record's show, whose embedded comments (and a list's to-dos) are streams of their own. An
- * incremental run ("feed run", see SyncEngine) reads /events.json from the last run's start on
+ * incremental run ("feed run", see src/products/bcx.ts) reads /events.json from the last run's start on
  * and re-reads only what the events point at (`feedParents`), plus everything the feed cannot
  * tell: the project and people lists, accesses, groups and calendars.
  */
+import { BcxStream } from '../products/bcx';
 import { BCX_STREAM_NAMES, BcxStreamName } from './names';
 import { EPOCH, FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
 
@@ -118,13 +119,6 @@ function withSummaries(fields: readonly string[], alsoKey?: string): (record: Js
     }
     return latest;
   };
-}
-
-abstract class BcxStream extends Stream {
-  abstract readonly name: BcxStreamName;
-  get schemaFile(): string {
-    return `bcx/${this.name}.json`;
-  }
 }
 
 // ---- account level -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * engine; see stream.ts for what each field means. Parent links form the tree the engine
  * walks: projects -> their dock tools -> the tools' contents.
  */
+import { Bc3Stream } from '../products/bc3';
 import { ALL_STATUSES, Json, Parents, PathsFrom, Stream, dock, dockPaths, unlessEmpty } from './stream';
 import { STREAM_NAMES, StreamName } from './names';
 
@@ -21,14 +22,14 @@ const commentsOf = unlessEmpty('comments_count', (r) =>
 
 // ---- account level -------------------------------------------------------------------------
 
-export class Account extends Stream {
+export class Account extends Bc3Stream {
   readonly name = 'account';
   readonly projectScoped = false;
   readonly singleObject = true;
   readonly rootPaths = ['/account.json'];
 }
 
-export class Projects extends Stream {
+export class Projects extends Bc3Stream {
   readonly name = 'projects';
   readonly projectScoped = false;
   readonly replicationKey = 'updated_at' as const;
@@ -38,27 +39,27 @@ export class Projects extends Stream {
   readonly rememberSubtrees = true;
 }
 
-export class People extends Stream {
+export class People extends Bc3Stream {
   readonly name = 'people';
   readonly projectScoped = false;
   readonly replicationKey = 'updated_at' as const;
   readonly rootPaths = ['/people.json'];
 }
 
-export class Templates extends Stream {
+export class Templates extends Bc3Stream {
   readonly name = 'templates';
   readonly projectScoped = false;
   readonly replicationKey = 'updated_at' as const;
   readonly rootPaths = ['/templates.json', '/templates.json?status=archived', '/templates.json?status=trashed'];
 }
 
-export class LineupMarkers extends Stream {
+export class LineupMarkers extends Bc3Stream {
   readonly name = 'lineup_markers';
   readonly projectScoped = false;
   readonly rootPaths = ['/lineup/markers.json'];
 }
 
-export class TimelineEvents extends Stream {
+export class TimelineEvents extends Bc3Stream {
   readonly name = 'timeline_events';
   readonly projectScoped = false;
   readonly replicationKey = 'created_at' as const;
@@ -66,7 +67,7 @@ export class TimelineEvents extends Stream {
   readonly rootPaths = ['/reports/progress.json'];
 }
 
-export class Campfires extends Stream {
+export class Campfires extends Bc3Stream {
   readonly name = 'campfires';
   // /chats.json lists the campfires of active projects; an archived project's is read from its
   // dock. Should /chats.json list archived projects' campfires too, each is still written once.
@@ -75,7 +76,7 @@ export class Campfires extends Stream {
   readonly parents: Parents = { projects: archivedOnly((p) => dock(p, 'chat').map((t) => `/chats/${t.id}.json`)) };
 }
 
-export class CampfireLines extends Stream {
+export class CampfireLines extends Bc3Stream {
   readonly name = 'campfire_lines';
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
@@ -85,7 +86,7 @@ export class CampfireLines extends Stream {
 
 // ---- project level -------------------------------------------------------------------------
 
-export class ProjectPeople extends Stream {
+export class ProjectPeople extends Bc3Stream {
   readonly name = 'project_people';
   // A person's edits do not touch the projects they belong to: read memberships every run.
   readonly changesTouchProject = false;
@@ -96,46 +97,46 @@ export class ProjectPeople extends Stream {
   }
 }
 
-export class TimesheetEntries extends Stream {
+export class TimesheetEntries extends Bc3Stream {
   readonly name = 'timesheet_entries';
   readonly parents: Parents = { projects: live((p) => (p.timesheet_enabled ? [`/projects/${p.id}/timesheet.json`] : [])) };
 }
 
-export class GaugeNeedles extends Stream {
+export class GaugeNeedles extends Bc3Stream {
   readonly name = 'gauge_needles';
   readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/gauge/needles.json`]) };
 }
 
-export class MessageTypes extends Stream {
+export class MessageTypes extends Bc3Stream {
   readonly name = 'message_types';
   readonly keyProperties = ['project_id', 'id'];
   readonly parents: Parents = { projects: live((p) => [`/buckets/${p.id}/categories.json`]) };
 }
 
-export class ClientApprovals extends Stream {
+export class ClientApprovals extends Bc3Stream {
   readonly name = 'client_approvals';
   readonly parents: Parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/approvals.json`] : [])) };
 }
 
-export class ClientCorrespondences extends Stream {
+export class ClientCorrespondences extends Bc3Stream {
   readonly name = 'client_correspondences';
   readonly parents: Parents = { projects: live((p) => (p.clientside ? [`/buckets/${p.id}/client/correspondences.json`] : [])) };
 }
 
 const clientReplies = unlessEmpty('replies_count', (r) => [`/buckets/${r.bucket.id}/client/recordings/${r.id}/replies.json`]);
-export class ClientReplies extends Stream {
+export class ClientReplies extends Bc3Stream {
   readonly name = 'client_replies';
   readonly parents: Parents = { client_approvals: clientReplies, client_correspondences: clientReplies };
 }
 
 // ---- message board -------------------------------------------------------------------------
 
-export class MessageBoards extends Stream {
+export class MessageBoards extends Bc3Stream {
   readonly name = 'message_boards';
   readonly parents: Parents = { projects: live(dockPaths('message_board', 'message_boards')) };
 }
 
-export class Messages extends Stream {
+export class Messages extends Bc3Stream {
   readonly name = 'messages';
   readonly recordingType = 'Message';
   readonly replicationKey = 'updated_at' as const;
@@ -144,12 +145,12 @@ export class Messages extends Stream {
 
 // ---- to-dos ----------------------------------------------------------------------------------
 
-export class Todosets extends Stream {
+export class Todosets extends Bc3Stream {
   readonly name = 'todosets';
   readonly parents: Parents = { projects: live(dockPaths('todoset', 'todosets')) };
 }
 
-export class Todolists extends Stream {
+export class Todolists extends Bc3Stream {
   readonly name = 'todolists';
   readonly recordingType = 'Todolist';
   readonly replicationKey = 'updated_at' as const;
@@ -159,7 +160,7 @@ export class Todolists extends Stream {
   readonly rememberSubtrees = true;
 }
 
-export class TodolistGroups extends Stream {
+export class TodolistGroups extends Bc3Stream {
   readonly name = 'todolist_groups';
   readonly variants = ALL_STATUSES;
   readonly parents: Parents = { todolists: (l: Json) => [`/todolists/${l.id}/groups.json`] };
@@ -168,7 +169,7 @@ export class TodolistGroups extends Stream {
 }
 
 const todosOf: PathsFrom = (l) => [`/todolists/${l.id}/todos.json`];
-export class Todos extends Stream {
+export class Todos extends Bc3Stream {
   readonly name = 'todos';
   readonly recordingType = 'Todo';
   readonly replicationKey = 'updated_at' as const;
@@ -179,12 +180,12 @@ export class Todos extends Stream {
 
 // ---- schedule ----------------------------------------------------------------------------------
 
-export class Schedules extends Stream {
+export class Schedules extends Bc3Stream {
   readonly name = 'schedules';
   readonly parents: Parents = { projects: live(dockPaths('schedule', 'schedules')) };
 }
 
-export class ScheduleEntries extends Stream {
+export class ScheduleEntries extends Bc3Stream {
   readonly name = 'schedule_entries';
   readonly recordingType = 'Schedule::Entry';
   readonly replicationKey = 'updated_at' as const;
@@ -199,7 +200,7 @@ function vaultContents(kind: string): Parents {
   return { vaults: unlessEmpty(`${kind}_count`, (v) => [`/vaults/${v.id}/${kind}.json`]) };
 }
 
-export class Vaults extends Stream {
+export class Vaults extends Bc3Stream {
   readonly name = 'vaults';
   readonly recordingType = 'Vault';
   readonly replicationKey = 'updated_at' as const;
@@ -208,14 +209,14 @@ export class Vaults extends Stream {
   readonly alsoInWalk = { walk: 'vaults' as const, is: (r: Json) => r.parent === undefined || r.parent === null, from: 'projects' as const };
 }
 
-export class Documents extends Stream {
+export class Documents extends Bc3Stream {
   readonly name = 'documents';
   readonly recordingType = 'Document';
   readonly replicationKey = 'updated_at' as const;
   readonly parents = vaultContents('documents');
 }
 
-export class Uploads extends Stream {
+export class Uploads extends Bc3Stream {
   readonly name = 'uploads';
   readonly recordingType = 'Upload';
   readonly replicationKey = 'updated_at' as const;
@@ -224,17 +225,17 @@ export class Uploads extends Stream {
 
 // ---- check-ins ---------------------------------------------------------------------------------
 
-export class Questionnaires extends Stream {
+export class Questionnaires extends Bc3Stream {
   readonly name = 'questionnaires';
   readonly parents: Parents = { projects: live(dockPaths('questionnaire', 'questionnaires')) };
 }
 
-export class Questions extends Stream {
+export class Questions extends Bc3Stream {
   readonly name = 'questions';
   readonly parents: Parents = { questionnaires: unlessEmpty('questions_count', (q) => [`/questionnaires/${q.id}/questions.json`]) };
 }
 
-export class QuestionAnswers extends Stream {
+export class QuestionAnswers extends Bc3Stream {
   readonly name = 'question_answers';
   readonly recordingType = 'Question::Answer';
   readonly replicationKey = 'updated_at' as const;
@@ -243,34 +244,34 @@ export class QuestionAnswers extends Stream {
 
 // ---- email forwards --------------------------------------------------------------------------
 
-export class Inboxes extends Stream {
+export class Inboxes extends Bc3Stream {
   readonly name = 'inboxes';
   readonly parents: Parents = { projects: live(dockPaths('inbox', 'inboxes')) };
 }
 
-export class InboxForwards extends Stream {
+export class InboxForwards extends Bc3Stream {
   readonly name = 'inbox_forwards';
   readonly parents: Parents = { inboxes: unlessEmpty('forwards_count', (i) => [`/inboxes/${i.id}/inbox_forwards.json`]) };
 }
 
-export class InboxReplies extends Stream {
+export class InboxReplies extends Bc3Stream {
   readonly name = 'inbox_replies';
   readonly parents: Parents = { inbox_forwards: unlessEmpty('replies_count', (f) => [`/inbox_forwards/${f.id}/replies.json`]) };
 }
 
 // ---- card tables -----------------------------------------------------------------------------
 
-export class CardTables extends Stream {
+export class CardTables extends Bc3Stream {
   readonly name = 'card_tables';
   readonly parents: Parents = { projects: live(dockPaths('kanban_board', 'card_tables')) };
 }
 
-export class CardTableColumns extends Stream {
+export class CardTableColumns extends Bc3Stream {
   readonly name = 'card_table_columns';
   readonly embeddedIn = [{ stream: 'card_tables' as const, field: 'lists' }];
 }
 
-export class CardTableCards extends Stream {
+export class CardTableCards extends Bc3Stream {
   readonly name = 'card_table_cards';
   readonly recordingType = 'Kanban::Card';
   readonly replicationKey = 'updated_at' as const;
@@ -279,7 +280,7 @@ export class CardTableCards extends Stream {
   readonly incompleteWithout = { field: 'steps', show: (card: Json) => `/card_tables/cards/${card.id}.json` };
 }
 
-export class CardTableSteps extends Stream {
+export class CardTableSteps extends Bc3Stream {
   readonly name = 'card_table_steps';
   readonly recordingType = 'Kanban::Step';
   readonly replicationKey = 'updated_at' as const;
@@ -291,7 +292,7 @@ export class CardTableSteps extends Stream {
 /** Streams whose records can carry comments. */
 export const COMMENTABLE: StreamName[] = ['messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles'];
 
-export class Comments extends Stream {
+export class Comments extends Bc3Stream {
   readonly name = 'comments';
   readonly recordingType = 'Comment';
   readonly replicationKey = 'updated_at' as const;

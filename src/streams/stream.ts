@@ -1,9 +1,12 @@
 /**
- * The declarative description of a stream. Each stream in streams/index.ts is a small subclass
- * that only sets fields; the engine (src/engine.ts) does the paging, fan-out, bookmarks and
- * message writing for all of them.
+ * The declarative description of a stream, as both products declare it. Each stream in
+ * streams/index.ts (Basecamp 3) and streams/bcx.ts (Basecamp 2) is a small subclass that only
+ * sets fields; what only one product reads hangs on its base class (Bc3Stream, BcxStream in
+ * src/products/) with its strategy. The engine (src/engine.ts) does the paging, fan-out,
+ * bookmarks and message writing for all of them.
  */
 import { AnyStreamName } from './names';
+import { Strategy, TREE } from '../sync/strategy';
 
 export type { StreamName, AnyStreamName } from './names';
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -75,44 +78,12 @@ export abstract class Stream {
    * feed names is read from its show alone, and a replica must not lose a field on that run.
    */
   readonly listOnly: readonly string[] = [];
-  /**
-   * Parents that replace `parents` in a feed run: Basecamp 2 names every changed record in
-   * /events.json, so an incremental run reads what its events point at instead of walking.
-   */
-  readonly feedParents: Parents = {};
-  /**
-   * The root collection of a stream read from a time on (Basecamp 2's /events.json?since=):
-   * replaces rootPaths.
-   */
-  readonly sincePath?: (since: string) => string;
   /** The endpoint answers one object rather than a list. */
   readonly singleObject: boolean = false;
-  /**
-   * The type name on /projects/recordings.json. Such streams are read for all active projects at
-   * once through that endpoint (per status); `parents` then describes the walk through an
-   * archived project's tools, which that endpoint does not serve.
-   */
-  readonly recordingType?: string;
   /** Query variants each parent path is read with (e.g. the documented statuses of a to-do list). */
   readonly variants: string[] = [''];
-  /**
-   * A change to this stream's records touches the project's updated_at, so an archived project
-   * whose updated_at is unchanged need not be read again. Not so for memberships (people).
-   */
-  readonly changesTouchProject: boolean = true;
-  /** Records never leave its lists (a log): a page-numbered walk needs no backward recheck. */
-  readonly onlyGrows: boolean = false;
   /** Per-parent incremental streams keep one cursor per parent (e.g. lines per campfire). */
   readonly cursorPerParent: boolean = false;
-  /**
-   * Records that the account-wide recordings walk of another stream (`walk`) may list as well,
-   * where the docs leave it open: to-do list groups are `Todolist` recordings, a project's root
-   * vault is a `Vault`. A walk record for which `is` holds belongs to this stream. In active
-   * projects the per-parent read from `from` is then needed only if the walk lists none: the
-   * engine holds those reads back until the walk shows one such record (and drops them) or ends
-   * without (and makes them).
-   */
-  readonly alsoInWalk?: { walk: AnyStreamName; is: (record: Json) => boolean; from: AnyStreamName };
   /**
    * A record's subtree (everything read below it) is remembered once written, so a run resumed
    * from a STATE of an unfinished one skips the record and its subtree (projects).
@@ -129,6 +100,11 @@ export abstract class Stream {
    * field, the record's own endpoint `show(record)` is read and written instead.
    */
   readonly incompleteWithout?: { field: string; show: (record: Json) => string };
+
+  /** What its product reads beyond the declared tree (src/products/bc3.ts, bcx.ts). */
+  get strategy(): Strategy {
+    return TREE;
+  }
 
   /** The schema's file under schemas/ (Basecamp 2's under schemas/bcx/). */
   get schemaFile(): string {
@@ -148,12 +124,6 @@ export abstract class Stream {
     const value = record[key];
     return typeof value === 'string' ? value : undefined;
   }
-
-  /**
-   * Parents read only below a project walked whole in a feed run (Basecamp 2: the project's own
-   * events, which the account-wide feed hid while the project was in the trash).
-   */
-  readonly fullWalkParents: Parents = {};
 
   /** The project the children of an account-level record live in (a record's bucket, by default). */
   childProjectId(record: Json): number | undefined {

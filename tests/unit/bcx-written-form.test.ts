@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { listOnlyPart, withListed } from '../../src/engine';
+import { listOnlyPart, withListed } from '../../src/sync/record';
 import { BCX_STREAMS, asDay, completedAt, selfUrls, splitDay } from '../../src/streams/bcx';
 import { Json, Stream } from '../../src/streams/stream';
 

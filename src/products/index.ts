@@ -2,11 +2,11 @@
  * The two Basecamp APIs the tap reads, each an API shape (src/api.ts) with its streams, and how
  * a run finds out which one an account is: the config's basecamp_product, or else Launchpad.
  */
-import { ApiShape, BASECAMP_2, BASECAMP_3 } from './api';
-import { TapError } from './errors';
-import { STREAMS } from './streams';
-import { BCX_STREAMS } from './streams/bcx';
-import { Stream } from './streams/stream';
+import { ApiShape, BASECAMP_2, BASECAMP_3 } from '../api';
+import { TapError } from '../errors';
+import { STREAMS } from '../streams';
+import { BCX_STREAMS } from '../streams/bcx';
+import { Stream } from '../streams/stream';
 
 export type ProductId = 'bc3' | 'bcx';
 export const PRODUCT_IDS: readonly ProductId[] = ['bc3', 'bcx'];

@@ -1,0 +1,118 @@
+/**
+ * What only Basecamp 3 reads: the account-wide recordings walks and the walks of archived
+ * projects.
+ *
+ * In active projects (and at account level) one walk of /projects/recordings.json per type and
+ * status serves every recording stream, so below a project only the other streams are read. A
+ * walk may also list records of another stream (Bc3Stream.alsoInWalk): that stream's per-parent
+ * reads are held until the walk shows whether it does. An archived project is not served by
+ * those walks: its tools are walked instead, and its ArchivedPlan says which streams that walk
+ * writes and which it only passes through.
+ */
+import type { ArchivedPlan, Context, ReadPlan } from '../plan';
+import { AnyStreamName, Json, Stream } from '../streams/stream';
+import type { Job } from '../sync/job';
+import { RunFacts, Strategy } from '../sync/strategy';
+
+/** The statuses each recordings walk is read in. */
+const STATUSES = ['active', 'archived', 'trashed'] as const;
+/** Above any depth: walks whose end decides held reads run before everything else. */
+const HOLDING_WALK_PRIORITY = 1000;
+
+class Bc3Strategy extends Strategy {
+  leadsUp(child: Stream): boolean {
+    // The recordings walks read recording streams at account level, not below their parents.
+    return (child as Bc3Stream).recordingType === undefined;
+  }
+
+  traverses(child: Stream, _ctx: Context, parent: AnyStreamName): boolean {
+    const { recordingType, alsoInWalk } = child as Bc3Stream;
+    return recordingType === undefined || alsoInWalk?.from === parent;
+  }
+
+  listedIn(stream: Stream): AnyStreamName | undefined {
+    return (stream as Bc3Stream).alsoInWalk?.walk;
+  }
+
+  isListed(stream: Stream, record: Json): boolean {
+    return (stream as Bc3Stream).alsoInWalk?.is(record) === true;
+  }
+
+  holds(child: Stream, parent: AnyStreamName, ctx: Context): boolean {
+    return !ctx.archived && (child as Bc3Stream).alsoInWalk?.from === parent;
+  }
+
+  /** The stream's root paths, then one walk per status, newest first, for all active projects at once. */
+  rootJobs(stream: Stream, plan: ReadPlan, run: RunFacts): Job[] {
+    const jobs = super.rootJobs(stream, plan, run);
+    const type = (stream as Bc3Stream).recordingType;
+    if (type === undefined) return jobs;
+    // A walk that decides held reads goes first: until it ends, the subtrees holding them stay open.
+    const priority = plan.listedBy(stream.name).length > 0 ? HOLDING_WALK_PRIORITY : undefined;
+    for (const status of STATUSES) {
+      const path = `/projects/recordings.json?type=${encodeURIComponent(type)}&status=${status}&sort=updated_at&direction=desc`;
+      jobs.push({ stream, path, ctx: {}, depth: 0, root: true, cursorKey: status, newestFirst: true, walk: true, priority });
+    }
+    return jobs;
+  }
+
+  /**
+   * `walkedAt(stream)` is the project's updated_at when the stream was last walked there: a
+   * stream whose changes touch the project is written again only when that moved. A FULL_TABLE
+   * override re-reads everything.
+   */
+  archivedPlan(plan: ReadPlan, project: Json, walkedAt: (stream: string) => string | undefined): ArchivedPlan {
+    const emit = new Set<string>();
+    for (const stream of plan.selectedUnderProjects()) {
+      const fullTable = stream.replicationKey !== undefined && !plan.isIncremental(stream);
+      if (fullTable || !this.remembersArchivedWalk(stream) || walkedAt(stream.name) !== project.updated_at) emit.add(stream.name);
+    }
+    const traverse = new Set<string>();
+    const decided = new Map<string, boolean>();
+    const visit = (name: string): boolean => {
+      const known = decided.get(name);
+      if (known !== undefined) return known;
+      decided.set(name, emit.has(name)); // provisional answer for self-nesting streams (vaults in vaults)
+      const viaChildren = plan.childrenOf(name).map((c) => visit(c.name)).some(Boolean);
+      const needed = emit.has(name) || viaChildren;
+      decided.set(name, needed);
+      if (needed) traverse.add(name);
+      return needed;
+    };
+    for (const c of plan.childrenOf(plan.projects.name)) visit(c.name);
+    return { projectId: project.id, updatedAt: project.updated_at, emit, traverse };
+  }
+
+  remembersArchivedWalk(stream: Stream): boolean {
+    return (stream as Bc3Stream).changesTouchProject;
+  }
+}
+
+export const BC3_STRATEGY = new Bc3Strategy();
+
+/** A Basecamp 3 stream: the shared declaration, and what the recordings and archived walks need. */
+export abstract class Bc3Stream extends Stream {
+  get strategy(): Strategy {
+    return BC3_STRATEGY;
+  }
+  /**
+   * The type name on /projects/recordings.json. Such streams are read for all active projects at
+   * once through that endpoint (per status); `parents` then describes the walk through an
+   * archived project's tools, which that endpoint does not serve.
+   */
+  readonly recordingType?: string;
+  /**
+   * Records that the account-wide recordings walk of another stream (`walk`) may list as well,
+   * where the docs leave it open: to-do list groups are `Todolist` recordings, a project's root
+   * vault is a `Vault`. A walk record for which `is` holds belongs to this stream. In active
+   * projects the per-parent read from `from` is then needed only if the walk lists none: the
+   * engine holds those reads back until the walk shows one such record (and drops them) or ends
+   * without (and makes them).
+   */
+  readonly alsoInWalk?: { walk: AnyStreamName; is: (record: Json) => boolean; from: AnyStreamName };
+  /**
+   * A change to this stream's records touches the project's updated_at, so an archived project
+   * whose updated_at is unchanged need not be read again. Not so for memberships (people).
+   */
+  readonly changesTouchProject: boolean = true;
+}

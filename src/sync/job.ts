@@ -1,0 +1,146 @@
+/**
+ * A job is one collection read at one path (or records embedded in a parent): a value the plan
+ * and the product strategies compute, and the engine runs. `jobPlan` decides, once per job, how
+ * it is read incrementally: from which cursor, whether it stops there, which ETag it sends, how
+ * far a walk cut short has written, and where its cursor is committed.
+ */
+import type { Context, ReadPlan, Selection } from '../plan';
+import { ResumePoint } from '../state';
+import { FoundIn, Json, Stream } from '../streams/stream';
+
+export interface Job {
+  stream: Stream;
+  /** Account-relative path; absent for records embedded in the parent. */
+  path?: string;
+  embedded?: Json[];
+  ctx: Context;
+  depth: number;
+  /** Read from an account-level path (a 404 there means the account, not one item, is missing). */
+  root: boolean;
+  /** Cursor partition key for newest-first walks with their own cursor (status, parent id). */
+  cursorKey?: string;
+  /** Read as a newest-first walk that stops at the cursor. */
+  newestFirst: boolean;
+  /** Its records may belong to other streams too (see Reading.ownerOf); held reads wait for its end. */
+  walk?: boolean;
+  /** Queue priority when not the depth (higher runs sooner). */
+  priority?: number;
+  /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
+  shown?: boolean;
+  /** What only the list item a show job was spawned from carried (Stream.listOnly): merged under the show. */
+  listed?: Json;
+  /** Written whatever the cursor says (a project new to the replica, a record a change names). */
+  force?: boolean;
+  /** The record embedded records were found in (a comment's commentable). */
+  foundIn?: FoundIn;
+  /**
+   * Read because a change feed names it: read no further than what it embeds and what the
+   * feed leads to from it (see namedChildJobs).
+   */
+  fromFeed?: boolean;
+  /** Read at most once a run at this path (several changes name one record). */
+  once?: boolean;
+  /** A per-parent read the walk of its stream may make unnecessary: held until that walk decides. */
+  heldFor?: string;
+}
+
+/** What a job's context says about its stream, and what the plan says about its records. */
+export interface JobFacts {
+  /** Selected, and written in this context (an archived project's walk may only pass through). */
+  writes: boolean;
+  /** Selected incremental, with a replication key. */
+  incremental: boolean;
+  /** Inside an archived project's walk: all-or-nothing, no cursor of its own is kept. */
+  archived: boolean;
+  /** In a project walked whole (new to the replica): every record is written. */
+  wholeProject: boolean;
+  /** Its records lead to other reads here. */
+  hasChildren: boolean;
+  /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
+  passesCursor: boolean;
+  hasReplicationKey: boolean;
+}
+
+/** The bookmarks a job's plan reads (never writes). */
+export interface CursorSource {
+  startDate?: string;
+  cursor(partition?: string): string | undefined;
+  resume(partition?: string): ResumePoint | undefined;
+}
+
+/** Where a job's cursor goes once it and everything it spawned is written. */
+export type CursorCommit = 'walk' | 'end-of-run' | 'none';
+
+export interface JobPlan {
+  /** Records older than this are not written (a newest-first walk stops at it, unless it passes). */
+  cursor?: string;
+  /** The window (reached, newest] an earlier run of this walk wrote already. */
+  resume?: ResumePoint;
+  /** Past the cursor the walk stops: its older records lead nowhere. */
+  stopAtCursor: boolean;
+  /** Revalidate with the last run's ETag (a leaf list of a full-table stream). */
+  etag: boolean;
+  /** Pick up a walk cut short at the page it was reading. */
+  resumeFromPage: boolean;
+  /** Record how far the walk is, so a stop resumes there. */
+  trackWalk: boolean;
+  /** Times the walk reads its top again for records that moved there meanwhile (a list edited after the walk passed it). */
+  topUpPasses: number;
+  commit: CursorCommit;
+}
+
+/** Where an incremental job starts: its cursor and, for a walk cut short, the window written already. */
+function cursorOf(job: Pick<Job, 'newestFirst' | 'cursorKey'>, f: JobFacts, bookmarks: CursorSource): { cursor?: string; resume?: ResumePoint } {
+  if (!f.incremental) return {};
+  // An archived project's walk, or a project walked whole, is all-or-nothing.
+  if (f.archived || f.wholeProject) return { cursor: bookmarks.startDate };
+  if (!job.newestFirst) return { cursor: bookmarks.cursor() };
+  return { cursor: bookmarks.cursor(job.cursorKey), resume: bookmarks.resume(job.cursorKey) };
+}
+
+/** Times a walk whose records lead to other reads reads its top again. */
+const TOP_UP_PASSES = 3;
+
+/** The per-job decisions: one value, decided before the first request. */
+export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'path' | 'walk'>, f: JobFacts, bookmarks: CursorSource): JobPlan {
+  const { cursor, resume } = cursorOf(job, f, bookmarks);
+  const leaf = !f.hasChildren;
+  return {
+    cursor,
+    resume,
+    stopAtCursor: job.newestFirst && !f.passesCursor,
+    // An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the engine).
+    etag: job.path !== undefined && leaf && f.writes && !f.hasReplicationKey && !job.root,
+    // Pages it would skip are not fanned out: a walk with children starts again from the top.
+    resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
+    trackWalk: f.incremental && job.newestFirst && !f.archived,
+    topUpPasses: job.walk === true && job.path !== undefined && !leaf ? TOP_UP_PASSES : 0,
+    commit: commitOf(job, f),
+  };
+}
+
+/** A walk's cursor is committed when its subtree is done; a whole list's, when the run completes. */
+function commitOf(job: Pick<Job, 'newestFirst'>, f: JobFacts): CursorCommit {
+  if (!f.incremental || f.archived) return 'none';
+  return job.newestFirst ? 'walk' : 'end-of-run';
+}
+
+/** Whether `stream` is selected and written in this context (an archived project's walk may only pass through). */
+export function writesIn(selection: Selection, stream: Stream, ctx: Context): boolean {
+  return selection.has(stream.name) && (!ctx.archived || ctx.archived.emit.has(stream.name));
+}
+
+/** The facts jobPlan decides from: the selection, the job's context and the plan. */
+export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFacts {
+  const { stream, ctx } = job;
+  const writes = writesIn(selection, stream, ctx);
+  return {
+    writes,
+    incremental: writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined,
+    archived: ctx.archived !== undefined,
+    wholeProject: ctx.fullWalk === true,
+    hasChildren: plan.hasChildrenToRead(stream, ctx),
+    passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),
+    hasReplicationKey: stream.replicationKey !== undefined,
+  };
+}
