@@ -12,12 +12,12 @@ import { discover, defaultSelection, selectionFromCatalog } from './catalog';
 import { BasecampClient } from './client';
 import { Config, loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
-import { Interrupted, TapError, accountError, redact } from './errors';
+import { AccountError, Interrupted, TapError, accountError, redact } from './errors';
 import { Level, Logger, parseLevel } from './log';
 import { SingerWriter } from './messages';
-import { BookmarkManager, TapState, parseState } from './state';
+import { BookmarkManager, TapState, ownerMismatch, parseState } from './state';
 import { progressInterval, progressLine, summaryLines } from './progress';
-import { PRODUCTS, Product, productOf } from './products';
+import { PRODUCTS, Product, ProductId, productOf, productSettingHint } from './products';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -71,7 +71,8 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     .option('format', { type: 'string', choices: ['json', 'markdown'], default: 'json', describe: 'Format of --about' })
     .option('test', { type: 'boolean', describe: 'Check the connection: refresh the token and read one page of projects' })
     .option('log-level', { type: 'string', describe: 'debug, info, warn or error (default: $LOG_LEVEL or info)' })
-    .conflicts('discover', ['catalog', 'properties', 'test'])
+    // Meltano passes the catalog it cached along with --discover: discovery wins, as in SDK taps.
+    .conflicts('discover', 'test')
     .conflicts('catalog', 'properties')
     .epilogue(EPILOG)
     .strict()
@@ -114,7 +115,11 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     return 2;
   }
   if (level) log.setLevel(level as Level);
+  const ignored = discoveryIgnores(args);
+  if (ignored) log.warn(ignored);
 
+  /** basecamp_product as the config set it: an account that answers 404 may be the other product. */
+  let productSetting: ProductId | undefined;
   try {
     if (args.about) {
       process.stdout.write(args.format === 'markdown' ? aboutMarkdown(version()) : JSON.stringify(about(version()), null, 2) + '\n');
@@ -125,6 +130,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       throw new TapError('--config CONFIG is required (or TAP_BASECAMP_* environment variables)');
     }
     const config = loadConfig(configPaths, process.env, (m) => log.warn(m));
+    productSetting = config.basecamp_product;
     const known = config.basecamp_product ? PRODUCTS[config.basecamp_product] : undefined;
     if (args.discover && known) {
       process.stdout.write(JSON.stringify(discover(known), null, 2) + '\n');
@@ -166,8 +172,12 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product) : defaultSelection(product);
     if (selection.size === 0) log.warn(`catalog ${catalogPath} selects no stream: nothing will be synced (set "selected": true in a stream's metadata)`);
     const state: TapState = args.state ? parseState(readJsonFile(args.state, 'state'), args.state) : { bookmarks: {} };
+    // Checked once the product is known (it may come from Launchpad), before anything is written.
+    const owner = { account_id: config.account_id, basecamp_product: product.id };
+    const mismatch = args.state ? ownerMismatch(state, owner, args.state) : undefined;
+    if (mismatch) throw new TapError(mismatch);
     const writer = new SingerWriter(log);
-    const bookmarks = new BookmarkManager(state, config.start_date);
+    const bookmarks = new BookmarkManager(state, config.start_date, owner);
     const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date }, product);
 
     const onSignal = (signal: NodeJS.Signals) => engine.interrupt(signal);
@@ -214,11 +224,19 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       log.warn(`interrupted by ${err.signal}: stopped after writing a resumable STATE`);
       return err.signal;
     }
-    if (err instanceof TapError) log.error(err.message);
+    const hint = err instanceof AccountError && err.kind === 'not_found' ? productSettingHint(productSetting) : '';
+    if (err instanceof TapError) log.error(err.message + hint);
     else log.error(`unexpected error: ${redact((err as Error)?.message ?? String(err))}`);
     if (log.enabled('debug') && !(err instanceof TapError)) log.debug(redact(String((err as Error)?.stack ?? '')));
     return 1;
   }
+}
+
+/** The warning for a catalog given with --discover, which prints the catalog of every stream and reads none. */
+function discoveryIgnores(args: Pick<Args, 'discover' | 'catalog' | 'properties'>): string | undefined {
+  if (!args.discover) return undefined;
+  const given = (['catalog', 'properties'] as const).filter((f) => args[f] !== undefined).map((f) => `--${f} ${args[f]}`);
+  return given.length > 0 ? `--discover prints the catalog of every stream: ignoring ${given.join(' and ')}` : undefined;
 }
 
 /**
