@@ -41,7 +41,11 @@ describe('bad config', () => {
     return expectOneLine(['--config', writeJson(dir, 'missing.json', rest)], /invalid config: refresh_token is required/);
   });
   it('malformed field', () => expectOneLine(['--config', writeJson(dir, 'acct.json', { ...good, account_id: 'twelve' })], /invalid config: account_id must be a number/));
-  it('start_date not a date', () => expectOneLine(['--config', writeJson(dir, 'date.json', { ...good, start_date: 'last tuesday' })], /start_date must (match|be a date)/));
+  it('start_date not a date: one clause naming the forms it takes, with examples', () =>
+    expectOneLine(
+      ['--config', writeJson(dir, 'date.json', { ...good, start_date: '2024-13-01' })],
+      /ERROR invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "2024-13-01"\)$/,
+    ));
   it('plain http to a remote host', () => expectOneLine(['--config', writeJson(dir, 'http.json', { ...good, api_url: 'http://example.com' })], /api_url must be an https URL/));
   it('unknown flag', async () => {
     const run = await runTap(['--config', writeJson(dir, 'ok.json', good), '--sync-everything']);
