@@ -63,8 +63,11 @@ describe('bad credentials and accounts', () => {
     expectOneLine(['--config', writeJson(dir, 'bad-product.json', { ...good, basecamp_product: 'bc2' })], /ERROR invalid config: basecamp_product must be one of "bc3", "bcx"$/));
   it('wrong account id with basecamp_product set: the API answers 404, in one line', () =>
     expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3.json', { ...good, account_id: 12345, basecamp_product: 'bc3' })], /account 12345 not found or not accessible with this token/));
-  it('wrong account id under --test with basecamp_product set', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3-test.json', { ...good, account_id: 12345, basecamp_product: 'bc3' }), '--test'], /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\)$/));
+  it('wrong account id under --test with basecamp_product set: the line names that setting too', () =>
+    expectOneLine(
+      ['--config', writeJson(dir, 'wrongacct-bc3-test.json', { ...good, account_id: 12345, basecamp_product: 'bc3' }), '--test'],
+      /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\), or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: set basecamp_product to bcx \(Basecamp 2\), or leave it unset to ask Launchpad$/,
+    ));
   it('--test against an API that accepts the connection and never answers: one line, soon', async () => {
     const net = await import('node:net');
     const sockets: import('node:net').Socket[] = [];
