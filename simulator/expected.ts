@@ -8,21 +8,31 @@ import { F, Kind, Project, Rec } from './model';
 import { Renderer, SHARED } from './render';
 import { RECORDING_TYPES } from './routes';
 import { Store } from './store';
-import { STREAM_NAMES, StreamName } from '../src/streams/names';
-import { COMMENTABLE } from '../src/streams';
 
 type Obj = Record<string, unknown>;
 
-// The tap's stream names: what expectedRecords(stream) answers for.
-export const STREAMS = STREAM_NAMES;
-export type { StreamName };
+/**
+ * The streams a full sync of a Basecamp 3 account writes, in the catalog's order: what
+ * expectedRecords(stream) answers for. Stated here, not read from the tap: a test holds the two
+ * lists side by side.
+ */
+export const STREAMS = [
+  'account', 'projects', 'people', 'project_people', 'templates', 'campfires', 'campfire_lines', 'timeline_events',
+  'timesheet_entries', 'gauge_needles', 'lineup_markers', 'message_boards', 'message_types', 'messages', 'todosets',
+  'todolists', 'todolist_groups', 'todos', 'schedules', 'schedule_entries', 'vaults', 'documents', 'uploads', 'comments',
+  'questionnaires', 'questions', 'question_answers', 'inboxes', 'inbox_forwards', 'inbox_replies', 'client_approvals',
+  'client_correspondences', 'client_replies', 'card_tables', 'card_table_columns', 'card_table_cards', 'card_table_steps',
+] as const;
+export type StreamName = (typeof STREAMS)[number];
 
 const TOOL_STREAM: Partial<Record<StreamName, Kind>> = {
   message_boards: 'message_board', todosets: 'todoset', schedules: 'schedule', questionnaires: 'questionnaire',
   inboxes: 'inbox', card_tables: 'kanban_board', campfires: 'chat',
 };
-/** Streams whose records can carry comments. */
-const COMMENTED: readonly StreamName[] = COMMENTABLE;
+/** Streams whose records Basecamp lets carry comments (their payloads count them: comments_count). */
+export const COMMENTED: readonly StreamName[] = [
+  'messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles',
+];
 
 /** Kinds the recordings endpoint lists, in every status, for all active projects. */
 const RECORDING_KINDS = new Set<Kind>(Object.values(RECORDING_TYPES));

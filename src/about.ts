@@ -12,8 +12,10 @@ export function about(version: string): Record<string, unknown> {
       'Singer tap for Basecamp 3, 4 and 5 (every project, person, to-do, message, schedule, comment, document, file, check-in, campfire line, card table, client correspondence and timeline event) and Basecamp 2 (projects, people, groups, accesses, topics, messages, comments, to-do lists, to-dos, documents, attachments, uploads, calendars, calendar events, forwards and events), archived and trashed ones included.',
     version,
     capabilities: CAPABILITIES,
+    // A JSON Schema: each setting with its `default` where it has one; secrets are writeOnly.
     settings: CONFIG_SCHEMA,
-    settings_sources: `Config files given with --config (later files override earlier ones), then environment variables ${ENV_PREFIX}<SETTING> (e.g. ${ENV_PREFIX}ACCOUNT_ID); a value in a file wins over the environment.`,
+    env_var_prefix: ENV_PREFIX,
+    settings_sources: `Config files given with --config (later files override earlier ones), then environment variables ${ENV_PREFIX}<SETTING> (e.g. ${ENV_PREFIX}ACCOUNT_ID); a value in a file wins over the environment. --config ENV: the environment only.`,
     // Basecamp 3's streams, as before; each product's below.
     streams: PRODUCTS.bc3.streams.map(describeStream),
     products: PRODUCT_IDS.map((id) => ({ product: id, name: PRODUCTS[id].title, api: PRODUCTS[id].api.name, streams: PRODUCTS[id].streams.map(describeStream) })),
@@ -30,7 +32,7 @@ function describeStream(s: Stream): Record<string, unknown> {
 }
 
 export function aboutMarkdown(version: string): string {
-  const props = CONFIG_SCHEMA.properties as Record<string, { description: string; type: unknown; secret?: boolean }>;
+  const props = CONFIG_SCHEMA.properties as Record<string, { description: string; type: unknown; secret?: boolean; default?: unknown }>;
   const required = new Set<string>(CONFIG_SCHEMA.required);
   const lines = [
     `# tap-basecamp ${version}`,
@@ -43,9 +45,9 @@ export function aboutMarkdown(version: string): string {
     '',
     '## Settings',
     '',
-    '| setting | required | secret | description |',
-    '|---|---|---|---|',
-    ...Object.entries(props).map(([k, v]) => `| ${k} | ${required.has(k) ? 'yes' : 'no'} | ${v.secret ? 'yes' : 'no'} | ${v.description} |`),
+    '| setting | required | secret | default | description |',
+    '|---|---|---|---|---|',
+    ...Object.entries(props).map(([k, v]) => `| ${k} | ${required.has(k) ? 'yes' : 'no'} | ${v.secret ? 'yes' : 'no'} | ${v.default === undefined ? '' : `\`${String(v.default)}\``} | ${v.description} |`),
     '',
     String(about(version).settings_sources),
     '',

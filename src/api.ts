@@ -1,12 +1,20 @@
 /**
- * The shape of the API the client reads, as data: where an account's paths hang (from the
- * config), how a collection's pages are followed, and how fast requests may start when the
- * config does not say. Token handling, retries, rate limiting and the error table are the same
- * for any API behind Launchpad: Basecamp 3 (and 4 and 5) and Basecamp 2 ("bcx") differ only here
- * and in their streams (src/products.ts puts the two together).
+ * The shape of the API the client reads, as data: where an account's paths hang, how a
+ * collection's pages are followed, and how fast requests may start when the config does not say.
+ * Token handling, retries, rate limiting and the error table are the same for any API behind
+ * Launchpad: Basecamp 3 (and 4 and 5) and Basecamp 2 ("bcx") differ only here and in their
+ * streams (src/products.ts puts the two together).
+ *
+ * The API root of an account is decided here alone: `apiRoot` (from the config) and
+ * `apiRootOfAccount` (from Launchpad's account list, for `tap-basecamp auth`).
  */
-import { Config } from './config';
 import { LINK_NEXT, Paging, pageNumbers } from './pagination';
+
+/** Where an account's API hangs: the API root (api_url) and the account. */
+export interface AccountAt {
+  readonly api_url: string;
+  readonly account_id: number;
+}
 
 export interface ApiShape {
   /** For messages: "Basecamp 3". */
@@ -14,7 +22,7 @@ export interface ApiShape {
   /** The API root when the config names none. */
   readonly defaultApiUrl: string;
   /** The URL every account-relative path is read under. */
-  accountBase(config: Pick<Config, 'api_url' | 'account_id'>): string;
+  accountBase(at: AccountAt): string;
   readonly paging: Paging;
   /** Request starts per 10 seconds when the config sets no max_requests_per_10s. */
   readonly requestsPer10s: number;
@@ -26,7 +34,7 @@ export interface ApiShape {
 export const BASECAMP_3: ApiShape = {
   name: 'Basecamp 3',
   defaultApiUrl: 'https://3.basecampapi.com',
-  accountBase: (config) => `${config.api_url}/${config.account_id}`,
+  accountBase: (at) => `${at.api_url}/${at.account_id}`,
   paging: LINK_NEXT,
   requestsPer10s: 50,
   probePath: '/projects.json',
@@ -40,8 +48,48 @@ export const BASECAMP_3: ApiShape = {
 export const BASECAMP_2: ApiShape = {
   name: 'Basecamp 2',
   defaultApiUrl: 'https://basecamp.com',
-  accountBase: (config) => `${config.api_url}/${config.account_id}/api/v1`,
+  accountBase: (at) => `${at.api_url}/${at.account_id}/api/v1`,
   paging: pageNumbers(50, /\/api\/v1\/(projects|people)\.json$/),
   requestsPer10s: 500,
   probePath: '/projects.json',
 };
+
+/** The API of a basecamp_product value; Basecamp 3's while the product is not known. */
+export function apiOf(product: string | undefined): ApiShape {
+  return product === 'bcx' ? BASECAMP_2 : BASECAMP_3;
+}
+
+/** What the config says of the API root: its api_url, and whether the config named one. */
+export interface ApiUrlSetting {
+  readonly api_url: string;
+  readonly api_url_given: boolean;
+}
+
+/** The API root an account of `api` is read under: the api_url the config names, else the API's default. */
+export function apiRoot(setting: ApiUrlSetting, api: ApiShape): string {
+  return setting.api_url_given ? setting.api_url : api.defaultApiUrl;
+}
+
+/** The URL an account's paths are read under: its accountBase under apiRoot. */
+export function accountUrl(config: ApiUrlSetting & Pick<AccountAt, 'account_id'>, api: ApiShape): string {
+  return api.accountBase({ api_url: apiRoot(config, api), account_id: config.account_id });
+}
+
+/**
+ * The API root an account lives on, from its URL as Launchpad lists it (`href`): that URL less
+ * the account's own part (`accountBase` under an empty root); the API's default when it has none
+ * or another form.
+ */
+export function apiRootOfAccount(href: string | undefined, accountId: number, api: ApiShape): string {
+  if (!href) return api.defaultApiUrl;
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return api.defaultApiUrl;
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  const suffix = api.accountBase({ api_url: '', account_id: accountId });
+  const base = path.endsWith(suffix) ? path.slice(0, -suffix.length) : '';
+  return `${url.origin}${base}`;
+}

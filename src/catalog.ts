@@ -6,8 +6,10 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { describeAjvErrors } from './config';
 import { TapError } from './errors';
-import { JsonObject } from './messages';
+import { ACCOUNT_ID_SCHEMA, JsonObject } from './messages';
 import { PRODUCTS, Product } from './products';
+import { Drop, buildDrop, dropFromSchema, propertyPath, schemaAt } from './projection';
+import { schemaOverrides } from './overrides';
 import { Stream } from './streams/stream';
 
 export const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
@@ -39,17 +41,30 @@ function properties(schema: JsonObject): string[] {
   return Object.keys((schema.properties as JsonObject | undefined) ?? {});
 }
 
+/** The tap's schema of a stream, with account_id when add_account_id is on. */
+export function streamSchema(stream: Stream, addAccountId = false): JsonObject {
+  const schema = loadSchema(stream);
+  if (!addAccountId) return schema;
+  return { ...schema, properties: { ...(schema.properties as JsonObject), account_id: ACCOUNT_ID_SCHEMA } };
+}
+
+/** Key properties: account_id first when add_account_id is on (see README, many accounts). */
+export function keyProperties(stream: Stream, addAccountId = false): string[] {
+  return addAccountId ? ['account_id', ...stream.keyProperties] : stream.keyProperties;
+}
+
 /** The catalog of one product's streams (Basecamp 3 unless said). */
-export function discover(product: Product = PRODUCTS.bc3): { streams: CatalogEntry[] } {
+export function discover(product: Product = PRODUCTS.bc3, addAccountId = false): { streams: CatalogEntry[] } {
   return {
     streams: product.streams.map((stream) => {
-      const schema = loadSchema(stream);
+      const schema = streamSchema(stream, addAccountId);
       const rk = stream.replicationKey;
-      const automatic = new Set([...stream.keyProperties, ...(rk ? [rk] : [])]);
+      const keys = keyProperties(stream, addAccountId);
+      const automatic = new Set([...keys, ...(rk ? [rk] : [])]);
       const top: JsonObject = {
         inclusion: 'available',
         'selected-by-default': true,
-        'table-key-properties': stream.keyProperties,
+        'table-key-properties': keys,
         'valid-replication-keys': rk ? [rk] : [],
       };
       if (rk) {
@@ -62,7 +77,7 @@ export function discover(product: Product = PRODUCTS.bc3): { streams: CatalogEnt
         tap_stream_id: stream.name,
         stream: stream.name,
         schema,
-        key_properties: stream.keyProperties,
+        key_properties: keys,
         replication_method: rk ? 'INCREMENTAL' : 'FULL_TABLE',
         metadata: [
           { breadcrumb: [], metadata: top },
@@ -82,6 +97,8 @@ export function discover(product: Product = PRODUCTS.bc3): { streams: CatalogEnt
 export interface StreamSelection {
   /** Selected top-level fields; undefined when all are. */
   fields?: ReadonlySet<string>;
+  /** Nested fields deselected (below the top level); undefined when none are. */
+  drop?: Drop;
   /** FULL_TABLE makes an incremental stream ignore its bookmark (a user's Meltano metadata can ask this). */
   incremental: boolean;
 }
@@ -120,7 +137,11 @@ export function defaultSelection(product: Product = PRODUCTS.bc3): Map<string, S
   return new Map(product.streams.map((s) => [s.name, { incremental: s.replicationKey !== undefined }]));
 }
 
-export function selectionFromCatalog(raw: unknown, source: string, warn: (m: string) => void, product: Product = PRODUCTS.bc3): Map<string, StreamSelection> {
+/**
+ * What a sync run with `--catalog` reads. `addAccountId`: the tap's schemas carry account_id (so a
+ * catalog discovered with add_account_id on is no override).
+ */
+export function selectionFromCatalog(raw: unknown, source: string, warn: (m: string) => void, product: Product = PRODUCTS.bc3, addAccountId = false): Map<string, StreamSelection> {
   if (!validateCatalog(raw)) throw new TapError(describeAjvErrors(`catalog ${source} is malformed`, validateCatalog.errors));
   const selection = new Map<string, StreamSelection>();
   const unknown: string[] = [];
@@ -137,16 +158,11 @@ export function selectionFromCatalog(raw: unknown, source: string, warn: (m: str
     const selected = top.selected ?? legacy ?? top['selected-by-default'] ?? false;
     if (selected !== true) continue;
 
-    const automatic = new Set([...stream.keyProperties, ...(stream.replicationKey ? [stream.replicationKey] : [])]);
-    const dropped = new Set<string>();
-    for (const m of metadata) {
-      if (m.breadcrumb.length !== 2 || m.breadcrumb[0] !== 'properties') continue;
-      const field = m.breadcrumb[1];
-      if (automatic.has(field) || m.metadata.inclusion === 'automatic') continue;
-      if (m.metadata.selected === false || m.metadata.inclusion === 'unsupported') dropped.add(field);
-      else if (m.metadata.selected === undefined && m.metadata['selected-by-default'] === false) dropped.add(field);
+    const schema = streamSchema(stream, addAccountId);
+    for (const o of entry.schema ? schemaOverrides(schema, entry.schema as JsonObject) : []) {
+      warn(`catalog overrides the schema of ${o.path ? `${name}.${o.path}` : `stream ${name}`} (${o.detail}): ignored; ${OVERRIDE_WHY}`);
     }
-    const fields = dropped.size > 0 ? new Set(properties(loadSchema(stream)).filter((f) => !dropped.has(f))) : undefined;
+    const { fields, drop } = fieldSelection(stream, schema, metadata, addAccountId, (m) => warn(`catalog deselects ${name}.${m}`));
 
     const method = (top['replication-method'] ?? entry.replication_method) as string | undefined;
     let incremental = stream.replicationKey !== undefined;
@@ -156,16 +172,49 @@ export function selectionFromCatalog(raw: unknown, source: string, warn: (m: str
     if (key !== undefined && stream.replicationKey && key !== stream.replicationKey) {
       warn(`stream ${name} replicates on ${stream.replicationKey}; ignoring replication-key ${String(key)}`);
     }
-    selection.set(name, { fields, incremental });
+    selection.set(name, { fields, incremental, ...(drop ? { drop } : {}) });
   }
   if (unknown.length > 0) warn(`catalog names streams that ${product.api.name} accounts do not have, skipped: ${unknown.join(', ')}`);
   return selection;
 }
 
-/** The schema a SCHEMA message carries: only the selected fields. */
-export function selectedSchema(stream: Stream, fields?: ReadonlySet<string>): JsonObject {
-  const schema = loadSchema(stream);
-  if (!fields) return schema;
-  const props = schema.properties as JsonObject;
-  return { ...schema, properties: Object.fromEntries(Object.entries(props).filter(([k]) => fields.has(k))) };
+/**
+ * Why a catalog's schema is not written: the tap converts no value, so records keep the types
+ * Basecamp sends; a SCHEMA claiming others would have the loader reject (or mangle) them.
+ */
+const OVERRIDE_WHY = "records are written as Basecamp sends them, so SCHEMA keeps the tap's own types (deselect the field in metadata to leave it out)";
+
+function deselected(m: JsonObject): boolean {
+  if (m.inclusion === 'automatic') return false;
+  if (m.selected === false || m.inclusion === 'unsupported') return true;
+  return m.selected === undefined && m['selected-by-default'] === false;
+}
+
+/** Top-level fields kept and nested fields dropped, from a stream's property metadata. */
+function fieldSelection(stream: Stream, schema: JsonObject, metadata: Metadata[], addAccountId: boolean, warn: (m: string) => void): Pick<StreamSelection, 'fields' | 'drop'> {
+  const automatic = new Set([...keyProperties(stream, addAccountId), ...(stream.replicationKey ? [stream.replicationKey] : [])]);
+  const dropped = new Set<string>();
+  const nested: string[][] = [];
+  for (const m of metadata) {
+    const path = propertyPath(m.breadcrumb);
+    if (!path || !deselected(m.metadata)) continue;
+    if (path.length === 1) {
+      if (!automatic.has(path[0])) dropped.add(path[0]);
+    } else if (schemaAt(schema, path)) nested.push(path);
+    else warn(`${path.join('.')}, which its schema does not have: ignored`);
+  }
+  const fields = dropped.size > 0 ? new Set(properties(schema).filter((f) => !dropped.has(f))) : undefined;
+  return { fields, drop: buildDrop(nested) };
+}
+
+/**
+ * The schema a SCHEMA message carries: only the selected fields (account_id is the writer's to add).
+ */
+export function selectedSchema(stream: Stream, fields?: ReadonlySet<string>, drop?: Drop): JsonObject {
+  let schema = loadSchema(stream);
+  if (fields) {
+    const props = schema.properties as JsonObject;
+    schema = { ...schema, properties: Object.fromEntries(Object.entries(props).filter(([k]) => fields.has(k))) };
+  }
+  return drop ? dropFromSchema(schema, drop) : schema;
 }

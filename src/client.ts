@@ -9,12 +9,14 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import got, { Got, HTTPError, NormalizedOptions, OptionsInit, ParseError, PlainResponse, ReadError, RequestError, Response, RetryError, RetryObject } from 'got';
 import PQueue from 'p-queue';
-import { ApiShape, BASECAMP_3 } from './api';
+import { ApiShape, BASECAMP_3, accountUrl } from './api';
 import { ListedAccount, listedAccounts } from './products';
 import { Config } from './config';
-import { Fault, Interrupted, RETRIED_CODES, RETRIED_STATUSES, TapError, apiError, describeFault, isRetried } from './errors';
+import { Fault, Interrupted, TapError, apiError, describeFault, isRetried, requestIdFrom, retryOptions } from './errors';
+import { UnsafeInteger, parseApiJson } from './json';
 import { Logger } from './log';
 import { NextPage, OffsetWalk, RecentKeys, itemKey } from './pagination';
+import { RepeatedFaults, sayRetry } from './repeats';
 import { TokenSource } from './token';
 
 export interface ClientOptions {
@@ -45,6 +47,7 @@ function faultOf(error: RequestError): Fault {
     return { type: 'status', status: error.response.statusCode, reason: Array.isArray(reason) ? reason.join(', ') : reason };
   }
   if (error instanceof ReadError) return { type: 'body_cut', code: error.code, status: error.response?.statusCode };
+  if (error instanceof ParseError && error.cause instanceof UnsafeInteger) return { type: 'unsafe_integer', field: error.cause.field, value: error.cause.value };
   if (error instanceof ParseError) return { type: 'invalid_json', status: error.response?.statusCode };
   return { type: 'connection', code: error.code };
 }
@@ -53,6 +56,11 @@ function faultOf(error: RequestError): Fault {
 function hookError(error: unknown): TapError | Interrupted | undefined {
   const cause = error instanceof RequestError ? error.cause : undefined;
   return cause instanceof TapError || cause instanceof Interrupted ? cause : undefined;
+}
+
+/** The X-Request-Id of an answer, for the error line (Basecamp's support asks for it). */
+function requestIdOf(response: { headers: Record<string, string | string[] | undefined> } | undefined): string | undefined {
+  return requestIdFrom(response?.headers['x-request-id']);
 }
 
 /** Parses a Retry-After value (delta-seconds or HTTP-date) into milliseconds; undefined when unusable. */
@@ -96,6 +104,8 @@ export class BasecampClient {
   private stopped?: NodeJS.Signals;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
+  /** Retry warnings said once per kind of fault and host, then once a minute. */
+  private readonly repeats = new RepeatedFaults();
   /** Counters the engine reports at the end of a run. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0, notModified: 0, tokenRefreshes: 0, rereads: 0, rechecked: 0 };
 
@@ -106,7 +116,7 @@ export class BasecampClient {
   ) {
     this.accountId = config.account_id;
     this.shape = options.api ?? BASECAMP_3;
-    this.accountBase = this.shape.accountBase(config);
+    this.accountBase = accountUrl(config, this.shape);
     this.origin = new URL(this.accountBase).origin;
     this.backoffBaseMs = options.backoffBaseMs ?? config.backoff_base_seconds * 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 60_000;
@@ -122,7 +132,8 @@ export class BasecampClient {
       hooks: { beforeRedirect: [(next: NormalizedOptions, response: PlainResponse) => this.checkRedirect(next, response)] },
     });
 
-    this.tokens = new TokenSource(config, log, {
+    // A copy: the token source keeps its refresh token current there, the loaded config stays as it is.
+    this.tokens = new TokenSource({ ...config }, log, {
       http: this.http,
       retryDelay: (retry) => this.retryDelay(retry),
       onRefresh: () => void this.stats.tokenRefreshes++,
@@ -130,14 +141,9 @@ export class BasecampClient {
 
     this.reader = this.http.extend({
       responseType: 'json',
-      retry: {
-        limit: config.max_retries,
-        methods: ['GET'],
-        // For got's own bookkeeping; retryDelay decides, by the error table.
-        statusCodes: [...RETRIED_STATUSES],
-        errorCodes: [...RETRIED_CODES],
-        calculateDelay: (retry: RetryObject) => this.retryDelay(retry),
-      },
+      parseJson: parseApiJson,
+      // Statuses and codes for got's own bookkeeping; retryDelay decides, by the error table.
+      retry: retryOptions(config.max_retries, 'GET', (retry: RetryObject) => this.retryDelay(retry)),
       hooks: {
         beforeRequest: [(options: NormalizedOptions) => this.beforeRequest(options)],
         afterResponse: [
@@ -171,9 +177,9 @@ export class BasecampClient {
    * Reads another API from now on (the product Launchpad named for the account): its account
    * URL, paging and default rate. The token stays: Launchpad's tokens serve every product.
    */
-  useApi(shape: ApiShape, config: Pick<Config, 'api_url' | 'account_id' | 'max_requests_per_10s'>): void {
+  useApi(shape: ApiShape, config: Pick<Config, 'api_url' | 'api_url_given' | 'account_id' | 'max_requests_per_10s'>): void {
     this.shape = shape;
-    this.accountBase = shape.accountBase(config);
+    this.accountBase = accountUrl(config, shape);
     this.origin = new URL(this.accountBase).origin;
     this.rate = rateGate(config.max_requests_per_10s ?? shape.requestsPer10s);
   }
@@ -272,21 +278,30 @@ export class BasecampClient {
     const fault = faultOf(error);
     if (!isRetried(fault)) return 0;
     this.stats.retries++;
-    const path = error.options?.url ? describeUrl(error.options.url) : '';
+    const url = error.options?.url;
+    const path = url ? describeUrl(url) : '';
+    const warn = (line: string) => this.warnRetry(fault, url, line);
     if (fault.type === 'status' && fault.status === 429) {
       this.stats.rateLimited++;
       const after = parseRetryAfter(error.response?.headers['retry-after']);
       if (after !== undefined) {
         // Basecamp's limit is per account, so one 429 means every request would get one: pause all.
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + after);
-        this.log.warn(`rate limited on ${path}: pausing all requests for ${(after / 1000).toFixed(1)} s (Retry-After); ${RATE_LIMIT_ADVICE}`);
+        warn(`rate limited on ${path}: pausing all requests for ${(after / 1000).toFixed(1)} s (Retry-After); ${RATE_LIMIT_ADVICE}`);
         return after;
       }
     }
     const delay = this.backoff(attemptCount);
     const advice = fault.type === 'status' && fault.status === 429 ? `; ${RATE_LIMIT_ADVICE}` : '';
-    this.log.warn(`${describeFault(fault)} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s${advice}`);
+    warn(`${describeFault(fault)} on ${path}; retry ${attemptCount}/${retryOptions.limit} in ${(delay / 1000).toFixed(1)} s${advice}`);
     return delay;
+  }
+
+  /** A retry's warning, unless the same fault at the same host was said less than a minute ago. */
+  private warnRetry(fault: Fault, url: string | URL | undefined, line: string): void {
+    const host = url ? new URL(url).host : 'the API';
+    const say = this.repeats.note(`${describeFault(fault)} at ${host}`, Date.now());
+    if (say) this.log.warn(sayRetry(line, host, say));
   }
 
   /** Exponential backoff with jitter: base * 2^(n-1), scaled by a random factor in [0.5, 1), capped. */
@@ -328,11 +343,13 @@ export class BasecampClient {
     const res = await this.reader.get(url, { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}, context: callContext() });
     if (res.statusCode === 304) return { res };
     const path = describeUrl(res.url);
-    if (!Array.isArray(res.body)) throw apiError({ type: 'not_a_list', status: res.statusCode }, { path, retries: 0 });
-    const next = this.shape.paging.next({ url: res.url, headers: res.headers, count: res.body.length });
+    if (!Array.isArray(res.body)) throw apiError({ type: 'not_a_list', status: res.statusCode }, { path, retries: 0, requestId: requestIdOf(res) });
+    const link = this.shape.paging.next({ url: res.url, headers: res.headers, count: res.body.length });
+    if (link.kind === 'bad') throw apiError({ type: 'bad_paging', why: link.why }, { path, retries: 0, requestId: requestIdOf(res) });
+    const next = link.kind === 'next' ? link.url : undefined;
     if (next !== undefined) {
       const target = new URL(next);
-      if (target.origin !== this.origin) throw apiError({ type: 'foreign_origin', what: 'pagination link', origin: target.origin }, { path, retries: 0 });
+      if (target.origin !== this.origin) throw apiError({ type: 'foreign_origin', what: 'pagination link', origin: target.origin }, { path, retries: 0, requestId: requestIdOf(res) });
     }
     const header = Number.parseInt(String(res.headers['x-total-count'] ?? ''), 10);
     return { res, next, total: Number.isFinite(header) && header >= 0 ? header : undefined };
@@ -347,7 +364,8 @@ export class BasecampClient {
     // The request that failed (a page of a collection, say), and the retries it really had.
     const path = describeUrl(err.options?.url ?? url);
     const retries = typeof err.request?.retryCount === 'number' ? err.request.retryCount : 0;
-    return apiError(faultOf(err), { path, retries, accountId: this.config.account_id, detail: err.message.split('\n')[0] });
+    const requestId = requestIdOf(err.response);
+    return apiError(faultOf(err), { path, retries, accountId: this.config.account_id, detail: err.message.split('\n')[0], requestId });
   }
 }
 
@@ -465,6 +483,10 @@ export class Collection<T> implements AsyncIterable<T> {
         this.etag = this.pagesRead === 1 && next === undefined && typeof header === 'string' ? header : undefined;
         let following = walk.next({ page: request.page, url, count: items.length, total, next });
         if (this.resumed && walk.underflow) following = restart();
+        if (following?.loopsBackTo !== undefined) {
+          const why = `the next page its ${this.client.shape.paging.name} names, ${describeUrl(following.url)}, is page ${following.loopsBackTo} of this walk, already read`;
+          throw apiError({ type: 'bad_paging', why }, { path: describeUrl(url), retries: 0, requestId: requestIdOf(res) });
+        }
         this.currentUrl = url;
         this.settled = following === undefined || !following.reread;
         if (following?.reread) {

@@ -1,42 +1,57 @@
 import * as fs from 'node:fs';
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { BASECAMP_2, BASECAMP_3 } from './api';
+import { apiOf, apiRoot } from './api';
 import { TapError, registerSecret } from './errors';
+import { LOG_FORMATS, LogFormat } from './log';
 
 export const PROJECT_URL = 'https://github.com/tap-basecamp/tap-basecamp';
 export const DEFAULT_USER_AGENT = `tap-basecamp (${PROJECT_URL})`;
 export const ENV_PREFIX = 'TAP_BASECAMP_';
+/** Launchpad's token endpoint, where refresh tokens are exchanged (and `tap-basecamp auth` gets one). */
+export const DEFAULT_TOKEN_URL = 'https://launchpad.37signals.com/authorization/token';
+/** `--config ENV`, as Meltano SDK taps spell it: settings from the environment only. */
+export const CONFIG_FROM_ENV = 'ENV';
 
-/** The validated, normalised configuration the rest of the tap reads. */
+/** The validated, normalised configuration the rest of the tap reads; never changed once loaded. */
 export interface Config {
-  account_id: number;
-  client_id: string;
-  client_secret: string;
-  refresh_token: string;
-  start_date?: string;
-  progress_interval_seconds: number;
-  user_agent: string;
+  readonly account_id: number;
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly refresh_token: string;
+  readonly start_date?: string;
+  readonly progress_interval_seconds: number;
+  readonly user_agent: string;
   /** Which API the account speaks; undefined until Launchpad says (see products.ts). */
-  basecamp_product?: 'bc3' | 'bcx';
-  api_url: string;
-  /** api_url came from the config (else it is the default of the product, settled once that is known). */
-  api_url_given: boolean;
-  token_url: string;
-  max_retries: number;
+  readonly basecamp_product?: 'bc3' | 'bcx';
+  readonly api_url: string;
+  /**
+   * api_url came from the config; else it is the default of basecamp_product (Basecamp 3's while
+   * that is unset), and the API root is that of the product Launchpad names: see apiRoot (api.ts).
+   */
+  readonly api_url_given: boolean;
+  readonly token_url: string;
+  readonly max_retries: number;
   /** Unset: the API's own default rate (ApiShape.requestsPer10s, 50 for Basecamp 3). */
-  max_requests_per_10s?: number;
-  max_concurrency: number;
-  request_timeout_seconds: number;
-  backoff_base_seconds: number;
-  refresh_token_write_back: boolean;
+  readonly max_requests_per_10s?: number;
+  readonly max_concurrency: number;
+  readonly request_timeout_seconds: number;
+  readonly backoff_base_seconds: number;
+  readonly refresh_token_write_back: boolean;
+  readonly log_format: LogFormat;
+  /** Stamp full-table streams read whole by a stateless run with a version, then ACTIVATE_VERSION. */
+  readonly activate_version: boolean;
+  /** Every record and SCHEMA carries account_id (many accounts in shared tables). */
+  readonly add_account_id: boolean;
   /** The config file written back when refresh_token_write_back is on (the last --config given). */
-  configPath?: string;
+  readonly configPath?: string;
 }
 
 /**
  * The config JSON Schema. It is also what `--about` prints and what meltano.yml's settings
- * mirror (a test keeps the three in step), so every key carries a description.
+ * mirror (a test keeps the three in step), so every key carries a description, and its `default`
+ * where it has one of its own (loadConfig fills those in). Secrets are `writeOnly` (JSON Schema's
+ * word for values never handed back) besides `secret` (the Meltano SDK's).
  */
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -55,12 +70,13 @@ export const CONFIG_SCHEMA = {
         'Which Basecamp the account is: bc3 (Basecamp 3, 4 and 5) or bcx (Basecamp 2). Unset: the tap asks Launchpad (one request to authorization.json per run).',
     },
     client_id: { type: 'string', minLength: 1, description: 'Client id of your Launchpad OAuth app.' },
-    client_secret: { type: 'string', minLength: 1, description: 'Client secret of your Launchpad OAuth app.', secret: true },
+    client_secret: { type: 'string', minLength: 1, description: 'Client secret of your Launchpad OAuth app.', secret: true, writeOnly: true },
     refresh_token: {
       type: 'string',
       minLength: 1,
       description: 'Launchpad refresh token (get one with `tap-basecamp auth`).',
       secret: true,
+      writeOnly: true,
     },
     start_date: {
       type: 'string',
@@ -71,6 +87,7 @@ export const CONFIG_SCHEMA = {
     user_agent: {
       type: 'string',
       minLength: 1,
+      default: DEFAULT_USER_AGENT,
       description: `User-Agent sent to Basecamp, which requires one naming the app and a contact. Default "${DEFAULT_USER_AGENT}".`,
     },
     api_url: {
@@ -81,36 +98,60 @@ export const CONFIG_SCHEMA = {
     token_url: {
       type: 'string',
       format: 'uri',
-      description: 'Launchpad token endpoint. Default https://launchpad.37signals.com/authorization/token.',
+      default: DEFAULT_TOKEN_URL,
+      description: `Launchpad token endpoint. Default ${DEFAULT_TOKEN_URL}.`,
     },
-    max_retries: { type: 'integer', minimum: 0, maximum: 50, description: 'Retries of a request on 429, 5xx and network faults. Default 8.' },
+    max_retries: { type: 'integer', minimum: 0, maximum: 50, default: 8, description: 'Retries of a request on 429, 5xx and network faults. Default 8.' },
     max_requests_per_10s: {
       type: 'integer',
       minimum: 1,
       maximum: 1000000,
       description: "Request rate the tap keeps to. Default 50 for Basecamp 3, 4 and 5 (its limit is about 50 per 10 seconds), 500 for Basecamp 2 (500 per 10 seconds).",
     },
-    max_concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Requests in flight at once. Default 8.' },
+    max_concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8, description: 'Requests in flight at once. Default 8.' },
     request_timeout_seconds: {
       type: 'number',
       exclusiveMinimum: 0,
+      default: 60,
       description: 'A request that has not answered in this many seconds is retried. Default 60.',
     },
     backoff_base_seconds: {
       type: 'number',
       exclusiveMinimum: 0,
+      default: 1,
       description: 'First backoff delay after a 5xx or network fault; doubles each retry (with jitter), capped at 60 s. Default 1.',
     },
     progress_interval_seconds: {
       type: 'number',
       minimum: 5,
       maximum: 30,
+      default: 30,
       description: 'How often a sync prints a progress line on stderr, in seconds (5 to 30). Default 30.',
     },
     refresh_token_write_back: {
       type: 'boolean',
+      default: false,
       description:
         'When Launchpad hands out a new refresh token, write it back into the (last) --config file, atomically. For cron use; useless under Meltano, which regenerates that file. Default false.',
+    },
+    log_format: {
+      type: 'string',
+      enum: LOG_FORMATS,
+      default: 'text',
+      description:
+        'Format of the log lines on stderr: text (time, account, level, message; METRIC lines as Meltano SDK taps print them) or json (one JSON object a line with level, message, account_id and, where a line is about one, stream; a metric line carries it as metric). Default text.',
+    },
+    activate_version: {
+      type: 'boolean',
+      default: false,
+      description:
+        'On a run without state (meltano run --full-refresh, a stateless cron run), stamp every full-table stream read whole with a version and end it with ACTIVATE_VERSION, so the loader removes rows Basecamp deleted. Targets that do not know ACTIVATE_VERSION (target-jsonl) die on it. Default false.',
+    },
+    add_account_id: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Every record and SCHEMA carries account_id (an integer, first among the key properties), so several accounts can be loaded into shared tables. Default false.',
     },
   },
 } as const;
@@ -185,13 +226,20 @@ function isLocalHost(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+/** The bearer token and client secret never travel in clear text, except to a local test server. */
+export function carriesSecretsSafely(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLocalHost(url));
+}
+
 /**
  * Loads config from the environment and the given files (later files override earlier ones,
- * files override the environment), validates it and fills the defaults.
+ * files override the environment), validates it and fills the defaults. A path `ENV` names no
+ * file: it is the Meltano SDK's way of saying "settings from the environment" (read anyway).
  */
 export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: string) => void): Config {
   let merged: Record<string, unknown> = configFromEnv(env);
-  for (const path of paths) {
+  const files = paths.filter((p) => p !== CONFIG_FROM_ENV);
+  for (const path of files) {
     const value = readJsonFile(path, 'config');
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new TapError(`config file ${path} must hold a JSON object`);
@@ -208,30 +256,32 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
   const unknown = Object.keys(merged).filter((k) => !(CONFIG_KEYS as string[]).includes(k));
   if (unknown.length > 0) warn(`ignoring unknown config keys: ${unknown.sort().join(', ')}`);
 
+  const apiUrl = { api_url: String(merged.api_url ?? '').replace(/\/+$/, ''), api_url_given: merged.api_url !== undefined };
   const config: Config = {
     account_id: Number(merged.account_id),
     client_id: String(merged.client_id),
     client_secret: String(merged.client_secret),
     refresh_token: String(merged.refresh_token),
     start_date: typeof merged.start_date === 'string' ? normalStartDate(merged.start_date) : undefined,
-    progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? 30,
+    progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.progress_interval_seconds.default,
     user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
     basecamp_product: merged.basecamp_product as Config['basecamp_product'],
-    api_url: ((merged.api_url as string | undefined) ?? (merged.basecamp_product === 'bcx' ? BASECAMP_2 : BASECAMP_3).defaultApiUrl).replace(/\/+$/, ''),
-    api_url_given: merged.api_url !== undefined,
-    token_url: (merged.token_url as string | undefined) ?? 'https://launchpad.37signals.com/authorization/token',
-    max_retries: (merged.max_retries as number | undefined) ?? 8,
+    api_url: apiRoot(apiUrl, apiOf(merged.basecamp_product as string | undefined)),
+    api_url_given: apiUrl.api_url_given,
+    token_url: (merged.token_url as string | undefined) ?? DEFAULT_TOKEN_URL,
+    max_retries: (merged.max_retries as number | undefined) ?? CONFIG_SCHEMA.properties.max_retries.default,
     max_requests_per_10s: merged.max_requests_per_10s as number | undefined,
-    max_concurrency: (merged.max_concurrency as number | undefined) ?? 8,
-    request_timeout_seconds: (merged.request_timeout_seconds as number | undefined) ?? 60,
-    backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? 1,
-    refresh_token_write_back: (merged.refresh_token_write_back as boolean | undefined) ?? false,
-    configPath: paths[paths.length - 1],
+    max_concurrency: (merged.max_concurrency as number | undefined) ?? CONFIG_SCHEMA.properties.max_concurrency.default,
+    request_timeout_seconds: (merged.request_timeout_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.request_timeout_seconds.default,
+    backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.backoff_base_seconds.default,
+    refresh_token_write_back: (merged.refresh_token_write_back as boolean | undefined) ?? CONFIG_SCHEMA.properties.refresh_token_write_back.default,
+    log_format: (merged.log_format as LogFormat | undefined) ?? CONFIG_SCHEMA.properties.log_format.default,
+    activate_version: (merged.activate_version as boolean | undefined) ?? CONFIG_SCHEMA.properties.activate_version.default,
+    add_account_id: (merged.add_account_id as boolean | undefined) ?? CONFIG_SCHEMA.properties.add_account_id.default,
+    configPath: files[files.length - 1],
   };
   for (const key of ['api_url', 'token_url'] as const) {
-    const url = new URL(config[key]);
-    // The bearer token and client secret must never travel in clear text, except to a local test server.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url))) {
+    if (!carriesSecretsSafely(new URL(config[key]))) {
       throw new TapError(`invalid config: ${key} must be an https URL (http is allowed only for localhost)`);
     }
   }

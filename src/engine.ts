@@ -12,11 +12,13 @@ import { BasecampClient, Collection, ResumeAt } from './client';
 import { StreamSelection, selectedSchema } from './catalog';
 import { ApiError, Interrupted, accountError } from './errors';
 import { Logger } from './log';
+import { StreamActivity } from './progress';
 import { SingerWriter } from './messages';
 import { BookmarkManager, CHECKPOINT_EVERY, ResumePoint, advanceResume, checkpointDue, later, ms, partitionKey, resumeCovers } from './state';
 import { Context, ReadPlan } from './plan';
 import { PRODUCTS, Product } from './products';
-import { FoundIn, Json, Stream } from './streams/stream';
+import { EPOCH, FoundIn, Json, Stream } from './streams/stream';
+import { FullTableVersions } from './versions';
 
 
 interface Partition {
@@ -38,6 +40,8 @@ interface Partition {
   priority?: number;
   /** The record's own endpoint, read because its listing lacked a field or holds less (never read again). */
   shown?: boolean;
+  /** What only the list item a show partition was spawned from carried (Stream.listOnly): merged under the show. */
+  listed?: Json;
   /** Written whatever the cursor says (a project new to a feed run, a record an event names). */
   force?: boolean;
   /** The record embedded records were found in (a comment's commentable). */
@@ -107,13 +111,25 @@ const TOP_UP_PASSES = 3;
  * correct an event for 15 minutes after it is created.
  */
 export const FEED_OVERLAP_MS = 15 * 60_000;
-const EPOCH = '1970-01-01T00:00:00Z';
 /** Above any depth: walks whose end decides held reads run before everything else. */
 const HOLDING_WALK_PRIORITY = 1000;
+
+/** What of a list item its show lacks (the stream's listOnly fields it has): carried to the show's partition. */
+export function listOnlyPart(stream: Stream, item: Json): Json | undefined {
+  const kept = stream.listOnly.filter((k) => k in item);
+  return kept.length === 0 ? undefined : Object.fromEntries(kept.map((k) => [k, item[k]]));
+}
+
+/** A show merged with what only its list item carried: the show wins where both have a key. */
+export function withListed(listed: Json, shown: Json): Json {
+  return { ...listed, ...shown };
+}
 
 export interface EngineOptions {
   maxConcurrency: number;
   startDate?: string;
+  /** activate_version on a stateless run: told of skipped partitions, activates at a completed end. */
+  versions?: FullTableVersions;
 }
 
 export class SyncEngine {
@@ -139,6 +155,8 @@ export class SyncEngine {
   private partitionsDone = 0;
   /** Collections being read, for what their lists still hold (progress). */
   private readonly reading = new Set<Collection<Json>>();
+  /** Which streams are being read now, and since when (progress lines, sync_duration metrics). */
+  readonly activity = new StreamActivity();
   private readonly streams: readonly Stream[];
   private readonly byName: ReadonlyMap<string, Stream>;
   /** Paths read this run by feed-derived and read-once partitions (several events name one record). */
@@ -233,11 +251,9 @@ export class SyncEngine {
       // The next run reads the feed from this one's start; the projects it walked need no walk again.
       if (this.hasFeed) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, this.feedStreams());
       this.bookmarks.endRun();
+      this.options.versions?.activate(this.writer);
     }
     this.flushState(true, true);
-    for (const name of this.selection.keys()) {
-      this.log.metric('info', 'counter', 'record_count', this.writer.counts.get(name) ?? 0, { endpoint: name });
-    }
     if (this.stopping) throw new Interrupted(this.stopping);
   }
 
@@ -250,7 +266,7 @@ export class SyncEngine {
     this.schemasWritten = true;
     for (const [name, sel] of this.selection) {
       const stream = this.byName.get(name)!;
-      this.writer.schema(name, selectedSchema(stream, sel.fields), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
+      this.writer.schema(name, selectedSchema(stream, sel.fields, sel.drop), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
     }
   }
 
@@ -295,9 +311,11 @@ export class SyncEngine {
 
   private async runPartition(p: Partition, node: Node): Promise<void> {
     if (this.failure || this.stopping) return;
+    this.activity.start(p.stream.name);
     try {
       await this.readPartition(p, node);
     } finally {
+      this.activity.end(p.stream.name);
       this.partitionsDone++;
       if (p.walk) this.walkEnded(p.stream);
     }
@@ -310,7 +328,8 @@ export class SyncEngine {
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
         if (p.root && !p.stream.mayBeForbidden.includes(p.path ?? '')) throw accountError(this.client.accountId, err)!;
-        this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`);
+        this.log.warn(`skipping ${p.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`, { stream: p.stream.name });
+        this.options.versions?.skipped(p.stream.name);
         node.finish(false);
         return;
       }
@@ -371,6 +390,7 @@ export class SyncEngine {
     const take = async (raw: Json, from: Collection<Json> | undefined): Promise<'stop' | 'end' | 'next'> => {
       if (this.stopping || this.failure) return 'stop';
       if (raw === null || typeof raw !== 'object') return 'next';
+      if (p.listed) raw = withListed(p.listed, raw);
       items++;
       const value = rk ? stream.changedAt(raw, rk) : undefined;
       const at = value ? ms(value) : undefined;
@@ -385,7 +405,7 @@ export class SyncEngine {
       const incomplete = owner.incompleteWithout;
       if (incomplete && !p.shown && !(incomplete.field in raw) && this.plan.readsEmbedded(owner, incomplete.field, ctx)) {
         // An older payload without the field: the record's own endpoint has it; write that instead.
-        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true }, node);
+        this.spawn({ stream: owner, path: incomplete.show(raw), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, listed: listOnlyPart(owner, raw) }, node);
         return 'next';
       }
       // Written, subtree and all, by the run this one resumes (in an active project: an archived
@@ -409,7 +429,7 @@ export class SyncEngine {
           this.fanOut(owner, record, ctx, p.depth, node);
           return 'next';
         }
-        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown }, node);
+        this.spawn({ stream: owner, path: owner.show(record, ctx.projectId), ctx, depth: p.depth, root: false, newestFirst: false, shown: true, force: unknown, listed: listOnlyPart(owner, record) }, node);
         return 'next';
       }
       if (once) {
@@ -423,7 +443,7 @@ export class SyncEngine {
       const alreadyWritten = resumeCovers(resume, at);
       if (ownerEmits && wanted && !alreadyWritten) {
         if (!this.schemasWritten) this.writeSchemas();
-        this.writer.record(owner.name, record, ownerSel!.fields, owner.omit);
+        this.writer.record(owner.name, record, ownerSel!.fields, owner.omit, ownerSel!.drop);
         if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
       }
       if (progress && value && from?.settled) {
@@ -494,7 +514,7 @@ export class SyncEngine {
     if (held.listed) return;
     held.listed = true;
     this.bookmarks.setWalkLists(stream.name);
-    if (held.held.length > 0) this.log.info(`the recordings walk lists ${stream.name} records: ${held.held.length} per-parent reads not needed`);
+    if (held.held.length > 0) this.log.info(`the recordings walk lists ${stream.name} records: ${held.held.length} per-parent reads not needed`, { stream: stream.name });
     for (const { node } of held.held.splice(0)) node.finish(true);
   }
 

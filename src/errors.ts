@@ -3,6 +3,8 @@
  * (no stack trace) and the process exits non-zero; anything else is a bug and is printed
  * the same way but prefixed so it is recognisable.
  */
+import type { Method, RetryObject, RetryOptions } from 'got';
+
 export class TapError extends Error {
   constructor(message: string, readonly exitCode = 1) {
     super(message);
@@ -18,6 +20,8 @@ export class ApiError extends TapError {
     readonly kind: ErrorKind,
     readonly status: number | undefined,
     readonly path: string,
+    /** The answer's X-Request-Id, which Basecamp's support asks for. */
+    readonly requestId?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -51,7 +55,11 @@ export type Fault =
   | { type: 'invalid_json'; status?: number }
   | { type: 'not_a_list'; status: number }
   | { type: 'foreign_origin'; what: 'pagination link' | 'redirect'; origin: string }
-  | { type: 'endless'; pages: number; paging: string };
+  | { type: 'endless'; pages: number; paging: string }
+  /** The page after this one cannot be told (a bad Link header, a next link back to a page read). */
+  | { type: 'bad_paging'; why: string }
+  /** An integer the tap cannot write exactly (above 2^53 - 1): `field` is its place in the body. */
+  | { type: 'unsafe_integer'; field: string; value: string };
 
 /** What the message of a row may name. Paths are path + query: never a host, token or secret. */
 export interface FaultFacts {
@@ -61,6 +69,8 @@ export interface FaultFacts {
   accountId?: number | string;
   /** The first line of the underlying error's own message (connection faults). */
   detail?: string;
+  /** The answer's X-Request-Id header, when it had one. */
+  requestId?: string;
 }
 
 export interface ErrorRow {
@@ -102,6 +112,10 @@ export function describeFault(fault: Fault): string {
       return `a ${fault.what} to another origin (${fault.origin})`;
     case 'endless':
       return `more than ${fault.pages} pages`;
+    case 'bad_paging':
+      return 'a next page that cannot be followed';
+    case 'unsafe_integer':
+      return `an integer too large to write exactly (${fault.field})`;
   }
 }
 
@@ -147,6 +161,22 @@ export const ERROR_TABLE: readonly ErrorRow[] = [
     retried: false,
     message: (fault, f) => (fault.type === 'endless' ? `gave up on ${f.path} after ${fault.pages} pages (its ${fault.paging} never ends)` : onGet(fault, f)),
   },
+  {
+    other: 'bad_paging',
+    kind: 'bad_response',
+    retried: false,
+    message: (fault, f) => (fault.type === 'bad_paging' ? `cannot follow the pages of ${f.path}: ${fault.why}; stopping rather than loop or leave records out` : onGet(fault, f)),
+  },
+  // Written rounded, the id would name another record: stop instead (Basecamp's ids are far below).
+  {
+    other: 'unsafe_integer',
+    kind: 'bad_response',
+    retried: false,
+    message: (fault, f) =>
+      fault.type === 'unsafe_integer'
+        ? `GET ${f.path} answered ${fault.field} = ${fault.value}, above 2^53 - 1, which the tap cannot write exactly; stopping rather than write a different number`
+        : onGet(fault, f),
+  },
 ];
 
 function rowMatches(row: ErrorRow, fault: Fault): boolean {
@@ -182,12 +212,43 @@ export function isRetried(fault: Fault): boolean {
 /** Statuses that are retried: for got's own retry options (the client decides with isRetried). */
 export const RETRIED_STATUSES: readonly number[] = ERROR_TABLE.flatMap((r) => (r.retried && Array.isArray(r.status) ? r.status : []));
 
+/**
+ * got's retry options for a request retried by the error table: up to `limit` retries of
+ * `method`, on the statuses and codes the table retries, after `calculateDelay` (got's default
+ * delay when absent; a delay of 0 gives up).
+ */
+export function retryOptions(limit: number, method: Method, calculateDelay?: (retry: RetryObject) => number | Promise<number>): Partial<RetryOptions> {
+  return {
+    limit,
+    methods: [method],
+    statusCodes: [...RETRIED_STATUSES],
+    errorCodes: [...RETRIED_CODES],
+    ...(calculateDelay ? { calculateDelay } : {}),
+  };
+}
+
 /** The ApiError for a fault: the row's kind and its one-line message. */
 export function apiError(fault: Fault, facts: FaultFacts): ApiError {
   const row = errorRow(fault);
   // The status of an answer that was used as one (not of a body cut off or not JSON).
   const status = fault.type === 'status' || fault.type === 'not_a_list' ? fault.status : undefined;
-  return new ApiError(row.message(fault, facts), row.kind, status, facts.path);
+  return new ApiError(row.message(fault, facts) + requestIdNote(facts.requestId), row.kind, status, facts.path, facts.requestId);
+}
+
+/** " (X-Request-Id: abc)", what Basecamp's support asks for to find a request; '' without one. */
+function requestIdNote(requestId: string | undefined): string {
+  return requestId ? ` (X-Request-Id: ${requestId})` : '';
+}
+
+/**
+ * The X-Request-Id header of an answer, as a message may quote it: printable ASCII, at most 100
+ * characters; undefined when there is none.
+ */
+export function requestIdFrom(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  const clean = value.replace(/[^\x21-\x7e]/g, '');
+  return clean ? clean.slice(0, 100) : undefined;
 }
 
 /**
@@ -196,8 +257,9 @@ export function apiError(fault: Fault, facts: FaultFacts): ApiError {
  */
 export function accountError(accountId: number | string, err: unknown): AccountError | undefined {
   if (!(err instanceof ApiError)) return undefined;
-  if (err.kind === 'not_found') return new AccountError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path})`, err.kind);
-  if (err.kind === 'forbidden') return new AccountError(`access denied to account ${accountId} (HTTP 403 on ${err.path})`, err.kind);
+  const id = err.requestId ? `, X-Request-Id: ${err.requestId}` : '';
+  if (err.kind === 'not_found') return new AccountError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path}${id})`, err.kind);
+  if (err.kind === 'forbidden') return new AccountError(`access denied to account ${accountId} (HTTP 403 on ${err.path}${id})`, err.kind);
   return undefined;
 }
 

@@ -15,8 +15,12 @@
  */
 import stringify from 'fast-json-stable-stringify';
 import { Logger } from './log';
+import { Drop, dropFields } from './projection';
 
 export type JsonObject = Record<string, unknown>;
+
+/** The account_id field add_account_id puts in every SCHEMA and RECORD. */
+export const ACCOUNT_ID_SCHEMA: JsonObject = { type: 'integer', description: 'Basecamp account the record was read from (add_account_id).' };
 
 /** The sorted key order of objects whose Object.keys() is `keys`, worked out once. */
 interface Shape {
@@ -147,6 +151,8 @@ export class SingerWriter {
 
   /** True when stdout's buffer is full: the reader is slower than we are. */
   blocked = false;
+  /** The `version` each stream's RECORDs carry (activate_version), by stream. */
+  private readonly versions = new Map<string, number>();
 
   /**
    * `out` returns false when the line had to be buffered (as a pipe's write does when the target
@@ -155,6 +161,8 @@ export class SingerWriter {
   constructor(
     private readonly log: Logger,
     private readonly out: (line: string) => boolean | void = (line) => process.stdout.write(line),
+    /** add_account_id: the account every RECORD and SCHEMA names. */
+    private readonly accountId?: number,
   ) {}
 
   /** Resolves once stdout has taken what was written (at once when it never pushed back). */
@@ -169,6 +177,11 @@ export class SingerWriter {
   }
 
   schema(stream: string, schema: JsonObject, keyProperties: string[], bookmarkProperties: string[]): void {
+    if (this.accountId !== undefined) {
+      // Several accounts' rows share a table: the account is part of every row's key.
+      schema = { ...schema, properties: { ...(schema.properties as JsonObject), account_id: ACCOUNT_ID_SCHEMA } };
+      keyProperties = ['account_id', ...keyProperties.filter((k) => k !== 'account_id')];
+    }
     const message: JsonObject = { type: 'SCHEMA', stream, schema, key_properties: keyProperties };
     if (bookmarkProperties.length > 0) message.bookmark_properties = bookmarkProperties;
     this.emit(stringify(message) + '\n');
@@ -178,29 +191,48 @@ export class SingerWriter {
    * `fields`, when given, is the set of selected top-level properties; the rest are dropped.
    * Prints exactly what `stringify({ type: 'RECORD', stream, record, time_extracted })` would
    * print for the record with U+0000 stripped and the fields projected, with less work (see top).
+   * `omit`: fields never written (embedded collections that are streams of their own). `drop`:
+   * nested fields deselected in the catalog, removed from a copy first (the common path, with none,
+   * pays one test for it).
    */
-  /** `omit`: fields never written (embedded collections that are streams of their own). */
-  record(stream: string, record: JsonObject, fields?: ReadonlySet<string>, omit?: readonly string[]): void {
+  record(stream: string, record: JsonObject, fields?: ReadonlySet<string>, omit?: readonly string[], drop?: Drop): void {
+    if (drop) record = dropFields(record, drop) as JsonObject;
     let keys = Object.keys(record);
     if (fields) keys = selected(keys, fields);
     if (omit && omit.length > 0) keys = keys.filter((k) => !omit.includes(k));
+    if (this.accountId !== undefined) {
+      record.account_id = this.accountId; // as the engine adds project_id: no copy per record
+      if (!keys.includes('account_id')) keys.push('account_id');
+    }
     const copy = this.copier.copyRecord(record, keys);
-    if (this.copier.stripped) this.log.debug(`stripped U+0000 from a ${stream} record (id ${String(record.id)})`);
+    if (this.copier.stripped) this.log.debug(`stripped U+0000 from a ${stream} record (id ${String(record.id)})`, { stream });
     const time_extracted = this.now();
-    const line = this.copier.reordered
-      ? stringify({ type: 'RECORD', stream, record: copy, time_extracted }) // integer-like keys: let the library sort
-      : JSON.stringify({ record: copy, stream, time_extracted, type: 'RECORD' }); // keys in sorted order
+    const version = this.versions.size > 0 ? this.versions.get(stream) : undefined;
+    let line: string;
+    if (this.copier.reordered) line = stringify({ type: 'RECORD', stream, record: copy, time_extracted, version }); // integer-like keys: let the library sort
+    else if (version === undefined) line = JSON.stringify({ record: copy, stream, time_extracted, type: 'RECORD' }); // keys in sorted order
+    else line = JSON.stringify({ record: copy, stream, time_extracted, type: 'RECORD', version });
     this.emit(line + '\n');
     this.counts.set(stream, (this.counts.get(stream) ?? 0) + 1);
     this.total++;
   }
 
-  /** Writes STATE unless it is identical to the last one written. */
+  /** From now on the stream's RECORDs carry `version` (activate_version). */
+  stampVersion(stream: string, version: number): void {
+    this.versions.set(stream, version);
+  }
+
+  /** ACTIVATE_VERSION: the loader may remove the stream's rows of any older version. */
+  activateVersion(stream: string, version: number): void {
+    this.emit(stringify({ type: 'ACTIVATE_VERSION', stream, version }) + '\n');
+  }
+
   /** Length of the last STATE line written (0 before the first). */
   get lastStateLength(): number {
     return this.lastState?.length ?? 0;
   }
 
+  /** Writes STATE unless it is identical to the last one written. */
   state(value: JsonObject): boolean {
     const line = stringify({ type: 'STATE', value }) + '\n';
     if (line === this.lastState) return false;

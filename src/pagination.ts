@@ -22,6 +22,7 @@
  *
  * Nothing here does I/O; the client feeds it each page's answer.
  */
+import LinkHeader from 'http-link-header';
 
 /** What one page answered. */
 export interface PageAnswer {
@@ -41,6 +42,11 @@ export interface NextPage {
   url: string;
   /** True when this page was read before: the list shrank ahead of the read position. */
   reread: boolean;
+  /**
+   * Set when a next link (not a re-read) points at a page this walk has read already: the
+   * number of that page. Following it would loop, or end early with records never read.
+   */
+  loopsBackTo?: number;
 }
 
 interface KnownPage {
@@ -53,6 +59,8 @@ interface KnownPage {
 
 export class OffsetWalk {
   private readonly pages: KnownPage[] = [];
+  /** Each URL read (as sameResource gives it), with the number of the page read from it first. */
+  private readonly urlsRead = new Map<string, number>();
   /** Positions [0, prefix) of today's list are known to be seen. */
   private prefix = 0;
   private lastTotal?: number;
@@ -70,6 +78,8 @@ export class OffsetWalk {
     const known = (this.pages[answer.page - 1] ??= { url: answer.url, offset });
     known.url = answer.url;
     known.next = answer.next;
+    const read = sameResource(answer.url);
+    if (!this.urlsRead.has(read)) this.urlsRead.set(read, answer.page);
     if (answer.next !== undefined) known.size = answer.count;
 
     if (answer.total !== undefined) {
@@ -93,7 +103,9 @@ export class OffsetWalk {
       if (prefix < page.offset + page.size) return { page: p, url: page.url, reread: this.reread() };
     }
     const last = this.pages[this.pages.length - 1]!;
-    return last.next === undefined ? undefined : { page: this.pages.length + 1, url: last.next, reread: false };
+    if (last.next === undefined) return undefined;
+    const earlier = this.urlsRead.get(sameResource(last.next));
+    return { page: this.pages.length + 1, url: last.next, reread: false, ...(earlier !== undefined ? { loopsBackTo: earlier } : {}) };
   }
 
   private reread(): true {
@@ -136,15 +148,59 @@ export function itemKey(item: unknown): string | undefined {
   return `${String(id)}|${typeof updatedAt === 'string' ? updatedAt : ''}`;
 }
 
-/** The rel="next" target of a Link header, if any. */
-export function nextLink(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!value) return undefined;
-  for (const part of value.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (m && /;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(m[2])) return m[1];
+/**
+ * What a page says of the page after it: none (the last page), its absolute URL, or `bad` with
+ * why no next page can be told (then neither stopping nor guessing is safe).
+ */
+export type NextLink = { kind: 'last' } | { kind: 'next'; url: string } | { kind: 'bad'; why: string };
+
+const LAST: NextLink = { kind: 'last' };
+
+/** A URL as compared for "the same page": absolute and normalised, without a fragment. */
+export function sameResource(url: string): string {
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    return u.href;
+  } catch {
+    return url; // not absolute (unit tests' page names): compared as written
   }
-  return undefined;
+}
+
+/** A header value quoted in a message: short, on one line. */
+function quoted(value: string): string {
+  const flat = value.replace(/\s+/g, ' ');
+  return JSON.stringify(flat.length > 160 ? `${flat.slice(0, 157)}...` : flat);
+}
+
+/**
+ * The rel="next" target of a page's Link header (RFC 8288, parsed by http-link-header),
+ * resolved against the page's URL. No header, or no link with relation type "next", is the last
+ * page. Bad: a header that does not parse, a next target that is empty (it names this very page)
+ * or not a URL, and next targets that disagree (which one is right cannot be known; the same
+ * target named twice is fine).
+ */
+export function nextLink(header: string | string[] | undefined, pageUrl: string): NextLink {
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  if (value === undefined || value.trim() === '') return LAST;
+  let refs: LinkHeader.Reference[];
+  try {
+    refs = LinkHeader.parse(value).rel('next');
+  } catch (err) {
+    return { kind: 'bad', why: `its Link header does not parse (${(err as Error).message}): ${quoted(value)}` };
+  }
+  const targets = new Set<string>();
+  for (const ref of refs) {
+    if (ref.uri.trim() === '') return { kind: 'bad', why: `its Link header names an empty rel="next" target (<>), which is this same page: ${quoted(value)}` };
+    try {
+      targets.add(sameResource(new URL(ref.uri, pageUrl).href));
+    } catch {
+      return { kind: 'bad', why: `its Link header's rel="next" target is not a URL: ${quoted(value)}` };
+    }
+  }
+  if (targets.size > 1) return { kind: 'bad', why: `its Link header names ${targets.size} different rel="next" pages: ${quoted(value)}` };
+  const [url] = targets;
+  return url === undefined ? LAST : { kind: 'next', url };
 }
 
 /** What a page answered, as far as finding the next one goes. */
@@ -176,17 +232,14 @@ export interface Paging {
    * (Records added at the top shift the other way, which the forward walk is safe from.)
    */
   readonly recheckBackwards?: boolean;
-  /** The absolute URL of the next page, or undefined after the last one. */
-  next(page: PageSeen): string | undefined;
+  /** The absolute URL of the next page, none after the last one, or why it cannot be told. */
+  next(page: PageSeen): NextLink;
 }
 
 /** Basecamp 3: each page but the last names the next in its Link header (rel="next"). */
 export const LINK_NEXT: Paging = {
   name: 'Link header',
-  next(page) {
-    const link = nextLink(page.headers.link);
-    return link === undefined ? undefined : new URL(link, page.url).toString();
-  },
+  next: (page) => nextLink(page.headers.link, page.url),
 };
 
 /**
@@ -203,10 +256,10 @@ export function pageNumbers(size: number, unpaginated: RegExp): Paging {
     recheckBackwards: true,
     next(page) {
       const url = new URL(page.url);
-      if (page.count !== size || unpaginated.test(url.pathname)) return undefined;
+      if (page.count !== size || unpaginated.test(url.pathname)) return LAST;
       const n = Number.parseInt(url.searchParams.get('page') ?? '1', 10);
       url.searchParams.set('page', String((Number.isFinite(n) && n > 0 ? n : 1) + 1));
-      return url.toString();
+      return { kind: 'next', url: url.toString() };
     },
   };
 }

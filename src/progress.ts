@@ -15,8 +15,10 @@ export interface ProgressSample {
   partitionsKnown: number;
   /** Pages the lists being read still hold, by their X-Total-Count (a lower bound of what is left). */
   pagesLeft: number;
-  /** The request rate the tap keeps to, per second. */
+  /** Requests per second observed lately (see observedRate); 0 when not known yet. */
   ratePerSecond: number;
+  /** Streams being read now, in catalog order. */
+  reading?: readonly string[];
 }
 
 /** How often a progress line is printed: at least every 30 s, never more often than every 5 s. */
@@ -39,11 +41,52 @@ export function duration(ms: number): string {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** A point of the request counter, for the observed rate. */
+export interface RatePoint {
+  elapsedMs: number;
+  requests: number;
+}
+
+/** The rate is measured over about this long: long enough to smooth the limiter's bursts and 429 pauses. */
+export const RATE_WINDOW_MS = 5 * 60_000;
+
 /**
- * One plain line: records, requests and their rate, how far the walk is, and the time left where
- * it can be told. What is left is at least the partitions queued (a request each) plus the pages
- * the lists being read still hold, at the configured rate: new partitions appear as records are
- * read, so the estimate says "at least".
+ * Requests per second over the last RATE_WINDOW_MS of `points` (oldest first; the last is now),
+ * or since the first point when the run is younger. What the ETA divides by: under Basecamp's
+ * real limit the tap gets less than the rate it keeps to (429 pauses, slow answers), and an
+ * estimate at the configured rate was off by half.
+ */
+export function observedRate(points: readonly RatePoint[], windowMs = RATE_WINDOW_MS): number {
+  const now = points[points.length - 1];
+  if (!now) return 0;
+  const from = points.find((p) => now.elapsedMs - p.elapsedMs <= windowMs) ?? now;
+  const ms = now.elapsedMs - from.elapsedMs;
+  return ms > 0 ? ((now.requests - from.requests) * 1000) / ms : 0;
+}
+
+/** Points older than the window are not needed again (the one just before it is kept as its start). */
+export function trimRatePoints(points: RatePoint[], windowMs = RATE_WINDOW_MS): RatePoint[] {
+  const now = points[points.length - 1];
+  if (!now) return points;
+  const first = points.findIndex((p) => now.elapsedMs - p.elapsedMs <= windowMs);
+  return first > 0 ? points.slice(first) : points;
+}
+
+/** At most this many stream names in a progress line; the rest are counted. */
+export const READING_NAMES_SHOWN = 4;
+
+export function readingPart(reading: readonly string[]): string | undefined {
+  if (reading.length === 0) return undefined;
+  const shown = reading.slice(0, READING_NAMES_SHOWN).join(', ');
+  const more = reading.length - READING_NAMES_SHOWN;
+  return `reading ${shown}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/**
+ * One plain line: records, requests and their rate, how far the walk is, which streams are being
+ * read, and the time left where it can be told. What is left is at least the partitions queued
+ * (a request each) plus the pages the lists being read still hold, at the rate observed lately:
+ * new partitions appear as records are read, so the estimate says "at least".
  */
 export function progressLine(p: ProgressSample): string {
   const seconds = p.elapsedMs / 1000;
@@ -53,9 +96,53 @@ export function progressLine(p: ProgressSample): string {
     `progress: ${n(p.records)} records, ${n(p.requests)} requests (${rate.toFixed(1)}/s) in ${duration(p.elapsedMs)}`,
     `${n(p.partitionsDone)} of ${n(p.partitionsKnown)} collections read`,
   ];
+  const reading = readingPart(p.reading ?? []);
+  if (reading) parts.push(reading);
   const requestsLeft = left + p.pagesLeft;
-  if (requestsLeft > 0 && p.ratePerSecond > 0) parts.push(`at least ${duration((requestsLeft / p.ratePerSecond) * 1000)} left (${n(requestsLeft)} requests known to be needed)`);
+  if (requestsLeft > 0 && p.ratePerSecond > 0) {
+    parts.push(`at least ${duration((requestsLeft / p.ratePerSecond) * 1000)} left at ${p.ratePerSecond.toFixed(1)} requests/s (${n(requestsLeft)} requests known to be needed)`);
+  }
   return parts.join('; ');
+}
+
+/**
+ * Which streams have partitions being read, and when each stream's reading began and last ended
+ * (its sync_duration). The engine calls start/end around every partition; a clock is passed in
+ * so that tests can drive it.
+ */
+export class StreamActivity {
+  private readonly inFlight = new Map<string, number>();
+  private readonly spans = new Map<string, { first: number; last: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  start(stream: string): void {
+    this.inFlight.set(stream, (this.inFlight.get(stream) ?? 0) + 1);
+    const t = this.now();
+    const span = this.spans.get(stream);
+    if (span) span.last = t;
+    else this.spans.set(stream, { first: t, last: t });
+  }
+
+  end(stream: string): void {
+    const left = (this.inFlight.get(stream) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(stream, left);
+    else this.inFlight.delete(stream);
+    const span = this.spans.get(stream);
+    if (span) span.last = this.now();
+  }
+
+  /** Streams with a partition being read now, in the order given. */
+  readingNow(order: readonly string[]): string[] {
+    return order.filter((s) => this.inFlight.has(s));
+  }
+
+  /** Milliseconds from the stream's first partition starting to its last one ending (or to now, if still reading). */
+  durationMs(stream: string): number | undefined {
+    const span = this.spans.get(stream);
+    if (!span) return undefined;
+    return (this.inFlight.has(stream) ? this.now() : span.last) - span.first;
+  }
 }
 
 export interface RunSummary {

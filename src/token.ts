@@ -1,9 +1,10 @@
 /**
  * The Launchpad access token: exchanged for the refresh token before the first request, renewed
  * shortly before it expires or when Basecamp rejects it, one exchange at a time however many
- * requests are waiting. Launchpad may answer with a new refresh token (rotation): it replaces the
- * one in the config, and with refresh_token_write_back it is written to the config file, so an
- * unattended run tomorrow still holds a token that works.
+ * requests are waiting. Launchpad may answer with a new refresh token (rotation): the source
+ * exchanges that one from then on, and hands it back through `onRotated`, by default written to
+ * the config file with refresh_token_write_back (so an unattended run tomorrow still holds a token
+ * that works), else warned about. The loaded Config is never changed.
  *
  * Every token is registered with the redactor the moment it arrives; a rejected refresh fails in
  * one line that names the likely cause and never quotes a secret.
@@ -11,7 +12,7 @@
 import * as fs from 'node:fs';
 import { Got, HTTPError, RequestError, RetryObject } from 'got';
 import { Config } from './config';
-import { Interrupted, RETRIED_CODES, RETRIED_STATUSES, TapError, registerSecret } from './errors';
+import { Interrupted, TapError, registerSecret, requestIdFrom, retryOptions } from './errors';
 import { Logger } from './log';
 
 /** Renew this long before Launchpad says the access token expires. */
@@ -19,8 +20,13 @@ export const EXPIRY_MARGIN_MS = 60_000;
 /** Lifetime assumed when Launchpad names none: two weeks, what it hands out. */
 const DEFAULT_LIFETIME_S = 1_209_600;
 
-/** The parts of the config the token lifecycle reads; `refresh_token` is replaced on rotation. */
-export type TokenConfig = Pick<Config, 'token_url' | 'client_id' | 'client_secret' | 'refresh_token' | 'refresh_token_write_back' | 'configPath' | 'max_retries'>;
+/**
+ * The token source's own record of the config parts it reads: it keeps `refresh_token` current
+ * (the one exchanged next), so give it a copy, never the loaded Config.
+ */
+export type TokenConfig = Pick<Config, 'token_url' | 'client_id' | 'client_secret' | 'refresh_token_write_back' | 'configPath' | 'max_retries'> & {
+  refresh_token: string;
+};
 
 export interface TokenSourceOptions {
   /** What the refresh is POSTed with (user agent, connection reuse, the redirect check). */
@@ -29,19 +35,23 @@ export interface TokenSourceOptions {
   retryDelay: (retry: RetryObject) => number | Promise<number>;
   /** Called once per exchange started (the client counts them). */
   onRefresh?: () => void;
+  /** Hands back a refresh token Launchpad issued in place of the one exchanged. Default: keepRotated(config, log). */
+  onRotated?: (token: string) => void;
 }
 
 export class TokenSource {
   private accessToken?: string;
   private expiresAt = 0;
   private refreshing?: Promise<string>;
-  private rotatedWarned = false;
+  private readonly onRotated: (token: string) => void;
 
   constructor(
     private readonly config: TokenConfig,
     private readonly log: Logger,
     private readonly options: TokenSourceOptions,
-  ) {}
+  ) {
+    this.onRotated = options.onRotated ?? keepRotated(config, log);
+  }
 
   /** The token to send now: the one held while it is fresh, else a new one. */
   async current(): Promise<string> {
@@ -83,13 +93,7 @@ export class TokenSource {
             client_id: this.config.client_id,
             client_secret: this.config.client_secret,
           },
-          retry: {
-            limit: this.config.max_retries,
-            methods: ['POST'],
-            statusCodes: [...RETRIED_STATUSES],
-            errorCodes: [...RETRIED_CODES],
-            calculateDelay: (retry: RetryObject) => this.options.retryDelay(retry),
-          },
+          retry: retryOptions(this.config.max_retries, 'POST', (retry: RetryObject) => this.options.retryDelay(retry)),
         })
         .json();
     } catch (err) {
@@ -102,7 +106,8 @@ export class TokenSource {
     this.expiresAt = Date.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2);
     if (typeof body.refresh_token === 'string' && body.refresh_token !== this.config.refresh_token) {
       registerSecret(body.refresh_token);
-      this.rotated(body.refresh_token);
+      this.config.refresh_token = body.refresh_token;
+      this.onRotated(body.refresh_token);
     }
     this.log.debug('access token refreshed');
     return body.access_token;
@@ -117,37 +122,43 @@ export class TokenSource {
     if (err instanceof HTTPError) {
       const status = err.response.statusCode;
       const code = oauthError(err.response.body);
+      const requestId = requestIdFrom(err.response.headers['x-request-id']);
+      const id = requestId ? `, X-Request-Id: ${requestId}` : '';
       if (status === 400 || status === 401 || status === 403) {
         const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
-        return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}): ${why}; run \`tap-basecamp auth\` to get a new one`);
+        return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}${id}): ${why}; run \`tap-basecamp auth\` to get a new one`);
       }
-      return new TapError(`token refresh failed: Launchpad answered HTTP ${status}`);
+      return new TapError(`token refresh failed: Launchpad answered HTTP ${status}${requestId ? ` (X-Request-Id: ${requestId})` : ''}`);
     }
     const code = err instanceof RequestError ? err.code : (err as Error)?.message;
     return new TapError(`token refresh failed: ${code} reaching ${new URL(this.config.token_url).host}`);
   }
-
-  private rotated(token: string): void {
-    if (this.config.refresh_token_write_back && this.config.configPath) {
-      writeBackRefreshToken(this.config.configPath, token);
-      this.config.refresh_token = token;
-      this.log.info(`Launchpad issued a new refresh token; written back to ${this.config.configPath}`);
-      return;
-    }
-    if (!this.rotatedWarned) {
-      this.rotatedWarned = true;
-      this.log.warn(
-        'Launchpad issued a new refresh token; the one in your config may stop working. Run `tap-basecamp auth` for a fresh config, or set refresh_token_write_back: true (cron use) so the tap stores it.',
-      );
-    }
-    this.config.refresh_token = token;
-  }
 }
 
-/** The OAuth `error` code of a token endpoint's answer ("invalid_grant"), or ''. */
-function oauthError(body: unknown): string {
+/**
+ * What becomes of a rotated refresh token by default: with refresh_token_write_back it is written
+ * to the config file; otherwise the user is warned, once, that the one in their config may stop working.
+ */
+export function keepRotated(config: Pick<Config, 'refresh_token_write_back' | 'configPath'>, log: Logger): (token: string) => void {
+  let warned = false;
+  return (token) => {
+    if (config.refresh_token_write_back && config.configPath) {
+      writeBackRefreshToken(config.configPath, token);
+      log.info(`Launchpad issued a new refresh token; written back to ${config.configPath}`);
+      return;
+    }
+    if (warned) return;
+    warned = true;
+    log.warn(
+      'Launchpad issued a new refresh token; the one in your config may stop working. Run `tap-basecamp auth` for a fresh config, or set refresh_token_write_back: true (cron use) so the tap stores it.',
+    );
+  };
+}
+
+/** The OAuth `error` code of a token endpoint's answer (its body: text, bytes or parsed JSON), or ''. */
+export function oauthError(body: unknown): string {
   try {
-    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { error?: unknown } | null;
+    const parsed = (typeof body === 'string' || Buffer.isBuffer(body) ? JSON.parse(String(body)) : body) as { error?: unknown } | null;
     return typeof parsed?.error === 'string' ? parsed.error : '';
   } catch {
     return ''; // not JSON

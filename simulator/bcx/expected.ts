@@ -6,6 +6,9 @@
  * uploads, calendar events and forwards), standalone calendars, and /events.json. Records are
  * the payloads the endpoints serve, with embedded comments (and a list's todos) removed and
  * the tap's keys added: project_id, person_id, calendar_id, commentable_id, commentable_type.
+ * Groups and calendars are the list item and the show merged (the show winning), projects and
+ * people their show with the url and app_url of their list items; fields Basecamp sends in two
+ * types are written in one (written()).
  */
 import { BCalendar, BProject, BRec, REC_TYPE } from './model';
 import { BCX_STREAMS } from './mutations';
@@ -17,6 +20,25 @@ type Obj = Record<string, unknown>;
 
 function without(o: Obj, ...keys: string[]): Obj {
   for (const k of keys) delete o[k];
+  return o;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The written form of the fields Basecamp 2 sends in two types: a to-do's completed_at `false`
+ * is null; a calendar event's starts_at/ends_at is a date-time (null on all-day events) beside
+ * starts_on/ends_on, the day (the date, or the date-time's own day).
+ */
+export function written(stream: string, o: Obj): Obj {
+  if (stream === 'todos' && typeof o.completed_at !== 'string') o.completed_at = null;
+  if (stream === 'calendar_events') {
+    for (const [at, on] of [['starts_at', 'starts_on'], ['ends_at', 'ends_on']] as const) {
+      const v = o[at] as string;
+      o[on] = v.slice(0, 10);
+      if (DATE_ONLY.test(v)) o[at] = null;
+    }
+  }
   return o;
 }
 
@@ -55,10 +77,12 @@ export class BcxExpected {
     const inProject = (x: BRec): Obj => (x.bucket instanceof BProject ? { project_id: x.bucket.id } : { calendar_id: x.bucket.id });
     let out: Obj[];
     switch (stream) {
-      case 'projects': out = st.projects.map((p) => r.project(p)); break;
-      case 'people': out = st.people.map((p) => r.person(p)); break;
-      case 'groups': out = st.groups.map((g) => r.group(g)); break;
-      case 'calendars': out = st.calendars.map((c) => r.calendar(c)); break;
+      // A project's and a person's url and app_url, which only their lists carry, are written
+      // every time (the tap reads them from the show's summaries where no list item gave them).
+      case 'projects': out = st.projects.map((p) => ({ ...r.project(p), url: `${r.api}/projects/${p.id}.json`, app_url: `${r.app}/projects/${p.id}` })); break;
+      case 'people': out = st.people.map((p) => ({ ...r.person(p), url: `${r.api}/people/${r.personSlug(p)}.json`, app_url: `${r.app}/people/${r.personSlug(p)}` })); break;
+      case 'groups': out = st.groups.map((g) => ({ ...r.groupItem(g), ...r.group(g) })); break;
+      case 'calendars': out = st.calendars.map((c) => ({ ...r.calendarItem(c), ...r.calendar(c) })); break;
       case 'accesses':
         out = [];
         for (const p of this.walked()) for (const person of V.accessList(p)) out.push({ ...r.accessItem(person), project_id: p.id, person_id: person.id });
@@ -73,10 +97,12 @@ export class BcxExpected {
         break;
       case 'messages': out = this.rows('message').map((x) => ({ ...without(r.message(x), 'comments'), ...inProject(x) })); break;
       case 'todolists': out = this.rows('todolist').map((x) => ({ ...without(r.todolist(x), 'todos', 'comments'), ...inProject(x) })); break;
-      case 'todos': out = this.rows('todo').map((x) => ({ ...without(r.todo(x), 'comments'), ...inProject(x) })); break;
+      case 'todos': out = this.rows('todo').map((x) => written(stream, { ...without(r.todo(x), 'comments'), ...inProject(x) })); break;
       case 'documents': out = this.rows('document').map((x) => ({ ...without(r.document(x), 'comments'), ...inProject(x) })); break;
       case 'uploads': out = this.rows('upload').map((x) => ({ ...without(r.upload(x), 'comments'), ...inProject(x) })); break;
-      case 'calendar_events': out = this.rows('calendar_event').map((x) => ({ ...without(r.calendarEvent(x), 'comments'), ...inProject(x) })); break;
+      case 'calendar_events':
+        out = this.rows('calendar_event').map((x) => written(stream, { ...without(r.calendarEvent(x), 'comments'), ...inProject(x) }));
+        break;
       case 'forwards': out = this.rows('forward').map((x) => ({ ...without(r.forward(x), 'comments'), ...inProject(x) })); break;
       case 'comments':
         out = [];

@@ -9,7 +9,7 @@
  * tell: the project and people lists, accesses, groups and calendars.
  */
 import { BCX_STREAM_NAMES, BcxStreamName } from './names';
-import { FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
+import { EPOCH, FoundIn, Json, Parents, PathsFrom, ProjectStatus, Stream } from './stream';
 
 /** The account-relative path of an API url that Basecamp 2 puts in a payload (…/api/v1/projects/1/todos/2.json). */
 export function apiPath(url: unknown): string | undefined {
@@ -19,7 +19,7 @@ export function apiPath(url: unknown): string | undefined {
 }
 
 /** A trashed project yields only itself; every other one (archived, draft, template) is walked. */
-function live(paths: (project: Json) => string[]): PathsFrom {
+function unlessTrashed(paths: (project: Json) => string[]): PathsFrom {
   return (project) => (project.trashed === true ? [] : paths(project));
 }
 
@@ -53,7 +53,55 @@ function showIn(tool: string): (listed: Json, projectId: number | undefined) => 
   return (listed, projectId) => apiPath(listed.url) ?? `/projects/${projectId}/${tool}/${listed.id}.json`;
 }
 
-const EPOCH = '1970-01-01T00:00:00Z';
+// ---- the written form of fields Basecamp 2 sends in two types --------------------------------
+// A loader makes one column per field from its schema (target-postgres parses `false` as a
+// date-time and a timestamp as a date otherwise), so each such field is written in one type.
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_OF = /^(\d{4}-\d{2}-\d{2})T/;
+
+/** A date (`YYYY-MM-DD`) as written; a date-time cut to the day it names in its own offset. */
+export function asDay(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return DAY_OF.exec(value)?.[1] ?? value;
+}
+
+/** completed_at is a date-time or null: Basecamp 2 sends `false` on open to-dos (`completed` says so). */
+export function completedAt(value: unknown): unknown {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * A calendar event's `starts_at`/`ends_at` are a date on all-day events and a date-time
+ * otherwise. Written as two fields: `<at>` the date-time (null on all-day events) and `<on>`
+ * the day (Basecamp's date, or the day of its date-time in the event's own offset).
+ * Idempotent: a record already split is left as it is.
+ */
+export function splitDay(record: Json, at: string, on: string): void {
+  const value = record[at];
+  if (typeof value !== 'string') return;
+  record[on] = asDay(value);
+  if (DAY.test(value)) record[at] = null;
+}
+
+/**
+ * A project's or person's own url and app_url where no list item gave them: a show the change
+ * feed names, or a project only /people/:id/projects.json lists (its items have no app_url).
+ * Basecamp names a record's summaries below its own address (…/people/1-jason/events.json,
+ * …/people/1-jason/events), so that address is the summary's, less its last segment.
+ */
+export function selfUrls(record: Json, summary: string): void {
+  const s = record[summary];
+  if (!s || typeof s !== 'object') return;
+  const tail = `/${summary}`;
+  if (record.url === undefined && typeof s.url === 'string' && s.url.endsWith(`${tail}.json`)) record.url = `${s.url.slice(0, -tail.length - 5)}.json`;
+  if (record.app_url === undefined && typeof s.app_url === 'string' && s.app_url.endsWith(tail)) record.app_url = s.app_url.slice(0, -tail.length);
+}
+
+/** Sets `key` to `f(record[key])` where the record has it. */
+function mapField(record: Json | undefined, key: string, f: (v: unknown) => unknown): void {
+  if (record && typeof record === 'object' && key in record) record[key] = f(record[key]);
+}
 
 /**
  * The latest of a record's replication key (and `alsoKey`) and its summaries' updated_at (counts
@@ -100,6 +148,10 @@ export class BcxProjects extends BcxStream {
     },
   };
   changedAt = withSummaries(['accesses', 'attachments', 'calendar_events', 'documents', 'topics', 'todolists']);
+  readonly listOnly = ['url', 'app_url'];
+  decorate(record: Json): void {
+    selfUrls(record, 'accesses');
+  }
   // Archived projects answer every tool as active ones do: no separate walk.
   projectStatus(record: Json): ProjectStatus {
     return record.trashed === true ? 'trashed' : 'active';
@@ -121,6 +173,10 @@ export class BcxPeople extends BcxStream {
     todos: (t) => (typeof t.assignee?.id === 'number' ? [`/people/${t.assignee.id}.json`] : []),
   };
   changedAt = withSummaries(['events', 'assigned_todos']);
+  readonly listOnly = ['url', 'app_url'];
+  decorate(record: Json): void {
+    selfUrls(record, 'events');
+  }
 }
 
 export class Groups extends BcxStream {
@@ -128,6 +184,7 @@ export class Groups extends BcxStream {
   readonly projectScoped = false;
   readonly rootPaths = ['/groups.json'];
   readonly show = (g: Json) => apiPath(g.url) ?? `/groups/${g.id}.json`;
+  readonly listOnly = ['updated_at'];
 }
 
 export class Calendars extends BcxStream {
@@ -135,6 +192,7 @@ export class Calendars extends BcxStream {
   readonly projectScoped = false;
   readonly rootPaths = ['/calendars.json'];
   readonly show = (c: Json) => apiPath(c.url) ?? `/calendars/${c.id}.json`;
+  readonly listOnly = ['url', 'app_url'];
 }
 
 export class Events extends BcxStream {
@@ -150,7 +208,7 @@ export class Events extends BcxStream {
   readonly sincePath = (since: string) => `/events.json?since=${encodeURIComponent(since)}`;
   // The account-wide feed leaves out the events of trashed projects: one walked whole (back from
   // the trash, or newly visible) has its own read from the start.
-  readonly fullWalkParents: Parents = { projects: live((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
+  readonly fullWalkParents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/events.json?since=${encodeURIComponent(EPOCH)}`]) };
   childProjectId(event: Json): number | undefined {
     return eventProject(event);
   }
@@ -165,7 +223,7 @@ export class Events extends BcxStream {
 export class Accesses extends BcxStream {
   readonly name = 'accesses';
   readonly keyProperties = ['project_id', 'person_id'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/accesses.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/accesses.json`]) };
   decorate(record: Json): void {
     record.person_id = record.id;
   }
@@ -174,7 +232,7 @@ export class Accesses extends BcxStream {
 export class Topics extends BcxStream {
   readonly name = 'topics';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/topics.json`, `/projects/${p.id}/topics/archived.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/topics.json`, `/projects/${p.id}/topics/archived.json`]) };
   readonly feedParents: Parents = { events: projectLists('topics.json', 'topics/archived.json') };
 }
 
@@ -194,7 +252,7 @@ export class BcxTodolists extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['todos', 'comments'];
   readonly parents: Parents = {
-    projects: live((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
+    projects: unlessTrashed((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
   };
   readonly show = showIn('todolists');
   // A to-do's change may touch its list (counts, updated_at): the list of a to-do the feed names is read too.
@@ -202,6 +260,14 @@ export class BcxTodolists extends BcxStream {
     events: eventable('Todolist'),
     todos: (t) => (t.todolist_id !== undefined && t.project_id !== undefined ? [`/projects/${t.project_id}/todolists/${t.todolist_id}.json`] : []),
   };
+  // A person's /assigned_todos.json form carries short to-dos: written as the to-dos stream's.
+  decorate(record: Json): void {
+    if (!Array.isArray(record.assigned_todos)) return;
+    for (const todo of record.assigned_todos as Json[]) {
+      mapField(todo, 'completed_at', completedAt);
+      mapField(todo, 'due_at', asDay);
+    }
+  }
 }
 
 export class BcxTodos extends BcxStream {
@@ -224,13 +290,18 @@ export class BcxTodos extends BcxStream {
   };
   readonly show = showIn('todos');
   readonly feedParents: Parents = { events: eventable('Todo') };
+  decorate(record: Json): void {
+    mapField(record, 'completed_at', completedAt);
+    mapField(record, 'due_at', asDay);
+    mapField(record, 'due_on', asDay);
+  }
 }
 
 export class BcxDocuments extends BcxStream {
   readonly name = 'documents';
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/documents.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/documents.json`]) };
   readonly show = showIn('documents');
   readonly feedParents: Parents = { events: eventable('Document') };
 }
@@ -238,7 +309,7 @@ export class BcxDocuments extends BcxStream {
 export class Attachments extends BcxStream {
   readonly name = 'attachments';
   readonly replicationKey = 'updated_at' as const;
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/attachments.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/attachments.json`]) };
   readonly feedParents: Parents = { events: projectLists('attachments.json') };
 }
 
@@ -259,7 +330,7 @@ export class CalendarEvents extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
   readonly parents: Parents = {
-    projects: live((p) => [`/projects/${p.id}/calendar_events.json`, `/projects/${p.id}/calendar_events/past.json`]),
+    projects: unlessTrashed((p) => [`/projects/${p.id}/calendar_events.json`, `/projects/${p.id}/calendar_events/past.json`]),
     calendars: (c) => [`/calendars/${c.id}/calendar_events.json`, `/calendars/${c.id}/calendar_events/past.json`],
   };
   readonly show = showIn('calendar_events');
@@ -268,6 +339,9 @@ export class CalendarEvents extends BcxStream {
     // An event of a standalone calendar says which in its url (an id-slug: /calendars/12-board/...).
     const m = /\/calendars\/(\d+)[-/]/.exec(String(record.url ?? ''));
     if (m && record.project_id === undefined) record.calendar_id = Number(m[1]);
+    splitDay(record, 'starts_at', 'starts_on');
+    splitDay(record, 'ends_at', 'ends_on');
+    mapField(record.recurring, 'until', asDay);
   }
 }
 
@@ -275,7 +349,7 @@ export class Forwards extends BcxStream {
   readonly name = 'forwards';
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['comments'];
-  readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/forwards.json`]) };
+  readonly parents: Parents = { projects: unlessTrashed((p) => [`/projects/${p.id}/forwards.json`]) };
   readonly show = showIn('forwards');
   readonly feedParents: Parents = { events: eventable('Forward') };
 }

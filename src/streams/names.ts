@@ -1,6 +1,7 @@
 /**
- * Every stream's name, in catalog order: the one list that src, the simulator and the tests
- * import. A name here is public interface (catalog, STATE, target tables).
+ * Every stream's name, in catalog order: the one list that src and the tests import (the simulator
+ * states its own list, and a test holds the two side by side). A name here is public interface
+ * (catalog, STATE, target tables).
  */
 export const STREAM_NAMES = [
   'account',

@@ -8,6 +8,8 @@ import { AnyStreamName } from './names';
 export type { StreamName, AnyStreamName } from './names';
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type ReplicationKey = 'updated_at' | 'created_at';
+/** The start of time: the `since` of a read from the beginning. */
+export const EPOCH = '1970-01-01T00:00:00Z';
 
 /** The collection paths (account-relative) that one parent record leads to; [] when none. */
 export type PathsFrom = (parent: Json) => string[];
@@ -60,10 +62,19 @@ export abstract class Stream {
   readonly omit: readonly string[] = [];
   /**
    * The record's own endpoint, where a listing holds less than it (Basecamp 2 lists documents
-   * without content): each listed record is read there and that payload is written instead.
+   * without content): each listed record is read there and that payload is written instead,
+   * with the list item's `listOnly` fields.
    * An incremental run skips the read for a listed record older than the cursor.
    */
   readonly show?: (listed: Json, projectId: number | undefined) => string;
+  /**
+   * Fields a listing carries and the show leaves out (Basecamp 2 lists people with url and
+   * app_url, groups with updated_at; their shows have neither): where the show is read for a
+   * listed record, these are carried from the list item and written with it, the show winning
+   * where it has them too. Only fields every read of the record can give: a record the change
+   * feed names is read from its show alone, and a replica must not lose a field on that run.
+   */
+  readonly listOnly: readonly string[] = [];
   /**
    * Parents that replace `parents` in a feed run: Basecamp 2 names every changed record in
    * /events.json, so an incremental run reads what its events point at instead of walking.

@@ -123,6 +123,11 @@ describe('tap-basecamp-cron', () => {
     expect(fs.readFileSync(log4, 'utf8')).toMatch(/refresh token rejected/);
     // The line quotes the tap's own error line.
     expect(fourth.stderr).toMatch(/sync failed \(tap exit 1, target exit 0\): refresh token rejected by Launchpad/);
+    // ... also when the tap logs in json (its error line is an object, found by its level).
+    const fifth = await cron(path.join(tmp, 'records4-json.jsonl'), { TAP_BASECAMP_LOG_FORMAT: 'json' });
+    expect(fifth.code).not.toBe(0);
+    expect(fs.readFileSync(state, 'utf8')).toBe(state2);
+    expect(fifth.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/sync failed \(tap exit 1, target exit 0\): refresh token rejected by Launchpad \(HTTP 400/)]);
     // The tap's log never carries the secrets.
     for (const log of logs()) {
       const text = fs.readFileSync(path.join(stateDir, 'logs', log), 'utf8');

@@ -89,8 +89,19 @@ describe('Meltano plugin definitions', () => {
     expect(typeof hub.variant).toBe('string');
     expect(typeof hub.label).toBe('string');
     expect(typeof hub.description).toBe('string');
-    expect(hub.repo).toMatch(/^https:\/\//);
-    expect(hub.docs).toMatch(/^https:\/\//);
+    // Nothing untrue: no public repository or docs site exists, and the package is not on npm yet.
+    expect(hub.repo).toBeUndefined();
+    expect(hub.docs).toBeUndefined();
+    expect(extractor.repo).toBeUndefined();
+    expect(hub.maintenance_status).toBe('beta');
+    const hubText = fs.readFileSync(path.join(ROOT, 'meltano-hub', 'tap-basecamp.yml'), 'utf8');
+    // The one github.com address left is inside the default User-Agent the tap sends (its description says so).
+    expect(hubText.split('\n').filter((l) => /github\.com/.test(l))).toEqual([expect.stringMatching(/^ {2}description: User-Agent sent to Basecamp/)]);
+    // The install line is the README's (from a clone: pack, then install the tarball), not an npm registry install.
+    const install = 'npm ci && npm pack && npm install -g tap-basecamp-*.tgz';
+    expect(hub.settings_preamble).toContain(install);
+    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(install);
+    expect(hubText).not.toMatch(/npm install -g tap-basecamp(\s|$|`)/);
     expect(hub.executable).toBe('tap-basecamp'); // the npm bin, from $PATH
     expect(hub.pip_url).toBeUndefined();
     expect(hub.settings_group_validation).toEqual([['account_id', 'client_id', 'client_secret', 'refresh_token']]);
@@ -131,6 +142,27 @@ describe('Meltano plugin definitions', () => {
     expect(sensitive(extractor.settings)).toEqual(['client_secret', 'refresh_token']);
     expect(sensitive(hub.settings)).toEqual(['client_secret', 'refresh_token']);
     for (const s of hub.settings as Setting[]) expect(typeof s.label).toBe('string');
+  });
+
+  test('--about: each setting with its default where it has one, secrets writeOnly, and the env var prefix', () => {
+    expect(about.env_var_prefix).toBe('TAP_BASECAMP_');
+    const props = about.settings.properties as Record<string, Json>;
+    expect(Object.fromEntries(Object.entries(props).filter(([, v]) => 'default' in v).map(([k, v]) => [k, v.default]))).toEqual({
+      user_agent: expect.stringMatching(/^tap-basecamp \(/),
+      token_url: 'https://launchpad.37signals.com/authorization/token',
+      max_retries: 8,
+      max_concurrency: 8,
+      request_timeout_seconds: 60,
+      backoff_base_seconds: 1,
+      progress_interval_seconds: 30,
+      refresh_token_write_back: false,
+      log_format: 'text',
+      activate_version: false,
+      add_account_id: false,
+    });
+    expect(Object.keys(props).filter((k) => props[k].writeOnly === true)).toEqual(['client_secret', 'refresh_token']);
+    // Every default is stated in the description too (people read that), and is valid for its own schema.
+    for (const [k, v] of Object.entries(props)) if ('default' in v) expect({ k, says: v.description.includes(`Default ${typeof v.default === 'string' && k === 'user_agent' ? `"${v.default}"` : String(v.default)}`) }).toEqual({ k, says: true });
   });
 
   test('capabilities equal what --about reports', () => {

@@ -19,7 +19,8 @@ afterAll(async () => {
 
 describe('progress and summary', () => {
   it('prints a progress line at the interval, then one summary line per stream and the totals', async () => {
-    const config = writeJson(dir, 'config.json', sim.config({ max_requests_per_10s: 100, progress_interval_seconds: 5 }));
+    // The tap is set to twice the simulator's limit (100 per 10 s): it gets 10/s at most, and its ETA must say so.
+    const config = writeJson(dir, 'config.json', sim.config({ max_requests_per_10s: 200, progress_interval_seconds: 5 }));
     const run = await runTap(['--config', config], { timeoutMs: 120_000 });
     expect(run.code).toBe(0);
     const lines = logLines(run.stderr);
@@ -28,6 +29,31 @@ describe('progress and summary', () => {
     for (const l of progress) {
       expect(l).toMatch(/progress: [\d,]+ records, [\d,]+ requests \(\d+\.\d\/s\) in .*; [\d,]+ of [\d,]+ collections read/);
     }
+    // Progress lines name the streams being read, and estimate at the rate observed (at most 10/s here, not the 20/s configured).
+    const names = sim.streamNames();
+    const reading = progress.map((l) => /; reading ([a-z_, ]+?)(?: and \d+ more)?(;|$)/.exec(l)?.[1]).filter((r): r is string => r !== undefined);
+    expect(reading.length).toBeGreaterThan(0);
+    for (const r of reading) for (const name of r.split(', ')) expect(names).toContain(name);
+    // The limit allows 100 in any 10 s, so a burst makes the first seconds faster; from 20 s on, the rate seen is at most 10/s.
+    const estimates = progress.filter((l) => / left /.test(l)).map((l) => ({ s: Number(/ in (\d+) s;/.exec(l)?.[1] ?? 0) + 60 * Number(/ in (\d+) min/.exec(l)?.[1] ?? 0), rate: Number(/left at (\d+\.\d) requests\/s/.exec(l)?.[1]) }));
+    expect(estimates.length).toBeGreaterThan(0);
+    for (const e of estimates) expect(e.rate).toBeGreaterThan(0);
+    const late = estimates.filter((e) => e.s >= 20);
+    expect(late.length).toBeGreaterThan(0);
+    for (const e of late) expect(e.rate).toBeLessThanOrEqual(10.5);
+    // record_count while the sync runs, not only at its end: the first METRIC line comes before the summary.
+    const all = run.stderr.split('\n');
+    const firstCount = all.findIndex((l) => l.startsWith('METRIC: ') && l.includes('"record_count"'));
+    const firstProgress = all.findIndex((l) => / INFO progress: /.test(l));
+    const summary = all.findIndex((l) => / INFO sync complete: /.test(l));
+    expect(firstCount).toBeGreaterThan(firstProgress);
+    expect(all.slice(firstProgress, summary).filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"')).length).toBeGreaterThan(0);
+    const counts: Record<string, number> = {};
+    for (const l of all.filter((l) => l.startsWith('METRIC: '))) {
+      const p = JSON.parse(l.slice(8));
+      if (p.metric === 'record_count') counts[p.tags.stream] = (counts[p.tags.stream] ?? 0) + p.value;
+    }
+    for (const stream of names) expect({ stream, n: counts[stream] }).toEqual({ stream, n: recordsOf(run.messages, stream).length });
     // Progress lines are at least 5 s apart.
     const times = progress.map((l) => Date.parse(l.split(' ')[0]!));
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(4900);

@@ -212,8 +212,9 @@ describe('logging', () => {
     expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"http_request_duration"')).length).toBeGreaterThan(100);
     // The query string tells the recordings walks (type, status, page) apart.
     expect(lines.some((l) => /^METRIC: .*"http_request_duration".*"endpoint":"\/:id\/projects\/recordings\.json","query":"type=\w+&status=\w+&[^"]*page=\d+/.test(l))).toBe(true);
-    expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"'))).toHaveLength(STREAM_COUNT);
-    for (const l of lines) expect(l).toMatch(/^(METRIC: \{.*\}|\d{4}-\d\d-\d\dT[\d:.]+Z (DEBUG|INFO|WARN|ERROR) .+)$/);
+    const counted = new Set(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"')).map((l) => JSON.parse(l.slice(8)).tags.stream));
+    expect(counted.size).toBe(STREAM_COUNT);
+    for (const l of lines) expect(l).toMatch(/^(METRIC: \{.*\}|\d{4}-\d\d-\d\dT[\d:.]+Z \[account \d+\] (DEBUG|INFO|WARN|ERROR) .+)$/);
     expect(run.stderr).toMatch(/DEBUG stripped U\+0000 from a messages record/);
     for (const secret of [sim.clientSecret, sim.refreshToken]) expect(run.stderr).not.toContain(secret);
     expect(run.stderr).not.toMatch(/Bearer|access_token/i);
@@ -377,6 +378,8 @@ describe('interrupted runs', () => {
       expect(Date.now() - sentAt).toBeLessThan(5000);
       expect(run.messages[run.messages.length - 1].type).toBe('STATE');
       expect(logLines(run.stderr).filter((l) => /interrupted by SIGTERM/.test(l))).toHaveLength(1);
+      // The run ends with how to resume it: --state with the last STATE it wrote (done just below).
+      expect(logLines(run.stderr).pop()).toMatch(/WARN interrupted by SIGTERM: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout/);
       const resumed = await runTap(['--config', configFile, '--state', writeJson(dir, 'term-state.json', lastState(run.messages))]);
       expect(resumed.code).toBe(0);
       expectMatchesSimulator([...run.messages, ...resumed.messages]);

@@ -34,7 +34,10 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     request_timeout_seconds: 2,
     backoff_base_seconds: 1,
     refresh_token_write_back: false,
+    activate_version: false,
+    add_account_id: false,
     progress_interval_seconds: 30,
+    log_format: 'text',
     ...overrides,
   };
 }

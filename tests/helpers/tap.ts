@@ -30,7 +30,7 @@ export interface RunOptions {
 /** The caller's environment without TAP_BASECAMP_* (or stand-in target) variables, plus `extra`. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP_BASECAMP_') && !k.startsWith('STAND_IN_TARGET_')));
-  return { ...env, LOG_LEVEL: '', ...extra };
+  return { ...env, LOG_LEVEL: '', LOGLEVEL: '', ...extra };
 }
 
 export interface Done {

@@ -59,6 +59,13 @@ function without(o: Json, ...keys: string[]): Json {
 }
 const byId = (a: Json, b: Json) => a.id - b.id;
 
+/** How the tap writes fields Basecamp 2 sends in two types: one type each (see the README). */
+function written(stream: 'todos' | 'calendar_events', o: Json): Json {
+  if (stream === 'todos') return { ...o, completed_at: o.completed_at === false ? null : o.completed_at };
+  const allDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+  return { ...o, starts_at: allDay(o.starts_at) ? null : o.starts_at, starts_on: o.starts_at.slice(0, 10), ends_at: allDay(o.ends_at) ? null : o.ends_at, ends_on: o.ends_at.slice(0, 10) };
+}
+
 /**
  * A full sync the way the spec says the tap reads the account: the five project lists and
  * each project's show; people and groups with their shows; below every non-trashed project
@@ -74,16 +81,23 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     for (const c of parent.comments as Json[]) push('comments', { ...c, ...where, commentable_id: parent.id, commentable_type: type });
   };
 
+  // Projects and people are their show with the url and app_url of their list items (the
+  // url and app_url /projects.json and /people.json give), groups and calendars the list item
+  // and the show merged, the show winning.
   const projectIds = new Set<number>();
+  const urls = new Map<number, Json>();
   for (const l of [await ok(sim, '/projects.json', token), await pages(sim, '/projects/archived.json', token), await pages(sim, '/projects/drafts.json', token), await pages(sim, '/project_templates.json', token), await pages(sim, '/people/me/projects.json', token)]) {
-    for (const p of l as Json[]) projectIds.add(p.id);
+    for (const p of l as Json[]) {
+      projectIds.add(p.id);
+      if (p.app_url !== undefined) urls.set(p.id, { url: p.url, app_url: p.app_url });
+    }
   }
   const shows: Json[] = [];
   for (const id of projectIds) shows.push(await ok(sim, `/projects/${id}.json`, token));
-  out.projects = shows;
+  out.projects = shows.map((p) => ({ ...p, ...(urls.get(p.id) ?? { url: p.accesses.url.replace('/accesses.json', '.json'), app_url: p.accesses.app_url.replace('/accesses', '') }) }));
   const people = [...((await ok(sim, '/people.json', token)) as Json[]), ...(await pages(sim, '/people/trashed.json', token))];
-  for (const p of people) push('people', await ok(sim, p.url, token));
-  for (const g of await pages(sim, '/groups.json', token)) push('groups', await ok(sim, `/groups/${g.id}.json`, token));
+  for (const p of people) push('people', { ...(await ok(sim, p.url, token)), url: p.url, app_url: p.app_url });
+  for (const g of await pages(sim, '/groups.json', token)) push('groups', { ...g, ...(await ok(sim, `/groups/${g.id}.json`, token)) });
 
   for (const p of shows.filter((x) => !x.trashed)) {
     const P = `/projects/${p.id}`;
@@ -109,7 +123,7 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
           : [...(await pages(sim, `${P}/todolists/${l.id}/todos/remaining.json`, token)), ...(await pages(sim, `${P}/todolists/${l.id}/todos/completed.json`, token)), ...(await pages(sim, `${P}/todolists/${l.id}/todos/trashed.json`, token))];
         for (const t of todos) {
           const ts = await ok(sim, t.url, token);
-          push('todos', { ...without(ts, 'comments'), ...pid });
+          push('todos', written('todos', { ...without(ts, 'comments'), ...pid }));
           comments(ts, 'Todo', pid);
         }
       }
@@ -130,7 +144,7 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     for (const list of ['calendar_events', 'calendar_events/past']) {
       for (const e of await pages(sim, `${P}/${list}.json`, token)) {
         const es = await ok(sim, e.url, token);
-        push('calendar_events', { ...without(es, 'comments'), ...pid });
+        push('calendar_events', written('calendar_events', { ...without(es, 'comments'), ...pid }));
         comments(es, 'CalendarEvent', pid);
       }
     }
@@ -142,11 +156,11 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   }
   for (const c of await pages(sim, '/calendars.json', token)) {
     const show = await ok(sim, c.url, token);
-    push('calendars', show);
+    push('calendars', { ...c, ...show });
     for (const url of [show.calendar_events.urls.upcoming, show.calendar_events.urls.past]) {
       for (const e of await pages(sim, url, token)) {
         const es = await ok(sim, e.url, token);
-        push('calendar_events', { ...without(es, 'comments'), calendar_id: c.id });
+        push('calendar_events', written('calendar_events', { ...without(es, 'comments'), calendar_id: c.id }));
         comments(es, 'CalendarEvent', {});
       }
     }
@@ -191,9 +205,14 @@ describe('the bcx account', () => {
     const todos = sim.bcx.expectedRecords('todos') as Json[];
     expect(todos.some((t) => t.trashed)).toBe(true);
     expect(todos.some((t) => t.completed && typeof t.completed_at === 'string')).toBe(true);
-    expect(todos.some((t) => !t.completed && t.completed_at === false)).toBe(true);
+    expect(todos.some((t) => !t.completed && t.completed_at === null)).toBe(true);
+    expect(todos.every((t) => t.completed_at === null || typeof t.completed_at === 'string')).toBe(true);
     const events = sim.bcx.expectedRecords('calendar_events') as Json[];
-    expect(events.some((e) => e.all_day && DATE.test(e.starts_at) && DATE.test(e.ends_at))).toBe(true);
+    expect(events.some((e) => e.all_day && e.starts_at === null && DATE.test(e.starts_on) && DATE.test(e.ends_on))).toBe(true);
+    expect(events.some((e) => !e.all_day && typeof e.starts_at === 'string' && DATE.test(e.starts_on))).toBe(true);
+    for (const stream of ['people', 'projects']) expect((sim.bcx.expectedRecords(stream) as Json[]).every((p) => typeof p.url === 'string' && typeof p.app_url === 'string')).toBe(true);
+    expect((sim.bcx.expectedRecords('calendars') as Json[]).every((c) => typeof c.url === 'string' && typeof c.app_url === 'string')).toBe(true);
+    expect((sim.bcx.expectedRecords('groups') as Json[]).every((g) => typeof g.updated_at === 'string')).toBe(true);
     expect(events.some((e) => e.recurring)).toBe(true);
     expect(events.some((e) => e.calendar_id !== undefined)).toBe(true);
     const attachables = new Set((sim.bcx.expectedRecords('attachments') as Json[]).map((a) => a.attachable.type));

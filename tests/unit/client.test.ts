@@ -7,7 +7,6 @@
 import { Readable } from 'node:stream';
 import nock from 'nock';
 import { gateSpacing, parseRetryAfter } from '../../src/client';
-import { nextLink } from '../../src/pagination';
 import { BASECAMP_2 } from '../../src/api';
 import { ApiError, Interrupted, TapError } from '../../src/errors';
 import {
@@ -518,7 +517,8 @@ describe('body faults: a 200 cut off after its headers, or not JSON', () => {
     if (cut) expect(cut.isDone()).toBe(true); // all 4 used; a 5th would be an unmatched request
     if (api) expect(api.hits).toHaveLength(4);
     expect(client.stats.retries).toBe(3);
-    expect(lines.filter((l) => / WARN /.test(l))).toHaveLength(3);
+    // The same fault at the same host, three times within a minute: said once.
+    expect(lines.filter((l) => / WARN /.test(l))).toHaveLength(1);
     expectNoSecrets([error!.message, ...lines], ['at-end-Q1w2E3r4']);
   });
 
@@ -686,7 +686,7 @@ describe('pagination', () => {
   });
 });
 
-describe('14. parseRetryAfter and nextLink', () => {
+describe('14. parseRetryAfter', () => {
   const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
 
   test.each<[string | string[] | undefined, number | undefined]>([
@@ -716,30 +716,6 @@ describe('14. parseRetryAfter and nextLink', () => {
     expect(ahead).toBeGreaterThan(8000);
     expect(ahead).toBeLessThanOrEqual(10_000);
     expect(parseRetryAfter(new Date(Date.now() - 10_000).toUTCString())).toBeUndefined();
-  });
-
-  test.each<[string | string[] | undefined, string | undefined]>([
-    ['<https://x.test/a?page=2>; rel="next"', 'https://x.test/a?page=2'],
-    ['<https://x.test/a?page=2>; rel=next', 'https://x.test/a?page=2'],
-    ['<https://x.test/a?page=2>;rel="next"', 'https://x.test/a?page=2'],
-    ['<https://x.test/a?page=2>; REL="Next"', 'https://x.test/a?page=2'],
-    ['<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=3>; rel="next", <https://x.test/a?page=9>; rel="last"', 'https://x.test/a?page=3'],
-    ['<https://x.test/a?page=3>; rel="next", <https://x.test/a?page=1>; rel="first"', 'https://x.test/a?page=3'],
-    ['<https://x.test/a?page=3>; rel="last next"', 'https://x.test/a?page=3'],
-    ['<https://x.test/a?page=3>; rel="next last"', 'https://x.test/a?page=3'],
-    ['<https://x.test/a?page=3>; rel="prev next last"', 'https://x.test/a?page=3'],
-    ['<https://x.test/a?page=3>; rel="next"; title="Page 3"', 'https://x.test/a?page=3'],
-    ['<https://x.test/a?ids=1,2,3>; rel="next"', 'https://x.test/a?ids=1,2,3'],
-    [['<https://x.test/a?page=1>; rel="prev"', '<https://x.test/a?page=3>; rel="next"'], 'https://x.test/a?page=3'],
-    ['<https://x.test/a?page=1>; rel="prev"', undefined],
-    ['<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=9>; rel="last"', undefined],
-    ['<https://x.test/a?page=3>; rel="nextpage"', undefined],
-    ['<https://x.test/a?page=3>; rel="prev-next"', undefined],
-    ['<https://x.test/a?page=3>; title="next"; rel="last"', undefined],
-    ['', undefined],
-    [undefined, undefined],
-  ])('nextLink(%p) = %p', (header, expected) => {
-    expect(nextLink(header)).toBe(expected);
   });
 });
 
@@ -892,5 +868,109 @@ describe('the rate gate', () => {
     const perTenSeconds = (cap * 10_000) / interval;
     expect(perTenSeconds).toBeLessThanOrEqual(per10s);
     expect(perTenSeconds).toBeGreaterThan(per10s * 0.97);
+  });
+});
+
+describe('odd answers', () => {
+  const base = `${API_URL}/123/projects.json`;
+  const onProjects = (uri: string) => uri.startsWith('/123/projects.json');
+
+  async function drainError(client: ReturnType<typeof makeClient>['client']): Promise<{ seen: number[]; error?: Error }> {
+    const seen: number[] = [];
+    const { error } = await settle(
+      (async () => {
+        for await (const item of client.collection<{ id: number }>('/projects.json')) seen.push(item.id);
+      })(),
+    );
+    return { seen, error };
+  }
+
+  test.each([
+    ['an empty next target first', '<>; rel="next", <https://3.basecampapi.com/123/projects.json?page=2>; rel="next"', /names an empty rel="next" target/],
+    ['a malformed header', '>x</123/projects.json?page=2>; rel="next"', /Link header does not parse/],
+    ['two next targets that disagree', `<${base}?page=2>; rel="next", <${base}?page=3>; rel="next"`, /names 2 different rel="next" pages/],
+  ])('17a. %s: one error line with the request id, after one request', async (_what, link, why) => {
+    const { client } = makeClient();
+    mockToken(['at-odd-A1s2D3f4']);
+    const api = mockApi(onProjects, [json([{ id: 1 }, { id: 2 }], { link, 'x-request-id': 'req-link-1' })]);
+    const { error } = await drainError(client);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).kind).toBe('bad_response');
+    expect(error!.message).toMatch(why);
+    expect(error!.message).toMatch(/^cannot follow the pages of \/123\/projects\.json: .*; stopping rather than loop or leave records out \(X-Request-Id: req-link-1\)$/);
+    expect(api.hits).toHaveLength(1);
+  });
+
+  test('17b. a next link back to a page already read ends the walk, naming that page', async () => {
+    const { client } = makeClient();
+    mockToken(['at-odd-G5h6J7k8']);
+    const api = mockApi(onProjects, [
+      (hit) => (hit.path === '/123/projects.json' ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { link: `<${base}>; rel="next"` })),
+    ]);
+    const { seen, error } = await drainError(client);
+    expect(error!.message).toBe('cannot follow the pages of /123/projects.json?page=2: the next page its Link header names, /123/projects.json, is page 1 of this walk, already read; stopping rather than loop or leave records out');
+    expect(api.hits).toHaveLength(2);
+    expect(seen).toEqual([1]);
+  });
+
+  test('17c. a Link header on the last page without rel="next" is the normal end', async () => {
+    const { client } = makeClient();
+    mockToken(['at-odd-L9z8X7c6']);
+    mockApi(onProjects, [
+      (hit) => (hit.path === '/123/projects.json' ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { link: `<${base}>; rel="first", <${base}>; rel="prev"` })),
+    ]);
+    const { seen, error } = await drainError(client);
+    expect(error).toBeUndefined();
+    expect(seen).toEqual([1, 2]);
+  });
+
+  test('17d. an id above 2^53 - 1: one line naming the field and the digits sent, not retried', async () => {
+    const { client, lines } = makeClient();
+    mockToken(['at-odd-V5b4N3m2']);
+    const body = '[{"id":1,"url":"x/1.json"},{"id":9007199254740993,"url":"x/9007199254740993.json"}]';
+    const api = mockApi(onProjects, [[200, body, { 'x-request-id': 'req-big-1' }]]);
+    const { seen, error } = await drainError(client);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error!.message).toBe(
+      'GET /123/projects.json answered [1].id = 9007199254740993, above 2^53 - 1, which the tap cannot write exactly; stopping rather than write a different number (X-Request-Id: req-big-1)',
+    );
+    expect(seen).toEqual([]);
+    await sleep(50);
+    expect(api.hits).toHaveLength(1);
+    expect(lines.filter((l) => / WARN /.test(l))).toEqual([]);
+  });
+
+  test('17e. 16-digit runs that are safe, or inside strings, pass untouched', async () => {
+    const { client } = makeClient();
+    mockToken(['at-odd-Q1a2Z3x4']);
+    const body = '[{"id":9007199254740991,"sgid":"BAh9007199254740993999","n":-9007199254740991}]';
+    mockApi(onProjects, [[200, body]]);
+    const { seen, error } = await drainError(client);
+    expect(error).toBeUndefined();
+    expect(seen).toEqual([9007199254740991]);
+  });
+
+  test('17f. a failed request keeps the X-Request-Id of its last answer in the error line', async () => {
+    const { client } = makeClient({ max_retries: 2 });
+    mockToken(['at-odd-W3e4R5t6']);
+    let n = 0;
+    mockApi('/projects.json', [() => [503, { error: 'busy' }, { 'x-request-id': `req-503-${++n}` }]]);
+    const { error } = await settle(client.getJson('/projects.json'));
+    expect(error!.message).toBe('HTTP 503 on GET /123/projects.json after 2 retries (X-Request-Id: req-503-3)');
+    expect((error as ApiError).requestId).toBe('req-503-3');
+  });
+
+  test('17g. retry warnings: once per kind of fault and host, however many requests retry', async () => {
+    const { client, lines } = makeClient({ max_retries: 3 });
+    mockToken(['at-odd-Y7u8I9o0']);
+    mockApi((uri) => uri.startsWith('/123/a'), [[503, { error: 'busy' }]]);
+    mockApi((uri) => uri.startsWith('/123/b'), [[502, { error: 'gateway' }]]);
+    await Promise.all(['/a1.json', '/a2.json', '/a3.json', '/b1.json'].map((p) => settle(client.getJson(p))));
+    const warnings = lines.filter((l) => / WARN /.test(l));
+    expect(warnings).toEqual([
+      expect.stringMatching(/WARN HTTP 503 on \/123\/a\d\.json; retry 1\/3 in [\d.]+ s \(repeats of it at 3\.basecampapi\.com: one line a minute\)\n/),
+      expect.stringMatching(/WARN HTTP 502 on \/123\/b1\.json; retry 1\/3 in [\d.]+ s \(repeats of it at 3\.basecampapi\.com: one line a minute\)\n/),
+    ]);
+    expect(client.stats.retries).toBe(12);
   });
 });

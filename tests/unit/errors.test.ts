@@ -3,7 +3,7 @@
  * whether the client retries, and the one line the user reads. A row added to the table without
  * a case here fails the coverage test at the end.
  */
-import { ApiError, ERROR_TABLE, ErrorKind, Fault, FaultFacts, RETRIED_CODES, RETRIED_STATUSES, TapError, apiError, describeFault, errorRow, isRetried } from '../../src/errors';
+import { ApiError, ERROR_TABLE, ErrorKind, Fault, FaultFacts, RETRIED_CODES, RETRIED_STATUSES, TapError, accountError, apiError, describeFault, errorRow, isRetried, requestIdFrom } from '../../src/errors';
 
 const facts: FaultFacts = { path: '/123/projects.json?status=archived', retries: 3, accountId: 123, detail: 'socket hang up' };
 const noRetries: FaultFacts = { ...facts, retries: 0 };
@@ -77,6 +77,20 @@ const CASES: Array<[string, Fault, ErrorKind, boolean, string]> = [
     false,
     'gave up on /123/projects.json?status=archived after 10000 pages (its Link header never ends)',
   ],
+  [
+    'a next page that cannot be told',
+    { type: 'bad_paging', why: 'its Link header does not parse' },
+    'bad_response',
+    false,
+    'cannot follow the pages of /123/projects.json?status=archived: its Link header does not parse; stopping rather than loop or leave records out',
+  ],
+  [
+    'an integer above 2^53 - 1',
+    { type: 'unsafe_integer', field: '[3].id', value: '9007199254740993' },
+    'bad_response',
+    false,
+    'GET /123/projects.json?status=archived answered [3].id = 9007199254740993, above 2^53 - 1, which the tap cannot write exactly; stopping rather than write a different number',
+  ],
 ];
 
 describe('the error table', () => {
@@ -126,8 +140,38 @@ describe('the error table', () => {
     expect(describeFault({ type: 'invalid_json', status: 200 })).toBe('invalid JSON in HTTP 200');
   });
 
+  test.each(CASES)('%s: with an X-Request-Id, the line ends with it', (_what, fault, _kind, _retried, message) => {
+    const err = apiError(fault, { ...facts, requestId: 'f3a1c2d4-77e0-4b6a-9c1e-0b5d2a7e9f10' });
+    expect(err.message).toBe(`${message} (X-Request-Id: f3a1c2d4-77e0-4b6a-9c1e-0b5d2a7e9f10)`);
+    expect(err.requestId).toBe('f3a1c2d4-77e0-4b6a-9c1e-0b5d2a7e9f10');
+  });
+
   test('every row of the table is reached by a case above (first match wins)', () => {
     const reached = new Set(CASES.map(([, fault]) => errorRow(fault)));
     expect(ERROR_TABLE.filter((row) => !reached.has(row))).toEqual([]);
+  });
+});
+
+describe('X-Request-Id', () => {
+  test.each<[string | string[] | undefined, string | undefined]>([
+    ['f3a1c2d4-77e0-4b6a-9c1e-0b5d2a7e9f10', 'f3a1c2d4-77e0-4b6a-9c1e-0b5d2a7e9f10'],
+    ['  abc123  ', 'abc123'],
+    [['first', 'second'], 'first'],
+    ['with space\tand tab', 'withspaceandtab'],
+    ['x'.repeat(300), 'x'.repeat(100)],
+    ['', undefined],
+    ['   ', undefined],
+    ['\u00e9\u00e8', undefined],
+    [undefined, undefined],
+  ])('requestIdFrom(%p) = %p', (header, expected) => {
+    expect(requestIdFrom(header)).toBe(expected);
+  });
+
+  test('the account sentences keep the request id of the answer they rephrase', () => {
+    const notFound = apiError({ type: 'status', status: 404 }, { path: '/123/projects.json', retries: 0, requestId: 'req-404' });
+    const forbidden = apiError({ type: 'status', status: 403 }, { path: '/123/projects.json', retries: 0, requestId: 'req-403' });
+    expect(accountError(123, notFound)!.message).toBe('account 123 not found or not accessible with this token (HTTP 404 on /123/projects.json, X-Request-Id: req-404)');
+    expect(accountError(123, forbidden)!.message).toBe('access denied to account 123 (HTTP 403 on /123/projects.json, X-Request-Id: req-403)');
+    expect(accountError(123, apiError({ type: 'status', status: 404 }, { path: '/123/a.json', retries: 0 }))!.message).toBe('account 123 not found or not accessible with this token (HTTP 404 on /123/a.json)');
   });
 });

@@ -1,4 +1,4 @@
-import { LINK_NEXT, OffsetWalk, RecentKeys, itemKey } from '../../src/pagination';
+import { LINK_NEXT, OffsetWalk, RecentKeys, itemKey, nextLink, sameResource } from '../../src/pagination';
 
 const GEARS = [15, 30, 50, 100];
 
@@ -127,6 +127,35 @@ describe('OffsetWalk', () => {
     expect(walk.next({ page: 1, url: 'a', count: 15, next: 'b' })).toEqual({ page: 2, url: 'b', reread: false });
     expect(walk.next({ page: 2, url: 'b', count: 3 })).toBeUndefined();
   });
+
+  it.each<[string, Array<{ url: string; next?: string; total?: number }>, number | undefined]>([
+    ['a next link to the page just read', [{ url: 'https://x.test/a', next: 'https://x.test/a' }], 1],
+    ['the same, but for its fragment', [{ url: 'https://x.test/a', next: 'https://x.test/a#top' }], 1],
+    ['a next link back to page 1', [{ url: 'https://x.test/a', next: 'https://x.test/a?page=2' }, { url: 'https://x.test/a?page=2', next: 'https://x.test/a' }], 1],
+    ['a next link back to page 2', [{ url: 'u1', next: 'u2' }, { url: 'u2', next: 'u3' }, { url: 'u3', next: 'u2' }], 2],
+    ['links onwards', [{ url: 'u1', next: 'u2' }, { url: 'u2', next: 'u3' }], undefined],
+  ])('%s: loopsBackTo says which page was read already', (_what, pages, loopsBackTo) => {
+    const walk = new OffsetWalk();
+    let following;
+    pages.forEach((p, i) => (following = walk.next({ page: i + 1, url: p.url, count: 15, next: p.next })));
+    expect(following).toMatchObject({ page: pages.length + 1, reread: false });
+    expect(following!.loopsBackTo).toBe(loopsBackTo);
+  });
+
+  it('a page read again after a shrink is a re-read, not a loop', () => {
+    const walk = new OffsetWalk();
+    expect(walk.next({ page: 1, url: 'u1', count: 15, total: 40, next: 'u2' })).toEqual({ page: 2, url: 'u2', reread: false });
+    // Two records left ahead: page 1 holds unseen records again, and is read from its own URL.
+    const again = walk.next({ page: 2, url: 'u2', count: 15, total: 38, next: 'u3' });
+    expect(again).toEqual({ page: 1, url: 'u1', reread: true });
+    expect(again!.loopsBackTo).toBeUndefined();
+  });
+
+  it.each([
+    ['https://x.test/a?page=2#x', 'https://x.test/a?page=2'],
+    ['HTTPS://X.test:443/a', 'https://x.test/a'],
+    ['u?page=2', 'u?page=2'],
+  ])('sameResource(%p) = %p', (url, same) => expect(sameResource(url)).toBe(same));
 });
 
 describe('RecentKeys', () => {
@@ -149,17 +178,78 @@ describe('RecentKeys', () => {
   });
 });
 
+describe('nextLink (RFC 8288 Link headers)', () => {
+  const PAGE = 'https://x.test/a?page=1';
+  const next = (url: string) => ({ kind: 'next', url });
+  const LAST = { kind: 'last' };
+
+  test.each<[string | string[] | undefined, object]>([
+    ['<https://x.test/a?page=2>; rel="next"', next('https://x.test/a?page=2')],
+    ['<https://x.test/a?page=2>; rel=next', next('https://x.test/a?page=2')],
+    ['<https://x.test/a?page=2>;rel="next"', next('https://x.test/a?page=2')],
+    ['<https://x.test/a?page=2>; REL="Next"', next('https://x.test/a?page=2')],
+    ['  <https://x.test/a?page=2> ;  rel="next"  ', next('https://x.test/a?page=2')],
+    ['<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=3>; rel="next", <https://x.test/a?page=9>; rel="last"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?page=3>; rel="next", <https://x.test/a?page=1>; rel="first"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?page=3>; rel="last next"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?page=3>; rel="next last"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?page=3>; rel="prev next last"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?page=3>; rel="next"; title="Page 3"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?page=3>; title="next, then"; rel="next"', next('https://x.test/a?page=3')],
+    ['<https://x.test/a?ids=1,2,3>; rel="next"', next('https://x.test/a?ids=1,2,3')],
+    // Only the first rel counts (RFC 8288 3.3).
+    ['<https://x.test/a?page=3>; rel="last"; rel="next"', LAST],
+    // Relative targets resolve against the page read; the same target twice is one target.
+    ['</a?page=2>; rel="next"', next('https://x.test/a?page=2')],
+    ['<?page=2>; rel="next"', next('https://x.test/a?page=2')],
+    ['<https://x.test/a?page=2>; rel="next", </a?page=2>; rel="next"', next('https://x.test/a?page=2')],
+    [['<https://x.test/a?page=1>; rel="prev"', '<https://x.test/a?page=3>; rel="next"'], next('https://x.test/a?page=3')],
+    // The last page: no Link, or none that is rel="next".
+    ['<https://x.test/a?page=1>; rel="prev"', LAST],
+    ['<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=9>; rel="last"', LAST],
+    ['<https://x.test/a?page=3>; rel="nextpage"', LAST],
+    ['<https://x.test/a?page=3>; rel="prev-next"', LAST],
+    ['<https://x.test/a?page=3>; title="next"; rel="last"', LAST],
+    ['', LAST],
+    ['   ', LAST],
+    [undefined, LAST],
+  ])('nextLink(%p) = %p', (header, expected) => {
+    expect(nextLink(header, PAGE)).toEqual(expected);
+  });
+
+  test.each<[string, string | string[], RegExp]>([
+    ['an empty target first (it names this page)', '<>; rel="next", <https://x.test/a?page=2>; rel="next"', /names an empty rel="next" target \(<>\), which is this same page/],
+    ['an empty target alone', '<>; rel="next"', /empty rel="next" target/],
+    ['a blank target', '< >; rel="next"', /empty rel="next" target/],
+    ['a malformed header', '>x</a?page=2>; rel="next"', /Link header does not parse \(Unexpected character ">" at offset 0\)/],
+    ['an unterminated target', '<https://x.test/a?page=2; rel="next"', /does not parse \(Expected end of URI delimiter/],
+    ['junk after the target', '<https://x.test/a?page=2> x; rel="next"', /does not parse/],
+    ['a target that is not a URL', '<http://[bad>; rel="next"', /rel="next" target is not a URL/],
+    ['two next targets that disagree', '<https://x.test/a?page=2>; rel="next", <https://x.test/a?page=3>; rel="next"', /names 2 different rel="next" pages/],
+    ['the same, over two header lines', ['<https://x.test/a?page=2>; rel="next"', '<https://x.test/a?page=7>; rel="next"'], /names 2 different rel="next" pages/],
+  ])('%s is bad', (_what, header, why) => {
+    const link = nextLink(header, PAGE);
+    expect(link.kind).toBe('bad');
+    expect(link.kind === 'bad' && link.why).toMatch(why);
+  });
+
+  test('a long bad header is quoted short, on one line', () => {
+    const link = nextLink(`>${'x'.repeat(500)}\r\n <a>; rel="next"`, PAGE);
+    expect(link.kind === 'bad' && link.why.length).toBeLessThan(300);
+    expect(link.kind === 'bad' && link.why).not.toMatch(/[\r\n]/);
+  });
+});
+
 describe('LINK_NEXT (Basecamp 3 paging)', () => {
   const page = (link?: string | string[]) => ({ url: 'https://x.test/123/a.json?status=archived', headers: link === undefined ? {} : { link }, count: 15 });
 
   test('the next page is the rel="next" target, resolved against the page read', () => {
-    expect(LINK_NEXT.next(page('<https://x.test/123/a.json?page=2>; rel="next"'))).toBe('https://x.test/123/a.json?page=2');
-    expect(LINK_NEXT.next(page('</123/a.json?page=3>; rel="next"'))).toBe('https://x.test/123/a.json?page=3');
-    expect(LINK_NEXT.next(page(['<https://x.test/123/a.json?page=1>; rel="prev"', '<https://x.test/123/a.json?page=3>; rel="next"']))).toBe('https://x.test/123/a.json?page=3');
+    expect(LINK_NEXT.next(page('<https://x.test/123/a.json?page=2>; rel="next"'))).toEqual({ kind: 'next', url: 'https://x.test/123/a.json?page=2' });
+    expect(LINK_NEXT.next(page('</123/a.json?page=3>; rel="next"'))).toEqual({ kind: 'next', url: 'https://x.test/123/a.json?page=3' });
   });
 
   test('no Link, or none with rel="next": the last page', () => {
-    expect(LINK_NEXT.next(page())).toBeUndefined();
-    expect(LINK_NEXT.next(page('<https://x.test/123/a.json?page=1>; rel="prev"'))).toBeUndefined();
+    expect(LINK_NEXT.next(page())).toEqual({ kind: 'last' });
+    expect(LINK_NEXT.next(page('<https://x.test/123/a.json?page=1>; rel="prev"'))).toEqual({ kind: 'last' });
   });
 });

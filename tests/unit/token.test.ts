@@ -178,7 +178,17 @@ describe('a refresh that fails: one line, no secret, and the next one tries agai
       () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [403, '<html>no</html>', { 'content-type': 'text/html' }]),
       /^refresh token rejected by Launchpad \(HTTP 403\): the refresh token was revoked/,
     ],
+    [
+      '401 invalid_client with an X-Request-Id',
+      () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [401, { error: 'invalid_client' }, { 'content-type': 'application/json', 'x-request-id': 'lp-req-42' }]),
+      /^refresh token rejected by Launchpad \(HTTP 401 invalid_client, X-Request-Id: lp-req-42\): client_id or client_secret is wrong;/,
+    ],
     ['a 500 every time', () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [500, { error: 'oops' }]), /^token refresh failed: Launchpad answered HTTP 500$/],
+    [
+      'a 500 every time, with an X-Request-Id',
+      () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [500, { error: 'oops' }, { 'x-request-id': 'lp-req-500' }]),
+      /^token refresh failed: Launchpad answered HTTP 500 \(X-Request-Id: lp-req-500\)$/,
+    ],
     [
       'a refused connection',
       () => nock(TOKEN_ORIGIN).post(TOKEN_PATH).times(4).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
