@@ -2,9 +2,10 @@
  * Run the simulator as a process:
  *   ts-node --transpile-only simulator/cli.ts [--bcx] [--records N] [--bcx-records N] [--latency-ms N] [--rate-limit] [--port P] [--seed S]
  * Prints one JSON line, a ready tap config: the Basecamp 3 account's, or with --bcx the Basecamp 2
- * account's (both are served either way); then serves until SIGINT/SIGTERM.
+ * account's (both are served either way), whose max_requests_per_10s is the limit served (with
+ * --rate-limit); then serves until SIGINT/SIGTERM.
  */
-import { startSimulator, SimulatorOptions } from './index';
+import { RateLimit, startSimulator, SimulatorOptions } from './index';
 
 let printBcx = false;
 
@@ -35,8 +36,15 @@ function parseArgs(argv: string[]): SimulatorOptions {
   return opts;
 }
 
+/** The rate the printed config asks the tap to keep: the limit served, or (with none) a fast one. */
+function configRate(limit: RateLimit | null | undefined): number {
+  return limit ? Math.max(1, Math.floor((limit.requests * 10_000) / limit.windowMs)) : 1000;
+}
+
 async function main(): Promise<void> {
-  const sim = await startSimulator(parseArgs(process.argv.slice(2)));
+  const opts = parseArgs(process.argv.slice(2));
+  const sim = await startSimulator(opts);
+  const rate = configRate(printBcx ? opts.bcx?.rateLimit : opts.rateLimit);
   const line = (accountId: number) => `${JSON.stringify({
     api_url: sim.baseUrl,
     token_url: sim.tokenUrl,
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
     client_secret: sim.clientSecret,
     refresh_token: sim.refreshToken,
     user_agent: 'tap-basecamp simulator trial (you@example.com)',
-    max_requests_per_10s: 1000,
+    max_requests_per_10s: rate,
   })}\n`;
   // One line, so `> config.json` is a config file.
   process.stdout.write(line(printBcx ? sim.bcx.accountId : sim.accountId));

@@ -12,13 +12,13 @@ import { StreamSelection, discover, defaultSelection, selectionFromCatalog } fro
 import { BasecampClient } from './client';
 import { CONFIG_FROM_ENV, Config, loadConfig, readJsonFile } from './config';
 import { SyncEngine } from './engine';
-import { Interrupted, TapError, accountError, redact } from './errors';
+import { AccountError, Interrupted, TapError, accountError, redact } from './errors';
 import { Level, Logger, formatLine, levelFromEnv, parseFormat, parseLevel } from './log';
 import { SyncMetrics, SyncStatus } from './metrics';
 import { SingerWriter } from './messages';
-import { BookmarkManager, TapState, parseState } from './state';
+import { BookmarkManager, TapState, ownerMismatch, parseState } from './state';
 import { RatePoint, observedRate, progressInterval, progressLine, summaryLines, trimRatePoints } from './progress';
-import { PRODUCTS, Product, productOf } from './products';
+import { PRODUCTS, Product, ProductId, productOf, productSettingHint } from './products';
 import { FullTableVersions, childMap, fullTableStreams, isStateless } from './versions';
 
 function version(): string {
@@ -75,7 +75,8 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     .option('format', { type: 'string', choices: ['json', 'markdown'], default: 'json', describe: 'Format of --about' })
     .option('test', { type: 'boolean', describe: 'Check the connection: refresh the token and read one page of projects' })
     .option('log-level', { type: 'string', describe: 'debug, info, warn or error (default: $TAP_BASECAMP_LOGLEVEL, $LOG_LEVEL, $LOGLEVEL or info)' })
-    .conflicts('discover', ['catalog', 'properties', 'test'])
+    // Meltano passes the catalog it cached along with --discover: discovery wins, as in SDK taps.
+    .conflicts('discover', 'test')
     .conflicts('catalog', 'properties')
     .epilogue(EPILOG)
     .strict()
@@ -118,7 +119,11 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     return 2;
   }
   if (level) log.setLevel(level as Level);
+  const ignored = discoveryIgnores(args);
+  if (ignored) log.warn(ignored);
 
+  /** basecamp_product as the config set it: an account that answers 404 may be the other product. */
+  let productSetting: ProductId | undefined;
   try {
     if (args.about) {
       process.stdout.write(args.format === 'markdown' ? aboutMarkdown(version()) : JSON.stringify(about(version()), null, 2) + '\n');
@@ -131,6 +136,7 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
       throw new TapError(`--config ${CONFIG_FROM_ENV} reads the settings from TAP_BASECAMP_* environment variables, and none is set`);
     }
     const config = loadConfig(configPaths, process.env, (m) => log.warn(m));
+    productSetting = config.basecamp_product;
     log.setFormat(config.log_format);
     log.setAccount(config.account_id);
     const known = config.basecamp_product ? PRODUCTS[config.basecamp_product] : undefined;
@@ -174,17 +180,28 @@ export async function main(argv: string[]): Promise<number | NodeJS.Signals> {
     const selection = catalogPath ? selectionFromCatalog(catalog, catalogPath, (m) => log.warn(m), product, config.add_account_id) : defaultSelection(product);
     if (selection.size === 0) log.warn(`catalog ${catalogPath} selects no stream: nothing will be synced (set "selected": true in a stream's metadata)`);
     const state: TapState = args.state ? parseState(readJsonFile(args.state, 'state'), args.state) : { bookmarks: {} };
+    // Checked once the product is known (it may come from Launchpad), before anything is written.
+    const mismatch = args.state ? ownerMismatch(state, { account_id: config.account_id, basecamp_product: product.id }, args.state) : undefined;
+    if (mismatch) throw new TapError(mismatch);
     return await sync(config, client, product, selection, state, args.state !== undefined, log);
   } catch (err) {
     if (err instanceof Interrupted) {
       log.warn(`interrupted by ${err.signal}: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout (Meltano passes back the state it stored by itself)`);
       return err.signal;
     }
-    if (err instanceof TapError) log.error(err.message);
+    const hint = err instanceof AccountError && err.kind === 'not_found' ? productSettingHint(productSetting) : '';
+    if (err instanceof TapError) log.error(err.message + hint);
     else log.error(`unexpected error: ${redact((err as Error)?.message ?? String(err))}`);
     if (log.enabled('debug') && !(err instanceof TapError)) log.debug(redact(String((err as Error)?.stack ?? '')));
     return 1;
   }
+}
+
+/** The warning for a catalog given with --discover, which prints the catalog of every stream and reads none. */
+function discoveryIgnores(args: Pick<Args, 'discover' | 'catalog' | 'properties'>): string | undefined {
+  if (!args.discover) return undefined;
+  const given = (['catalog', 'properties'] as const).filter((f) => args[f] !== undefined).map((f) => `--${f} ${args[f]}`);
+  return given.length > 0 ? `--discover prints the catalog of every stream: ignoring ${given.join(' and ')}` : undefined;
 }
 
 /** A sync: records and states on stdout; progress lines, a summary and metrics on stderr. */
@@ -192,7 +209,7 @@ async function sync(config: Config, client: BasecampClient, product: Product, se
   const writer = new SingerWriter(log, undefined, config.add_account_id ? config.account_id : undefined);
   const versions = fullTableVersions(config, stateGiven ? state : undefined, product, selection, log);
   versions?.stamp(writer);
-  const bookmarks = new BookmarkManager(state, config.start_date);
+  const bookmarks = new BookmarkManager(state, config.start_date, { account_id: config.account_id, basecamp_product: product.id });
   const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions }, product);
   const selected = product.streams.filter((st) => selection.has(st.name)).map((st) => st.name);
   const metrics = new SyncMetrics(log, writer.counts, selected);

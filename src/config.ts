@@ -162,9 +162,22 @@ export const SECRET_KEYS = CONFIG_KEYS.filter((k) => (CONFIG_SCHEMA.properties[k
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateConfig = ajv.compile(CONFIG_SCHEMA);
+const validateStartDate = ajv.compile(CONFIG_SCHEMA.properties.start_date);
+
+/** A date alone (as Meltano's date_iso8601 settings hold it) is midnight UTC. */
+function normalStartDate(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+}
+
+/** Why a start_date is not one the tap reads, in one clause naming the forms it takes; undefined when it is. */
+export function startDateProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && validateStartDate(value) && !Number.isNaN(Date.parse(normalStartDate(value)))) return undefined;
+  return `start_date must be a date such as 2024-01-01 (midnight UTC) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00+02:00 (got ${JSON.stringify(value)})`;
+}
 
 /** One line per ajv error, naming the field. */
-export function describeAjvErrors(what: string, errors: ErrorObject[] | null | undefined): string {
+export function describeAjvErrors(what: string, errors: ErrorObject[] | null | undefined, more: string[] = []): string {
   const parts = (errors ?? []).map((e) => {
     const at = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
     if (e.keyword === 'required') return `${at ? `${at}.` : ''}${(e.params as { missingProperty: string }).missingProperty} is required`;
@@ -174,7 +187,7 @@ export function describeAjvErrors(what: string, errors: ErrorObject[] | null | u
     if (e.keyword === 'enum') return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${field} ${e.message}`;
   });
-  return `${what}: ${[...new Set(parts)].join('; ')}`;
+  return `${what}: ${[...new Set([...parts, ...more])].join('; ')}`;
 }
 
 function readJsonFile(path: string, what: string): unknown {
@@ -234,7 +247,12 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     merged = { ...merged, ...(value as Record<string, unknown>) };
   }
   for (const key of SECRET_KEYS) registerSecret(merged[key]);
-  if (!validateConfig(merged)) throw new TapError(describeAjvErrors('invalid config', validateConfig.errors));
+  // start_date's anyOf would read as three clauses; one says which forms it takes.
+  const dateProblem = startDateProblem(merged.start_date);
+  if (!validateConfig(merged) || dateProblem) {
+    const others = (validateConfig.errors ?? []).filter((e) => e.instancePath !== '/start_date');
+    throw new TapError(describeAjvErrors('invalid config', others, dateProblem ? [dateProblem] : []));
+  }
   const unknown = Object.keys(merged).filter((k) => !(CONFIG_KEYS as string[]).includes(k));
   if (unknown.length > 0) warn(`ignoring unknown config keys: ${unknown.sort().join(', ')}`);
 
@@ -244,8 +262,7 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     client_id: String(merged.client_id),
     client_secret: String(merged.client_secret),
     refresh_token: String(merged.refresh_token),
-    // A date alone (as Meltano's date_iso8601 settings hold it) is midnight UTC.
-    start_date: typeof merged.start_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(merged.start_date) ? `${merged.start_date}T00:00:00Z` : (merged.start_date as string | undefined),
+    start_date: typeof merged.start_date === 'string' ? normalStartDate(merged.start_date) : undefined,
     progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.progress_interval_seconds.default,
     user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
     basecamp_product: merged.basecamp_product as Config['basecamp_product'],
@@ -263,9 +280,6 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     add_account_id: (merged.add_account_id as boolean | undefined) ?? CONFIG_SCHEMA.properties.add_account_id.default,
     configPath: files[files.length - 1],
   };
-  if (config.start_date !== undefined && Number.isNaN(Date.parse(config.start_date))) {
-    throw new TapError('invalid config: start_date must be a date (2024-01-01) or an RFC 3339 date-time');
-  }
   for (const key of ['api_url', 'token_url'] as const) {
     if (!carriesSecretsSafely(new URL(config[key]))) {
       throw new TapError(`invalid config: ${key} must be an https URL (http is allowed only for localhost)`);

@@ -255,12 +255,23 @@ export function requestIdFrom(header: string | string[] | undefined): string | u
  * An account-level read that answered 404 or 403: the account id is wrong, or the token cannot
  * see it. The one sentence a sync and `--test` both say; undefined for any other error.
  */
-export function accountError(accountId: number | string, err: unknown): TapError | undefined {
+export function accountError(accountId: number | string, err: unknown): AccountError | undefined {
   if (!(err instanceof ApiError)) return undefined;
   const id = err.requestId ? `, X-Request-Id: ${err.requestId}` : '';
-  if (err.kind === 'not_found') return new TapError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path}${id})`);
-  if (err.kind === 'forbidden') return new TapError(`access denied to account ${accountId} (HTTP 403 on ${err.path}${id})`);
+  if (err.kind === 'not_found') return new AccountError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path}${id})`, err.kind);
+  if (err.kind === 'forbidden') return new AccountError(`access denied to account ${accountId} (HTTP 403 on ${err.path}${id})`, err.kind);
   return undefined;
+}
+
+/** The account itself could not be read (see accountError); the command line may add what the config set. */
+export class AccountError extends TapError {
+  constructor(
+    message: string,
+    readonly kind: 'not_found' | 'forbidden',
+  ) {
+    super(message);
+    this.name = 'AccountError';
+  }
 }
 
 /** The run was asked to stop (SIGINT/SIGTERM); not a failure of the tap. */

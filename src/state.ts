@@ -3,6 +3,7 @@
  *
  * Shape (all keys optional):
  *   {
+ *     "account_id": 1234567, "basecamp_product": "bc3",  // whose state this is: a run of another refuses it
  *     "bookmarks": {
  *       "<stream>": {
  *         "updated_at": "...",                         // a stream-wide cursor (named after the replication key)
@@ -26,6 +27,7 @@ import addFormats from 'ajv-formats';
 import { describeAjvErrors } from './config';
 import { TapError } from './errors';
 import { JsonObject } from './messages';
+import type { ProductId } from './products';
 
 const CURSOR = { type: 'string', format: 'date-time' };
 /** What a stream, and each of its partitions, may hold: a cursor and a resume point. */
@@ -37,6 +39,8 @@ const CURSORS = {
 const STATE_SCHEMA = {
   type: 'object',
   properties: {
+    account_id: { type: ['integer', 'string'], pattern: '^[0-9]+$', minimum: 1 },
+    basecamp_product: { type: 'string', minLength: 1 },
     bookmarks: {
       type: 'object',
       additionalProperties: {
@@ -96,7 +100,15 @@ export interface StreamBookmark extends PartitionBookmark {
   /** An account-wide recordings walk was seen to list this stream's records (see Bc3Stream.alsoInWalk). */
   listed_by_walk?: boolean;
 }
+/** The account a state was written for, and which Basecamp it is (the product's API and streams). */
+export interface StateOwner {
+  account_id: number;
+  basecamp_product: ProductId;
+}
 export interface TapState {
+  /** Written since states were owned; a state of older runs has neither and is taken as it is. */
+  account_id?: number | string;
+  basecamp_product?: string;
   bookmarks: Record<string, StreamBookmark>;
   etags?: Record<string, string>;
   /**
@@ -123,11 +135,28 @@ export function parseState(raw: unknown, source: string): TapState {
   if (!validateState(value)) throw new TapError(describeAjvErrors(`state ${source} is malformed`, validateState.errors));
   const state = value as Partial<TapState>;
   return {
+    ...(state.account_id !== undefined ? { account_id: state.account_id } : {}),
+    ...(state.basecamp_product !== undefined ? { basecamp_product: state.basecamp_product } : {}),
     bookmarks: { ...(state.bookmarks ?? {}) },
     ...(state.etags ? { etags: { ...state.etags } } : {}),
     ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
     ...(state.feed ? { feed: copyFeed(state.feed) } : {}),
   };
+}
+
+/**
+ * Why a state must not be applied to this run: it was written for another account, or for the
+ * account read as another product (their bookmarks name other records, or other streams, and
+ * applying them would skip data). A state that names no owner (older runs) is accepted.
+ */
+export function ownerMismatch(state: Pick<TapState, 'account_id' | 'basecamp_product'>, owner: StateOwner, source: string): string | undefined {
+  const otherAccount = state.account_id !== undefined && String(state.account_id) !== String(owner.account_id);
+  const otherProduct = state.basecamp_product !== undefined && state.basecamp_product !== owner.basecamp_product;
+  if (!otherAccount && !otherProduct) return undefined;
+  const stateOf = `account ${state.account_id ?? owner.account_id}, product ${state.basecamp_product ?? owner.basecamp_product}`;
+  const drop = 'drop the state (run without --state for a full sync; under Meltano, check state_id or `meltano state clear` it)';
+  const todo = otherAccount ? `pass the state that this account's runs wrote, or ${drop}` : `check basecamp_product, or ${drop}`;
+  return `state ${source} is of ${stateOf}; the config is of account ${owner.account_id}, product ${owner.basecamp_product}: ${todo}`;
 }
 
 function copyFeed(feed: NonNullable<TapState['feed']>): NonNullable<TapState['feed']> {
@@ -212,8 +241,9 @@ export class BookmarkManager {
   /** What the resumed run had done, as loaded (marks made since go to state.run only). */
   private readonly resumedRun?: Record<string, Record<string, string>>;
 
-  constructor(initial: TapState, private readonly startDate?: string) {
-    this.state = initial;
+  /** `owner`: the account and product this run reads, recorded in every STATE it writes. */
+  constructor(initial: TapState, private readonly startDate?: string, owner?: StateOwner) {
+    this.state = owner ? { ...initial, account_id: owner.account_id, basecamp_product: owner.basecamp_product } : initial;
     this.resumedRun = initial.run ? JSON.parse(JSON.stringify(initial.run.done)) : undefined;
     this.etags = new Map(Object.entries(initial.etags ?? {}));
   }
@@ -382,7 +412,10 @@ export class BookmarkManager {
    * cache, not bookmarks, and at up to MAX_ETAGS entries (~430 KB) they would dwarf every checkpoint.
    */
   value(withEtags = true): JsonObject {
-    const out: JsonObject = { bookmarks: JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject };
+    const out: JsonObject = {};
+    if (this.state.account_id !== undefined) out.account_id = this.state.account_id;
+    if (this.state.basecamp_product !== undefined) out.basecamp_product = this.state.basecamp_product;
+    out.bookmarks = JSON.parse(JSON.stringify(this.state.bookmarks)) as JsonObject;
     if (withEtags && this.etags.size > 0) out.etags = Object.fromEntries(this.etags);
     if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
     if (this.state.feed) out.feed = copyFeed(this.state.feed);

@@ -17,7 +17,9 @@ import { StreamSelection } from './catalog';
 /** A run without state: no --state, or one that holds nothing (no bookmark, ETag, resume point or feed). */
 export function isStateless(state: TapState | undefined): boolean {
   if (!state) return true;
-  return Object.values(state).every((v) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0));
+  // Whose state it is (account_id, basecamp_product) is no progress of a run.
+  const progress = Object.entries(state).filter(([k]) => k !== 'account_id' && k !== 'basecamp_product');
+  return progress.every(([, v]) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0));
 }
 
 /** The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the catalog. */

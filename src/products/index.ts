@@ -66,3 +66,14 @@ export function productOf(accountId: number, accounts: readonly ListedAccount[])
   if (account.product === 'bc3' || account.product === 'bcx') return PRODUCTS[account.product];
   throw new TapError(`account ${accountId} is a "${account.product}" account: tap-basecamp reads Basecamp 3/4/5 (bc3) and Basecamp 2 (bcx) accounts`);
 }
+
+/**
+ * What an account-level 404 adds when basecamp_product came from the config: the account may be
+ * the other Basecamp, whose API lives elsewhere and answers 404 to these paths. Empty when
+ * Launchpad named the product (it is right then).
+ */
+export function productSettingHint(setting: ProductId | undefined): string {
+  if (setting === undefined) return '';
+  const other = PRODUCTS[setting === 'bc3' ? 'bcx' : 'bc3'];
+  return `, or it is not a ${PRODUCTS[setting].title} account as basecamp_product "${setting}" says: set basecamp_product to ${other.id} (${other.title}), or leave it unset to ask Launchpad`;
+}

@@ -79,11 +79,23 @@ describe('which Basecamp: basecamp_product, or Launchpad', () => {
       expect(logLines(run.stderr)).toEqual([expect.stringMatching(/INFO OK: token refreshed and projects of Basecamp 2 account 999999002 \(Launchpad says\) readable$/)]);
     }));
 
-  it('a basecamp_product that is not the account\'s is one error line; an account Launchpad does not list names those it does', () =>
-    withSimulator({}, async (_sim, config) => {
+  it('a basecamp_product that is not the account\'s is one error line naming it; an account Launchpad does not list names those it does', () =>
+    withSimulator({}, async (sim, config) => {
       const wrong = await runTap(['--config', config({ basecamp_product: 'bc3' })]);
       expect(wrong.code).toBe(1);
-      expect(logLines(wrong.stderr).filter((l) => !/ INFO /.test(l))).toEqual([expect.stringMatching(/ERROR account 999999002 not found or not accessible with this token/)]);
+      expect(logLines(wrong.stderr).filter((l) => !/ INFO /.test(l))).toEqual([
+        expect.stringMatching(
+          /ERROR account 999999002 not found or not accessible with this token \(HTTP 404 on \S+\), or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: set basecamp_product to bcx \(Basecamp 2\), or leave it unset to ask Launchpad$/,
+        ),
+      ]);
+      expect(wrong.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
+      for (const args of [[], ['--test']]) {
+        const reverse = await runTap(['--config', writeJson(dir, `config-${++n}.json`, sim.config({ basecamp_product: 'bcx' })), ...args]);
+        expect(reverse.code).toBe(1);
+        expect(logLines(reverse.stderr).filter((l) => !/ INFO /.test(l))).toEqual([
+          expect.stringMatching(/ERROR account 999999001 not found .*\), or it is not a Basecamp 2 account as basecamp_product "bcx" says: set basecamp_product to bc3 \(Basecamp 3, 4 and 5\), or leave it unset to ask Launchpad$/),
+        ]);
+      }
       const unlisted = await runTap(['--config', config({ account_id: 42 })]);
       expect(unlisted.code).toBe(1);
       expect(logLines(unlisted.stderr).filter((l) => !/ INFO /.test(l))).toEqual([

@@ -41,7 +41,11 @@ describe('bad config', () => {
     return expectOneLine(['--config', writeJson(dir, 'missing.json', rest)], /invalid config: refresh_token is required/);
   });
   it('malformed field', () => expectOneLine(['--config', writeJson(dir, 'acct.json', { ...good, account_id: 'twelve' })], /invalid config: account_id must be a number/));
-  it('start_date not a date', () => expectOneLine(['--config', writeJson(dir, 'date.json', { ...good, start_date: 'last tuesday' })], /start_date must (match|be a date)/));
+  it('start_date not a date: one clause naming the forms it takes, with examples', () =>
+    expectOneLine(
+      ['--config', writeJson(dir, 'date.json', { ...good, start_date: '2024-13-01' })],
+      /ERROR invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "2024-13-01"\)$/,
+    ));
   it('plain http to a remote host', () => expectOneLine(['--config', writeJson(dir, 'http.json', { ...good, api_url: 'http://example.com' })], /api_url must be an https URL/));
   it('unknown flag', async () => {
     const run = await runTap(['--config', writeJson(dir, 'ok.json', good), '--sync-everything']);
@@ -59,8 +63,11 @@ describe('bad credentials and accounts', () => {
     expectOneLine(['--config', writeJson(dir, 'bad-product.json', { ...good, basecamp_product: 'bc2' })], /ERROR invalid config: basecamp_product must be one of "bc3", "bcx"$/));
   it('wrong account id with basecamp_product set: the API answers 404, in one line', () =>
     expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3.json', { ...good, account_id: 12345, basecamp_product: 'bc3' })], /account 12345 not found or not accessible with this token/));
-  it('wrong account id under --test with basecamp_product set', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3-test.json', { ...good, account_id: 12345, basecamp_product: 'bc3' }), '--test'], /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\)$/));
+  it('wrong account id under --test with basecamp_product set: the line names that setting too', () =>
+    expectOneLine(
+      ['--config', writeJson(dir, 'wrongacct-bc3-test.json', { ...good, account_id: 12345, basecamp_product: 'bc3' }), '--test'],
+      /ERROR account 12345 not found or not accessible with this token \(HTTP 404 on \/12345\/projects\.json\), or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: set basecamp_product to bcx \(Basecamp 2\), or leave it unset to ask Launchpad$/,
+    ));
   it('--test against an API that accepts the connection and never answers: one line, soon', async () => {
     const net = await import('node:net');
     const sockets: import('node:net').Socket[] = [];

@@ -2,8 +2,11 @@
  * What Meltano relies on: meltano.yml and the Hub definition describe the same settings and
  * capabilities as `--about` and the config schema; the state Meltano stores and passes back is
  * accepted; a catalog after `meltano select` (streams and fields deselected, a replication method
- * overridden) is honoured; settings given as TAP_BASECAMP_* variables work, and a config file wins.
+ * overridden) is honoured; discovery with the catalog Meltano cached still discovers; settings
+ * given as TAP_BASECAMP_* variables work, and a config file wins. The docs give Meltano 4's
+ * commands, and git leaves out what Meltano and the simulator recipe write.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,12 +14,9 @@ import YAML from 'yaml';
 import { CAPABILITIES } from '../../src/about';
 import { CONFIG_SCHEMA } from '../../src/config';
 import { Simulator, startSimulator } from '../../simulator';
-import { Done, cleanEnv, runCommand } from '../helpers/tap';
+import { Done, ROOT, TAP, cleanEnv, logLines, runCommand } from '../helpers/tap';
 
 const tap = (args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> => runCommand(process.execPath, [TAP, ...args], env);
-
-const ROOT = path.join(__dirname, '..', '..');
-const TAP = path.join(ROOT, 'bin', 'tap-basecamp');
 
 type Json = Record<string, any>;  
 
@@ -245,6 +245,32 @@ describe('running under Meltano', () => {
     expect(done.stdout).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
   });
 
+  test.each([['--catalog'], ['--properties']])(
+    'discovery once Meltano has cached a catalog (--config F %s C --state S --discover): the whole catalog, one warning, exit 0',
+    async (flag) => {
+      const stateFile = write('discover-state2.json', { bookmarks: { projects: { updated_at: '2026-01-01T00:00:00.000Z' } } });
+      const cached = write('cached-catalog.json', meltanoCatalog({ deselectStreams: ['people'], deselectFields: {}, fullTable: [] }));
+      const done = await tap(['--config', config, flag, cached, '--state', stateFile, '--discover']);
+      expect(done.code).toBe(0);
+      expect(done.stdout).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
+      expect(logLines(done.stderr).filter((l) => !/ INFO /.test(l))).toEqual([
+        expect.stringMatching(new RegExp(`WARN --discover prints the catalog of every stream: ignoring ${flag} \\S*cached-catalog\\.json$`)),
+      ]);
+    },
+  );
+
+  test('a cached catalog that is not even JSON does not stop discovery: it is not read', async () => {
+    const done = await tap(['--config', config, '--discover', '--catalog', write('broken-catalog.json', '{"streams": [')]);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
+  });
+
+  test('a catalog file and --properties together, without --discover, are still a usage error (exit 2)', async () => {
+    const file = write('cat-both.json', catalog);
+    const done = await tap(['--config', config, '--catalog', file, '--properties', file]);
+    expect(done.code).toBe(2);
+  });
+
   test('a catalog after meltano select: deselected streams and fields are left out, FULL_TABLE ignores the bookmark', async () => {
     // A state from a complete incremental run: with it, an incremental todos sync has little to send.
     const base = await tap(['--config', config]);
@@ -313,5 +339,60 @@ describe('running under Meltano', () => {
       expect(loses.code).toBe(1);
       expect(loses.stderr).toMatch(/refresh token rejected/);
     });
+  });
+});
+
+describe("the docs, as Meltano 4's users follow them", () => {
+  /** Every text file under these paths of the repository. */
+  function files(...entries: string[]): string[] {
+    return entries.flatMap((entry) => {
+      const full = path.join(ROOT, entry);
+      if (!fs.existsSync(full)) return [];
+      if (fs.statSync(full).isFile()) return [full];
+      return fs.readdirSync(full, { recursive: true, encoding: 'utf8' }).map((f) => path.join(full, f)).filter((f) => fs.statSync(f).isFile());
+    });
+  }
+
+  test('no Meltano 3 command is left: `meltano config <plugin> set|test|list` answers "No such command" on Meltano 4', () => {
+    const meltano3 = /meltano\s+config\s+(?!(?:set|unset|reset|list|print|test)\b)[\w.-]+/g;
+    const found = files('README.md', 'meltano.yml', 'docs', 'meltano-hub', 'scripts').flatMap((f) =>
+      (fs.readFileSync(f, 'utf8').match(meltano3) ?? []).map((m) => `${path.relative(ROOT, f)}: ${m}`),
+    );
+    expect(found).toEqual([]);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/^meltano config set tap-basecamp account_id \d+/m);
+    expect(readme).toMatch(/^meltano config test tap-basecamp$/m);
+    const yml = fs.readFileSync(path.join(ROOT, 'meltano.yml'), 'utf8');
+    for (const key of ['account_id', 'client_id', 'client_secret', 'refresh_token']) expect(yml).toMatch(new RegExp(`meltano config set tap-basecamp ${key} `));
+    expect(yml).toMatch(/meltano config test tap-basecamp\n/);
+  });
+
+  test("git leaves out Meltano's .env (the secret and the refresh token), its .meltano/, and the simulator recipe's files", () => {
+    try {
+      execFileSync('git', ['rev-parse', '--git-dir'], { cwd: ROOT, stdio: 'ignore' });
+    } catch {
+      process.stderr.write('skipped: not a git checkout, .gitignore cannot be checked\n');
+      return;
+    }
+    const ignored = (p: string) => {
+      try {
+        execFileSync('git', ['check-ignore', '-q', '--no-index', p], { cwd: ROOT, stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const p of ['.env', '.meltano/meltano.db', 'sim-config.json', 'sim-catalog.json', 'sim-out.jsonl', 'sim-auth-config.json', 'config.json', 'demo-output/sync.jsonl', 'demo-output-bcx/state.json']) {
+      expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: true });
+    }
+    for (const p of ['meltano.yml', 'catalogs/catalog.json', 'sample-config.json', 'simulator/cli.ts', 'plugins/loaders/target-jsonl--andyh1203.lock']) {
+      expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: false });
+    }
+  });
+
+  test('target-postgres column types are told as it creates them: timestamps are timestamp without time zone (UTC)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/timestamptz/);
+    expect(readme).toMatch(/timestamps `timestamp without time zone`\s+holding UTC/);
   });
 });

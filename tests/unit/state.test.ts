@@ -337,7 +337,7 @@ describe('config', () => {
   it.each([
     [{ ...good, account_id: undefined }, /account_id is required/],
     [{ ...good, account_id: 'abc' }, /account_id must be a number/],
-    [{ ...good, start_date: 'yesterday' }, /start_date must be an RFC 3339 date-time/],
+    [{ ...good, start_date: 'yesterday' }, /^invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "yesterday"\)$/],
     [{ ...good, api_url: 'http://example.com' }, /api_url must be an https URL/],
     [{ ...good, max_retries: 'many' }, /max_retries must be integer/],
   ])('rejects %j with a line naming the field', (value, message) => {

@@ -9,6 +9,8 @@ describe('isStateless: only a run without state reads every full-table stream wh
     ['no --state', undefined, true],
     ['an empty state', { bookmarks: {} }, true],
     ['empty parts', { bookmarks: {}, etags: {} }, true],
+    ['empty, naming its account and product', { account_id: 1001, basecamp_product: 'bc3', bookmarks: {} }, true],
+    ['a bookmark, naming its account and product', { account_id: 1001, basecamp_product: 'bc3', bookmarks: { todos: { updated_at: '2024-01-01T00:00:00Z' } } }, false],
     ['a bookmark', { bookmarks: { todos: { updated_at: '2024-01-01T00:00:00Z' } } }, false],
     ['ETags only (a later run would read 304s)', { bookmarks: {}, etags: { '/x.json': 'W/"1"' } }, false],
     ['a run to resume', { bookmarks: {}, run: { done: { projects: { '1': 'x' } } } }, false],
