@@ -24,5 +24,7 @@ module.exports = async function freshBuild() {
   const changedAt = Math.max(newest(path.join(ROOT, 'src')), fs.statSync(path.join(ROOT, 'tsconfig.json')).mtimeMs);
   if (changedAt <= builtAt) return;
   process.stderr.write(`\ndist/ is older than src/: building (npm run build)\n`);
+  // A file moved or removed in src/ must not survive as a stale dist/ file that shadows its new place.
+  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
 };
