@@ -145,37 +145,63 @@ export function selectionFromCatalog(raw: unknown, source: string, warn: (m: str
   if (!validateCatalog(raw)) throw new TapError(describeAjvErrors(`catalog ${source} is malformed`, validateCatalog.errors));
   const selection = new Map<string, StreamSelection>();
   const unknown: string[] = [];
-  for (const entry of (raw as { streams: Array<JsonObject & { metadata?: Metadata[] }> }).streams) {
+  for (const entry of (raw as { streams: GivenEntry[] }).streams) {
     const name = String(entry.tap_stream_id);
     const stream = product.byName.get(name);
     if (!stream) {
       unknown.push(name);
       continue;
     }
-    const metadata = entry.metadata ?? [];
-    const top = metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
-    const legacy = (entry.schema as JsonObject | undefined)?.selected;
-    const selected = top.selected ?? legacy ?? top['selected-by-default'] ?? false;
-    if (selected !== true) continue;
-
-    const schema = streamSchema(stream, addAccountId);
-    for (const o of entry.schema ? schemaOverrides(schema, entry.schema as JsonObject) : []) {
-      warn(`catalog overrides the schema of ${o.path ? `${name}.${o.path}` : `stream ${name}`} (${o.detail}): ignored; ${OVERRIDE_WHY}`);
-    }
-    const { fields, drop } = fieldSelection(stream, schema, metadata, addAccountId, (m) => warn(`catalog deselects ${name}.${m}`));
-
-    const method = (top['replication-method'] ?? entry.replication_method) as string | undefined;
-    let incremental = stream.replicationKey !== undefined;
-    if (method === 'FULL_TABLE') incremental = false;
-    else if (method === 'INCREMENTAL' && !stream.replicationKey) warn(`stream ${name} supports FULL_TABLE only; ignoring replication-method INCREMENTAL`);
-    const key = top['replication-key'] ?? entry.replication_key;
-    if (key !== undefined && stream.replicationKey && key !== stream.replicationKey) {
-      warn(`stream ${name} replicates on ${stream.replicationKey}; ignoring replication-key ${String(key)}`);
-    }
-    selection.set(name, { fields, incremental, ...(drop ? { drop } : {}) });
+    const top = topMetadata(entry);
+    if (!isSelected(entry, top)) continue;
+    selection.set(name, entrySelection(entry, stream, top, addAccountId, warn));
   }
   if (unknown.length > 0) warn(`catalog names streams that ${product.api.name} accounts do not have, skipped: ${unknown.join(', ')}`);
   return selection;
+}
+
+/** A stream of a catalog given to a run: validated, but otherwise as the user wrote it. */
+type GivenEntry = JsonObject & { metadata?: Metadata[] };
+
+/** The stream-level metadata of a catalog entry (the one with an empty breadcrumb), or {}. */
+function topMetadata(entry: GivenEntry): JsonObject {
+  return (entry.metadata ?? []).find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
+}
+
+/** Whether a catalog entry selects its stream: metadata first, then the legacy schema flag, then the default. */
+function isSelected(entry: GivenEntry, top: JsonObject): boolean {
+  const legacy = (entry.schema as JsonObject | undefined)?.selected;
+  return (top.selected ?? legacy ?? top['selected-by-default'] ?? false) === true;
+}
+
+/** What a selected catalog entry reads of its stream, warning of what in it the tap ignores. */
+function entrySelection(entry: GivenEntry, stream: Stream, top: JsonObject, addAccountId: boolean, warn: (m: string) => void): StreamSelection {
+  const name = stream.name;
+  const schema = streamSchema(stream, addAccountId);
+  for (const o of entry.schema ? schemaOverrides(schema, entry.schema as JsonObject) : []) {
+    warn(`catalog overrides the schema of ${o.path ? `${name}.${o.path}` : `stream ${name}`} (${o.detail}): ignored; ${OVERRIDE_WHY}`);
+  }
+  const { fields, drop } = fieldSelection(stream, schema, entry.metadata ?? [], addAccountId, (m) => warn(`catalog deselects ${name}.${m}`));
+  const incremental = replicatesIncrementally(entry, stream, top, warn);
+  return { fields, incremental, ...(drop ? { drop } : {}) };
+}
+
+/**
+ * Whether a selected stream is read incrementally: as the stream allows unless the catalog asks
+ * for FULL_TABLE. Asking for INCREMENTAL where the stream cannot, or another replication key, is
+ * warned of and ignored.
+ */
+function replicatesIncrementally(entry: GivenEntry, stream: Stream, top: JsonObject, warn: (m: string) => void): boolean {
+  const name = stream.name;
+  const method = (top['replication-method'] ?? entry.replication_method) as string | undefined;
+  let incremental = stream.replicationKey !== undefined;
+  if (method === 'FULL_TABLE') incremental = false;
+  else if (method === 'INCREMENTAL' && !stream.replicationKey) warn(`stream ${name} supports FULL_TABLE only; ignoring replication-method INCREMENTAL`);
+  const key = top['replication-key'] ?? entry.replication_key;
+  if (key !== undefined && stream.replicationKey && key !== stream.replicationKey) {
+    warn(`stream ${name} replicates on ${stream.replicationKey}; ignoring replication-key ${String(key)}`);
+  }
+  return incremental;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Everything HTTP lives here: the request scheduler (rate and 429 pauses), retries with backoff,
- * the 401 answered with a new token, following a collection's pages, ETags, and turning HTTP
- * failures into one-line errors. The rest of the tap asks for "the records at this path" and gets
+ * the 401 answered with a new token, reading a collection's pages (walked in collection.ts),
+ * ETags, and turning HTTP failures into one-line errors. The rest of the tap asks for "the records at this path" and gets
  * an async iterator. What is retried and what each failure says is the table in errors.ts; the
  * token lifecycle is token.ts; the API's shape (account URL, paging, default rate) is api.ts.
  */
@@ -12,12 +12,17 @@ import PQueue from 'p-queue';
 import { ApiShape, BASECAMP_3, accountUrl } from './api';
 import { ListedAccount, listedAccounts } from './products';
 import { Config } from './config';
-import { Fault, Interrupted, TapError, apiError, describeFault, isRetried, requestIdFrom, retryOptions } from './errors';
+import { Fault, Interrupted, TapError, apiError, describeFault, isRetried, retryOptions } from './errors';
 import { UnsafeInteger, parseApiJson } from './json';
 import { Logger } from './log';
-import { NextPage, OffsetWalk, RecentKeys, itemKey } from './pagination';
+import { Collection, ResumeAt } from './collection';
+import { describeUrl, requestIdOf } from './described';
 import { RepeatedFaults, sayRetry } from './repeats';
 import { TokenSource } from './token';
+
+// The collection walk has a file of its own; the rest of the tap finds it here.
+export { Collection, MAX_PAGES } from './collection';
+export type { ResumeAt } from './collection';
 
 export interface ClientOptions {
   /** Overrides config.backoff_base_seconds (unit tests). */
@@ -58,11 +63,6 @@ function hookError(error: unknown): TapError | Interrupted | undefined {
   return cause instanceof TapError || cause instanceof Interrupted ? cause : undefined;
 }
 
-/** The X-Request-Id of an answer, for the error line (Basecamp's support asks for it). */
-function requestIdOf(response: { headers: Record<string, string | string[] | undefined> } | undefined): string | undefined {
-  return requestIdFrom(response?.headers['x-request-id']);
-}
-
 /** Parses a Retry-After value (delta-seconds or HTTP-date) into milliseconds; undefined when unusable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -81,12 +81,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 
 /** What the person running the tap can do about 429s: they mean the account's limit is used up. */
 const RATE_LIMIT_ADVICE = "if this recurs, lower max_requests_per_10s, or look for another client using this account (they share the account's limit)";
-
-/** Path and query of a URL with secrets left out, for messages. */
-function describeUrl(url: string | URL): string {
-  const u = typeof url === 'string' ? new URL(url) : url;
-  return u.pathname + u.search;
-}
 
 export class BasecampClient {
   accountBase: string;
@@ -393,128 +387,4 @@ export function gateSpacing(perTenSeconds: number): { cap: number; intervalMs: n
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A collection whose pages keep pointing onwards stops here: no Basecamp list is a million records deep. */
-export const MAX_PAGES = 10_000;
-
-/**
- * Where a walk cut short resumes: the page it was reading (its URL, as a Link gave it). `accept`
- * looks at that page's first item and says whether nothing can have slid above it since (the
- * list's order puts it at or before where the walk stopped); otherwise, or if the list shrinks
- * by more than was read, the walk starts again from the top.
- */
-export interface ResumeAt<T> {
-  url: string;
-  accept: (first: T | undefined) => boolean;
-}
-
-/**
- * One collection read: iterate it for the items. Pages are followed as the API's paging says
- * (Basecamp 3: Link rel="next"; never a page URL we build), one page in memory at a time; when
- * X-Total-Count shows the list shrank mid-walk, a page already read is read again (see
- * pagination.ts) and repeats are dropped. With an etag the first request carries If-None-Match:
- * a 304 yields nothing and sets `notModified`. Afterwards `etag` holds the validator worth keeping
- * (only for a collection that fits one page).
- */
-export class Collection<T> implements AsyncIterable<T> {
-  etag?: string;
-  notModified = false;
-  pagesRead = 0;
-  /** The page whose items are being yielded (a resume point can return to it). */
-  currentUrl?: string;
-  /** The walk started at a resume page and kept to it (false once it fell back to the top). */
-  private resumed = false;
-  /**
-   * False while a shrink has been seen and the page holding what slid back is not yet read
-   * again: a checkpoint taken then could claim records not yet written.
-   */
-  settled = true;
-  /** X-Total-Count of the last page, and items read so far: what the list still holds, for progress. */
-  total?: number;
-  itemsRead = 0;
-
-  constructor(
-    private readonly client: BasecampClient,
-    private readonly path: string,
-    private readonly ifNoneMatch?: string,
-    private readonly resume?: ResumeAt<T>,
-    /** Records never leave the list (a log such as Basecamp 2's events): no backward recheck. */
-    private readonly onlyGrows = false,
-  ) {}
-
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    const first = this.client.url(this.path);
-    let walk = new OffsetWalk();
-    const recent = new RecentKeys();
-    this.resumed = this.resume !== undefined;
-    let request: NextPage | undefined = { page: 1, url: this.resume?.url ?? first, reread: false };
-    let url = first;
-    // Pages read, in order, for the backward recheck (page-numbered APIs whose records can leave).
-    const recheck = this.client.shape.paging.recheckBackwards === true && !this.onlyGrows;
-    const pageUrls: string[] = [];
-    const restart = (): NextPage => {
-      this.resumed = false;
-      pageUrls.length = 0;
-      walk = new OffsetWalk();
-      return { page: 1, url: first, reread: false };
-    };
-    try {
-      while (request) {
-        url = request.url;
-        if (this.pagesRead >= MAX_PAGES) throw apiError({ type: 'endless', pages: MAX_PAGES, paging: this.client.shape.paging.name }, { path: describeUrl(first), retries: 0 });
-        const { res, next, total } = await this.client.page(url, this.pagesRead === 0 ? this.ifNoneMatch : undefined);
-        this.pagesRead++;
-        this.total = total;
-        if (res.statusCode === 304) {
-          this.notModified = true;
-          this.etag = this.ifNoneMatch;
-          this.client.stats.notModified++;
-          return;
-        }
-        const items = res.body as T[];
-        this.itemsRead += items.length;
-        if (recheck) pageUrls.push(url);
-        if (this.resumed && this.pagesRead === 1 && !this.resume!.accept(items[0])) {
-          request = restart(); // the list moved since the stop: walk it from the top
-          continue;
-        }
-        const header = res.headers.etag;
-        this.etag = this.pagesRead === 1 && next === undefined && typeof header === 'string' ? header : undefined;
-        let following = walk.next({ page: request.page, url, count: items.length, total, next });
-        if (this.resumed && walk.underflow) following = restart();
-        if (following?.loopsBackTo !== undefined) {
-          const why = `the next page its ${this.client.shape.paging.name} names, ${describeUrl(following.url)}, is page ${following.loopsBackTo} of this walk, already read`;
-          throw apiError({ type: 'bad_paging', why }, { path: describeUrl(url), retries: 0, requestId: requestIdOf(res) });
-        }
-        this.currentUrl = url;
-        this.settled = following === undefined || !following.reread;
-        if (following?.reread) {
-          this.client.stats.rereads++;
-          this.client.noteReread(describeUrl(following.url));
-        }
-        request = following;
-        // Repeats need a second page (one read again, or a record pushed there by growth): a
-        // one-page list is yielded as it is, without keying every item.
-        if (next === undefined && this.pagesRead === 1 && !this.resume) yield* items;
-        else {
-          const fresh = items.filter((item) => recent.fresh(itemKey(item)));
-          // A list answering the same page whatever page is asked (where the paging allows for that).
-          if (this.pagesRead > 1 && fresh.length === 0 && items.length > 0 && this.client.shape.paging.repeatsEnd) request = undefined;
-          yield* fresh;
-        }
-      }
-      if (pageUrls.length > 1) {
-        for (const again of pageUrls.slice(0, -1).reverse()) {
-          url = again;
-          const { res } = await this.client.page(again, undefined);
-          this.pagesRead++;
-          this.client.stats.rechecked++;
-          for (const item of res.body as T[]) if (recent.fresh(itemKey(item))) yield item;
-        }
-      }
-    } catch (err) {
-      throw this.client.toApiError(err, url);
-    }
-  }
 }

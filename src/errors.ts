@@ -181,20 +181,21 @@ export const ERROR_TABLE: readonly ErrorRow[] = [
 
 function rowMatches(row: ErrorRow, fault: Fault): boolean {
   switch (fault.type) {
-    case 'status': {
-      const s = fault.status;
-      const covered =
-        row.status === 'any' ||
-        (row.status === '4xx' && s >= 400 && s < 500) ||
-        (row.status === '5xx' && s >= 500 && s < 600) ||
-        (Array.isArray(row.status) && row.status.includes(s));
-      return covered && (row.reason === undefined || row.reason.test(fault.reason ?? ''));
-    }
+    case 'status':
+      return statusCovered(row.status, fault.status) && (row.reason === undefined || row.reason.test(fault.reason ?? ''));
     case 'connection':
       return row.codes === 'any' || (Array.isArray(row.codes) && row.codes.includes(fault.code));
     default:
       return row.other === fault.type;
   }
+}
+
+/** Whether a row's statuses (a class such as 4xx, a list, or any) take in an HTTP status. */
+function statusCovered(covers: ErrorRow['status'], status: number): boolean {
+  if (covers === 'any') return true;
+  if (covers === '4xx') return status >= 400 && status < 500;
+  if (covers === '5xx') return status >= 500 && status < 600;
+  return Array.isArray(covers) && covers.includes(status);
 }
 
 /** The row of the table for a fault (the table ends in catch-alls, so there always is one). */

@@ -75,27 +75,37 @@ export class OffsetWalk {
   /** Takes one page's answer and says which page to read next, or undefined when the walk is complete. */
   next(answer: PageAnswer): NextPage | undefined {
     const offset = this.offsetOf(answer.page);
+    this.remember(answer, offset);
+    if (answer.total !== undefined) this.noteTotal(answer.total);
+    if (offset <= this.prefix) this.prefix = Math.max(this.prefix, offset + answer.count);
+
+    if (answer.total !== undefined && this.prefix >= answer.total) return undefined;
+    if (answer.next === undefined && this.prefix >= offset + answer.count) return undefined;
+    return this.pageHolding(this.prefix);
+  }
+
+  /** Records where a page was read from, what it says follows, and (when not the last) its full size. */
+  private remember(answer: PageAnswer, offset: number): void {
     const known = (this.pages[answer.page - 1] ??= { url: answer.url, offset });
     known.url = answer.url;
     known.next = answer.next;
     const read = sameResource(answer.url);
     if (!this.urlsRead.has(read)) this.urlsRead.set(read, answer.page);
     if (answer.next !== undefined) known.size = answer.count;
+  }
 
-    if (answer.total !== undefined) {
-      if (this.lastTotal !== undefined && answer.total < this.lastTotal) {
-        const d = this.lastTotal - answer.total;
-        if (d > this.prefix) this.underflow = true;
-        this.prefix = Math.max(0, this.prefix - d);
-      }
-      this.lastTotal = answer.total;
+  /** A total below the last one: records may have left anywhere ahead, so what is known seen shrinks by as many. */
+  private noteTotal(total: number): void {
+    if (this.lastTotal !== undefined && total < this.lastTotal) {
+      const d = this.lastTotal - total;
+      if (d > this.prefix) this.underflow = true;
+      this.prefix = Math.max(0, this.prefix - d);
     }
-    if (offset <= this.prefix) this.prefix = Math.max(this.prefix, offset + answer.count);
+    this.lastTotal = total;
+  }
 
-    const prefix = this.prefix;
-    if (answer.total !== undefined && prefix >= answer.total) return undefined;
-    if (answer.next === undefined && prefix >= offset + answer.count) return undefined;
-    // The page holding position `prefix`: a known page, or the one after the last known.
+  /** The page holding position `prefix`: a known page (read again), or the one after the last known. */
+  private pageHolding(prefix: number): NextPage | undefined {
     for (let p = 1; p <= this.pages.length; p++) {
       const page = this.pages[p - 1]!;
       // A page read as the last one (its full size unknown) that still holds unseen positions.

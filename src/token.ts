@@ -119,20 +119,26 @@ export class TokenSource {
     const cause = err instanceof RequestError ? err.cause : undefined;
     if (cause instanceof TapError || cause instanceof Interrupted) return cause;
     if (err instanceof TapError || err instanceof Interrupted) return err;
-    if (err instanceof HTTPError) {
-      const status = err.response.statusCode;
-      const code = oauthError(err.response.body);
-      const requestId = requestIdFrom(err.response.headers['x-request-id']);
-      const id = requestId ? `, X-Request-Id: ${requestId}` : '';
-      if (status === 400 || status === 401 || status === 403) {
-        const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
-        return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}${id}): ${why}; run \`tap-basecamp auth\` to get a new one`);
-      }
-      return new TapError(`token refresh failed: Launchpad answered HTTP ${status}${requestId ? ` (X-Request-Id: ${requestId})` : ''}`);
-    }
+    if (err instanceof HTTPError) return launchpadRefused(err);
     const code = err instanceof RequestError ? err.code : (err as Error)?.message;
     return new TapError(`token refresh failed: ${code} reaching ${new URL(this.config.token_url).host}`);
   }
+}
+
+/**
+ * Launchpad's error answer to a refresh, in one line: a 400, 401 or 403 rejects the credentials
+ * (say which, and to run auth again); any other status is a failure to report as it is.
+ */
+function launchpadRefused(err: HTTPError): TapError {
+  const status = err.response.statusCode;
+  const code = oauthError(err.response.body);
+  const requestId = requestIdFrom(err.response.headers['x-request-id']);
+  const id = requestId ? `, X-Request-Id: ${requestId}` : '';
+  if (status === 400 || status === 401 || status === 403) {
+    const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
+    return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}${id}): ${why}; run \`tap-basecamp auth\` to get a new one`);
+  }
+  return new TapError(`token refresh failed: Launchpad answered HTTP ${status}${requestId ? ` (X-Request-Id: ${requestId})` : ''}`);
 }
 
 /**
