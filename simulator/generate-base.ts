@@ -4,7 +4,7 @@
  */
 import { Kind, Person, Project, Rec, Status, ToolKind } from './model';
 import { Rng } from './rng';
-import { Store } from './store';
+import { ID_BASE, Store } from './store';
 
 
 export const DAY = 86_400_000;
@@ -93,4 +93,9 @@ export class GeneratorBase {
     if (t > r.updated) r.updated = t;
   }
 
+}
+
+/** Index of a person in Store.people (ids are handed out in order). */
+export function pidx(p: Person): number {
+  return p.id - ID_BASE.person;
 }

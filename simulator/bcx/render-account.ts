@@ -1,7 +1,8 @@
 /**
  * Payload builders for the Basecamp 2 account's people, groups and buckets (projects and
  * standalone calendars), key for key the docs' examples, as render.ts describes;
- * BcxRenderer (render.ts) adds the content rows, their comments and files, and events.
+ * BcxRowRenderer (render-rows.ts) and BcxRenderer (render.ts) add the content rows, their comments and
+ * files, and events.
  */
 import { BCalendar, BcxReadings, BGroup, BPerson, BProject, Bucket } from './model';
 import { CALENDAR_NAMES, DAY } from './generate';

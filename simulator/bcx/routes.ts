@@ -4,33 +4,26 @@
  * null for /projects.json and /people.json, which answer everything on every page, and the
  * unknownListsPaginate reading for the lists the docs say nothing about). server.ts does the
  * HTTP side. Ids may carry a slug (`/people/149087659-jason-fried.json`): Rails reads the number.
+ * The route tables live in routes-account.ts and routes-content.ts (calendars and events here);
+ * routes-kit.ts holds what they share.
  */
-import { BCalendar, BcxReadings, BEvent, BGroup, BPerson, BProject, BRec, Bucket, RecKind } from './model';
-import { DAY, localMidnight, sec } from './generate';
+import { BCalendar, BcxReadings, BEvent, BPerson, BProject, BRec, Bucket, RecKind } from './model';
+import { DAY, sec } from './generate';
 import { BcxRenderer } from './render';
+import { defineGroups, definePeople, defineProjects, defineTopics } from './routes-account';
+import { defineAttachments, defineDocumentsOrForwards, defineTodolists, defineTodos } from './routes-content';
+import { BcxResult, BcxRouteKit, dateParam, Handler, NOT_FOUND, Obj, PAGE_SIZE, Params } from './routes-kit';
 import { BcxStore } from './store';
 import { match } from '../routes';
 import * as V from './views';
 
-type Obj = Record<string, unknown>;
-export type BcxResult =
-  | { obj: Obj }
-  | { list: () => unknown[]; render: (x: never) => Obj; pageSize: number | null }
-  | { error: number; body: Obj };
+export { PAGE_SIZE };
+export type { BcxResult };
 
-export const PAGE_SIZE = 50;
-const NOT_FOUND = null;
-
-type Params = Record<string, number>;
-type Handler = (p: Params, q: URLSearchParams) => BcxResult | null;
-
-const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
-const byPos = (a: BRec, b: BRec) => a.pos - b.pos || a.id - b.id;
-
-export class BcxRoutes {
+export class BcxRoutes implements BcxRouteKit {
   private routes: { segs: string[]; h: Handler }[] = [];
 
-  constructor(private st: BcxStore, private r: BcxRenderer, readonly readings: BcxReadings) {
+  constructor(readonly st: BcxStore, readonly r: BcxRenderer, readonly readings: BcxReadings) {
     this.define();
   }
 
@@ -47,230 +40,53 @@ export class BcxRoutes {
     return NOT_FOUND;
   }
 
-  private on(pattern: string, h: Handler): void {
+  on(pattern: string, h: Handler): void {
     this.routes.push({ segs: pattern.split('/'), h });
   }
-  private get unknown(): number | null {
+  get unknown(): number | null {
     return this.readings.unknownListsPaginate ? PAGE_SIZE : null;
   }
-  private list<T>(rows: () => T[], render: (x: T) => Obj, pageSize: number | null): BcxResult {
+  list<T>(rows: () => T[], render: (x: T) => Obj, pageSize: number | null): BcxResult {
     return { list: rows, render: render as (x: never) => Obj, pageSize };
   }
 
   // ---------- lookups ----------
   /** A project whose contents can be read (not trashed). */
-  private open(id: number | undefined): BProject | null {
+  open(id: number | undefined): BProject | null {
     const p = id === undefined ? undefined : this.st.project(id);
     return p && p.state !== 'trashed' ? p : null;
   }
-  private cal(id: number | undefined): BCalendar | null {
+  cal(id: number | undefined): BCalendar | null {
     return (id === undefined ? undefined : this.st.calendar(id)) ?? null;
   }
-  private person(id: number | undefined): BPerson | null {
+  person(id: number | undefined): BPerson | null {
     return (id === undefined ? undefined : this.st.person(id)) ?? null;
   }
-  private recIn(b: Bucket | null, id: number | undefined, kind: RecKind): BRec | null {
+  recIn(b: Bucket | null, id: number | undefined, kind: RecKind): BRec | null {
     const rec = id === undefined ? undefined : this.st.rec(id);
     return b && rec && rec.kind === kind && rec.bucket === b ? rec : null;
   }
-  private one(b: Bucket | null, id: number | undefined, kind: RecKind, render: (r: BRec) => Obj): BcxResult | null {
+  one(b: Bucket | null, id: number | undefined, kind: RecKind, render: (r: BRec) => Obj): BcxResult | null {
     const rec = this.recIn(b, id, kind);
     return rec ? { obj: render(rec) } : NOT_FOUND;
   }
   /** Projects the account-wide lists cover. */
-  private activeProjects(): BProject[] {
+  activeProjects(): BProject[] {
     return this.st.projects.filter((p) => p.state === 'active' && p.kind !== 'template');
   }
 
   /** Routes are tried in the order they are defined: the first match answers. */
   private define(): void {
-    this.defineProjectsAndPeople();
-    this.defineGroupsAndTopics();
-    this.defineTodos();
-    this.defineFiles();
+    defineProjects(this);
+    definePeople(this);
+    defineGroups(this);
+    defineTopics(this);
+    defineTodolists(this);
+    defineTodos(this);
+    defineDocumentsOrForwards(this, 'document');
+    defineAttachments(this);
+    defineDocumentsOrForwards(this, 'forward');
     this.defineCalendarsAndEvents();
-  }
-
-  /** Projects, stars and people. */
-  private defineProjectsAndPeople(): void {
-    const st = this.st;
-    const r = this.r;
-    /** pageSize null: the whole list on every page. */
-    const all = null;
-    // ----- projects -----
-    const projects = (ok: (p: BProject) => boolean) => () => st.projects.filter(ok).sort(byId);
-    this.on('projects.json', () => this.list(projects((p) => p.kind === 'project' && p.state === 'active'), (p) => r.projectItem(p), all));
-    this.on('projects/archived.json', () => this.list(projects((p) => p.kind === 'project' && p.state === 'archived'), (p) => r.projectItem(p), PAGE_SIZE));
-    this.on('projects/drafts.json', () => this.list(projects((p) => p.kind === 'draft' && p.state !== 'trashed'), (p) => r.projectItem(p), this.unknown));
-    this.on('project_templates.json', () => this.list(projects((p) => p.kind === 'template' && p.state !== 'trashed'), (p) => r.projectItem(p), this.unknown));
-    this.on('projects/:id.json', (p) => {
-      const pr = p.id === undefined ? undefined : st.project(p.id);
-      return pr ? { obj: r.project(pr) } : NOT_FOUND;
-    });
-    this.on('stars.json', () => this.list(projects((p) => p.starred && p.state === 'active'), (p) => r.star(p), this.unknown));
-
-    // ----- people -----
-    this.on('people.json', () => this.list(() => st.people.filter((x) => !x.trashed), (x) => r.personItem(x), all));
-    this.on('people/trashed.json', () => this.list(() => st.people.filter((x) => x.trashed), (x) => r.personItem(x), this.unknown));
-    this.on('people/:id.json', (p) => {
-      const person = this.person(p.id);
-      return person ? { obj: r.person(person) } : NOT_FOUND;
-    });
-    this.on('people/:id/projects.json', (p) => {
-      const person = this.person(p.id);
-      if (!person) return NOT_FOUND;
-      return this.list(projects((x) => x.hasAccess(person)), (x) => r.projectItem(x, false), this.unknown);
-    });
-    this.on('people/:id/events.json', (p, q) => {
-      const person = this.person(p.id);
-      return person ? this.events(q, (e) => e.creator === person && st.listed(e.bucket), 'person') : NOT_FOUND;
-    });
-    this.on('people/:id/assigned_todos.json', (p, q) => {
-      const person = this.person(p.id);
-      if (!person) return NOT_FOUND;
-      const since = dateParam(q.get('due_since'));
-      if (since === undefined) return { error: 400, body: { error: 'due_since must be a date (YYYY-MM-DD)' } };
-      return this.list(() => {
-        const byList = new Map<BRec, BRec[]>();
-        for (const t of V.assignedOpenTodos(st, person)) {
-          if (since !== null && (t.t2 === 0 || t.t2 < since)) continue;
-          const l = t.parent as BRec;
-          let ts = byList.get(l);
-          if (!ts) byList.set(l, (ts = []));
-          ts.push(t);
-        }
-        return [...byList.entries()].sort((a, b) => byId(a[0], b[0])).map(([l, ts]) => [l, ts.sort(byPos)] as const);
-      }, ([l, ts]) => r.assignedList(l, [...ts]), this.unknown);
-    });
-  }
-
-  /** Groups, accesses, topics and messages. */
-  private defineGroupsAndTopics(): void {
-    const st = this.st;
-    const r = this.r;
-    // ----- groups -----
-    this.on('groups.json', () => this.list(() => st.groups, (g) => r.groupItem(g), this.unknown));
-    this.on('groups/:id.json', (p) => {
-      const g = p.id === undefined ? undefined : st.group(p.id);
-      return g && !g.parent ? { obj: r.group(g) } : NOT_FOUND;
-    });
-    this.on('groups/:gid/subgroups/:id.json', (p) => {
-      const g = p.id === undefined ? undefined : st.group(p.id);
-      return g && g.parent && g.parent.id === p.gid ? { obj: r.subgroup(g as BGroup) } : NOT_FOUND;
-    });
-
-    // ----- accesses -----
-    this.on('projects/:pid/accesses.json', (p) => {
-      const pr = this.open(p.pid);
-      return pr ? this.list(() => V.accessList(pr), (x) => r.accessItem(x), PAGE_SIZE) : NOT_FOUND;
-    });
-    this.on('calendars/:cid/accesses.json', (p) => {
-      const c = this.cal(p.cid);
-      return c ? this.list(() => V.accessList(c), (x) => r.accessItem(x), PAGE_SIZE) : NOT_FOUND;
-    });
-
-    // ----- topics -----
-    const topicSort = (q: URLSearchParams, rows: BRec[]) => (q.get('sort') === 'oldest' ? rows.reverse() : rows);
-    for (const archived of [false, true]) {
-      const suffix = archived ? '/archived' : '';
-      this.on(`projects/:pid/topics${suffix}.json`, (p, q) => {
-        const pr = this.open(p.pid);
-        return pr ? this.list(() => topicSort(q, V.topicables(pr, archived)), (x) => r.topic(x), PAGE_SIZE) : NOT_FOUND;
-      });
-      this.on(`topics${suffix}.json`, (_p, q) =>
-        this.list(() => {
-          const rows = this.activeProjects().flatMap((pr) => V.topicables(pr, archived));
-          rows.sort((a, b) => V.topicUpdated(b) - V.topicUpdated(a) || b.topicId - a.topicId);
-          return topicSort(q, rows);
-        }, (x) => r.topic(x, true), PAGE_SIZE),
-      );
-    }
-
-    // ----- messages -----
-    this.on('projects/:pid/messages/:id.json', (p) => this.one(this.open(p.pid), p.id, 'message', (x) => r.message(x)));
-  }
-
-  /** To-do lists and to-dos. */
-  private defineTodos(): void {
-    const r = this.r;
-    // ----- to-do lists and to-dos -----
-    const lists = (pr: BProject, state: V.ListState) => pr.recs.filter((x) => x.kind === 'todolist' && V.listState(x) === state).sort(byPos);
-    for (const state of ['active', 'completed', 'trashed'] as const) {
-      const suffix = state === 'active' ? '' : `/${state}`;
-      this.on(`projects/:pid/todolists${suffix}.json`, (p) => {
-        const pr = this.open(p.pid);
-        return pr ? this.list(() => lists(pr, state), (x) => r.todolistItem(x), this.unknown) : NOT_FOUND;
-      });
-      this.on(`todolists${suffix}.json`, () => this.list(() => this.activeProjects().flatMap((pr) => lists(pr, state)), (x) => r.todolistItem(x, true), this.unknown));
-    }
-    this.on('projects/:pid/todolists/:id.json', (p, q) =>
-      this.one(this.open(p.pid), p.id, 'todolist', (x) => r.todolist(x, q.get('exclude_todos') === 'true' ? false : undefined)),
-    );
-    const todoLists: Record<string, (l: BRec) => BRec[]> = {
-      todos: (l) => { const t = V.listTodos(l); return [...t.remaining, ...t.completed]; },
-      'todos/remaining': (l) => V.listTodos(l).remaining,
-      'todos/completed': (l) => V.listTodos(l).completed,
-      'todos/trashed': (l) => V.listTodos(l).trashed,
-    };
-    for (const [path, pick] of Object.entries(todoLists)) {
-      this.on(`projects/:pid/todolists/:id/${path}.json`, (p) => {
-        const l = this.recIn(this.open(p.pid), p.id, 'todolist');
-        return l ? this.list(() => pick(l), (x) => r.todoItem(x), this.unknown) : NOT_FOUND;
-      });
-      if (path === 'todos/trashed') continue;
-      this.on(`projects/:pid/${path}.json`, (p, q) => {
-        const pr = this.open(p.pid);
-        if (!pr) return NOT_FOUND;
-        const since = dateParam(q.get('due_since'));
-        if (since === undefined) return { error: 400, body: { error: 'due_since must be a date (YYYY-MM-DD)' } };
-        return this.list(() => {
-          const out: BRec[] = [];
-          for (const l of pr.recs) if (l.kind === 'todolist' && !l.trashed) out.push(...pick(l));
-          return since === null ? out : out.filter((t) => t.t2 !== 0 && t.t2 >= since);
-        }, (x) => r.todoItem(x), this.unknown);
-      });
-    }
-    this.on('projects/:pid/todos/:id.json', (p) => this.one(this.open(p.pid), p.id, 'todo', (x) => r.todo(x)));
-  }
-
-  /** Documents, attachments, uploads and forwards. */
-  private defineFiles(): void {
-    const st = this.st;
-    const r = this.r;
-    // ----- documents -----
-    const docSort = (q: URLSearchParams) => {
-      const s = q.get('sort');
-      if (s === 'oldest') return (a: BRec, b: BRec) => a.updated - b.updated || a.id - b.id;
-      if (s === 'az' || s === 'za') return (a: BRec, b: BRec) => (s === 'az' ? 1 : -1) * (r.title(a).localeCompare(r.title(b)) || a.id - b.id);
-      return (a: BRec, b: BRec) => b.updated - a.updated || b.id - a.id;
-    };
-    this.on('projects/:pid/documents.json', (p, q) => {
-      const pr = this.open(p.pid);
-      return pr ? this.list(() => V.rows(pr, 'document').sort(docSort(q)), (x) => r.documentItem(x), this.unknown) : NOT_FOUND;
-    });
-    this.on('documents.json', (_p, q) => this.list(() => this.activeProjects().flatMap((pr) => V.rows(pr, 'document')).sort(docSort(q)), (x) => r.documentItem(x, true), this.unknown));
-    this.on('projects/:pid/documents/:id.json', (p) => this.one(this.open(p.pid), p.id, 'document', (x) => r.document(x)));
-
-    // ----- attachments and uploads -----
-    this.on('projects/:pid/attachments.json', (p, q) => {
-      const pr = this.open(p.pid);
-      return pr ? this.list(() => sortAttachments(V.attachments(pr), q, r), (a) => r.attachment(a), PAGE_SIZE) : NOT_FOUND;
-    });
-    this.on('attachments.json', (_p, q) => this.list(() => sortAttachments(this.activeProjects().flatMap((pr) => V.attachments(pr)), q, r), (a) => r.attachment(a), PAGE_SIZE));
-    this.on('projects/:pid/attachments/:id.json', (p) => {
-      const pr = this.open(p.pid);
-      const a = p.id === undefined ? undefined : st.attachment(p.id);
-      return pr && a && a.project === pr ? { obj: r.attachment(a) } : NOT_FOUND;
-    });
-    this.on('projects/:pid/uploads/:id.json', (p) => this.one(this.open(p.pid), p.id, 'upload', (x) => r.upload(x)));
-
-    // ----- forwards -----
-    this.on('projects/:pid/forwards.json', (p, q) => {
-      const pr = this.open(p.pid);
-      return pr ? this.list(() => V.rows(pr, 'forward').sort(docSort(q)), (x) => r.forwardItem(x), this.unknown) : NOT_FOUND;
-    });
-    this.on('forwards.json', (_p, q) => this.list(() => this.activeProjects().flatMap((pr) => V.rows(pr, 'forward')).sort(docSort(q)), (x) => r.forwardItem(x, true), this.unknown));
-    this.on('projects/:pid/forwards/:id.json', (p) => this.one(this.open(p.pid), p.id, 'forward', (x) => r.forward(x)));
   }
 
   /** Calendars, calendar events and the events of the history. */
@@ -315,7 +131,7 @@ export class BcxRoutes {
 
 
   /** Events created at or after `since`, newest first, 50 a page. */
-  private events(q: URLSearchParams, ok: (e: BEvent) => boolean, form: 'account' | 'project' | 'person'): BcxResult {
+  events(q: URLSearchParams, ok: (e: BEvent) => boolean, form: 'account' | 'project' | 'person'): BcxResult {
     let since = -Infinity;
     const raw = q.get('since');
     if (raw !== null) {
@@ -348,23 +164,3 @@ export class BcxRoutes {
     }, (x) => (x.n === 0 ? this.r.calendarEventItem(x.e) : this.r.recurrence(x.e, x.n, x.start)), PAGE_SIZE);
   }
 }
-
-/** A YYYY-MM-DD parameter: its local midnight, null when absent, undefined when malformed. */
-function dateParam(v: string | null): number | null | undefined {
-  if (v === null || v === '') return null;
-  if (!/^\d{4}-\d\d-\d\d$/.test(v)) return undefined;
-  const t = Date.parse(`${v}T12:00:00Z`);
-  return Number.isNaN(t) ? undefined : localMidnight(t);
-}
-
-function sortAttachments<T extends { id: number; created: number; linked: boolean; seed: number }>(rows: T[], q: URLSearchParams, r: BcxRenderer): T[] {
-  const s = q.get('sort');
-  const name = (a: T) => String(r.attachment(a as never).name);
-  const size = (a: T) => Number(r.attachment(a as never).byte_size);
-  if (s === 'oldest') return rows.sort((a, b) => a.created - b.created || a.id - b.id);
-  if (s === 'az' || s === 'za') return rows.sort((a, b) => (s === 'az' ? 1 : -1) * (name(a).localeCompare(name(b)) || a.id - b.id));
-  if (s === 'biggest' || s === 'smallest') return rows.sort((a, b) => (s === 'smallest' ? 1 : -1) * (size(a) - size(b) || a.id - b.id));
-  return rows.sort((a, b) => b.created - a.created || b.id - a.id);
-}
-
-
