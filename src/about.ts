@@ -3,7 +3,8 @@ import { CONFIG_SCHEMA, ENV_PREFIX } from './config';
 import { PRODUCTS, PRODUCT_IDS } from './products';
 import { Stream } from './streams/stream';
 
-export const CAPABILITIES = ['catalog', 'discover', 'state', 'about', 'test'] as const;
+// activate-version: the activate_version setting (versions.ts), as Meltano SDK taps name the capability.
+export const CAPABILITIES = ['catalog', 'discover', 'state', 'about', 'test', 'activate-version'] as const;
 
 export function about(version: string): Record<string, unknown> {
   return {

@@ -237,8 +237,22 @@ export function carriesSecretsSafely(url: URL): boolean {
  * file: it is the Meltano SDK's way of saying "settings from the environment" (read anyway).
  */
 export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: string) => void): Config {
-  let merged: Record<string, unknown> = configFromEnv(env);
   const files = paths.filter((p) => p !== CONFIG_FROM_ENV);
+  const merged = mergedSettings(files, env);
+  for (const key of SECRET_KEYS) registerSecret(merged[key]);
+  checkSettings(merged, warn);
+  const config = normalConfig(merged, files[files.length - 1]);
+  for (const key of ['api_url', 'token_url'] as const) {
+    if (!carriesSecretsSafely(new URL(config[key]))) {
+      throw new TapError(`invalid config: ${key} must be an https URL (http is allowed only for localhost)`);
+    }
+  }
+  return config;
+}
+
+/** The environment's settings, then each file's over them. */
+function mergedSettings(files: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
+  let merged: Record<string, unknown> = configFromEnv(env);
   for (const path of files) {
     const value = readJsonFile(path, 'config');
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -246,7 +260,11 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
     }
     merged = { ...merged, ...(value as Record<string, unknown>) };
   }
-  for (const key of SECRET_KEYS) registerSecret(merged[key]);
+  return merged;
+}
+
+/** Throws one line naming every invalid setting; warns of keys the tap does not know. */
+function checkSettings(merged: Record<string, unknown>, warn: (m: string) => void): void {
   // start_date's anyOf would read as three clauses; one says which forms it takes.
   const dateProblem = startDateProblem(merged.start_date);
   if (!validateConfig(merged) || dateProblem) {
@@ -255,35 +273,42 @@ export function loadConfig(paths: string[], env: NodeJS.ProcessEnv, warn: (m: st
   }
   const unknown = Object.keys(merged).filter((k) => !(CONFIG_KEYS as string[]).includes(k));
   if (unknown.length > 0) warn(`ignoring unknown config keys: ${unknown.sort().join(', ')}`);
+}
 
+/** Keys whose schema gives a default of their own, which a setting left out takes. */
+type DefaultedKey = {
+  [K in keyof typeof CONFIG_SCHEMA.properties]: (typeof CONFIG_SCHEMA.properties)[K] extends { default: unknown } ? K : never;
+}[keyof typeof CONFIG_SCHEMA.properties];
+
+/** A setting as given, else the schema's default. */
+function orDefault<K extends DefaultedKey>(merged: Record<string, unknown>, key: K): (typeof CONFIG_SCHEMA.properties)[K]['default'] {
+  return (merged[key] as (typeof CONFIG_SCHEMA.properties)[K]['default'] | undefined) ?? CONFIG_SCHEMA.properties[key].default;
+}
+
+/** The validated settings as the tap reads them: numbers, defaults filled in, the API root decided. */
+function normalConfig(merged: Record<string, unknown>, configPath: string | undefined): Config {
   const apiUrl = { api_url: String(merged.api_url ?? '').replace(/\/+$/, ''), api_url_given: merged.api_url !== undefined };
-  const config: Config = {
+  return {
     account_id: Number(merged.account_id),
     client_id: String(merged.client_id),
     client_secret: String(merged.client_secret),
     refresh_token: String(merged.refresh_token),
     start_date: typeof merged.start_date === 'string' ? normalStartDate(merged.start_date) : undefined,
-    progress_interval_seconds: (merged.progress_interval_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.progress_interval_seconds.default,
-    user_agent: (merged.user_agent as string | undefined) ?? DEFAULT_USER_AGENT,
+    progress_interval_seconds: orDefault(merged, 'progress_interval_seconds'),
+    user_agent: orDefault(merged, 'user_agent'),
     basecamp_product: merged.basecamp_product as Config['basecamp_product'],
     api_url: apiRoot(apiUrl, apiOf(merged.basecamp_product as string | undefined)),
     api_url_given: apiUrl.api_url_given,
-    token_url: (merged.token_url as string | undefined) ?? DEFAULT_TOKEN_URL,
-    max_retries: (merged.max_retries as number | undefined) ?? CONFIG_SCHEMA.properties.max_retries.default,
+    token_url: orDefault(merged, 'token_url'),
+    max_retries: orDefault(merged, 'max_retries'),
     max_requests_per_10s: merged.max_requests_per_10s as number | undefined,
-    max_concurrency: (merged.max_concurrency as number | undefined) ?? CONFIG_SCHEMA.properties.max_concurrency.default,
-    request_timeout_seconds: (merged.request_timeout_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.request_timeout_seconds.default,
-    backoff_base_seconds: (merged.backoff_base_seconds as number | undefined) ?? CONFIG_SCHEMA.properties.backoff_base_seconds.default,
-    refresh_token_write_back: (merged.refresh_token_write_back as boolean | undefined) ?? CONFIG_SCHEMA.properties.refresh_token_write_back.default,
-    log_format: (merged.log_format as LogFormat | undefined) ?? CONFIG_SCHEMA.properties.log_format.default,
-    activate_version: (merged.activate_version as boolean | undefined) ?? CONFIG_SCHEMA.properties.activate_version.default,
-    add_account_id: (merged.add_account_id as boolean | undefined) ?? CONFIG_SCHEMA.properties.add_account_id.default,
-    configPath: files[files.length - 1],
+    max_concurrency: orDefault(merged, 'max_concurrency'),
+    request_timeout_seconds: orDefault(merged, 'request_timeout_seconds'),
+    backoff_base_seconds: orDefault(merged, 'backoff_base_seconds'),
+    refresh_token_write_back: orDefault(merged, 'refresh_token_write_back'),
+    log_format: orDefault(merged, 'log_format'),
+    activate_version: orDefault(merged, 'activate_version'),
+    add_account_id: orDefault(merged, 'add_account_id'),
+    configPath,
   };
-  for (const key of ['api_url', 'token_url'] as const) {
-    if (!carriesSecretsSafely(new URL(config[key]))) {
-      throw new TapError(`invalid config: ${key} must be an https URL (http is allowed only for localhost)`);
-    }
-  }
-  return config;
 }

@@ -125,15 +125,22 @@ export interface TapState {
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
 export function parseState(raw: unknown, source: string): TapState {
-  let value = raw;
-  if (value && typeof value === 'object' && (value as JsonObject).type === 'STATE' && 'value' in (value as JsonObject)) {
-    value = (value as JsonObject).value;
-  }
+  const value = stateValue(raw);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TapError(`state ${source} must hold a JSON object such as {"bookmarks": {...}}`);
   }
   if (!validateState(value)) throw new TapError(describeAjvErrors(`state ${source} is malformed`, validateState.errors));
-  const state = value as Partial<TapState>;
+  return copyState(value as Partial<TapState>);
+}
+
+/** A state document, or the value of Meltano's whole STATE message. */
+function stateValue(raw: unknown): unknown {
+  const isMessage = raw && typeof raw === 'object' && (raw as JsonObject).type === 'STATE' && 'value' in (raw as JsonObject);
+  return isMessage ? (raw as JsonObject).value : raw;
+}
+
+/** A copy of a validated state holding only the parts it has. */
+function copyState(state: Partial<TapState>): TapState {
   return {
     ...(state.account_id !== undefined ? { account_id: state.account_id } : {}),
     ...(state.basecamp_product !== undefined ? { basecamp_product: state.basecamp_product } : {}),

@@ -34,13 +34,16 @@ describe('progress and summary', () => {
     const reading = progress.map((l) => /; reading ([a-z_, ]+?)(?: and \d+ more)?(;|$)/.exec(l)?.[1]).filter((r): r is string => r !== undefined);
     expect(reading.length).toBeGreaterThan(0);
     for (const r of reading) for (const name of r.split(', ')) expect(names).toContain(name);
-    // The limit allows 100 in any 10 s, so a burst makes the first seconds faster; from 20 s on, the rate seen is at most 10/s.
+    // The limit allows 100 in any 10 s, so a burst makes the first seconds faster; from 20 s on, the rate seen is about 10/s.
     const estimates = progress.filter((l) => / left /.test(l)).map((l) => ({ s: Number(/ in (\d+) s;/.exec(l)?.[1] ?? 0) + 60 * Number(/ in (\d+) min/.exec(l)?.[1] ?? 0), rate: Number(/left at (\d+\.\d) requests\/s/.exec(l)?.[1]) }));
     expect(estimates.length).toBeGreaterThan(0);
     for (const e of estimates) expect(e.rate).toBeGreaterThan(0);
     const late = estimates.filter((e) => e.s >= 20);
     expect(late.length).toBeGreaterThan(0);
-    for (const e of late) expect(e.rate).toBeLessThanOrEqual(10.5);
+    // What this checks is that the estimate divides by the rate observed, not the 20/s configured. Requests answered
+    // 429 count as requests, so on a loaded machine the rate seen goes a little above the simulator's 10/s: the bound
+    // is between the two, well clear of both.
+    for (const e of late) expect(e.rate).toBeLessThanOrEqual(13);
     // record_count while the sync runs, not only at its end: the first METRIC line comes before the summary.
     const all = run.stderr.split('\n');
     const firstCount = all.findIndex((l) => l.startsWith('METRIC: ') && l.includes('"record_count"'));

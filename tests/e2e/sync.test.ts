@@ -44,7 +44,7 @@ describe('discover and about', () => {
     expect(json.code).toBe(0);
     const about = JSON.parse(json.stdout);
     expect(about.name).toBe('tap-basecamp');
-    expect(about.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test']);
+    expect(about.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test', 'activate-version']);
     expect(Object.keys(about.settings.properties)).toContain('account_id');
     const md = await runTap(['--about', '--format', 'markdown']);
     expect(md.code).toBe(0);
