@@ -39,6 +39,17 @@ describe('docs/streams.md', () => {
     }
   });
 
+  test("the README's summary names every stream of each product, and their number", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const summary = readme.slice(readme.indexOf('\n## Streams\n'), readme.indexOf('\n## More documentation\n'));
+    const [bc3, bcx] = summary.split('\n## Basecamp 2 accounts\n');
+    expect(bcx).toBeDefined();
+    for (const [id, text] of [['bc3', bc3], ['bcx', bcx]] as const) {
+      expect(text).toContain(`${PRODUCTS[id].streams.length} streams`);
+      expect(PRODUCTS[id].streams.map((s) => s.name).filter((name) => !text.includes(`\`${name}\``))).toEqual([]);
+    }
+  });
+
   test('says how to regenerate its tables', () => {
     expect(DOC).toContain('tap-basecamp --about --format markdown');
   });
