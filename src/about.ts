@@ -1,6 +1,8 @@
 /** What `--about` prints: Meltano reads the JSON form; the markdown form is for people. */
 import { CONFIG_SCHEMA, ENV_PREFIX } from './config';
-import { PRODUCTS, PRODUCT_IDS } from './products';
+import { PRODUCTS, PRODUCT_IDS, ProductId } from './products';
+import { BC3_STREAM_DOCS, BCX_STREAM_DOCS, StreamDoc } from './streams/docs';
+import { AnyStreamName } from './streams/names';
 import { Stream } from './streams/stream';
 
 // activate-version: the activate_version setting (versions.ts), as Meltano SDK taps name the capability.
@@ -52,14 +54,32 @@ export function aboutMarkdown(version: string): string {
     '',
     String(about(version).settings_sources),
     '',
-    ...PRODUCT_IDS.flatMap((id) => [
-      `## Streams: ${PRODUCTS[id].title} (basecamp_product ${id})`,
-      '',
-      '| stream | key | replication |',
-      '|---|---|---|',
-      ...PRODUCTS[id].streams.map((s) => `| ${s.name} | ${s.keyProperties.join(', ')} | ${s.replicationKey ? `INCREMENTAL (${s.replicationKey})` : 'FULL_TABLE'} |`),
-      '',
-    ]),
+    ...PRODUCT_IDS.flatMap((id) => [`## Streams: ${PRODUCTS[id].title} (basecamp_product ${id})`, '', streamTable(id), '']),
   ];
   return lines.join('\n');
+}
+
+/** Each product's streams, described beyond their declaration (docs/streams.md). */
+const STREAM_DOCS: Record<ProductId, Partial<Record<AnyStreamName, StreamDoc>>> = { bc3: BC3_STREAM_DOCS, bcx: BCX_STREAM_DOCS };
+
+/**
+ * A product's stream table, as docs/streams.md holds it (a test keeps the two equal): key and
+ * replication from each stream's declaration, parent and source from src/streams/docs.ts.
+ */
+export function streamTable(id: ProductId): string {
+  const docs = STREAM_DOCS[id];
+  const withParent = PRODUCTS[id].streams.some((s) => docs[s.name]?.parent !== undefined);
+  const head = ['stream', 'key', 'replication', ...(withParent ? ['parent'] : []), 'read from'];
+  const rows = PRODUCTS[id].streams.map((s) => {
+    const doc = docs[s.name];
+    if (!doc) throw new Error(`no description of stream ${s.name} in src/streams/docs.ts`);
+    return [s.name, s.keyProperties.join(', '), replication(s, doc), ...(withParent ? [doc.parent ?? '—'] : []), doc.from];
+  });
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [row(head), `|${head.map(() => '---').join('|')}|`, ...rows.map(row)].join('\n');
+}
+
+function replication(s: Stream, doc: StreamDoc): string {
+  const method = s.replicationKey ? `INCREMENTAL (${s.replicationKey})` : 'FULL_TABLE';
+  return doc.note ? `${method}, ${doc.note}` : method;
 }

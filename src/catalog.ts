@@ -48,7 +48,7 @@ export function streamSchema(stream: Stream, addAccountId = false): JsonObject {
   return { ...schema, properties: { ...(schema.properties as JsonObject), account_id: ACCOUNT_ID_SCHEMA } };
 }
 
-/** Key properties: account_id first when add_account_id is on (see README, many accounts). */
+/** Key properties: account_id first when add_account_id is on (see docs/meltano.md, many accounts). */
 export function keyProperties(stream: Stream, addAccountId = false): string[] {
   return addAccountId ? ['account_id', ...stream.keyProperties] : stream.keyProperties;
 }

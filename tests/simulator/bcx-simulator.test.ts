@@ -59,7 +59,7 @@ function without(o: Json, ...keys: string[]): Json {
 }
 const byId = (a: Json, b: Json) => a.id - b.id;
 
-/** How the tap writes fields Basecamp 2 sends in two types: one type each (see the README). */
+/** How the tap writes fields Basecamp 2 sends in two types: one type each (see docs/streams.md). */
 function written(stream: 'todos' | 'calendar_events', o: Json): Json {
   if (stream === 'todos') return { ...o, completed_at: o.completed_at === false ? null : o.completed_at };
   const allDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
