@@ -16,5 +16,7 @@ for (const id of PRODUCT_IDS) {
   const text = JSON.stringify(catalog, null, 2) + '\n';
   const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   fs.writeFileSync(file, text);
-  process.stderr.write(`${path.relative(process.cwd(), file)}: ${before === text ? 'unchanged' : 'written'} (${product.title}, ${catalog.streams.length} streams)\n`);
+  process.stderr.write(
+    `${path.relative(process.cwd(), file)}: ${before === text ? 'unchanged' : 'written'} (${product.title}, ${catalog.streams.length} streams)\n`,
+  );
 }

@@ -19,18 +19,31 @@ function parseArgs(argv: string[]): SimulatorOptions {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
-      case '--bcx': printBcx = true; break;
-      case '--records': opts.records = num(a, argv[++i]); break;
-      case '--bcx-records': opts.bcx = { ...opts.bcx, records: num(a, argv[++i]) }; break;
-      case '--latency-ms': opts.latencyMs = num(a, argv[++i]); break;
-      case '--port': opts.port = num(a, argv[++i]); break;
-      case '--seed': opts.seed = num(a, argv[++i]); break;
+      case '--bcx':
+        printBcx = true;
+        break;
+      case '--records':
+        opts.records = num(a, argv[++i]);
+        break;
+      case '--bcx-records':
+        opts.bcx = { ...opts.bcx, records: num(a, argv[++i]) };
+        break;
+      case '--latency-ms':
+        opts.latencyMs = num(a, argv[++i]);
+        break;
+      case '--port':
+        opts.port = num(a, argv[++i]);
+        break;
+      case '--seed':
+        opts.seed = num(a, argv[++i]);
+        break;
       // Basecamp's documented limits: 50 requests per 10 seconds (bc3), 500 per 10 seconds (bcx).
       case '--rate-limit':
         opts.rateLimit = { requests: 50, windowMs: 10_000 };
         opts.bcx = { ...opts.bcx, rateLimit: { requests: 500, windowMs: 10_000 } };
         break;
-      default: throw new Error(`unknown argument ${a}`);
+      default:
+        throw new Error(`unknown argument ${a}`);
     }
   }
   return opts;
@@ -45,20 +58,24 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const sim = await startSimulator(opts);
   const rate = configRate(printBcx ? opts.bcx?.rateLimit : opts.rateLimit);
-  const line = (accountId: number) => `${JSON.stringify({
-    api_url: sim.baseUrl,
-    token_url: sim.tokenUrl,
-    account_id: accountId,
-    client_id: sim.clientId,
-    client_secret: sim.clientSecret,
-    refresh_token: sim.refreshToken,
-    user_agent: 'tap-basecamp simulator trial (you@example.com)',
-    max_requests_per_10s: rate,
-  })}\n`;
+  const line = (accountId: number) =>
+    `${JSON.stringify({
+      api_url: sim.baseUrl,
+      token_url: sim.tokenUrl,
+      account_id: accountId,
+      client_id: sim.clientId,
+      client_secret: sim.clientSecret,
+      refresh_token: sim.refreshToken,
+      user_agent: 'tap-basecamp simulator trial (you@example.com)',
+      max_requests_per_10s: rate,
+    })}\n`;
   // One line, so `> config.json` is a config file.
   process.stdout.write(line(printBcx ? sim.bcx.accountId : sim.accountId));
   const stop = () => {
-    sim.stop().then(() => process.exit(0), () => process.exit(1));
+    sim.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -17,17 +17,58 @@ type Obj = Record<string, unknown>;
  * lists side by side.
  */
 export const STREAMS = [
-  'account', 'projects', 'people', 'project_people', 'templates', 'campfires', 'campfire_lines', 'timeline_events',
-  'timesheet_entries', 'gauge_needles', 'lineup_markers', 'message_boards', 'message_types', 'messages', 'todosets',
-  'todolists', 'todolist_groups', 'todos', 'schedules', 'schedule_entries', 'vaults', 'documents', 'uploads', 'comments',
-  'questionnaires', 'questions', 'question_answers', 'inboxes', 'inbox_forwards', 'inbox_replies', 'client_approvals',
-  'client_correspondences', 'client_replies', 'card_tables', 'card_table_columns', 'card_table_cards', 'card_table_steps',
+  'account',
+  'projects',
+  'people',
+  'project_people',
+  'templates',
+  'campfires',
+  'campfire_lines',
+  'timeline_events',
+  'timesheet_entries',
+  'gauge_needles',
+  'lineup_markers',
+  'message_boards',
+  'message_types',
+  'messages',
+  'todosets',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedules',
+  'schedule_entries',
+  'vaults',
+  'documents',
+  'uploads',
+  'comments',
+  'questionnaires',
+  'questions',
+  'question_answers',
+  'inboxes',
+  'inbox_forwards',
+  'inbox_replies',
+  'client_approvals',
+  'client_correspondences',
+  'client_replies',
+  'card_tables',
+  'card_table_columns',
+  'card_table_cards',
+  'card_table_steps',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
 /** Streams whose records Basecamp lets carry comments (their payloads count them: comments_count). */
 export const COMMENTED: readonly StreamName[] = [
-  'messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles',
+  'messages',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedule_entries',
+  'documents',
+  'uploads',
+  'question_answers',
+  'card_table_cards',
+  'gauge_needles',
 ];
 
 /** Kinds the recordings endpoint lists, in every status, for all active projects. */
@@ -69,12 +110,13 @@ const WALKS: Partial<Record<StreamName, (p: Project) => Rec[]>> = {
   messages: (p) => descend(tools(p, 'message_board'), 'message'),
   todolists: (p) => descend(tools(p, 'todoset'), 'todolist'),
   todolist_groups: (p) => descend(tools(p, 'todoset'), 'todolist', 'group'),
-  todos: (p) => tools(p, 'todoset').flatMap((t) => [
-    // To-dos straight under a to-do set are only reachable through the recordings
-    // endpoint, which covers active projects only.
-    ...(p.status === 'active' ? kids(t, 'todo') : []),
-    ...kids(t, 'todolist').flatMap((l) => [...kids(l, 'todo'), ...descend(kids(l, 'group'), 'todo')]),
-  ]),
+  todos: (p) =>
+    tools(p, 'todoset').flatMap((t) => [
+      // To-dos straight under a to-do set are only reachable through the recordings
+      // endpoint, which covers active projects only.
+      ...(p.status === 'active' ? kids(t, 'todo') : []),
+      ...kids(t, 'todolist').flatMap((l) => [...kids(l, 'todo'), ...descend(kids(l, 'group'), 'todo')]),
+    ]),
   schedule_entries: (p) => descend(tools(p, 'schedule'), 'schedule_entry'),
   vaults: (p) => tools(p, 'vault').flatMap(vaultTree),
   documents: (p) => descend(tools(p, 'vault').flatMap(vaultTree), 'document'),
@@ -121,7 +163,10 @@ function cleaner(): <T>(v: T) => T {
 }
 
 export class Expected {
-  constructor(private st: Store, private r: Renderer) {}
+  constructor(
+    private st: Store,
+    private r: Renderer,
+  ) {}
 
   /** Projects whose contents a full sync reaches: active and archived ones. */
   private synced(): Project[] {
@@ -162,12 +207,24 @@ export class Expected {
     const st = this.st;
     let out: Obj[];
     switch (stream) {
-      case 'account': out = [r.account()]; break;
-      case 'projects': out = st.projects.map((p) => r.project(p, true)); break;
-      case 'templates': out = st.templates.map((t) => r.template(t)); break;
-      case 'people': out = st.people.map((p) => r.personObj(p)); break;
-      case 'lineup_markers': out = st.markers.map((m) => r.marker(m)); break;
-      case 'timeline_events': out = st.events.filter((e) => e.project.status !== 'trashed').map((e) => r.event(e)); break;
+      case 'account':
+        out = [r.account()];
+        break;
+      case 'projects':
+        out = st.projects.map((p) => r.project(p, true));
+        break;
+      case 'templates':
+        out = st.templates.map((t) => r.template(t));
+        break;
+      case 'people':
+        out = st.people.map((p) => r.personObj(p));
+        break;
+      case 'lineup_markers':
+        out = st.markers.map((m) => r.marker(m));
+        break;
+      case 'timeline_events':
+        out = st.events.filter((e) => e.project.status !== 'trashed').map((e) => r.event(e));
+        break;
       case 'project_people':
         out = [];
         for (const p of this.synced()) for (const m of p.members) out.push({ ...r.personObj(m), person_id: m.id, project_id: p.id });

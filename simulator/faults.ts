@@ -23,9 +23,7 @@ export interface RateLimit {
 }
 
 export type Decision =
-  | { kind: 'drop' }
-  | { kind: 'status'; status: number; retryAfter?: number; delayMs: number }
-  | { kind: 'pass'; delayMs: number; body?: BodyFault };
+  { kind: 'drop' } | { kind: 'status'; status: number; retryAfter?: number; delayMs: number } | { kind: 'pass'; delayMs: number; body?: BodyFault };
 
 /**
  * What becomes of the body of a 200 answer: `keep` is the fraction of its bytes sent (always at

@@ -6,17 +6,35 @@ import { Kind, Person, Project, Rec, Status, ToolKind } from './model';
 import { Rng } from './rng';
 import { ID_BASE, Store } from './store';
 
-
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
 /** Projects: 1 in 6 archived, 1 in 12 trashed; the first ten give 7 active, 2 archived, 1 trashed. */
-export const PROJECT_STATUS_CYCLE: Status[] = ['active', 'active', 'archived', 'active', 'active', 'trashed', 'active', 'active', 'archived', 'active', 'active', 'active'];
+export const PROJECT_STATUS_CYCLE: Status[] = [
+  'active',
+  'active',
+  'archived',
+  'active',
+  'active',
+  'trashed',
+  'active',
+  'active',
+  'archived',
+  'active',
+  'active',
+  'active',
+];
 /** Recordings: every kind shows all three statuses from its fifth record on. */
 export const REC_STATUS_CYCLE: Status[] = ['active', 'archived', 'active', 'active', 'trashed', 'active', 'active', 'active'];
 export const TOOL_TITLES: Record<ToolKind, string> = {
-  message_board: 'Message Board', todoset: 'To-dos', vault: 'Docs & Files', chat: 'Chat', schedule: 'Schedule',
-  questionnaire: 'Automatic Check-ins', inbox: 'Email Forwards', kanban_board: 'Card Table',
+  message_board: 'Message Board',
+  todoset: 'To-dos',
+  vault: 'Docs & Files',
+  chat: 'Chat',
+  schedule: 'Schedule',
+  questionnaire: 'Automatic Check-ins',
+  inbox: 'Email Forwards',
+  kanban_board: 'Card Table',
 };
 export const COMMENTABLE = new Set<Kind>(['message', 'todo', 'todolist', 'document', 'upload', 'schedule_entry', 'answer', 'card', 'needle']);
 
@@ -78,11 +96,31 @@ export class GeneratorBase {
     const n = Math.floor(v) + (this.rng.chance(v - Math.floor(v)) ? 1 : 0);
     return Math.max(min, n);
   }
-  protected mk(c: Ctx, kind: Kind, parent: Rec | null, created: number, o: { status?: Status; pos?: number; flags?: number; extra?: number; extra2?: number; creator?: Person; updated?: number } = {}): Rec {
+  protected mk(
+    c: Ctx,
+    kind: Kind,
+    parent: Rec | null,
+    created: number,
+    o: { status?: Status; pos?: number; flags?: number; extra?: number; extra2?: number; creator?: Person; updated?: number } = {},
+  ): Rec {
     const st = this.st;
     const creator = o.creator ?? this.rng.pick(c.creators);
     const updated = o.updated ?? this.updatedAfter(created, c.hi);
-    const r = new Rec(st.id('recording'), kind, c.p, parent, creator, created, updated, o.status ?? this.recStatus(kind), this.rng.u32(), o.pos ?? 0, o.flags ?? 0, o.extra ?? 0, o.extra2 ?? 0);
+    const r = new Rec(
+      st.id('recording'),
+      kind,
+      c.p,
+      parent,
+      creator,
+      created,
+      updated,
+      o.status ?? this.recStatus(kind),
+      this.rng.u32(),
+      o.pos ?? 0,
+      o.flags ?? 0,
+      o.extra ?? 0,
+      o.extra2 ?? 0,
+    );
     st.addRec(r);
     if (updated > c.p.updated) c.p.updated = updated;
     if (COMMENTABLE.has(kind)) c.commentables.push(r);
@@ -92,7 +130,6 @@ export class GeneratorBase {
   protected touch(r: Rec, t: number): void {
     if (t > r.updated) r.updated = t;
   }
-
 }
 
 /** Index of a person in Store.people (ids are handed out in order). */

@@ -19,7 +19,11 @@ export interface People {
 
 /** Letters only, accents dropped: the local part and domain of a generated email address. */
 function ascii(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 /** The i-th of n people's type: the last is the DummyUser, the one before an Outsider. */
@@ -47,7 +51,12 @@ class PeopleMaker {
   private honcho: Company;
   private clientCos: Company[];
 
-  constructor(private st: Store, private rng: Rng, private n: number, private accountCreated: number) {
+  constructor(
+    private st: Store,
+    private rng: Rng,
+    private n: number,
+    private accountCreated: number,
+  ) {
     this.honcho = { id: st.id('company'), name: T.COMPANIES[0] };
     this.clientCos = T.COMPANIES.slice(1).map((name) => ({ id: st.id('company'), name }));
   }
@@ -62,7 +71,11 @@ class PeopleMaker {
     const { name, email } = nameAndEmail(T.personName(seed), type, company, i, this.emails);
     const employee = user && (i === 0 || rng.chance(0.5));
     const p = new Person(
-      st.id('person'), seed, name, email, type,
+      st.id('person'),
+      seed,
+      name,
+      email,
+      type,
       user || type === 'Client', // DummyUser/Outsider have a null title
       type !== 'DummyUser' && rng.chance(0.5),
       user && rng.chance(0.4),

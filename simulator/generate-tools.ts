@@ -31,7 +31,8 @@ export class ToolGenerator extends GeneratorBase {
       const lo = created + 60_000;
       const nGroups = rng.chance(0.35) ? rng.int(1, 2) : 0;
       const groups: Rec[] = [];
-      for (let g = 0; g < nGroups; g++) groups.push(this.mk(c, 'group', list, this.time(lo, c.hi), { pos: g + 1, extra: rng.chance(0.2) ? 1 + rng.int(0, 10) : 0 }));
+      for (let g = 0; g < nGroups; g++)
+        groups.push(this.mk(c, 'group', list, this.time(lo, c.hi), { pos: g + 1, extra: rng.chance(0.2) ? 1 + rng.int(0, 10) : 0 }));
       const nTodos = rng.int(Math.max(1, perList - 2), perList + 2);
       const positions = new Map<Rec, number>();
       for (let t = 0; t < nTodos; t++) {
@@ -140,7 +141,13 @@ export class ToolGenerator extends GeneratorBase {
     const t0 = table.created;
     const columns: Rec[] = [];
     const addCol = (type: number, pos: number) => {
-      const col = this.mk(c, 'column', table, t0 + 10 + columns.length, { status: 'active', pos, extra: type, creator: table.creator, updated: t0 + 20 + columns.length });
+      const col = this.mk(c, 'column', table, t0 + 10 + columns.length, {
+        status: 'active',
+        pos,
+        extra: type,
+        creator: table.creator,
+        updated: t0 + 20 + columns.length,
+      });
       columns.push(col);
     };
     addCol(0, 0); // Triage

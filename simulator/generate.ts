@@ -65,7 +65,13 @@ class Generator extends ToolGenerator {
     const { st, rng } = this;
     const status = PROJECT_STATUS_CYCLE[i % PROJECT_STATUS_CYCLE.length] as Status;
     return new Project(
-      st.id('project'), i, false, T.projectName(rng.u32(), i), rng.u32(), status, created,
+      st.id('project'),
+      i,
+      false,
+      T.projectName(rng.u32(), i),
+      rng.u32(),
+      status,
+      created,
       i === 6 ? 'team' : 'topic',
       hasClientside && (i === 0 || rng.chance(0.8)),
       i === 0 || (i !== 1 && rng.chance(0.4)),
@@ -96,9 +102,13 @@ class Generator extends ToolGenerator {
     p.baseMembers = p.members.length;
     const creators = p.members.filter((m) => m.personableType === 'User');
     const c: Ctx = {
-      p, lo: created + HOUR, hi: CLOCK_START - HOUR,
+      p,
+      lo: created + HOUR,
+      hi: CLOCK_START - HOUR,
       B: p.status === 'trashed' ? budget / 3 : budget,
-      creators: creators.length ? creators : [this.owner], commentables: [], comments: [],
+      creators: creators.length ? creators : [this.owner],
+      commentables: [],
+      comments: [],
     };
     this.dock(c, i);
     for (let k = 0; k < 4; k++) st.addCategory(new Category(st.id('category'), p, (k + i) % T.CATEGORIES.length, created, created));
@@ -134,7 +144,9 @@ class Generator extends ToolGenerator {
     const t0 = c.p.created;
     for (const k of kinds) {
       const tool = this.mk(c, k.kind, null, t0 + rng.int(1, 900), {
-        status: 'active', pos: k.enabled ? ++pos : 0, flags: k.enabled ? F.enabled : 0,
+        status: 'active',
+        pos: k.enabled ? ++pos : 0,
+        flags: k.enabled ? F.enabled : 0,
         creator: this.owner,
       });
       toolTitles.set(tool, k.title);
@@ -151,7 +163,8 @@ class Generator extends ToolGenerator {
     for (let k = 0; k < na; k++) {
       const approver = approvers.length ? rng.pick(approvers) : rng.pick(c.creators);
       const a = this.mk(c, 'approval', board, this.time(c.lo, c.hi - DAY), {
-        extra: pidx(approver), flags: rng.chance(0.3) ? F.hasDue : 0,
+        extra: pidx(approver),
+        flags: rng.chance(0.3) ? F.hasDue : 0,
       });
       this.clientReplies(c, a);
     }
@@ -210,8 +223,13 @@ class Generator extends ToolGenerator {
     const { rng, st } = this;
     const n = this.q(c, 0.04, 2);
     const kinds: Partial<Record<Kind, string>> = {
-      todo: 'todo_created', message: 'message_created', document: 'document_created', upload: 'upload_created',
-      schedule_entry: 'schedule_entry_created', card: 'kanban_card_created', answer: 'question_answer_created',
+      todo: 'todo_created',
+      message: 'message_created',
+      document: 'document_created',
+      upload: 'upload_created',
+      schedule_entry: 'schedule_entry_created',
+      card: 'kanban_card_created',
+      answer: 'question_answer_created',
     };
     const pool = c.commentables.filter((r) => kinds[r.kind]);
     for (let k = 0; k < n; k++) {
@@ -253,7 +271,12 @@ class Generator extends ToolGenerator {
       let pos = 0;
       for (const kind of TOOL_KINDS) {
         const enabled = kind !== 'inbox' && kind !== 'questionnaire';
-        const tool = this.mk(c, kind, null, created + rng.int(1, 900), { status: 'active', pos: enabled ? ++pos : 0, flags: enabled ? F.enabled : 0, updated: created + 1000 });
+        const tool = this.mk(c, kind, null, created + rng.int(1, 900), {
+          status: 'active',
+          pos: enabled ? ++pos : 0,
+          flags: enabled ? F.enabled : 0,
+          updated: created + 1000,
+        });
         toolTitles.set(tool, TOOL_TITLES[kind]);
         t.dock.push(tool);
       }

@@ -13,9 +13,29 @@ export type ToolKind = (typeof TOOL_KINDS)[number];
 
 export type Kind =
   | ToolKind
-  | 'message' | 'todolist' | 'group' | 'todo' | 'schedule_entry' | 'document' | 'upload' | 'comment'
-  | 'question' | 'answer' | 'forward' | 'inbox_reply' | 'client_board' | 'approval' | 'correspondence'
-  | 'client_reply' | 'column' | 'card' | 'step' | 'gauge' | 'needle' | 'timesheet_entry' | 'line';
+  | 'message'
+  | 'todolist'
+  | 'group'
+  | 'todo'
+  | 'schedule_entry'
+  | 'document'
+  | 'upload'
+  | 'comment'
+  | 'question'
+  | 'answer'
+  | 'forward'
+  | 'inbox_reply'
+  | 'client_board'
+  | 'approval'
+  | 'correspondence'
+  | 'client_reply'
+  | 'column'
+  | 'card'
+  | 'step'
+  | 'gauge'
+  | 'needle'
+  | 'timesheet_entry'
+  | 'line';
 
 /** Bits of Rec.flags. */
 export const F = {
@@ -89,7 +109,13 @@ export class Rec {
 
 export class Category {
   rev = 0;
-  constructor(public id: number, public project: Project, public idx: number, public created: number, public updated: number) {}
+  constructor(
+    public id: number,
+    public project: Project,
+    public idx: number,
+    public created: number,
+    public updated: number,
+  ) {}
 }
 
 export class TimelineEvent {
@@ -106,7 +132,13 @@ export class TimelineEvent {
 
 export class Marker {
   rev = 0;
-  constructor(public id: number, public seed: number, public date: number, public created: number, public updated: number) {}
+  constructor(
+    public id: number,
+    public seed: number,
+    public date: number,
+    public created: number,
+    public updated: number,
+  ) {}
 }
 
 /** A project or a template (both are buckets with a dock). */

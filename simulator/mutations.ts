@@ -10,23 +10,60 @@ import { ID_BASE, Store } from './store';
 
 /** Stream name -> recording kind, for the streams whose records are recordings. */
 export const STREAM_KIND: Record<string, Kind> = {
-  message_boards: 'message_board', messages: 'message', todosets: 'todoset', todolists: 'todolist',
-  todolist_groups: 'group', todos: 'todo', schedules: 'schedule', schedule_entries: 'schedule_entry',
-  vaults: 'vault', documents: 'document', uploads: 'upload', comments: 'comment', questionnaires: 'questionnaire',
-  questions: 'question', question_answers: 'answer', inboxes: 'inbox', inbox_forwards: 'forward',
-  inbox_replies: 'inbox_reply', client_approvals: 'approval', client_correspondences: 'correspondence',
-  client_replies: 'client_reply', card_tables: 'kanban_board', card_table_columns: 'column', card_table_cards: 'card',
-  card_table_steps: 'step', campfires: 'chat', campfire_lines: 'line', gauge_needles: 'needle',
+  message_boards: 'message_board',
+  messages: 'message',
+  todosets: 'todoset',
+  todolists: 'todolist',
+  todolist_groups: 'group',
+  todos: 'todo',
+  schedules: 'schedule',
+  schedule_entries: 'schedule_entry',
+  vaults: 'vault',
+  documents: 'document',
+  uploads: 'upload',
+  comments: 'comment',
+  questionnaires: 'questionnaire',
+  questions: 'question',
+  question_answers: 'answer',
+  inboxes: 'inbox',
+  inbox_forwards: 'forward',
+  inbox_replies: 'inbox_reply',
+  client_approvals: 'approval',
+  client_correspondences: 'correspondence',
+  client_replies: 'client_reply',
+  card_tables: 'kanban_board',
+  card_table_columns: 'column',
+  card_table_cards: 'card',
+  card_table_steps: 'step',
+  campfires: 'chat',
+  campfire_lines: 'line',
+  gauge_needles: 'needle',
   timesheet_entries: 'timesheet_entry',
 };
 
 /** Where a new record of each kind goes when only a project is named. */
 const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
-  message: ['message_board'], todolist: ['todoset'], group: ['todolist'], todo: ['todolist', 'todoset'],
-  schedule_entry: ['schedule'], vault: ['vault'], document: ['vault'], upload: ['vault'], question: ['questionnaire'],
-  answer: ['question'], forward: ['inbox'], inbox_reply: ['forward'], client_reply: ['approval', 'correspondence'],
-  column: ['kanban_board'], card: ['column'], step: ['card'], line: ['chat'], comment: ['message', 'todo', 'document'],
-  approval: ['client_board'], correspondence: ['client_board'], needle: ['gauge'],
+  message: ['message_board'],
+  todolist: ['todoset'],
+  group: ['todolist'],
+  todo: ['todolist', 'todoset'],
+  schedule_entry: ['schedule'],
+  vault: ['vault'],
+  document: ['vault'],
+  upload: ['vault'],
+  question: ['questionnaire'],
+  answer: ['question'],
+  forward: ['inbox'],
+  inbox_reply: ['forward'],
+  client_reply: ['approval', 'correspondence'],
+  column: ['kanban_board'],
+  card: ['column'],
+  step: ['card'],
+  line: ['chat'],
+  comment: ['message', 'todo', 'document'],
+  approval: ['client_board'],
+  correspondence: ['client_board'],
+  needle: ['gauge'],
   timesheet_entry: ['todo', 'message', 'card'],
 };
 
@@ -36,7 +73,11 @@ const POSITIONED = new Set<Kind>(['todo', 'todolist', 'group', 'document', 'uplo
 export class Mutator {
   private rng: Rng;
   /** `touchLists`: a to-do, group or list change touches the lists above it (see Readings). */
-  constructor(private st: Store, seed: number, private touchLists = true) {
+  constructor(
+    private st: Store,
+    seed: number,
+    private touchLists = true,
+  ) {
     this.rng = new Rng(seed ^ 0x0c0ffee);
   }
 
@@ -165,7 +206,15 @@ export class Mutator {
     timeline_events: (where) => {
       const pr = this.projectOf(where.projectId);
       const now = this.tick();
-      const e = new TimelineEvent(this.st.id('event'), pr, 'project_access_changed', now, this.st.people[0] as Person, null, pr.members[pr.members.length - 1] ?? null);
+      const e = new TimelineEvent(
+        this.st.id('event'),
+        pr,
+        'project_access_changed',
+        now,
+        this.st.people[0] as Person,
+        null,
+        pr.members[pr.members.length - 1] ?? null,
+      );
       this.st.addEvent(e);
       return e.id;
     },
@@ -191,7 +240,22 @@ export class Mutator {
     const now = this.tick();
     const seed = this.rng.u32();
     const n = st.people.length;
-    const p = new Person(st.id('person'), seed, `New Person ${n}`, `new.person${n}@honchodesign.example.com`, 'User', true, false, false, now, false, false, true, 'Etc/UTC', st.people[0]?.company ?? null);
+    const p = new Person(
+      st.id('person'),
+      seed,
+      `New Person ${n}`,
+      `new.person${n}@honchodesign.example.com`,
+      'User',
+      true,
+      false,
+      false,
+      now,
+      false,
+      false,
+      true,
+      'Etc/UTC',
+      st.people[0]?.company ?? null,
+    );
     st.addPerson(p);
     if (projectId !== undefined) {
       const pr = this.projectOf(projectId);
@@ -204,12 +268,18 @@ export class Mutator {
   /** A new recording's extra and extra2 (see Rec): column type, needle position, hours and person, ... */
   private extras(kind: Kind, now: number, creator: Person): [number, number] {
     switch (kind) {
-      case 'schedule_entry': return [0, now + 86_400_000];
-      case 'column': return [2, 0];
-      case 'needle': return [this.rng.int(0, 100), 0];
-      case 'timesheet_entry': return [4, creator.id - ID_BASE.person];
-      case 'approval': return [creator.id - ID_BASE.person, 0];
-      default: return [0, 0];
+      case 'schedule_entry':
+        return [0, now + 86_400_000];
+      case 'column':
+        return [2, 0];
+      case 'needle':
+        return [this.rng.int(0, 100), 0];
+      case 'timesheet_entry':
+        return [4, creator.id - ID_BASE.person];
+      case 'approval':
+        return [creator.id - ID_BASE.person, 0];
+      default:
+        return [0, 0];
     }
   }
 
@@ -221,7 +291,21 @@ export class Mutator {
     const pos = siblings.reduce((m, c) => Math.max(m, c.pos), 0) + 1;
     const creator = parent.project.members[0] ?? (st.people[0] as Person);
     const [extra, extra2] = this.extras(kind, now, creator);
-    const r = new Rec(st.id('recording'), kind, parent.project, parent, creator, now, now, 'active', this.rng.u32(), POSITIONED.has(kind) ? pos : 0, 0, extra, extra2);
+    const r = new Rec(
+      st.id('recording'),
+      kind,
+      parent.project,
+      parent,
+      creator,
+      now,
+      now,
+      'active',
+      this.rng.u32(),
+      POSITIONED.has(kind) ? pos : 0,
+      0,
+      extra,
+      extra2,
+    );
     st.addRec(r);
     if (kind === 'timesheet_entry') parent.project.timesheet.push(r);
     this.touch(r, now);

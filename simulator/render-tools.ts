@@ -30,7 +30,15 @@ function messageBoard(x: Renderer, o: Obj, r: Rec): void {
 function todolistSummary(x: Renderer, l: Rec): Obj {
   const [d, t] = x.ratio(l);
   const desc = x.richOrEmpty(l, 51, l.rev);
-  return { id: l.id, title: x.title(l), description: desc || null, completed: t > 0 && d === t, completed_ratio: `${d}/${t}`, url: x.url(l), app_url: x.appUrl(l) };
+  return {
+    id: l.id,
+    title: x.title(l),
+    description: desc || null,
+    completed: t > 0 && d === t,
+    completed_ratio: `${d}/${t}`,
+    url: x.url(l),
+    app_url: x.appUrl(l),
+  };
 }
 
 function todoset(x: Renderer, o: Obj, r: Rec): void {

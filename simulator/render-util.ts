@@ -29,7 +29,10 @@ export function hours(quarters: number): string {
   return Number.isInteger(h) ? h.toFixed(1) : String(h);
 }
 export function excerpt(html: string): string {
-  const t = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > 100 ? `${t.slice(0, 99)}…` : t;
 }
 export function active(children: Rec[] | null, kind: string): Rec[] {

@@ -47,7 +47,13 @@ export class Renderer {
    * people are embedded in nearly every payload, and splicing in their JSON text once
    * rendered halves the cost of serialising a page.
    */
-  constructor(readonly st: Store, readonly baseUrl: string, readonly accountId: number, private personRefs = false, opts: RenderOptions = {}) {
+  constructor(
+    readonly st: Store,
+    readonly baseUrl: string,
+    readonly accountId: number,
+    private personRefs = false,
+    opts: RenderOptions = {},
+  ) {
     this.base = `${baseUrl}/${accountId}`;
     this.cardListSteps = opts.cardListSteps ?? true;
   }
@@ -112,11 +118,17 @@ export class Renderer {
   appUrl(r: Rec): string {
     const b = `${this.base}/buckets/${r.project.id}`;
     switch (r.kind) {
-      case 'comment': case 'inbox_reply': case 'client_reply': case 'step':
+      case 'comment':
+      case 'inbox_reply':
+      case 'client_reply':
+      case 'step':
         return `${r.parent ? this.appUrl(r.parent) : b}#__recording_${r.id}`;
-      case 'line': return `${b}/chats/${r.parent?.id}@${r.id}`;
-      case 'client_board': return `${b}/client/board.${r.id}`;
-      default: return `${this.base}/${this.path(r)}`;
+      case 'line':
+        return `${b}/chats/${r.parent?.id}@${r.id}`;
+      case 'client_board':
+        return `${b}/client/board.${r.id}`;
+      default:
+        return `${this.base}/${this.path(r)}`;
     }
   }
   type(r: Rec): string {
@@ -347,7 +359,16 @@ export class Renderer {
       frozen: false,
       paused: false,
       limits: { can_create_projects: true, can_pin_projects: true, can_create_users: true, can_upload_files: true },
-      subscription: { short_name: 'ClientsV1', proper_name: 'Basecamp With Clients', project_limit: null, teams: true, clients: true, templates: true, logo: true, timesheet: true },
+      subscription: {
+        short_name: 'ClientsV1',
+        proper_name: 'Basecamp With Clients',
+        project_limit: null,
+        teams: true,
+        clients: true,
+        templates: true,
+        logo: true,
+        timesheet: true,
+      },
       settings: { company_hq_enabled: false, teams_enabled: true, projects_enabled: true },
     };
   }
@@ -368,9 +389,15 @@ export class Renderer {
       return o;
     }
     const what: Record<string, string> = {
-      todo_created: 'added a to-do', todo_completed: 'completed a to-do', message_created: 'posted a message',
-      comment_created: 'commented on', document_created: 'added a document', upload_created: 'uploaded a file',
-      schedule_entry_created: 'added an event', kanban_card_created: 'added a card', question_answer_created: 'answered',
+      todo_created: 'added a to-do',
+      todo_completed: 'completed a to-do',
+      message_created: 'posted a message',
+      comment_created: 'commented on',
+      document_created: 'added a document',
+      upload_created: 'uploaded a file',
+      schedule_entry_created: 'added an event',
+      kanban_card_created: 'added a card',
+      question_answer_created: 'answered',
     };
     const target = r.parent ? this.title(r.parent) : this.title(r);
     o.parent_recording_id = r.parent ? r.parent.id : r.id;

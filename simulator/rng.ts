@@ -51,6 +51,9 @@ export function pickH<T>(arr: readonly T[], seed: number, salt: number): T {
 /** 40 hex chars derived from a number, standing in for Basecamp's signed-id digests. */
 export function hexDigest(n: number): string {
   let out = '';
-  for (let i = 0; i < 5; i++) out += hash32(n, i + 101).toString(16).padStart(8, '0');
+  for (let i = 0; i < 5; i++)
+    out += hash32(n, i + 101)
+      .toString(16)
+      .padStart(8, '0');
   return out;
 }

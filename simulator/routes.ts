@@ -9,18 +9,23 @@ import { Renderer } from './render';
 import { Store } from './store';
 
 type Obj = Record<string, unknown>;
-export type Result =
-  | { obj: Obj }
-  | { list: () => unknown[]; render: (x: never) => Obj }
-  | { error: number; body: Obj };
+export type Result = { obj: Obj } | { list: () => unknown[]; render: (x: never) => Obj } | { error: number; body: Obj };
 
 const NOT_FOUND = null;
 
 /** `type` values of /projects/recordings.json. */
 export const RECORDING_TYPES: Record<string, Kind> = {
-  Comment: 'comment', Document: 'document', 'Kanban::Card': 'card', 'Kanban::Step': 'step', Message: 'message',
-  'Question::Answer': 'answer', 'Schedule::Entry': 'schedule_entry', Todo: 'todo', Todolist: 'todolist',
-  Upload: 'upload', Vault: 'vault',
+  Comment: 'comment',
+  Document: 'document',
+  'Kanban::Card': 'card',
+  'Kanban::Step': 'step',
+  Message: 'message',
+  'Question::Answer': 'answer',
+  'Schedule::Entry': 'schedule_entry',
+  Todo: 'todo',
+  Todolist: 'todolist',
+  Upload: 'upload',
+  Vault: 'vault',
 };
 
 /**
@@ -78,7 +83,11 @@ const desc = () => byCreatedDesc;
 export class Routes {
   private routes: Route[] = [];
 
-  constructor(private st: Store, private r: Renderer, readonly readings: Readings = DEFAULT_READINGS) {
+  constructor(
+    private st: Store,
+    private r: Renderer,
+    readonly readings: Readings = DEFAULT_READINGS,
+  ) {
     this.define();
   }
 
@@ -216,7 +225,11 @@ export class Routes {
       }),
     );
     this.on('chats/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['chat'], b));
-    this.on('chats/:id/lines.json', 'optional', this.children(['chat'], 'line', (q) => sorter(q, 'asc')));
+    this.on(
+      'chats/:id/lines.json',
+      'optional',
+      this.children(['chat'], 'line', (q) => sorter(q, 'asc')),
+    );
     this.on('chats/:chat/lines/:id.json', 'optional', (p, _q, b) => {
       const line = this.get(p.id, ['line'], b);
       return line && line.parent?.id === p.chat ? { obj: r.rec(line) } : NOT_FOUND;
@@ -224,7 +237,11 @@ export class Routes {
 
     // ----- message board -----
     this.on('message_boards/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['message_board'], b));
-    this.on('message_boards/:id/messages.json', 'optional', this.children(['message_board'], 'message', (q) => sorter(q, 'desc')));
+    this.on(
+      'message_boards/:id/messages.json',
+      'optional',
+      this.children(['message_board'], 'message', (q) => sorter(q, 'desc')),
+    );
     this.on('messages/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['message'], b));
     this.on('categories.json', 'required', (_p, _q, b) => {
       const pr = this.project(b ?? undefined);
@@ -252,14 +269,20 @@ export class Routes {
       const s = statusParam(q);
       const completed = q.get('completed') === 'true';
       return this.recs(() =>
-        childrenOf(list, 'todo', s).filter((t) => s !== 'active' || t.has(F.completed) === completed).sort(byPos),
+        childrenOf(list, 'todo', s)
+          .filter((t) => s !== 'active' || t.has(F.completed) === completed)
+          .sort(byPos),
       );
     });
     this.on('todos/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['todo'], b));
 
     // ----- schedule -----
     this.on('schedules/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['schedule'], b));
-    this.on('schedules/:id/entries.json', 'optional', this.children(['schedule'], 'schedule_entry', () => (a, b) => a.extra2 - b.extra2 || a.id - b.id, true));
+    this.on(
+      'schedules/:id/entries.json',
+      'optional',
+      this.children(['schedule'], 'schedule_entry', () => (a, b) => a.extra2 - b.extra2 || a.id - b.id, true),
+    );
     this.on('schedule_entries/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['schedule_entry'], b));
 
     // ----- docs & files -----
@@ -291,8 +314,16 @@ export class Routes {
 
     // ----- email forwards -----
     this.on('inboxes/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['inbox'], b));
-    this.on('inboxes/:id/inbox_forwards.json', 'optional', this.children(['inbox'], 'forward', (q) => sorter(q, 'desc')));
-    this.on('inboxes/:id/forwards.json', 'optional', this.children(['inbox'], 'forward', (q) => sorter(q, 'desc')));
+    this.on(
+      'inboxes/:id/inbox_forwards.json',
+      'optional',
+      this.children(['inbox'], 'forward', (q) => sorter(q, 'desc')),
+    );
+    this.on(
+      'inboxes/:id/forwards.json',
+      'optional',
+      this.children(['inbox'], 'forward', (q) => sorter(q, 'desc')),
+    );
     this.on('inbox_forwards/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['forward'], b));
     this.on('inbox_forwards/:id/replies.json', 'optional', this.children(['forward'], 'inbox_reply', asc));
     this.on('inbox_forwards/:fwd/replies/:id.json', 'optional', (p, _q, b) => {
@@ -306,12 +337,14 @@ export class Routes {
   private defineClientsAndCards(): void {
     const r = this.r;
     // ----- clients (the list routes exist only bucket-scoped) -----
-    const clientList = (kind: Kind): Handler => (_p, q, b) => {
-      const pr = this.project(b ?? undefined);
-      if (!pr) return NOT_FOUND;
-      const board = pr.clientBoard;
-      return this.recs(() => (board ? childrenOf(board, kind, 'active').sort(sorter(q, 'desc')) : []));
-    };
+    const clientList =
+      (kind: Kind): Handler =>
+      (_p, q, b) => {
+        const pr = this.project(b ?? undefined);
+        if (!pr) return NOT_FOUND;
+        const board = pr.clientBoard;
+        return this.recs(() => (board ? childrenOf(board, kind, 'active').sort(sorter(q, 'desc')) : []));
+      };
     this.on('client/approvals.json', 'required', clientList('approval'));
     this.on('client/correspondences.json', 'required', clientList('correspondence'));
     this.on('client/recordings/:id/replies.json', 'required', this.children(['approval', 'correspondence'], 'client_reply', asc));

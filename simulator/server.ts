@@ -135,7 +135,13 @@ export class Handler {
     this.send(res, entry, 200, {
       expires_at: new Date(exp).toISOString(),
       identity: { id: owner?.id ?? 1, first_name: first, last_name: rest.join(' '), email_address: owner?.email ?? null },
-      accounts: this.s.accounts.map((a) => ({ product: a.product, id: a.id, name: a.name, href: a.href ?? this.href(a), app_href: `${this.s.baseUrl}/${a.id}` })),
+      accounts: this.s.accounts.map((a) => ({
+        product: a.product,
+        id: a.id,
+        name: a.name,
+        href: a.href ?? this.href(a),
+        app_href: `${this.s.baseUrl}/${a.id}`,
+      })),
     });
   }
 
@@ -252,7 +258,14 @@ export class Handler {
   }
 
   /** Strong ETag (304 when it matches), then the body, whole or harmed by a body fault. */
-  private finish(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, text: string, headers: Record<string, string | number>, fault?: BodyFault): void {
+  private finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    text: string,
+    headers: Record<string, string | number>,
+    fault?: BodyFault,
+  ): void {
     const etag = `"${createHash('md5').update(text).digest('hex')}"`;
     headers.ETag = etag;
     headers['Cache-Control'] = 'max-age=0, private, must-revalidate';

@@ -21,7 +21,12 @@ export function about(version: string): Record<string, unknown> {
     settings_sources: `Config files given with --config (later files override earlier ones), then environment variables ${ENV_PREFIX}<SETTING> (e.g. ${ENV_PREFIX}ACCOUNT_ID); a value in a file wins over the environment. --config ENV: the environment only.`,
     // Basecamp 3's streams, as before; each product's below.
     streams: PRODUCTS.bc3.streams.map(describeStream),
-    products: PRODUCT_IDS.map((id) => ({ product: id, name: PRODUCTS[id].title, api: PRODUCTS[id].api.name, streams: PRODUCTS[id].streams.map(describeStream) })),
+    products: PRODUCT_IDS.map((id) => ({
+      product: id,
+      name: PRODUCTS[id].title,
+      api: PRODUCTS[id].api.name,
+      streams: PRODUCTS[id].streams.map(describeStream),
+    })),
   };
 }
 
@@ -50,7 +55,10 @@ export function aboutMarkdown(version: string): string {
     '',
     '| setting | required | secret | default | description |',
     '|---|---|---|---|---|',
-    ...Object.entries(props).map(([k, v]) => `| ${k} | ${required.has(k) ? 'yes' : 'no'} | ${v.secret ? 'yes' : 'no'} | ${v.default === undefined ? '' : `\`${String(v.default)}\``} | ${v.description} |`),
+    ...Object.entries(props).map(
+      ([k, v]) =>
+        `| ${k} | ${required.has(k) ? 'yes' : 'no'} | ${v.secret ? 'yes' : 'no'} | ${v.default === undefined ? '' : `\`${String(v.default)}\``} | ${v.description} |`,
+    ),
     '',
     String(about(version).settings_sources),
     '',

@@ -141,7 +141,13 @@ export function defaultSelection(product: Product = PRODUCTS.bc3): Map<string, S
  * What a sync run with `--catalog` reads. `addAccountId`: the tap's schemas carry account_id (so a
  * catalog discovered with add_account_id on is no override).
  */
-export function selectionFromCatalog(raw: unknown, source: string, warn: (m: string) => void, product: Product = PRODUCTS.bc3, addAccountId = false): Map<string, StreamSelection> {
+export function selectionFromCatalog(
+  raw: unknown,
+  source: string,
+  warn: (m: string) => void,
+  product: Product = PRODUCTS.bc3,
+  addAccountId = false,
+): Map<string, StreamSelection> {
   if (!validateCatalog(raw)) throw new TapError(describeAjvErrors(`catalog ${source} is malformed`, validateCatalog.errors));
   const selection = new Map<string, StreamSelection>();
   const unknown: string[] = [];
@@ -217,7 +223,13 @@ function deselected(m: JsonObject): boolean {
 }
 
 /** Top-level fields kept and nested fields dropped, from a stream's property metadata. */
-function fieldSelection(stream: Stream, schema: JsonObject, metadata: Metadata[], addAccountId: boolean, warn: (m: string) => void): Pick<StreamSelection, 'fields' | 'drop'> {
+function fieldSelection(
+  stream: Stream,
+  schema: JsonObject,
+  metadata: Metadata[],
+  addAccountId: boolean,
+  warn: (m: string) => void,
+): Pick<StreamSelection, 'fields' | 'drop'> {
   const automatic = new Set([...keyProperties(stream, addAccountId), ...(stream.replicationKey ? [stream.replicationKey] : [])]);
   const dropped = new Set<string>();
   const nested: string[][] = [];

@@ -42,7 +42,9 @@ async function runMode(args: Args, log: Logger): Promise<number | NodeJS.Signals
 /** How a run that threw ends: one line on stderr, exit code 1, or the signal that interrupted it. */
 function failed(err: unknown, productSetting: ProductId | undefined, log: Logger): number | NodeJS.Signals {
   if (err instanceof Interrupted) {
-    log.warn(`interrupted by ${err.signal}: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout (Meltano passes back the state it stored by itself)`);
+    log.warn(
+      `interrupted by ${err.signal}: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout (Meltano passes back the state it stored by itself)`,
+    );
     return err.signal;
   }
   const hint = err instanceof AccountError && err.kind === 'not_found' ? productSettingHint(productSetting) : '';

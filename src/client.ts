@@ -7,7 +7,19 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import got, { Got, HTTPError, NormalizedOptions, OptionsInit, ParseError, PlainResponse, ReadError, RequestError, Response, RetryError, RetryObject } from 'got';
+import got, {
+  Got,
+  HTTPError,
+  NormalizedOptions,
+  OptionsInit,
+  ParseError,
+  PlainResponse,
+  ReadError,
+  RequestError,
+  Response,
+  RetryError,
+  RetryObject,
+} from 'got';
 import PQueue from 'p-queue';
 import { ApiShape, BASECAMP_3, accountUrl } from './api';
 import { ListedAccount, listedAccounts } from './products';
@@ -52,7 +64,8 @@ function faultOf(error: RequestError): Fault {
     return { type: 'status', status: error.response.statusCode, reason: Array.isArray(reason) ? reason.join(', ') : reason };
   }
   if (error instanceof ReadError) return { type: 'body_cut', code: error.code, status: error.response?.statusCode };
-  if (error instanceof ParseError && error.cause instanceof UnsafeInteger) return { type: 'unsafe_integer', field: error.cause.field, value: error.cause.value };
+  if (error instanceof ParseError && error.cause instanceof UnsafeInteger)
+    return { type: 'unsafe_integer', field: error.cause.field, value: error.cause.value };
   if (error instanceof ParseError) return { type: 'invalid_json', status: error.response?.statusCode };
   return { type: 'connection', code: error.code };
 }
@@ -343,7 +356,8 @@ export class BasecampClient {
     const next = link.kind === 'next' ? link.url : undefined;
     if (next !== undefined) {
       const target = new URL(next);
-      if (target.origin !== this.origin) throw apiError({ type: 'foreign_origin', what: 'pagination link', origin: target.origin }, { path, retries: 0, requestId: requestIdOf(res) });
+      if (target.origin !== this.origin)
+        throw apiError({ type: 'foreign_origin', what: 'pagination link', origin: target.origin }, { path, retries: 0, requestId: requestIdOf(res) });
     }
     const header = Number.parseInt(String(res.headers['x-total-count'] ?? ''), 10);
     return { res, next, total: Number.isFinite(header) && header >= 0 ? header : undefined };

@@ -92,7 +92,8 @@ export class Collection<T> implements AsyncIterable<T> {
   /** Reads the page asked for (none past MAX_PAGES); undefined when the first page was not modified. */
   private async readPage(w: Walk, request: NextPage): Promise<PageRead<T> | undefined> {
     w.url = request.url;
-    if (this.pagesRead >= MAX_PAGES) throw apiError({ type: 'endless', pages: MAX_PAGES, paging: this.client.shape.paging.name }, { path: describeUrl(w.first), retries: 0 });
+    if (this.pagesRead >= MAX_PAGES)
+      throw apiError({ type: 'endless', pages: MAX_PAGES, paging: this.client.shape.paging.name }, { path: describeUrl(w.first), retries: 0 });
     const { res, next, total } = await this.client.page(w.url, this.pagesRead === 0 ? this.ifNoneMatch : undefined);
     this.pagesRead++;
     this.total = total;

@@ -106,7 +106,8 @@ export const CONFIG_SCHEMA = {
       type: 'integer',
       minimum: 1,
       maximum: 1000000,
-      description: "Request rate the tap keeps to. Default 50 for Basecamp 3, 4 and 5 (its limit is about 50 per 10 seconds), 500 for Basecamp 2 (500 per 10 seconds).",
+      description:
+        'Request rate the tap keeps to. Default 50 for Basecamp 3, 4 and 5 (its limit is about 50 per 10 seconds), 500 for Basecamp 2 (500 per 10 seconds).',
     },
     max_concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8, description: 'Requests in flight at once. Default 8.' },
     request_timeout_seconds: {
@@ -184,7 +185,8 @@ export function describeAjvErrors(what: string, errors: ErrorObject[] | null | u
     const field = at || '(top level)';
     if (e.keyword === 'format') return `${field} must be ${e.params.format === 'date-time' ? 'an RFC 3339 date-time' : `a valid ${e.params.format}`}`;
     if (e.keyword === 'pattern' && field === 'account_id') return 'account_id must be a number';
-    if (e.keyword === 'enum') return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (e.keyword === 'enum')
+      return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${field} ${e.message}`;
   });
   return `${what}: ${[...new Set([...parts, ...more])].join('; ')}`;
@@ -196,7 +198,7 @@ function readJsonFile(path: string, what: string): unknown {
     text = fs.readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TapError(`${what} file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : code ?? 'unknown error'})`);
+    throw new TapError(`${what} file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'unknown error')})`);
   }
   try {
     return JSON.parse(text);

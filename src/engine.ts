@@ -91,10 +91,16 @@ export class SyncEngine {
     this.strategy = this.streams[0]?.strategy ?? TREE;
     this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
     this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts));
-    this.held = new HeldReads(this.plan, this.streams, (name) => bookmarks.walkLists(name), (job, node) => this.enqueue(job, node), (name, dropped) => {
-      this.bookmarks.setWalkLists(name); // not needed now or in later runs
-      if (dropped > 0) this.log.info(`the recordings walk lists ${name} records: ${dropped} per-parent reads not needed`, { stream: name });
-    });
+    this.held = new HeldReads(
+      this.plan,
+      this.streams,
+      (name) => bookmarks.walkLists(name),
+      (job, node) => this.enqueue(job, node),
+      (name, dropped) => {
+        this.bookmarks.setWalkLists(name); // not needed now or in later runs
+        if (dropped > 0) this.log.info(`the recordings walk lists ${name} records: ${dropped} per-parent reads not needed`, { stream: name });
+      },
+    );
     for (const stream of this.streams) if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     this.sources = { plan: this.plan, selection, bookmarks, startDate: options.startDate, writtenOnce: this.writtenOnce };
     this.queue = new JobQueue(options.maxConcurrency, () => this.stopping !== undefined || this.failure !== undefined);
@@ -144,7 +150,12 @@ export class SyncEngine {
     this.schemasWritten = true;
     for (const [name, sel] of this.selection) {
       const stream = this.byName.get(name)!;
-      this.writer.schema(name, selectedSchema(stream, sel.fields, sel.drop), stream.keyProperties, sel.incremental && stream.replicationKey ? [stream.replicationKey] : []);
+      this.writer.schema(
+        name,
+        selectedSchema(stream, sel.fields, sel.drop),
+        stream.keyProperties,
+        sel.incremental && stream.replicationKey ? [stream.replicationKey] : [],
+      );
     }
   }
 
@@ -312,12 +323,37 @@ export class SyncEngine {
     const { ctx, depth } = r.job;
     if (action === 'read-incomplete') {
       // An older payload without the field: the record's own endpoint has it; write that instead.
-      this.spawn({ stream: owner, path: owner.incompleteWithout!.show(record), ctx, depth, root: false, newestFirst: false, shown: true, listed: listOnlyPart(owner, record) }, r.node);
+      this.spawn(
+        {
+          stream: owner,
+          path: owner.incompleteWithout!.show(record),
+          ctx,
+          depth,
+          root: false,
+          newestFirst: false,
+          shown: true,
+          listed: listOnlyPart(owner, record),
+        },
+        r.node,
+      );
     } else if (action === 'done-before') {
       // Written, subtree and all, by the run this one resumes.
       if (owner.opensProject) (owner.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects).add(record.id);
     } else if (action === 'read-show') {
-      this.spawn({ stream: owner, path: owner.show!(record, ctx.projectId), ctx, depth, root: false, newestFirst: false, shown: true, force: r.facts.newToReplica, listed: listOnlyPart(owner, record) }, r.node);
+      this.spawn(
+        {
+          stream: owner,
+          path: owner.show!(record, ctx.projectId),
+          ctx,
+          depth,
+          root: false,
+          newestFirst: false,
+          shown: true,
+          force: r.facts.newToReplica,
+          listed: listOnlyPart(owner, record),
+        },
+        r.node,
+      );
     } else if (action === 'fan-out') {
       this.fanOut(owner, record, ctx, depth, r.node);
     }
@@ -394,7 +430,13 @@ export class SyncEngine {
   private flushState(force: boolean, final = false): void {
     if (!this.schemasWritten) this.writeSchemas();
     const written = this.writer.total;
-    const facts = { force, final, changed: this.bookmarks.version !== this.lastStateVersion, recordsSince: written - this.recordsAtLastState, lastBytes: this.writer.lastStateLength };
+    const facts = {
+      force,
+      final,
+      changed: this.bookmarks.version !== this.lastStateVersion,
+      recordsSince: written - this.recordsAtLastState,
+      lastBytes: this.writer.lastStateLength,
+    };
     if (!checkpointDue(facts)) return;
     this.recordsAtLastState = written;
     this.lastStateVersion = this.bookmarks.version;

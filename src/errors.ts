@@ -6,7 +6,10 @@
 import type { Method, RetryObject, RetryOptions } from 'got';
 
 export class TapError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'TapError';
   }
@@ -33,15 +36,7 @@ export class ApiError extends TapError {
  * a `not_found` or `forbidden` child collection, and fails the run on anything else.
  */
 export type ErrorKind =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'account_inactive'
-  | 'rate_limited'
-  | 'server'
-  | 'bad_request'
-  | 'network'
-  | 'bad_response';
+  'unauthorized' | 'forbidden' | 'not_found' | 'account_inactive' | 'rate_limited' | 'server' | 'bad_request' | 'network' | 'bad_response';
 
 /**
  * A failure as the HTTP client saw it: an answer with an error status, a connection fault before
@@ -89,7 +84,18 @@ export interface ErrorRow {
 }
 
 /** Error codes of a connection that failed or dropped: worth another try. */
-export const RETRIED_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH'] as const;
+export const RETRIED_CODES = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EADDRINUSE',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+] as const;
 
 /**
  * A fault in a few words, for warnings and messages: "HTTP 503", "ECONNRESET", "ECONNRESET
@@ -133,7 +139,13 @@ const onGetWithDetail = (fault: Fault, f: FaultFacts) => `${onGet(fault, f)}${de
 export const ERROR_TABLE: readonly ErrorRow[] = [
   { status: [401], kind: 'unauthorized', retried: false, message: (_, f) => `access denied: Basecamp answered 401 to a freshly refreshed token on ${f.path}` },
   { status: [403], kind: 'forbidden', retried: false, message: onGet },
-  { status: [404], reason: /account inactive/i, kind: 'account_inactive', retried: false, message: (_, f) => `Basecamp account ${f.accountId} is inactive (expired trial or suspended)` },
+  {
+    status: [404],
+    reason: /account inactive/i,
+    kind: 'account_inactive',
+    retried: false,
+    message: (_, f) => `Basecamp account ${f.accountId} is inactive (expired trial or suspended)`,
+  },
   { status: [404], kind: 'not_found', retried: false, message: onGet },
   { status: [429], kind: 'rate_limited', retried: true, message: onGet },
   { status: [500, 502, 503, 504], kind: 'server', retried: true, message: onGet },
@@ -153,7 +165,8 @@ export const ERROR_TABLE: readonly ErrorRow[] = [
     other: 'foreign_origin',
     kind: 'bad_response',
     retried: false,
-    message: (fault, f) => (fault.type === 'foreign_origin' ? `refusing to follow a ${fault.what} from ${f.path} to another origin (${fault.origin})` : onGet(fault, f)),
+    message: (fault, f) =>
+      fault.type === 'foreign_origin' ? `refusing to follow a ${fault.what} from ${f.path} to another origin (${fault.origin})` : onGet(fault, f),
   },
   {
     other: 'endless',
@@ -165,7 +178,8 @@ export const ERROR_TABLE: readonly ErrorRow[] = [
     other: 'bad_paging',
     kind: 'bad_response',
     retried: false,
-    message: (fault, f) => (fault.type === 'bad_paging' ? `cannot follow the pages of ${f.path}: ${fault.why}; stopping rather than loop or leave records out` : onGet(fault, f)),
+    message: (fault, f) =>
+      fault.type === 'bad_paging' ? `cannot follow the pages of ${f.path}: ${fault.why}; stopping rather than loop or leave records out` : onGet(fault, f),
   },
   // Written rounded, the id would name another record: stop instead (Basecamp's ids are far below).
   {
@@ -259,7 +273,8 @@ export function requestIdFrom(header: string | string[] | undefined): string | u
 export function accountError(accountId: number | string, err: unknown): AccountError | undefined {
   if (!(err instanceof ApiError)) return undefined;
   const id = err.requestId ? `, X-Request-Id: ${err.requestId}` : '';
-  if (err.kind === 'not_found') return new AccountError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path}${id})`, err.kind);
+  if (err.kind === 'not_found')
+    return new AccountError(`account ${accountId} not found or not accessible with this token (HTTP 404 on ${err.path}${id})`, err.kind);
   if (err.kind === 'forbidden') return new AccountError(`access denied to account ${accountId} (HTTP 403 on ${err.path}${id})`, err.kind);
   return undefined;
 }

@@ -78,7 +78,9 @@ export function firstUnsafeInteger(text: string): UnsafeInteger | undefined {
 function findDigits(node: unknown, path: string): UnsafeInteger | undefined {
   if (node instanceof Digits) return new UnsafeInteger(path || 'the body', node.text);
   if (node === null || typeof node !== 'object') return undefined;
-  const entries: Array<[string, unknown]> = Array.isArray(node) ? node.map((v, i) => [`${path}[${i}]`, v]) : Object.entries(node).map(([k, v]) => [path ? `${path}.${k}` : k, v]);
+  const entries: Array<[string, unknown]> = Array.isArray(node)
+    ? node.map((v, i) => [`${path}[${i}]`, v])
+    : Object.entries(node).map(([k, v]) => [path ? `${path}.${k}` : k, v]);
   for (const [at, value] of entries) {
     const found = findDigits(value, at);
     if (found) return found;

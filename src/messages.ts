@@ -209,8 +209,10 @@ export class SingerWriter {
     const time_extracted = this.now();
     const version = this.versions.size > 0 ? this.versions.get(stream) : undefined;
     let line: string;
-    if (this.copier.reordered) line = stringify({ type: 'RECORD', stream, record: copy, time_extracted, version }); // integer-like keys: let the library sort
-    else if (version === undefined) line = JSON.stringify({ record: copy, stream, time_extracted, type: 'RECORD' }); // keys in sorted order
+    if (this.copier.reordered)
+      line = stringify({ type: 'RECORD', stream, record: copy, time_extracted, version }); // integer-like keys: let the library sort
+    else if (version === undefined)
+      line = JSON.stringify({ record: copy, stream, time_extracted, type: 'RECORD' }); // keys in sorted order
     else line = JSON.stringify({ record: copy, stream, time_extracted, type: 'RECORD', version });
     this.emit(line + '\n');
     this.counts.set(stream, (this.counts.get(stream) ?? 0) + 1);

@@ -16,7 +16,10 @@ function isObject(v: unknown): v is JsonObject {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (!isObject(v)) return JSON.stringify(v) ?? 'null';
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+    .join(',')}}`;
 }
 
 /** The constraining keys of a schema node (type, format, enum, ...), canonical. */

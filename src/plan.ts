@@ -129,7 +129,9 @@ export class ReadPlan {
 
   /** Whether a child embedded in `field` of this stream's records is read in this context. */
   readsEmbedded(stream: Stream, field: string, ctx: Context): boolean {
-    return this.childrenOf(stream.name).some((c) => c.embeddedIn.some((e) => e.stream === stream.name && e.field === field) && this.traverses(c, ctx, stream.name));
+    return this.childrenOf(stream.name).some(
+      (c) => c.embeddedIn.some((e) => e.stream === stream.name && e.field === field) && this.traverses(c, ctx, stream.name),
+    );
   }
 
   /** Whether any child embedded in this stream's records is read in this context. */
@@ -143,10 +145,7 @@ export class ReadPlan {
    * Older records are then not written again, but every one of them is fanned out.
    */
   passesCursor(stream: Stream, ctx: Context): boolean {
-    return (
-      this.hasChildrenToRead(stream, ctx) ||
-      this.listedBy(stream.name).some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s))
-    );
+    return this.hasChildrenToRead(stream, ctx) || this.listedBy(stream.name).some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s));
   }
 
   /** The selected streams below projects, in catalog order (what an archived project's walk may write). */

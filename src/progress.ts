@@ -100,7 +100,9 @@ export function progressLine(p: ProgressSample): string {
   if (reading) parts.push(reading);
   const requestsLeft = left + p.pagesLeft;
   if (requestsLeft > 0 && p.ratePerSecond > 0) {
-    parts.push(`at least ${duration((requestsLeft / p.ratePerSecond) * 1000)} left at ${p.ratePerSecond.toFixed(1)} requests/s (${n(requestsLeft)} requests known to be needed)`);
+    parts.push(
+      `at least ${duration((requestsLeft / p.ratePerSecond) * 1000)} left at ${p.ratePerSecond.toFixed(1)} requests/s (${n(requestsLeft)} requests known to be needed)`,
+    );
   }
   return parts.join('; ');
 }

@@ -200,7 +200,9 @@ export function advanceResume(resume: ResumePoint | undefined, now: ResumePoint)
   if (!resume) return now;
   if (ms(now.reached) > ms(resume.newest)) return undefined;
   const lower = ms(now.reached) < ms(resume.reached);
-  const at = lower ? { reached: now.reached, ...(now.page ? { page: now.page } : {}) } : { reached: resume.reached, ...(resume.page ? { page: resume.page } : {}) };
+  const at = lower
+    ? { reached: now.reached, ...(now.page ? { page: now.page } : {}) }
+    : { reached: resume.reached, ...(resume.page ? { page: resume.page } : {}) };
   return { newest: later(now.newest, resume.newest)!, ...at };
 }
 
@@ -249,7 +251,11 @@ export class BookmarkManager {
   private readonly resumedRun?: Record<string, Record<string, string>>;
 
   /** `owner`: the account and product this run reads, recorded in every STATE it writes. */
-  constructor(initial: TapState, private readonly startDate?: string, owner?: StateOwner) {
+  constructor(
+    initial: TapState,
+    private readonly startDate?: string,
+    owner?: StateOwner,
+  ) {
     this.state = owner ? { ...initial, account_id: owner.account_id, basecamp_product: owner.basecamp_product } : initial;
     this.resumedRun = initial.run ? JSON.parse(JSON.stringify(initial.run.done)) : undefined;
     this.etags = new Map(Object.entries(initial.etags ?? {}));

@@ -136,7 +136,9 @@ function launchpadRefused(err: HTTPError): TapError {
   const id = requestId ? `, X-Request-Id: ${requestId}` : '';
   if (status === 400 || status === 401 || status === 403) {
     const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
-    return new TapError(`refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}${id}): ${why}; run \`tap-basecamp auth\` to get a new one`);
+    return new TapError(
+      `refresh token rejected by Launchpad (HTTP ${status}${code ? ` ${code}` : ''}${id}): ${why}; run \`tap-basecamp auth\` to get a new one`,
+    );
   }
   return new TapError(`token refresh failed: Launchpad answered HTTP ${status}${requestId ? ` (X-Request-Id: ${requestId})` : ''}`);
 }

@@ -48,18 +48,24 @@ const help: Flag = () => {
 };
 
 const FLAGS = new Map<string, Flag>([
-  ['--product', (o, next) => {
-    const p = next();
-    if (p !== 'bc3' && p !== 'bcx') throw new UsageError('--product must be bc3 or bcx');
-    o.product = p;
-  }],
+  [
+    '--product',
+    (o, next) => {
+      const p = next();
+      if (p !== 'bc3' && p !== 'bcx') throw new UsageError('--product must be bc3 or bcx');
+      o.product = p;
+    },
+  ],
   ['--incremental', (o) => (o.incremental = true)],
   ['--records', (o, next, a) => (o.records = Math.round(num(a, next(), 1)))],
-  ['--mode', (o, next) => {
-    const m = next();
-    if (m !== 'limited' && m !== 'unlimited') throw new UsageError('--mode must be limited or unlimited');
-    o.mode = m;
-  }],
+  [
+    '--mode',
+    (o, next) => {
+      const m = next();
+      if (m !== 'limited' && m !== 'unlimited') throw new UsageError('--mode must be limited or unlimited');
+      o.mode = m;
+    },
+  ],
   ['--latency-ms', (o, next, a) => (o.latencyMs = num(a, next(), 0))],
   ['--concurrency', (o, next, a) => (o.concurrency = Math.round(num(a, next(), 1)))],
   ['--json', (o) => (o.json = true)],

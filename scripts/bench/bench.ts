@@ -91,7 +91,9 @@ function tapConfigFor(o: Options, limited: boolean, notes: string[]): Record<str
     let rate = o.maxRate ?? UNLIMITED_RATE;
     const max = schemaMaxRate();
     if (max !== undefined && rate > max) {
-      notes.push(`max_requests_per_10s ${rate} is over the config schema's maximum (${max}); using ${max} (tap limiter spacing ~${Math.ceil((10_000 / max) * 1.02)} ms)`);
+      notes.push(
+        `max_requests_per_10s ${rate} is over the config schema's maximum (${max}); using ${max} (tap limiter spacing ~${Math.ceil((10_000 / max) * 1.02)} ms)`,
+      );
       rate = max;
     }
     tapConfig.max_requests_per_10s = rate;
@@ -108,7 +110,9 @@ function setUp(o: Options): Setup {
   const latencyMs = o.latencyMs ?? (limited ? 100 : 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-bench-'));
   const limitText = `${limit.requests}/${limit.windowMs / 1000} s`;
-  say(`bench: ${PRODUCT_TITLE[o.product]} (${o.product}), ${o.mode} mode, ~${o.records} records, latency ${latencyMs} ms${limited ? `, rate limit ${limitText}` : ''}${o.incremental ? ', then a no-change incremental run' : ''}; files in ${dir}`);
+  say(
+    `bench: ${PRODUCT_TITLE[o.product]} (${o.product}), ${o.mode} mode, ~${o.records} records, latency ${latencyMs} ms${limited ? `, rate limit ${limitText}` : ''}${o.incremental ? ', then a no-change incremental run' : ''}; files in ${dir}`,
+  );
   for (const n of notes) say(`bench: note: ${n}`);
   return { limited, limit, perSecond: limit.requests / (limit.windowMs / 1000), latencyMs, notes, tapConfig, limitText, dir };
 }
@@ -137,7 +141,12 @@ class Bench {
   private arrivals: number[];
   private emptyLists: Map<string, number>;
 
-  private constructor(private o: Options, private s: Setup, private sim: Simulator, readonly generateSeconds: number) {
+  private constructor(
+    private o: Options,
+    private s: Setup,
+    private sim: Simulator,
+    readonly generateSeconds: number,
+  ) {
     this.account =
       o.product === 'bc3'
         ? {
@@ -180,7 +189,9 @@ class Bench {
       this.o.timeoutMin * 60_000,
       (elapsed, sink) => {
         const r429 = sim.requests.reduce((n, e) => n + (e.status === 429 ? 1 : 0), 0);
-        say(`bench: ${name === 'tap' ? '' : `${name}: `}${(elapsed / 1000).toFixed(0)} s: ${sink.records} records, ${sim.requests.length} requests, ${r429} answered 429`);
+        say(
+          `bench: ${name === 'tap' ? '' : `${name}: `}${(elapsed / 1000).toFixed(0)} s: ${sink.records} records, ${sim.requests.length} requests, ${r429} answered 429`,
+        );
       },
       { name, stateFile },
     );
@@ -239,7 +250,11 @@ function resultOf(o: Options, s: Setup, out: Outcome, f: Figures, s2: Figures | 
     recordsRequested: o.records,
     latencyMs: s.latencyMs,
     simulatorRateLimit: limited ? limit : null,
-    tapConfig: { max_requests_per_10s: tapConfig.max_requests_per_10s ?? limit.requests, max_concurrency: tapConfig.max_concurrency ?? 8, max_requests_per_10s_set: tapConfig.max_requests_per_10s !== undefined },
+    tapConfig: {
+      max_requests_per_10s: tapConfig.max_requests_per_10s ?? limit.requests,
+      max_concurrency: tapConfig.max_concurrency ?? 8,
+      max_requests_per_10s_set: tapConfig.max_requests_per_10s !== undefined,
+    },
     ...f,
     recordsExpected: out.checked?.expected,
     recordMismatches: out.checked?.mismatches,
@@ -248,7 +263,14 @@ function resultOf(o: Options, s: Setup, out: Outcome, f: Figures, s2: Figures | 
     simulatorPeakRssMB: mb(out.simMaxRssKb),
     incremental: o.incremental
       ? s2
-        ? { clockAdvancedMs: INCREMENTAL_AFTER_MS, stateBytes: out.stateBytes, ...s2, requestsByEndpoint: second!.traffic.byEndpoint, recordsByStream: Object.fromEntries([...second!.run.sink.byStream].sort()), tapMemoryTimeline: second!.run.measure?.memoryTimeline }
+        ? {
+            clockAdvancedMs: INCREMENTAL_AFTER_MS,
+            stateBytes: out.stateBytes,
+            ...s2,
+            requestsByEndpoint: second!.traffic.byEndpoint,
+            recordsByStream: Object.fromEntries([...second!.run.sink.byStream].sort()),
+            tapMemoryTimeline: second!.run.measure?.memoryTimeline,
+          }
         : { skipped: out.secondSkipped }
       : undefined,
     build: out.build,
@@ -264,11 +286,18 @@ type Result = ReturnType<typeof resultOf>;
 const texts = {
   wasted: (x: Figures) => `${fmt(x.wastedRequests)} (${fmt(x.rateLimited)} answered 429, ${fmt(x.duplicateReads)} duplicate reads)`,
   empty: (x: Figures) => `${fmt(x.emptyListResponses)} (${x.requests ? ((100 * x.emptyListResponses) / x.requests).toFixed(1) : 0}% of requests)`,
-  status: (x: Figures) => Object.entries(x.requestsByStatus).map(([st, n]) => `${st}: ${n}`).join(', '),
-  r429: (x: Figures) => `${fmt(x.rateLimited)}${x.rateLimited ? ` (${x.rateLimitedAfter10s} after the first 10 s; at ${x.rateLimitedAtSeconds.join(', ')} s)` : ''}`,
+  status: (x: Figures) =>
+    Object.entries(x.requestsByStatus)
+      .map(([st, n]) => `${st}: ${n}`)
+      .join(', '),
+  r429: (x: Figures) =>
+    `${fmt(x.rateLimited)}${x.rateLimited ? ` (${x.rateLimitedAfter10s} after the first 10 s; at ${x.rateLimitedAtSeconds.join(', ')} s)` : ''}`,
   exit: (x: Figures, r: TapRun) => `${r.code ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}${x.failure ? ` — FAILED: ${x.failure}` : ''}`,
   ideal: (s: Setup) => `ideal time (s) = minimum / ${fmt(s.perSecond)} per s`,
-  checked: (out: Outcome) => (out.checked ? `${fmt(out.checked.expected)}${out.checked.mismatches.length ? ` — ${out.checked.mismatches.length} streams differ` : ' — all streams match'}` : 'not checked'),
+  checked: (out: Outcome) =>
+    out.checked
+      ? `${fmt(out.checked.expected)}${out.checked.mismatches.length ? ` — ${out.checked.mismatches.length} streams differ` : ' — all streams match'}`
+      : 'not checked',
 };
 
 /** The full sync's table: what it wrote and what it cost. */
@@ -277,7 +306,10 @@ function fullRows(o: Options, s: Setup, out: Outcome, f: Figures, result: Result
   const { full, build } = out;
   return [
     ['product', `${PRODUCT_TITLE[o.product]} (${o.product})`],
-    ['mode', `${o.mode} (latency ${s.latencyMs} ms${limited ? `, simulator limit ${s.limitText}` : ', no limit'}; tap max_requests_per_10s ${result.tapConfig.max_requests_per_10s}${tapConfig.max_requests_per_10s === undefined ? ' (default)' : ''}, max_concurrency ${result.tapConfig.max_concurrency})`],
+    [
+      'mode',
+      `${o.mode} (latency ${s.latencyMs} ms${limited ? `, simulator limit ${s.limitText}` : ', no limit'}; tap max_requests_per_10s ${result.tapConfig.max_requests_per_10s}${tapConfig.max_requests_per_10s === undefined ? ' (default)' : ''}, max_concurrency ${result.tapConfig.max_concurrency})`,
+    ],
     ['records (RECORD messages)', f.records],
     ['records expected (simulator)', texts.checked(out)],
     ['requests made (API)', f.requests],
@@ -345,7 +377,9 @@ function printReport(o: Options, s: Setup, out: Outcome, f: Figures, s2: Figures
   for (const line of endpointLines(out.full.traffic, TOP_ENDPOINTS)) print(line);
   if (o.incremental) {
     print('');
-    print(`incremental run (clock +1 h, nothing changed, --state from the full sync's last STATE${out.stateBytes !== undefined ? `, ${fmt(out.stateBytes)} bytes` : ''})`);
+    print(
+      `incremental run (clock +1 h, nothing changed, --state from the full sync's last STATE${out.stateBytes !== undefined ? `, ${fmt(out.stateBytes)} bytes` : ''})`,
+    );
     if (!out.second || !s2) print(`  ${out.secondSkipped}`);
     else {
       print(table(incrementalRows(s, out.second, s2)));
@@ -372,7 +406,15 @@ async function main(): Promise<number> {
   const result = resultOf(o, s, out, f, s2);
   printReport(o, s, out, f, s2, result);
   const { full, second } = out;
-  if (o.json) process.stdout.write(JSON.stringify({ ...result, tapMemoryTimeline: full.run.measure?.memoryTimeline, requestsByEndpoint: full.traffic.byEndpoint, recordsByStream: Object.fromEntries([...full.run.sink.byStream].sort()) }) + '\n');
+  if (o.json)
+    process.stdout.write(
+      JSON.stringify({
+        ...result,
+        tapMemoryTimeline: full.run.measure?.memoryTimeline,
+        requestsByEndpoint: full.traffic.byEndpoint,
+        recordsByStream: Object.fromEntries([...full.run.sink.byStream].sort()),
+      }) + '\n',
+    );
   const ok = succeeded(full.run) && (!o.incremental || (second !== undefined && succeeded(second.run)));
   return ok ? 0 : 1;
 }

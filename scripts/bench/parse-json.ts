@@ -16,8 +16,14 @@ import { mayHoldUnsafeInteger, parseApiJson } from '../../src/json';
 async function pages(): Promise<Array<[string, string]>> {
   const sim = await startSimulator({ records: 6000, seed: 11 });
   try {
-    const token = (await (await fetch(sim.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }) })).json()) as { access_token: string };
-    const get = async (path: string) => (await fetch(`${sim.baseUrl}/${sim.accountId}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } })).text();
+    const token = (await (
+      await fetch(sim.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
+      })
+    ).json()) as { access_token: string };
+    const get = async (path: string) =>
+      (await fetch(`${sim.baseUrl}/${sim.accountId}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } })).text();
     const out: Array<[string, string]> = [];
     for (const type of ['Todo', 'Message']) {
       for (const page of [3, 4]) {
@@ -42,7 +48,6 @@ function perCall(fn: () => unknown, budgetMs = 15): number {
   }
   return elapsed / n / 1000; // microseconds
 }
-
 
 function row(label: string, text: string): string {
   const times = { parse: [] as number[], check: [] as number[], guarded: [] as number[] };

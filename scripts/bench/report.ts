@@ -14,7 +14,10 @@ export interface Account {
 }
 
 /** Streams whose RECORD count differs from what the simulator says a full sync must emit. */
-export function verify(sim: Pick<Account, 'streamNames' | 'expectedRecords'>, byStream: Map<string, number>): { expected: number; mismatches: Array<{ stream: string; expected: number; got: number }> } {
+export function verify(
+  sim: Pick<Account, 'streamNames' | 'expectedRecords'>,
+  byStream: Map<string, number>,
+): { expected: number; mismatches: Array<{ stream: string; expected: number; got: number }> } {
   let expected = 0;
   const mismatches: Array<{ stream: string; expected: number; got: number }> = [];
   const names = new Set([...sim.streamNames(), ...byStream.keys()]);
@@ -152,7 +155,8 @@ export function figures(m: Measured, perSecond: number | undefined, timeoutMin: 
   };
 }
 
-export const fmt = (v: unknown): string => (v === undefined ? 'n/a' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v));
+export const fmt = (v: unknown): string =>
+  v === undefined ? 'n/a' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(v);
 
 export function table(rows: Array<[string, unknown]>): string {
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -146,6 +146,8 @@ export function analyse(entries: RequestLogEntry[], times: number[], startedAt: 
     maxIn1s: busiest(arrivals, 1000),
     meanRate: span > 0 ? Number((arrivals.length / span).toFixed(2)) : 0,
     emptyLists: [...empty.values()].reduce((a, b) => a + b, 0),
-    byEndpoint: [...endpoints].map(([endpoint, v]) => ({ endpoint, ...v, emptyLists: empty.get(endpoint) ?? 0 })).sort((a, b) => b.requests - a.requests || a.endpoint.localeCompare(b.endpoint)),
+    byEndpoint: [...endpoints]
+      .map(([endpoint, v]) => ({ endpoint, ...v, emptyLists: empty.get(endpoint) ?? 0 }))
+      .sort((a, b) => b.requests - a.requests || a.endpoint.localeCompare(b.endpoint)),
   };
 }

@@ -89,7 +89,9 @@ async function main(): Promise<void> {
     const total2 = [...counts2.values()].reduce((a, b) => a + b, 0);
     const print = (line: string) => process.stdout.write(line + '\n');
     print('');
-    print(`tap-basecamp demo against the local Basecamp simulator (${sim.baseUrl}), ${BCX ? `Basecamp 2 account ${sim.bcx.accountId}` : `Basecamp 3 account ${sim.accountId}`}`);
+    print(
+      `tap-basecamp demo against the local Basecamp simulator (${sim.baseUrl}), ${BCX ? `Basecamp 2 account ${sim.bcx.accountId}` : `Basecamp 3 account ${sim.accountId}`}`,
+    );
     print('');
     print(`${'stream'.padEnd(width)}  records`);
     for (const [name, n] of rows) print(`${name.padEnd(width)}  ${String(n).padStart(7)}`);

@@ -35,7 +35,12 @@ export class ProjectContent {
   private comments: BRec[] = [];
   readonly log: Log;
 
-  constructor(private g: ContentHost, private p: BProject, private plan: Plan, logged: boolean) {
+  constructor(
+    private g: ContentHost,
+    private p: BProject,
+    private plan: Plan,
+    logged: boolean,
+  ) {
     this.creators = p.accesses.slice(0, p.baseAccesses).map((a) => a.person);
     this.lo = p.created + HOUR;
     this.log = (t, who, action, r, c = null) => {

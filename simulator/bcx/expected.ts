@@ -33,7 +33,10 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 export function written(stream: string, o: Obj): Obj {
   if (stream === 'todos' && typeof o.completed_at !== 'string') o.completed_at = null;
   if (stream === 'calendar_events') {
-    for (const [at, on] of [['starts_at', 'starts_on'], ['ends_at', 'ends_on']] as const) {
+    for (const [at, on] of [
+      ['starts_at', 'starts_on'],
+      ['ends_at', 'ends_on'],
+    ] as const) {
       const v = o[at] as string;
       o[on] = v.slice(0, 10);
       if (DATE_ONLY.test(v)) o[at] = null;
@@ -55,7 +58,10 @@ const ROWS_IN_PROJECT: Partial<Record<RowKind, (p: BProject) => BRec[]>> = {
   message: (p) => [false, true].flatMap((archived) => V.topicables(p, archived)).filter((t) => t.kind === 'message'),
   todolist: (p) => p.recs.filter((l) => l.kind === 'todolist'),
   todo: (p) => p.recs.filter((l) => l.kind === 'todolist').flatMap((l) => (l.children ?? []).filter((t) => t.kind === 'todo')),
-  upload: (p) => V.attachments(p).map((a) => a.attachable).filter((u) => u.kind === 'upload'),
+  upload: (p) =>
+    V.attachments(p)
+      .map((a) => a.attachable)
+      .filter((u) => u.kind === 'upload'),
 };
 
 /** What a stream's records are built from. */
@@ -97,11 +103,13 @@ const RECORDS: Record<BcxStream, (a: Account) => Obj[]> = {
   // A project's and a person's url and app_url, which only their lists carry, are written
   // every time (the tap reads them from the show's summaries where no list item gave them).
   projects: ({ st, r }) => st.projects.map((p) => ({ ...r.project(p), url: `${r.api}/projects/${p.id}.json`, app_url: `${r.app}/projects/${p.id}` })),
-  people: ({ st, r }) => st.people.map((p) => ({ ...r.person(p), url: `${r.api}/people/${r.personSlug(p)}.json`, app_url: `${r.app}/people/${r.personSlug(p)}` })),
+  people: ({ st, r }) =>
+    st.people.map((p) => ({ ...r.person(p), url: `${r.api}/people/${r.personSlug(p)}.json`, app_url: `${r.app}/people/${r.personSlug(p)}` })),
   groups: ({ st, r }) => st.groups.map((g) => ({ ...r.groupItem(g), ...r.group(g) })),
   calendars: ({ st, r }) => st.calendars.map((c) => ({ ...r.calendarItem(c), ...r.calendar(c) })),
   accesses: ({ r, walked }) => walked.flatMap((p) => V.accessList(p).map((person) => ({ ...r.accessItem(person), project_id: p.id, person_id: person.id }))),
-  topics: ({ r, walked }) => walked.flatMap((p) => [false, true].flatMap((archived) => V.topicables(p, archived)).map((t) => ({ ...r.topic(t), project_id: p.id }))),
+  topics: ({ r, walked }) =>
+    walked.flatMap((p) => [false, true].flatMap((archived) => V.topicables(p, archived)).map((t) => ({ ...r.topic(t), project_id: p.id }))),
   attachments: ({ r, walked }) => walked.flatMap((p) => V.attachments(p).map((x) => ({ ...r.attachment(x), project_id: p.id }))),
   messages: rowStream('messages', 'message', (r, x) => r.message(x)),
   todolists: rowStream('todolists', 'todolist', (r, x) => without(r.todolist(x), 'todos')),
@@ -121,7 +129,10 @@ const ORDER: Partial<Record<BcxStream, (a: Obj, b: Obj) => number>> = {
 };
 
 export class BcxExpected {
-  constructor(private st: BcxStore, private r: BcxRenderer) {}
+  constructor(
+    private st: BcxStore,
+    private r: BcxRenderer,
+  ) {}
 
   /** Projects whose contents a sync reads: all but the trashed ones. */
   private walked(): BProject[] {

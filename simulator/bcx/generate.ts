@@ -28,8 +28,15 @@ export interface BcxGenOptions {
 
 /** Project kinds and states by index: the first nine give every case once or more. */
 const FIRST_PROJECTS: [ProjectKind, ProjectState][] = [
-  ['project', 'active'], ['project', 'active'], ['project', 'archived'], ['project', 'active'], ['draft', 'active'],
-  ['template', 'active'], ['project', 'trashed'], ['project', 'active'], ['project', 'archived'],
+  ['project', 'active'],
+  ['project', 'active'],
+  ['project', 'archived'],
+  ['project', 'active'],
+  ['draft', 'active'],
+  ['template', 'active'],
+  ['project', 'trashed'],
+  ['project', 'active'],
+  ['project', 'archived'],
 ];
 const LATER_STATES: ProjectState[] = ['active', 'archived', 'active', 'active', 'archived', 'active', 'active', 'archived', 'active', 'trashed'];
 
@@ -63,7 +70,10 @@ class Generator implements ContentHost {
   readonly hi = CLOCK_START - HOUR;
   private pending: { created: number; creator: BPerson; bucket: Bucket; action: EventAction; eventable: BRec | null; comment: BRec | null }[] = [];
 
-  constructor(private o: BcxGenOptions, readonly st: BcxStore) {
+  constructor(
+    private o: BcxGenOptions,
+    readonly st: BcxStore,
+  ) {
     this.rng = new Rng((o.seed ^ 0xbc2) >>> 0);
   }
 
@@ -105,7 +115,12 @@ class Generator implements ContentHost {
   private people(n: number, accountCreated: number): void {
     const { st, rng } = this;
     const emails = new Set<string>();
-    const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+    const ascii = (s: string) =>
+      s
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z]/g, '');
     for (let i = 0; i < n; i++) {
       const seed = rng.u32();
       const name = T.personName(seed);
@@ -115,7 +130,16 @@ class Generator implements ContentHost {
       emails.add(local);
       const client = i > 0 && i % 7 === 3;
       const created = i === 0 ? accountCreated : sec(accountCreated + rng.int(0, 500) * DAY + rng.int(0, DAY));
-      const p = new BPerson(st.id('person'), st.id('identity'), seed, name, `${local}@${client ? 'letobrand' : 'honchodesign'}.example.com`, i === 0 || (!client && rng.chance(0.1)), client, created);
+      const p = new BPerson(
+        st.id('person'),
+        st.id('identity'),
+        seed,
+        name,
+        `${local}@${client ? 'letobrand' : 'honchodesign'}.example.com`,
+        i === 0 || (!client && rng.chance(0.1)),
+        client,
+        created,
+      );
       if (rng.chance(0.3)) p.updated = sec(created + rng.int(1, 60) * DAY);
       // The last three people were deleted from the account.
       if (i >= n - 3) {
@@ -167,7 +191,13 @@ class Generator implements ContentHost {
     }
     const created = this.time(CLOCK_START - 700 * DAY, CLOCK_START - 90 * DAY);
     const p = new BProject(
-      st.id('project'), i, rng.u32(), kind, state, created, st.me,
+      st.id('project'),
+      i,
+      rng.u32(),
+      kind,
+      state,
+      created,
+      st.me,
       kind === 'project' && (i === 0 || rng.chance(0.2)),
       kind !== 'template' ? i === 3 || rng.chance(0.2) : i % 2 === 1,
       i < 3 ? (COLORS[0] as string) : rng.pick(COLORS),

@@ -16,8 +16,14 @@ export const COMMENTABLE_KINDS: readonly RecKind[] = ['message', 'todolist', 'to
 
 /** The `type` of eventable, topicable and attachable references. */
 export const REC_TYPE: Record<RecKind, string> = {
-  message: 'Message', todolist: 'Todolist', todo: 'Todo', document: 'Document', upload: 'Upload',
-  calendar_event: 'CalendarEvent', forward: 'Forward', comment: 'Comment',
+  message: 'Message',
+  todolist: 'Todolist',
+  todo: 'Todo',
+  document: 'Document',
+  upload: 'Upload',
+  calendar_event: 'CalendarEvent',
+  forward: 'Forward',
+  comment: 'Comment',
 };
 
 /** Bits of BRec.flags. */
@@ -65,7 +71,10 @@ export class BPerson {
 }
 
 export class Access {
-  constructor(public person: BPerson, public granted: number) {}
+  constructor(
+    public person: BPerson,
+    public granted: number,
+  ) {}
 }
 
 /** What projects and standalone calendars share: both are buckets holding content. */
@@ -77,7 +86,12 @@ abstract class BucketBase {
   baseAccesses = 0;
   /** Top-level content in creation order (to-dos live under their lists, comments under their commentables). */
   recs: BRec[] = [];
-  constructor(public id: number, public seed: number, public created: number, public creator: BPerson) {
+  constructor(
+    public id: number,
+    public seed: number,
+    public created: number,
+    public creator: BPerson,
+  ) {
     this.updated = created;
   }
   hasAccess(p: BPerson): boolean {
@@ -107,7 +121,14 @@ export class BProject extends BucketBase {
 
 export class BCalendar extends BucketBase {
   readonly bucketType = 'Calendar';
-  constructor(id: number, seed: number, public nameIdx: number, created: number, creator: BPerson, public color: string) {
+  constructor(
+    id: number,
+    seed: number,
+    public nameIdx: number,
+    created: number,
+    creator: BPerson,
+    public color: string,
+  ) {
     super(id, seed, created, creator);
   }
 }
@@ -118,7 +139,13 @@ export class BGroup {
   rev = 0;
   subgroups: BGroup[] = [];
   members: BPerson[] = [];
-  constructor(public id: number, public name: string, public parent: BGroup | null, public created: number, public updated: number) {}
+  constructor(
+    public id: number,
+    public name: string,
+    public parent: BGroup | null,
+    public created: number,
+    public updated: number,
+  ) {}
 }
 
 /** A calendar event's `recurring` rule. until is a date (ms, local midnight) or 0. */

@@ -5,7 +5,22 @@
  * event Basecamp would log joins the progress (eventable: the changed record; for a comment,
  * its commentable). People, group and access changes log no event.
  */
-import { Access, BAttachment, BCalendar, BcxReadings, BEvent, BF, BPerson, BProject, BRec, Bucket, COMMENTABLE_KINDS, EventAction, ProjectState, RecKind } from './model';
+import {
+  Access,
+  BAttachment,
+  BCalendar,
+  BcxReadings,
+  BEvent,
+  BF,
+  BPerson,
+  BProject,
+  BRec,
+  Bucket,
+  COMMENTABLE_KINDS,
+  EventAction,
+  ProjectState,
+  RecKind,
+} from './model';
 import { DAY, localMidnight } from './generate';
 import { BcxStore } from './store';
 import * as V from './views';
@@ -13,15 +28,35 @@ import { Rng } from '../rng';
 
 /** The bcx streams the tap writes, in the spec's order. */
 export const BCX_STREAMS = [
-  'projects', 'people', 'groups', 'accesses', 'topics', 'messages', 'comments', 'todolists', 'todos', 'documents',
-  'attachments', 'uploads', 'calendars', 'calendar_events', 'forwards', 'events',
+  'projects',
+  'people',
+  'groups',
+  'accesses',
+  'topics',
+  'messages',
+  'comments',
+  'todolists',
+  'todos',
+  'documents',
+  'attachments',
+  'uploads',
+  'calendars',
+  'calendar_events',
+  'forwards',
+  'events',
 ] as const;
 export type BcxStream = (typeof BCX_STREAMS)[number];
 
 /** Streams whose records are content rows, and the row kind. */
 export const STREAM_KIND: Record<string, RecKind> = {
-  messages: 'message', comments: 'comment', todolists: 'todolist', todos: 'todo', documents: 'document',
-  uploads: 'upload', calendar_events: 'calendar_event', forwards: 'forward',
+  messages: 'message',
+  comments: 'comment',
+  todolists: 'todolist',
+  todos: 'todo',
+  documents: 'document',
+  uploads: 'upload',
+  calendar_events: 'calendar_event',
+  forwards: 'forward',
 };
 
 /** Where a new row goes: a project, a standalone calendar (calendar events), or a parent row (to-dos, comments). */
@@ -33,7 +68,11 @@ export interface BcxParent {
 
 export class BcxMutator {
   private rng: Rng;
-  constructor(private st: BcxStore, seed: number, private readings: BcxReadings) {
+  constructor(
+    private st: BcxStore,
+    seed: number,
+    private readings: BcxReadings,
+  ) {
     this.rng = new Rng((seed ^ 0xbc2c0ffe) >>> 0);
   }
 
@@ -106,7 +145,10 @@ export class BcxMutator {
         this.log(now, c, 'project_update', null);
         return;
       }
-      case 'topics': case 'accesses': case 'attachments': case 'events':
+      case 'topics':
+      case 'accesses':
+      case 'attachments':
+      case 'events':
         throw new Error(`simulator (bcx): ${stream} records change through their own records (update the topicable, the attachable, the person)`);
     }
     const r = this.row(stream, id);
@@ -139,7 +181,13 @@ export class BcxMutator {
       a.trashed = true;
       a.updated = now;
       this.touchRow(a.attachable, now);
-      this.log(now, a.project, 'update', a.attachable.kind === 'comment' ? (a.attachable.parent as BRec) : a.attachable, a.attachable.kind === 'comment' ? a.attachable : null);
+      this.log(
+        now,
+        a.project,
+        'update',
+        a.attachable.kind === 'comment' ? (a.attachable.parent as BRec) : a.attachable,
+        a.attachable.kind === 'comment' ? a.attachable : null,
+      );
       return;
     }
     const r = this.row(stream, id);
@@ -156,7 +204,8 @@ export class BcxMutator {
     const kind = STREAM_KIND[stream];
     if (!kind) throw new Error(`simulator (bcx): cannot create records of stream ${stream} (people: addPerson; accesses: grantAccess)`);
     const { bucket, parent } = this.placeFor(kind, where);
-    if (bucket instanceof BCalendar && kind !== 'calendar_event' && kind !== 'comment') throw new Error(`simulator (bcx): a calendar holds only calendar events`);
+    if (bucket instanceof BCalendar && kind !== 'calendar_event' && kind !== 'comment')
+      throw new Error(`simulator (bcx): a calendar holds only calendar events`);
     const now = this.tick();
     const siblings = parent ? (parent.children ?? []) : bucket.recs;
     const positioned = kind === 'todolist' || kind === 'todo';
@@ -179,7 +228,8 @@ export class BcxMutator {
   private placeFor(kind: RecKind, where: BcxParent): { bucket: Bucket; parent: BRec | null } {
     if (kind === 'comment') {
       const parent = where.parentId === undefined ? null : (this.st.rec(where.parentId) ?? null);
-      if (!parent || !COMMENTABLE_KINDS.includes(parent.kind)) throw new Error(`simulator (bcx): comments need parentId, a commentable row (got ${where.parentId})`);
+      if (!parent || !COMMENTABLE_KINDS.includes(parent.kind))
+        throw new Error(`simulator (bcx): comments need parentId, a commentable row (got ${where.parentId})`);
       return { bucket: parent.bucket, parent };
     }
     if (kind === 'todo') {
@@ -216,7 +266,8 @@ export class BcxMutator {
       r.t2 = r.t1 + 3_600_000;
     }
     if (r.kind === 'message') st.topicFor(r);
-    if (r.kind === 'upload' && r.bucket instanceof BProject) st.addAttachment(new BAttachment(st.id('attachment'), r.bucket, r, st.me, now, this.rng.u32(), false));
+    if (r.kind === 'upload' && r.bucket instanceof BProject)
+      st.addAttachment(new BAttachment(st.id('attachment'), r.bucket, r, st.me, now, this.rng.u32(), false));
   }
 
   setProjectState(id: number, state: ProjectState): void {
@@ -232,7 +283,16 @@ export class BcxMutator {
     const st = this.st;
     const now = this.tick();
     const n = st.people.length;
-    const p = new BPerson(st.id('person'), st.id('identity'), this.rng.u32(), opts.name ?? `New Person ${n}`, `new.person${n}@honchodesign.example.com`, opts.admin ?? false, opts.client ?? false, now);
+    const p = new BPerson(
+      st.id('person'),
+      st.id('identity'),
+      this.rng.u32(),
+      opts.name ?? `New Person ${n}`,
+      `new.person${n}@honchodesign.example.com`,
+      opts.admin ?? false,
+      opts.client ?? false,
+      now,
+    );
     st.addPerson(p);
     return p.id;
   }

@@ -19,11 +19,15 @@ export class BcxAccountRenderer {
   readonly api: string;
   /** `{baseUrl}/{accountId}` */
   readonly app: string;
-  constructor(protected st: BcxStore, readonly baseUrl: string, readonly accountId: number, protected readings: BcxReadings) {
+  constructor(
+    protected st: BcxStore,
+    readonly baseUrl: string,
+    readonly accountId: number,
+    protected readings: BcxReadings,
+  ) {
     this.api = `${baseUrl}/${accountId}/api/v1`;
     this.app = `${baseUrl}/${accountId}`;
   }
-
 
   // ---------- people ----------
   personName(p: BPerson): string {
@@ -82,11 +86,21 @@ export class BcxAccountRenderer {
   person(p: BPerson): Obj {
     const o = this.personHead(p, {}, false, true);
     const s = this.personSlug(p);
-    o.events = { count: p.eventCount, updated_at: p.lastEvent ? ts(p.lastEvent) : null, url: `${this.api}/people/${s}/events.json`, app_url: `${this.app}/people/${s}/events` };
+    o.events = {
+      count: p.eventCount,
+      updated_at: p.lastEvent ? ts(p.lastEvent) : null,
+      url: `${this.api}/people/${s}/events.json`,
+      app_url: `${this.app}/people/${s}/events`,
+    };
     const todos = V.assignedOpenTodos(this.st, p);
     let last = 0;
     for (const t of todos) if (t.updated > last) last = t.updated;
-    o.assigned_todos = { count: todos.length, updated_at: last ? ts(last) : null, url: `${this.api}/people/${s}/assigned_todos.json`, app_url: `${this.app}/people/${s}/assigned_todos` };
+    o.assigned_todos = {
+      count: todos.length,
+      updated_at: last ? ts(last) : null,
+      url: `${this.api}/people/${s}/assigned_todos.json`,
+      app_url: `${this.app}/people/${s}/assigned_todos`,
+    };
     return o;
   }
 
@@ -136,7 +150,13 @@ export class BcxAccountRenderer {
     return b instanceof BProject ? `projects/${b.id}` : `calendars/${this.calendarSlug(b)}`;
   }
   bucket(b: Bucket): Obj {
-    return { id: b.id, name: this.bucketName(b), type: b.bucketType, url: `${this.api}/${this.bucketPath(b)}.json`, app_url: `${this.app}/${this.bucketPath(b)}` };
+    return {
+      id: b.id,
+      name: this.bucketName(b),
+      type: b.bucketType,
+      url: `${this.api}/${this.bucketPath(b)}.json`,
+      app_url: `${this.app}/${this.bucketPath(b)}`,
+    };
   }
   /** Project-scoped list items carry the bucket unless the reading says they omit it. */
   protected listBucket(o: Obj, b: Bucket, accountWide: boolean): void {
@@ -147,7 +167,13 @@ export class BcxAccountRenderer {
   }
   /** /projects.json, archived, drafts and templates items; /people/ID/projects.json items have no app_url. */
   projectItem(p: BProject, withAppUrl = true): Obj {
-    const o: Obj = { id: p.id, name: this.projectName(p), description: this.projectDescription(p), updated_at: ts(p.updated), url: `${this.api}/projects/${p.id}.json` };
+    const o: Obj = {
+      id: p.id,
+      name: this.projectName(p),
+      description: this.projectDescription(p),
+      updated_at: ts(p.updated),
+      url: `${this.api}/projects/${p.id}.json`,
+    };
     if (withAppUrl) o.app_url = `${this.app}/projects/${p.id}`;
     o.template = p.kind === 'template';
     o.archived = p.state === 'archived';
@@ -180,7 +206,11 @@ export class BcxAccountRenderer {
     const base = `projects/${p.id}`;
     const max = (xs: { updated: number }[]) => xs.reduce((m, x) => Math.max(m, x.updated), 0);
     const people = p.accesses.filter((a) => !a.person.trashed);
-    o.accesses = this.summary(people.length, people.reduce((m, a) => Math.max(m, a.granted), 0), `${base}/accesses`);
+    o.accesses = this.summary(
+      people.length,
+      people.reduce((m, a) => Math.max(m, a.granted), 0),
+      `${base}/accesses`,
+    );
     const atts = V.attachments(p);
     o.attachments = this.summary(atts.length, max(atts), `${base}/attachments`);
     const events = V.rows(p, 'calendar_event');
@@ -188,7 +218,11 @@ export class BcxAccountRenderer {
     const docs = V.rows(p, 'document');
     o.documents = this.summary(docs.length, max(docs), `${base}/documents`);
     const topics = V.topicables(p, false);
-    o.topics = this.summary(topics.length, topics.reduce((m, r) => Math.max(m, V.topicUpdated(r)), 0), `${base}/topics`);
+    o.topics = this.summary(
+      topics.length,
+      topics.reduce((m, r) => Math.max(m, V.topicUpdated(r)), 0),
+      `${base}/topics`,
+    );
     const lists = V.rows(p, 'todolist');
     const completed = lists.filter((l) => V.listState(l) === 'completed').length;
     o.todolists = {
@@ -205,7 +239,14 @@ export class BcxAccountRenderer {
   }
   calendarItem(c: BCalendar): Obj {
     const s = this.calendarSlug(c);
-    return { id: c.id, name: this.calendarName(c), updated_at: ts(c.updated), color: c.color, url: `${this.api}/calendars/${s}.json`, app_url: `${this.app}/calendars/${s}` };
+    return {
+      id: c.id,
+      name: this.calendarName(c),
+      updated_at: ts(c.updated),
+      color: c.color,
+      url: `${this.api}/calendars/${s}.json`,
+      app_url: `${this.app}/calendars/${s}`,
+    };
   }
   calendar(c: BCalendar): Obj {
     const s = this.calendarSlug(c);
@@ -219,7 +260,11 @@ export class BcxAccountRenderer {
       updated_at: ts(c.updated),
       color: c.color,
       creator: this.creator(c.creator),
-      accesses: this.summary(people.length, people.reduce((m, a) => Math.max(m, a.granted), 0), `calendars/${s}/accesses`),
+      accesses: this.summary(
+        people.length,
+        people.reduce((m, a) => Math.max(m, a.granted), 0),
+        `calendars/${s}/accesses`,
+      ),
       calendar_events: {
         count: events.length,
         updated_at: events.length ? ts(last) : null,

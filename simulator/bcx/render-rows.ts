@@ -25,14 +25,22 @@ export class BcxRowRenderer extends BcxAccountRenderer {
   path(r: BRec): string {
     const b = this.bucketPath(r.bucket);
     switch (r.kind) {
-      case 'message': return `${b}/messages/${r.id}`;
-      case 'todolist': return `${b}/todolists/${r.id}`;
-      case 'todo': return `${b}/todos/${r.id}`;
-      case 'document': return `${b}/documents/${r.id}`;
-      case 'upload': return `${b}/uploads/${r.id}`;
-      case 'calendar_event': return `${b}/calendar_events/${r.id}`;
-      case 'forward': return `${b}/forwards/${r.id}`;
-      case 'comment': return `${b}/comments/${r.id}`;
+      case 'message':
+        return `${b}/messages/${r.id}`;
+      case 'todolist':
+        return `${b}/todolists/${r.id}`;
+      case 'todo':
+        return `${b}/todos/${r.id}`;
+      case 'document':
+        return `${b}/documents/${r.id}`;
+      case 'upload':
+        return `${b}/uploads/${r.id}`;
+      case 'calendar_event':
+        return `${b}/calendar_events/${r.id}`;
+      case 'forward':
+        return `${b}/forwards/${r.id}`;
+      case 'comment':
+        return `${b}/comments/${r.id}`;
     }
   }
   url(r: BRec): string {
@@ -48,14 +56,22 @@ export class BcxRowRenderer extends BcxAccountRenderer {
   title(r: BRec, rev = r.rev): string {
     const s = r.seed;
     switch (r.kind) {
-      case 'message': return T.subject(s, rev);
-      case 'todolist': return T.listTitle(s, rev);
-      case 'todo': return T.taskTitle(s, rev);
-      case 'document': return T.docTitle(s, rev);
-      case 'upload': return this.file(r.attachments?.[0] ?? null, s).name;
-      case 'calendar_event': return T.scheduleTitle(s, rev);
-      case 'forward': return T.forwardSubject(s, rev);
-      case 'comment': return r.parent ? this.title(r.parent, rev) : '';
+      case 'message':
+        return T.subject(s, rev);
+      case 'todolist':
+        return T.listTitle(s, rev);
+      case 'todo':
+        return T.taskTitle(s, rev);
+      case 'document':
+        return T.docTitle(s, rev);
+      case 'upload':
+        return this.file(r.attachments?.[0] ?? null, s).name;
+      case 'calendar_event':
+        return T.scheduleTitle(s, rev);
+      case 'forward':
+        return T.forwardSubject(s, rev);
+      case 'comment':
+        return r.parent ? this.title(r.parent, rev) : '';
     }
   }
   commentText(c: BRec): string {
@@ -83,13 +99,26 @@ export class BcxRowRenderer extends BcxAccountRenderer {
     const f = this.file(a, 0);
     const p = `projects/${a.project.id}/attachments/${a.id}/${f.key}`;
     const ext = f.type === 'image/jpeg' ? 'jpg' : f.type === 'image/gif' ? 'gif' : 'png';
-    return { url: `${this.api}/${p}/original/${encodeURIComponent(f.name)}`, app: `${this.app}/${p}/original/${encodeURIComponent(f.name)}`, thumb: `${this.app}/${p}/thumbnail.${ext}` };
+    return {
+      url: `${this.api}/${p}/original/${encodeURIComponent(f.name)}`,
+      app: `${this.app}/${p}/original/${encodeURIComponent(f.name)}`,
+      thumb: `${this.app}/${p}/thumbnail.${ext}`,
+    };
   }
   /** The short file form embedded in uploads and comments (no id). */
   fileForm(a: BAttachment): Obj {
     const f = this.file(a, 0);
     const u = this.fileUrls(a);
-    return { key: f.key, name: f.name, byte_size: f.size, content_type: f.type, created_at: ts(a.created), url: u.url, app_url: u.app, creator: this.creator(a.creator) };
+    return {
+      key: f.key,
+      name: f.name,
+      byte_size: f.size,
+      content_type: f.type,
+      created_at: ts(a.created),
+      url: u.url,
+      app_url: u.app,
+      creator: this.creator(a.creator),
+    };
   }
   protected files(r: BRec): Obj[] {
     return (r.attachments ?? []).filter((a) => !a.trashed).map((a) => this.fileForm(a));
@@ -101,16 +130,28 @@ export class BcxRowRenderer extends BcxAccountRenderer {
     if (a.linked) {
       const [name, linkedType, type] = pickH(LINKED, a.seed, 83);
       Object.assign(head, {
-        name, byte_size: 0, content_type: type, linked_source: 'google', linked_type: linkedType,
+        name,
+        byte_size: 0,
+        content_type: type,
+        linked_source: 'google',
+        linked_type: linkedType,
         link_url: `https://docs.google.com/${linkedType}/d/${hexDigest(a.id)}`,
-        created_at: ts(a.created), updated_at: ts(a.updated),
+        created_at: ts(a.created),
+        updated_at: ts(a.updated),
       });
     } else {
       const f = this.file(a, 0);
       const u = this.fileUrls(a);
       Object.assign(head, {
-        key: f.key, name: f.name, byte_size: f.size, content_type: f.type, created_at: ts(a.created), updated_at: ts(a.updated),
-        url: u.url, app_url: u.app, thumbnail_url: u.thumb,
+        key: f.key,
+        name: f.name,
+        byte_size: f.size,
+        content_type: f.type,
+        created_at: ts(a.created),
+        updated_at: ts(a.updated),
+        url: u.url,
+        app_url: u.app,
+        thumbnail_url: u.thumb,
       });
     }
     head.private = V.isPrivate(a.attachable);
@@ -123,7 +164,14 @@ export class BcxRowRenderer extends BcxAccountRenderer {
 
   // ---------- comments ----------
   comment(c: BRec): Obj {
-    return { id: c.id, content: this.commentText(c), created_at: ts(c.created), updated_at: ts(c.updated), attachments: this.files(c), creator: this.creator(c.creator) };
+    return {
+      id: c.id,
+      content: this.commentText(c),
+      created_at: ts(c.created),
+      updated_at: ts(c.updated),
+      attachments: this.files(c),
+      creator: this.creator(c.creator),
+    };
   }
   protected comments(r: BRec): Obj[] {
     return V.comments(r).map((c) => this.comment(c));
@@ -152,8 +200,16 @@ export class BcxRowRenderer extends BcxAccountRenderer {
   // ---------- messages ----------
   message(m: BRec): Obj {
     return {
-      id: m.id, subject: this.title(m), created_at: ts(m.created), updated_at: ts(m.updated), content: T.richText(m.seed, m.rev),
-      private: V.isPrivate(m), trashed: m.trashed, creator: this.creator(m.creator), comments: this.comments(m), subscribers: this.subscribers(m),
+      id: m.id,
+      subject: this.title(m),
+      created_at: ts(m.created),
+      updated_at: ts(m.updated),
+      content: T.richText(m.seed, m.rev),
+      private: V.isPrivate(m),
+      trashed: m.trashed,
+      creator: this.creator(m.creator),
+      comments: this.comments(m),
+      subscribers: this.subscribers(m),
     };
   }
 }

@@ -3,12 +3,22 @@ import { BCalendar, BEvent, BRec, EventAction, ProjectState, RecKind } from './m
 
 /** A row as the wording names it. */
 const NOUN: Record<RecKind, string> = {
-  message: 'a message', todolist: 'a to-do list', todo: 'a to-do', document: 'a document', upload: 'a file',
-  calendar_event: 'an event', forward: 'a forward', comment: 'a comment',
+  message: 'a message',
+  todolist: 'a to-do list',
+  todo: 'a to-do',
+  document: 'a document',
+  upload: 'a file',
+  calendar_event: 'an event',
+  forward: 'a forward',
+  comment: 'a comment',
 };
 /** Kinds whose creation has its own verb; others are `created` (`created a document`). */
 const CREATED: Partial<Record<RecKind, string>> = {
-  message: 'posted a message', upload: 'uploaded a file', todo: 'added a to-do', calendar_event: 'added an event', forward: 'forwarded an email',
+  message: 'posted a message',
+  upload: 'uploaded a file',
+  todo: 'added a to-do',
+  calendar_event: 'added an event',
+  forward: 'forwarded an email',
 };
 /** Actions on a row; any other (an update) is `edited` the row. */
 const ON_ROW: Partial<Record<EventAction, (kind: RecKind) => string>> = {
@@ -20,7 +30,9 @@ const ON_ROW: Partial<Record<EventAction, (kind: RecKind) => string>> = {
 };
 /** The state a project moved to. */
 const PROJECT_STATE: Record<ProjectState, string> = {
-  active: 'activated the project', archived: 'archived the project', trashed: 'deleted the project',
+  active: 'activated the project',
+  archived: 'archived the project',
+  trashed: 'deleted the project',
 };
 
 /** An event about the bucket itself: an edit of it, or a project's move to another state (none given: activated). */

@@ -29,8 +29,13 @@ export class BcxRenderer extends BcxRowRenderer {
       o.app_url = this.appUrl(l);
     }
     Object.assign(o, {
-      completed: V.listState(l) === 'completed', position: l.pos, private: V.isPrivate(l), trashed: l.trashed,
-      completed_count: c.completed, remaining_count: c.remaining, creator: this.creator(l.creator),
+      completed: V.listState(l) === 'completed',
+      position: l.pos,
+      private: V.isPrivate(l),
+      trashed: l.trashed,
+      completed_count: c.completed,
+      remaining_count: c.remaining,
+      creator: this.creator(l.creator),
     });
     return o;
   }
@@ -44,8 +49,15 @@ export class BcxRenderer extends BcxRowRenderer {
   assignedList(l: BRec, todos: BRec[]): Obj {
     const o = this.listHead(l, true);
     o.assigned_todos = todos.map((t) => ({
-      id: t.id, content: this.title(t), due_at: t.t2 ? day(t.t2) : null, comments_count: t.live('comment').length,
-      created_at: ts(t.created), updated_at: ts(t.updated), url: this.url(t), app_url: this.appUrl(t), position: t.pos,
+      id: t.id,
+      content: this.title(t),
+      due_at: t.t2 ? day(t.t2) : null,
+      comments_count: t.live('comment').length,
+      created_at: ts(t.created),
+      updated_at: ts(t.updated),
+      url: this.url(t),
+      app_url: this.appUrl(t),
+      position: t.pos,
     }));
     o.bucket = this.bucket(l.bucket);
     return o;
@@ -55,7 +67,11 @@ export class BcxRenderer extends BcxRowRenderer {
     const o = this.listHead(l, false);
     if (embedTodos) {
       const t = V.listTodos(l);
-      o.todos = { remaining: t.remaining.map((x) => this.todoShort(x)), completed: t.completed.map((x) => this.todoShort(x)), trashed: t.trashed.map((x) => this.todoShort(x)) };
+      o.todos = {
+        remaining: t.remaining.map((x) => this.todoShort(x)),
+        completed: t.completed.map((x) => this.todoShort(x)),
+        trashed: t.trashed.map((x) => this.todoShort(x)),
+      };
     }
     o.comments = this.comments(l);
     o.subscribers = this.subscribers(l);
@@ -66,12 +82,23 @@ export class BcxRenderer extends BcxRowRenderer {
   }
   /** The short to-do form inside a list: completed (and trashed completed) ones carry completed_at and completer. */
   todoShort(t: BRec): Obj {
-    const head: Obj = { id: t.id, content: this.title(t), due_at: t.t2 ? day(t.t2) : null, comments_count: t.live('comment').length, created_at: ts(t.created), updated_at: ts(t.updated) };
+    const head: Obj = {
+      id: t.id,
+      content: this.title(t),
+      due_at: t.t2 ? day(t.t2) : null,
+      comments_count: t.live('comment').length,
+      created_at: ts(t.created),
+      updated_at: ts(t.updated),
+    };
     if (!t.has(BF.completed)) {
       return Object.assign(head, { assignee: this.assignee(t), position: t.pos, url: this.url(t), app_url: this.appUrl(t) });
     }
     return Object.assign(head, {
-      completed_at: ts(t.t1), url: this.url(t), app_url: this.appUrl(t), assignee: this.assignee(t), position: t.pos,
+      completed_at: ts(t.t1),
+      url: this.url(t),
+      app_url: this.appUrl(t),
+      assignee: this.assignee(t),
+      position: t.pos,
       completer: this.ref(t.completer ?? t.creator),
     });
   }
@@ -79,10 +106,23 @@ export class BcxRenderer extends BcxRowRenderer {
     const done = t.has(BF.completed);
     const due = t.t2 ? day(t.t2) : null;
     return {
-      id: t.id, todolist_id: t.parent?.id ?? null, position: t.pos, content: this.title(t), due_at: due, due_on: due,
-      created_at: ts(t.created), updated_at: ts(t.updated), completed_at: done ? ts(t.t1) : false,
-      comments_count: t.live('comment').length, private: V.isPrivate(t), trashed: t.trashed, creator: this.creator(t.creator),
-      assignee: this.assignee(t), completed: done, url: this.url(t), app_url: this.appUrl(t),
+      id: t.id,
+      todolist_id: t.parent?.id ?? null,
+      position: t.pos,
+      content: this.title(t),
+      due_at: due,
+      due_on: due,
+      created_at: ts(t.created),
+      updated_at: ts(t.updated),
+      completed_at: done ? ts(t.t1) : false,
+      comments_count: t.live('comment').length,
+      private: V.isPrivate(t),
+      trashed: t.trashed,
+      creator: this.creator(t.creator),
+      assignee: this.assignee(t),
+      completed: done,
+      url: this.url(t),
+      app_url: this.appUrl(t),
     };
   }
   /** /projects/P/todos.json and the list's to-do lists: the full form with its list embedded. */
@@ -91,9 +131,19 @@ export class BcxRenderer extends BcxRowRenderer {
     const l = t.parent as BRec;
     const c = V.listCounts(l);
     o.todolist = {
-      completed: V.listState(l) === 'completed', completed_count: c.completed, created_at: ts(l.created), creator: this.creator(l.creator),
-      description: this.listDescription(l), id: l.id, name: this.title(l), position: l.pos, private: V.isPrivate(l),
-      remaining_count: c.remaining, trashed: l.trashed, url: this.url(l), app_url: this.appUrl(l),
+      completed: V.listState(l) === 'completed',
+      completed_count: c.completed,
+      created_at: ts(l.created),
+      creator: this.creator(l.creator),
+      description: this.listDescription(l),
+      id: l.id,
+      name: this.title(l),
+      position: l.pos,
+      private: V.isPrivate(l),
+      remaining_count: c.remaining,
+      trashed: l.trashed,
+      url: this.url(l),
+      app_url: this.appUrl(l),
     };
     return o;
   }
@@ -108,7 +158,16 @@ export class BcxRenderer extends BcxRowRenderer {
 
   // ---------- documents, uploads, forwards ----------
   documentItem(d: BRec, accountWide = false): Obj {
-    const o: Obj = { id: d.id, title: this.title(d), created_at: ts(d.created), updated_at: ts(d.updated), url: this.url(d), app_url: this.appUrl(d), private: V.isPrivate(d), trashed: d.trashed };
+    const o: Obj = {
+      id: d.id,
+      title: this.title(d),
+      created_at: ts(d.created),
+      updated_at: ts(d.updated),
+      url: this.url(d),
+      app_url: this.appUrl(d),
+      private: V.isPrivate(d),
+      trashed: d.trashed,
+    };
     if (accountWide || this.readings.projectListsCarryBucket) {
       const b = this.bucket(d.bucket);
       o.bucket = { type: b.type, id: b.id, name: b.name, color: d.bucket instanceof BProject ? d.bucket.color : '3185c5', url: b.url, app_url: b.app_url };
@@ -117,15 +176,29 @@ export class BcxRenderer extends BcxRowRenderer {
   }
   document(d: BRec): Obj {
     return {
-      id: d.id, title: this.title(d), content: T.richText(d.seed, d.rev), created_at: ts(d.created), updated_at: ts(d.updated),
-      private: V.isPrivate(d), trashed: d.trashed, last_updater: this.ref(d.who ?? d.creator), creator: this.creator(d.creator),
-      comments: this.comments(d), subscribers: this.subscribers(d),
+      id: d.id,
+      title: this.title(d),
+      content: T.richText(d.seed, d.rev),
+      created_at: ts(d.created),
+      updated_at: ts(d.updated),
+      private: V.isPrivate(d),
+      trashed: d.trashed,
+      last_updater: this.ref(d.who ?? d.creator),
+      creator: this.creator(d.creator),
+      comments: this.comments(d),
+      subscribers: this.subscribers(d),
     };
   }
   upload(u: BRec): Obj {
     return {
-      id: u.id, created_at: ts(u.created), updated_at: ts(u.updated), content: edited(T.sentence(u.seed, 92), u.rev), trashed: u.trashed,
-      attachments: this.files(u), comments: this.comments(u), subscribers: this.subscribers(u),
+      id: u.id,
+      created_at: ts(u.created),
+      updated_at: ts(u.updated),
+      content: edited(T.sentence(u.seed, 92), u.rev),
+      trashed: u.trashed,
+      attachments: this.files(u),
+      comments: this.comments(u),
+      subscribers: this.subscribers(u),
     };
   }
   private forwardFrom(f: BRec): string | null {
@@ -136,8 +209,15 @@ export class BcxRenderer extends BcxRowRenderer {
   }
   forwardItem(f: BRec, accountWide = false): Obj {
     const o: Obj = {
-      id: f.id, subject: this.title(f), from: this.forwardFrom(f), created_at: ts(f.created, true), updated_at: ts(f.updated, true),
-      private: V.isPrivate(f), trashed: f.trashed, url: this.url(f), app_url: this.appUrl(f),
+      id: f.id,
+      subject: this.title(f),
+      from: this.forwardFrom(f),
+      created_at: ts(f.created, true),
+      updated_at: ts(f.updated, true),
+      private: V.isPrivate(f),
+      trashed: f.trashed,
+      url: this.url(f),
+      app_url: this.appUrl(f),
     };
     this.listBucket(o, f.bucket, accountWide);
     return o;
@@ -151,17 +231,30 @@ export class BcxRenderer extends BcxRowRenderer {
       const [name, type] = T.file(s);
       const key = hexDigest(s);
       attachments.push({
-        key, name, byte_size: 1_000 + (s % 900_000), content_type: type, created_at: ts(f.created),
+        key,
+        name,
+        byte_size: 1_000 + (s % 900_000),
+        content_type: type,
+        created_at: ts(f.created),
         url: `${this.api}/projects/${f.bucket.id}/attachments/${1_000_000 + (s % 9_000_000)}/${key}/original/${encodeURIComponent(name)}`,
         creator: this.creator(f.creator),
       });
     }
     const b = this.bucket(f.bucket);
     return {
-      id: f.id, subject: this.title(f), from: this.forwardFrom(f), created_at: ts(f.created, true), updated_at: ts(f.updated, true),
-      private: V.isPrivate(f), trashed: f.trashed, content: text,
+      id: f.id,
+      subject: this.title(f),
+      from: this.forwardFrom(f),
+      created_at: ts(f.created, true),
+      updated_at: ts(f.updated, true),
+      private: V.isPrivate(f),
+      trashed: f.trashed,
+      content: text,
       content_html: `<html><body><h1>${escapeHtml(this.title(f))}</h1><p>${escapeHtml(text)}</p></body></html>`,
-      creator: this.creator(f.creator), attachments, comments: this.comments(f), subscribers: this.subscribers(f),
+      creator: this.creator(f.creator),
+      attachments,
+      comments: this.comments(f),
+      subscribers: this.subscribers(f),
       bucket: { id: b.id, name: b.name, type: b.type, url: b.url },
     };
   }
@@ -180,7 +273,15 @@ export class BcxRenderer extends BcxRowRenderer {
   }
   private eventHead(e: BRec, withCount: boolean): Obj {
     const ms = e.recurring !== null; // the docs' recurring examples carry milliseconds
-    const o: Obj = { id: e.id, summary: this.title(e), description: this.eventDescription(e), created_at: ts(e.created, ms), updated_at: ts(e.updated, ms), all_day: e.has(BF.allDay), ...this.when(e, e.t1) };
+    const o: Obj = {
+      id: e.id,
+      summary: this.title(e),
+      description: this.eventDescription(e),
+      created_at: ts(e.created, ms),
+      updated_at: ts(e.updated, ms),
+      all_day: e.has(BF.allDay),
+      ...this.when(e, e.t1),
+    };
     if (withCount) o.comments_count = e.live('comment').length;
     o.private = V.isPrivate(e);
     o.trashed = e.trashed;
@@ -203,8 +304,14 @@ export class BcxRenderer extends BcxRowRenderer {
   /** An expanded recurrence inside a start_date window: no id, url or timestamps; a pointer to its master. */
   recurrence(e: BRec, n: number, start: number): Obj {
     return {
-      summary: this.title(e), description: this.eventDescription(e), all_day: e.has(BF.allDay), ...this.when(e, start),
-      comments_count: e.live('comment').length, private: V.isPrivate(e), trashed: e.trashed, creator: this.creator(e.creator),
+      summary: this.title(e),
+      description: this.eventDescription(e),
+      all_day: e.has(BF.allDay),
+      ...this.when(e, start),
+      comments_count: e.live('comment').length,
+      private: V.isPrivate(e),
+      trashed: e.trashed,
+      creator: this.creator(e.creator),
       recurrence: { number: n, master: { id: e.id, url: this.url(e), app_url: this.appUrl(e) } },
     };
   }
@@ -217,10 +324,17 @@ export class BcxRenderer extends BcxRowRenderer {
     const target = r ? this.title(r, e.rev) : this.bucketName(p);
     const verb = eventVerb(e);
     const isComment = e.comment !== null && e.action !== 'trash';
-    const ref = r ? this.reference(r) : { id: p.id, type: p.bucketType, url: `${this.api}/${this.bucketPath(p)}.json`, app_url: `${this.app}/${this.bucketPath(p)}` };
+    const ref = r
+      ? this.reference(r)
+      : { id: p.id, type: p.bucketType, url: `${this.api}/${this.bucketPath(p)}.json`, app_url: `${this.app}/${this.bucketPath(p)}` };
     const o: Obj = {
-      id: e.id, created_at: ts(e.created), updated_at: ts(e.created), private: r ? V.isPrivate(r) : false,
-      action: isComment ? verb : `${verb}<span>:</span>`, target, eventable: ref,
+      id: e.id,
+      created_at: ts(e.created),
+      updated_at: ts(e.created),
+      private: r ? V.isPrivate(r) : false,
+      action: isComment ? verb : `${verb}<span>:</span>`,
+      target,
+      eventable: ref,
     };
     if (form !== 'person') o.creator = this.creator(e.creator);
     if (isComment && e.comment) {

@@ -13,15 +13,45 @@ export function defineProjects(k: BcxRouteKit): void {
   /** pageSize null: the whole list on every page. */
   const all = null;
   const projects = (ok: (p: BProject) => boolean) => () => st.projects.filter(ok).sort(byId);
-  k.on('projects.json', () => k.list(projects((p) => p.kind === 'project' && p.state === 'active'), (p) => r.projectItem(p), all));
-  k.on('projects/archived.json', () => k.list(projects((p) => p.kind === 'project' && p.state === 'archived'), (p) => r.projectItem(p), PAGE_SIZE));
-  k.on('projects/drafts.json', () => k.list(projects((p) => p.kind === 'draft' && p.state !== 'trashed'), (p) => r.projectItem(p), k.unknown));
-  k.on('project_templates.json', () => k.list(projects((p) => p.kind === 'template' && p.state !== 'trashed'), (p) => r.projectItem(p), k.unknown));
+  k.on('projects.json', () =>
+    k.list(
+      projects((p) => p.kind === 'project' && p.state === 'active'),
+      (p) => r.projectItem(p),
+      all,
+    ),
+  );
+  k.on('projects/archived.json', () =>
+    k.list(
+      projects((p) => p.kind === 'project' && p.state === 'archived'),
+      (p) => r.projectItem(p),
+      PAGE_SIZE,
+    ),
+  );
+  k.on('projects/drafts.json', () =>
+    k.list(
+      projects((p) => p.kind === 'draft' && p.state !== 'trashed'),
+      (p) => r.projectItem(p),
+      k.unknown,
+    ),
+  );
+  k.on('project_templates.json', () =>
+    k.list(
+      projects((p) => p.kind === 'template' && p.state !== 'trashed'),
+      (p) => r.projectItem(p),
+      k.unknown,
+    ),
+  );
   k.on('projects/:id.json', (p) => {
     const pr = p.id === undefined ? undefined : st.project(p.id);
     return pr ? { obj: r.project(pr) } : NOT_FOUND;
   });
-  k.on('stars.json', () => k.list(projects((p) => p.starred && p.state === 'active'), (p) => r.star(p), k.unknown));
+  k.on('stars.json', () =>
+    k.list(
+      projects((p) => p.starred && p.state === 'active'),
+      (p) => r.star(p),
+      k.unknown,
+    ),
+  );
 }
 
 /** People, their projects, events and assigned to-dos. */
@@ -29,8 +59,20 @@ export function definePeople(k: BcxRouteKit): void {
   const { st, r } = k;
   /** pageSize null: the whole list on every page. */
   const all = null;
-  k.on('people.json', () => k.list(() => st.people.filter((x) => !x.trashed), (x) => r.personItem(x), all));
-  k.on('people/trashed.json', () => k.list(() => st.people.filter((x) => x.trashed), (x) => r.personItem(x), k.unknown));
+  k.on('people.json', () =>
+    k.list(
+      () => st.people.filter((x) => !x.trashed),
+      (x) => r.personItem(x),
+      all,
+    ),
+  );
+  k.on('people/trashed.json', () =>
+    k.list(
+      () => st.people.filter((x) => x.trashed),
+      (x) => r.personItem(x),
+      k.unknown,
+    ),
+  );
   k.on('people/:id.json', (p) => {
     const person = k.person(p.id);
     return person ? { obj: r.person(person) } : NOT_FOUND;
@@ -38,7 +80,11 @@ export function definePeople(k: BcxRouteKit): void {
   k.on('people/:id/projects.json', (p) => {
     const person = k.person(p.id);
     if (!person) return NOT_FOUND;
-    return k.list(() => st.projects.filter((x) => x.hasAccess(person)).sort(byId), (x) => r.projectItem(x, false), k.unknown);
+    return k.list(
+      () => st.projects.filter((x) => x.hasAccess(person)).sort(byId),
+      (x) => r.projectItem(x, false),
+      k.unknown,
+    );
   });
   k.on('people/:id/events.json', (p, q) => {
     const person = k.person(p.id);
@@ -74,7 +120,13 @@ function assignedTodos(k: BcxRouteKit, person: BPerson, q: URLSearchParams): Bcx
 /** Groups, subgroups and the accesses of projects and calendars. */
 export function defineGroups(k: BcxRouteKit): void {
   const { st, r } = k;
-  k.on('groups.json', () => k.list(() => st.groups, (g) => r.groupItem(g), k.unknown));
+  k.on('groups.json', () =>
+    k.list(
+      () => st.groups,
+      (g) => r.groupItem(g),
+      k.unknown,
+    ),
+  );
   k.on('groups/:id.json', (p) => {
     const g = p.id === undefined ? undefined : st.group(p.id);
     return g && !g.parent ? { obj: r.group(g) } : NOT_FOUND;
@@ -85,11 +137,23 @@ export function defineGroups(k: BcxRouteKit): void {
   });
   k.on('projects/:pid/accesses.json', (p) => {
     const pr = k.open(p.pid);
-    return pr ? k.list(() => V.accessList(pr), (x) => r.accessItem(x), PAGE_SIZE) : NOT_FOUND;
+    return pr
+      ? k.list(
+          () => V.accessList(pr),
+          (x) => r.accessItem(x),
+          PAGE_SIZE,
+        )
+      : NOT_FOUND;
   });
   k.on('calendars/:cid/accesses.json', (p) => {
     const c = k.cal(p.cid);
-    return c ? k.list(() => V.accessList(c), (x) => r.accessItem(x), PAGE_SIZE) : NOT_FOUND;
+    return c
+      ? k.list(
+          () => V.accessList(c),
+          (x) => r.accessItem(x),
+          PAGE_SIZE,
+        )
+      : NOT_FOUND;
   });
 }
 
@@ -101,14 +165,24 @@ export function defineTopics(k: BcxRouteKit): void {
     const suffix = archived ? '/archived' : '';
     k.on(`projects/:pid/topics${suffix}.json`, (p, q) => {
       const pr = k.open(p.pid);
-      return pr ? k.list(() => topicSort(q, V.topicables(pr, archived)), (x) => r.topic(x), PAGE_SIZE) : NOT_FOUND;
+      return pr
+        ? k.list(
+            () => topicSort(q, V.topicables(pr, archived)),
+            (x) => r.topic(x),
+            PAGE_SIZE,
+          )
+        : NOT_FOUND;
     });
     k.on(`topics${suffix}.json`, (_p, q) =>
-      k.list(() => {
-        const rows = k.activeProjects().flatMap((pr) => V.topicables(pr, archived));
-        rows.sort((a, b) => V.topicUpdated(b) - V.topicUpdated(a) || b.topicId - a.topicId);
-        return topicSort(q, rows);
-      }, (x) => r.topic(x, true), PAGE_SIZE),
+      k.list(
+        () => {
+          const rows = k.activeProjects().flatMap((pr) => V.topicables(pr, archived));
+          rows.sort((a, b) => V.topicUpdated(b) - V.topicUpdated(a) || b.topicId - a.topicId);
+          return topicSort(q, rows);
+        },
+        (x) => r.topic(x, true),
+        PAGE_SIZE,
+      ),
     );
   }
   k.on('projects/:pid/messages/:id.json', (p) => k.one(k.open(p.pid), p.id, 'message', (x) => r.message(x)));

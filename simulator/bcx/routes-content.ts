@@ -16,9 +16,21 @@ export function defineTodolists(k: BcxRouteKit): void {
     const suffix = state === 'active' ? '' : `/${state}`;
     k.on(`projects/:pid/todolists${suffix}.json`, (p) => {
       const pr = k.open(p.pid);
-      return pr ? k.list(() => lists(pr, state), (x) => r.todolistItem(x), k.unknown) : NOT_FOUND;
+      return pr
+        ? k.list(
+            () => lists(pr, state),
+            (x) => r.todolistItem(x),
+            k.unknown,
+          )
+        : NOT_FOUND;
     });
-    k.on(`todolists${suffix}.json`, () => k.list(() => k.activeProjects().flatMap((pr) => lists(pr, state)), (x) => r.todolistItem(x, true), k.unknown));
+    k.on(`todolists${suffix}.json`, () =>
+      k.list(
+        () => k.activeProjects().flatMap((pr) => lists(pr, state)),
+        (x) => r.todolistItem(x, true),
+        k.unknown,
+      ),
+    );
   }
   k.on('projects/:pid/todolists/:id.json', (p, q) =>
     k.one(k.open(p.pid), p.id, 'todolist', (x) => r.todolist(x, q.get('exclude_todos') === 'true' ? false : undefined)),
@@ -29,7 +41,10 @@ export function defineTodolists(k: BcxRouteKit): void {
 export function defineTodos(k: BcxRouteKit): void {
   const r = k.r;
   const todoLists: Record<string, (l: BRec) => BRec[]> = {
-    todos: (l) => { const t = V.listTodos(l); return [...t.remaining, ...t.completed]; },
+    todos: (l) => {
+      const t = V.listTodos(l);
+      return [...t.remaining, ...t.completed];
+    },
     'todos/remaining': (l) => V.listTodos(l).remaining,
     'todos/completed': (l) => V.listTodos(l).completed,
     'todos/trashed': (l) => V.listTodos(l).trashed,
@@ -37,7 +52,13 @@ export function defineTodos(k: BcxRouteKit): void {
   for (const [path, pick] of Object.entries(todoLists)) {
     k.on(`projects/:pid/todolists/:id/${path}.json`, (p) => {
       const l = k.recIn(k.open(p.pid), p.id, 'todolist');
-      return l ? k.list(() => pick(l), (x) => r.todoItem(x), k.unknown) : NOT_FOUND;
+      return l
+        ? k.list(
+            () => pick(l),
+            (x) => r.todoItem(x),
+            k.unknown,
+          )
+        : NOT_FOUND;
     });
     if (path === 'todos/trashed') continue;
     k.on(`projects/:pid/${path}.json`, (p, q) => {
@@ -52,11 +73,15 @@ export function defineTodos(k: BcxRouteKit): void {
 function projectTodos(k: BcxRouteKit, pr: BProject, pick: (l: BRec) => BRec[], q: URLSearchParams): BcxResult {
   const since = dateParam(q.get('due_since'));
   if (since === undefined) return badDueSince();
-  return k.list(() => {
-    const out: BRec[] = [];
-    for (const l of pr.recs) if (l.kind === 'todolist' && !l.trashed) out.push(...pick(l));
-    return since === null ? out : out.filter((t) => t.t2 !== 0 && t.t2 >= since);
-  }, (x) => k.r.todoItem(x), k.unknown);
+  return k.list(
+    () => {
+      const out: BRec[] = [];
+      for (const l of pr.recs) if (l.kind === 'todolist' && !l.trashed) out.push(...pick(l));
+      return since === null ? out : out.filter((t) => t.t2 !== 0 && t.t2 >= since);
+    },
+    (x) => k.r.todoItem(x),
+    k.unknown,
+  );
 }
 
 /** The order a sort= parameter asks of documents and forwards (newest first by default). */
@@ -73,9 +98,25 @@ export function defineDocumentsOrForwards(k: BcxRouteKit, kind: 'document' | 'fo
   const item = kind === 'document' ? (x: BRec, wide?: boolean) => r.documentItem(x, wide) : (x: BRec, wide?: boolean) => r.forwardItem(x, wide);
   k.on(`projects/:pid/${kind}s.json`, (p, q) => {
     const pr = k.open(p.pid);
-    return pr ? k.list(() => V.rows(pr, kind).sort(docSort(q, r)), (x) => item(x), k.unknown) : NOT_FOUND;
+    return pr
+      ? k.list(
+          () => V.rows(pr, kind).sort(docSort(q, r)),
+          (x) => item(x),
+          k.unknown,
+        )
+      : NOT_FOUND;
   });
-  k.on(`${kind}s.json`, (_p, q) => k.list(() => k.activeProjects().flatMap((pr) => V.rows(pr, kind)).sort(docSort(q, r)), (x) => item(x, true), k.unknown));
+  k.on(`${kind}s.json`, (_p, q) =>
+    k.list(
+      () =>
+        k
+          .activeProjects()
+          .flatMap((pr) => V.rows(pr, kind))
+          .sort(docSort(q, r)),
+      (x) => item(x, true),
+      k.unknown,
+    ),
+  );
   k.on(`projects/:pid/${kind}s/:id.json`, (p) => k.one(k.open(p.pid), p.id, kind, (x) => (kind === 'document' ? r.document(x) : r.forward(x))));
 }
 
@@ -84,9 +125,26 @@ export function defineAttachments(k: BcxRouteKit): void {
   const { st, r } = k;
   k.on('projects/:pid/attachments.json', (p, q) => {
     const pr = k.open(p.pid);
-    return pr ? k.list(() => sortAttachments(V.attachments(pr), q, r), (a) => r.attachment(a), PAGE_SIZE) : NOT_FOUND;
+    return pr
+      ? k.list(
+          () => sortAttachments(V.attachments(pr), q, r),
+          (a) => r.attachment(a),
+          PAGE_SIZE,
+        )
+      : NOT_FOUND;
   });
-  k.on('attachments.json', (_p, q) => k.list(() => sortAttachments(k.activeProjects().flatMap((pr) => V.attachments(pr)), q, r), (a) => r.attachment(a), PAGE_SIZE));
+  k.on('attachments.json', (_p, q) =>
+    k.list(
+      () =>
+        sortAttachments(
+          k.activeProjects().flatMap((pr) => V.attachments(pr)),
+          q,
+          r,
+        ),
+      (a) => r.attachment(a),
+      PAGE_SIZE,
+    ),
+  );
   k.on('projects/:pid/attachments/:id.json', (p) => {
     const pr = k.open(p.pid);
     const a = p.id === undefined ? undefined : st.attachment(p.id);

@@ -9,10 +9,7 @@ import { BcxRenderer } from './render';
 import { BcxStore } from './store';
 
 export type Obj = Record<string, unknown>;
-export type BcxResult =
-  | { obj: Obj }
-  | { list: () => unknown[]; render: (x: never) => Obj; pageSize: number | null }
-  | { error: number; body: Obj };
+export type BcxResult = { obj: Obj } | { list: () => unknown[]; render: (x: never) => Obj; pageSize: number | null } | { error: number; body: Obj };
 
 export const PAGE_SIZE = 50;
 export const NOT_FOUND = null;

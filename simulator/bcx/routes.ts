@@ -23,7 +23,11 @@ export type { BcxResult };
 export class BcxRoutes implements BcxRouteKit {
   private routes: { segs: string[]; h: Handler }[] = [];
 
-  constructor(readonly st: BcxStore, readonly r: BcxRenderer, readonly readings: BcxReadings) {
+  constructor(
+    readonly st: BcxStore,
+    readonly r: BcxRenderer,
+    readonly readings: BcxReadings,
+  ) {
     this.define();
   }
 
@@ -95,7 +99,11 @@ export class BcxRoutes implements BcxRouteKit {
     const r = this.r;
     // ----- calendars and calendar events -----
     this.on('calendars.json', () =>
-      this.list(() => [...st.calendars].sort((a, b) => r.calendarName(a).localeCompare(r.calendarName(b)) || a.id - b.id), (c) => r.calendarItem(c), this.unknown),
+      this.list(
+        () => [...st.calendars].sort((a, b) => r.calendarName(a).localeCompare(r.calendarName(b)) || a.id - b.id),
+        (c) => r.calendarItem(c),
+        this.unknown,
+      ),
     );
     this.on('calendars/:cid.json', (p) => {
       const c = this.cal(p.cid);
@@ -106,11 +114,21 @@ export class BcxRoutes implements BcxRouteKit {
         const b = bucket(p);
         if (!b) return NOT_FOUND;
         if (q.has('start_date')) return this.window([b], q);
-        return this.list(() => V.calendarEvents(b, false, st.clock), (x) => r.calendarEventItem(x), this.unknown);
+        return this.list(
+          () => V.calendarEvents(b, false, st.clock),
+          (x) => r.calendarEventItem(x),
+          this.unknown,
+        );
       });
       this.on(`${prefix}/calendar_events/past.json`, (p) => {
         const b = bucket(p);
-        return b ? this.list(() => V.calendarEvents(b, true, st.clock), (x) => r.calendarEventItem(x), this.unknown) : NOT_FOUND;
+        return b
+          ? this.list(
+              () => V.calendarEvents(b, true, st.clock),
+              (x) => r.calendarEventItem(x),
+              this.unknown,
+            )
+          : NOT_FOUND;
       });
       this.on(`${prefix}/calendar_events/:id.json`, (p) => this.one(bucket(p), p.id, 'calendar_event', (x) => r.calendarEvent(x)));
     };
@@ -129,7 +147,6 @@ export class BcxRoutes implements BcxRouteKit {
     });
   }
 
-
   /** Events created at or after `since`, newest first, 50 a page. */
   events(q: URLSearchParams, ok: (e: BEvent) => boolean, form: 'account' | 'project' | 'person'): BcxResult {
     let since = -Infinity;
@@ -140,27 +157,36 @@ export class BcxRoutes implements BcxRouteKit {
       if (Number.isNaN(since)) return { error: 400, body: { error: 'since must be an ISO 8601 date-time' } };
     }
     const evs = this.st.events;
-    return this.list(() => {
-      const out: BEvent[] = [];
-      for (let i = evs.length - 1; i >= 0; i--) {
-        const e = evs[i] as BEvent;
-        if (sec(e.created) < since) break;
-        if (ok(e)) out.push(e);
-      }
-      return out;
-    }, (e) => this.r.event(e, form), PAGE_SIZE);
+    return this.list(
+      () => {
+        const out: BEvent[] = [];
+        for (let i = evs.length - 1; i >= 0; i--) {
+          const e = evs[i] as BEvent;
+          if (sec(e.created) < since) break;
+          if (ok(e)) out.push(e);
+        }
+        return out;
+      },
+      (e) => this.r.event(e, form),
+      PAGE_SIZE,
+    );
   }
 
   /** A start_date window: events and expanded recurrences in [start_date, end_date] (six weeks by default). */
   private window(buckets: Bucket[], q: URLSearchParams): BcxResult {
     const start = dateParam(q.get('start_date'));
     const end = dateParam(q.get('end_date'));
-    if (start === undefined || start === null || end === undefined) return { error: 400, body: { error: 'start_date and end_date must be dates (YYYY-MM-DD)' } };
+    if (start === undefined || start === null || end === undefined)
+      return { error: 400, body: { error: 'start_date and end_date must be dates (YYYY-MM-DD)' } };
     const to = end === null ? start + 42 * DAY : Math.min(end, start + 42 * DAY) + DAY;
-    return this.list(() => {
-      const out: { e: BRec; n: number; start: number }[] = [];
-      for (const b of buckets) for (const e of V.rows(b, 'calendar_event')) for (const o of V.occurrences(e, start, to)) out.push({ e, ...o });
-      return out.sort((a, b) => a.start - b.start || a.e.id - b.e.id || a.n - b.n);
-    }, (x) => (x.n === 0 ? this.r.calendarEventItem(x.e) : this.r.recurrence(x.e, x.n, x.start)), PAGE_SIZE);
+    return this.list(
+      () => {
+        const out: { e: BRec; n: number; start: number }[] = [];
+        for (const b of buckets) for (const e of V.rows(b, 'calendar_event')) for (const o of V.occurrences(e, start, to)) out.push({ e, ...o });
+        return out.sort((a, b) => a.start - b.start || a.e.id - b.e.id || a.n - b.n);
+      },
+      (x) => (x.n === 0 ? this.r.calendarEventItem(x.e) : this.r.recurrence(x.e, x.n, x.start)),
+      PAGE_SIZE,
+    );
   }
 }

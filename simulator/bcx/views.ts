@@ -98,7 +98,9 @@ export function topicUpdated(r: BRec): number {
 }
 export function latestComment(r: BRec): BRec | null {
   let best: BRec | null = null;
-  if (r.children) for (const c of r.children) if (c.kind === 'comment' && !c.trashed && (!best || c.created > best.created || (c.created === best.created && c.id > best.id))) best = c;
+  if (r.children)
+    for (const c of r.children)
+      if (c.kind === 'comment' && !c.trashed && (!best || c.created > best.created || (c.created === best.created && c.id > best.id))) best = c;
   return best;
 }
 /** Files attached to a topic's row and its comments. */

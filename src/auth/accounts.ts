@@ -48,7 +48,9 @@ export async function chooseAccount(all: ListedAccount[], wanted: number | undef
   const readable = (a: ListedAccount) => a.product === 'bc3' || a.product === 'bcx';
   const supported = all.filter(readable);
   for (const a of all.filter((x) => !readable(x))) {
-    log.warn(`account ${describe(a)} is a "${a.product}" account: not supported (tap-basecamp reads Basecamp 3/4/5 accounts, product bc3, and Basecamp 2 accounts, product bcx)`);
+    log.warn(
+      `account ${describe(a)} is a "${a.product}" account: not supported (tap-basecamp reads Basecamp 3/4/5 accounts, product bc3, and Basecamp 2 accounts, product bcx)`,
+    );
   }
   if (supported.length === 0) {
     throw new TapError('this Launchpad identity has no Basecamp 3/4/5 (bc3) or Basecamp 2 (bcx) account; tap-basecamp cannot read it');

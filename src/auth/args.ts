@@ -56,16 +56,25 @@ function authParser(argv: string[], fail: (message: string) => void) {
     )
     .option('client-id', { type: 'string', describe: `Client id of your Launchpad app (default $${ENV_PREFIX}CLIENT_ID)` })
     .option('client-secret', { type: 'string', describe: `Client secret of your Launchpad app (default $${ENV_PREFIX}CLIENT_SECRET)` })
-    .option('redirect-port', { type: 'number', default: DEFAULT_PORT, describe: 'Port of the local callback http://127.0.0.1:PORT/callback (0: any free port)' })
+    .option('redirect-port', {
+      type: 'number',
+      default: DEFAULT_PORT,
+      describe: 'Port of the local callback http://127.0.0.1:PORT/callback (0: any free port)',
+    })
     .option('account-id', { type: 'number', describe: 'The Basecamp account to configure when you have several' })
     .option('authorization-url', { type: 'string', default: DEFAULT_AUTHORIZATION_URL, describe: 'Launchpad authorization endpoint' })
     .option('token-url', { type: 'string', default: DEFAULT_TOKEN_URL, describe: 'Launchpad token endpoint' })
     .option('identity-url', { type: 'string', default: DEFAULT_IDENTITY_URL, describe: 'Launchpad identity endpoint (lists your accounts)' })
-    .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_SECONDS, describe: 'Seconds to wait for the browser to come back (or for the pasted address)' })
+    .option('timeout', {
+      type: 'number',
+      default: DEFAULT_TIMEOUT_SECONDS,
+      describe: 'Seconds to wait for the browser to come back (or for the pasted address)',
+    })
     .option('browser', {
       type: 'boolean',
       default: true,
-      describe: 'Wait for a browser on this machine to come back to the local callback; --no-browser: paste the address the browser was sent to (or its code) on stdin instead',
+      describe:
+        'Wait for a browser on this machine to come back to the local callback; --no-browser: paste the address the browser was sent to (or its code) on stdin instead',
     })
     .option('output', { type: 'string', describe: 'Write the config to this file (mode 0600; an existing file is replaced) instead of stdout' })
     .strict()
@@ -95,7 +104,8 @@ export async function parseArgs(argv: string[], log: Logger): Promise<AuthArgs |
     log.error(problem);
     return 2;
   }
-  if (args.output !== undefined && fs.existsSync(args.output)) log.warn(`--output ${args.output} exists: it will be replaced by the new config (nothing else in it is kept)`);
+  if (args.output !== undefined && fs.existsSync(args.output))
+    log.warn(`--output ${args.output} exists: it will be replaced by the new config (nothing else in it is kept)`);
   return args;
 }
 
@@ -107,7 +117,8 @@ function argsProblem(args: AuthArgs): string | undefined {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return '--redirect-port must be an integer between 0 and 65535';
   if (!(args.timeout > 0)) return '--timeout must be a positive number of seconds';
   if (args['account-id'] !== undefined && !(Number.isInteger(args['account-id']) && args['account-id'] > 0)) return '--account-id must be a positive integer';
-  if (!args.browser && port === 0) return '--no-browser needs the port of the redirect URI registered for your Launchpad app (--redirect-port 0 picks a random one)';
+  if (!args.browser && port === 0)
+    return '--no-browser needs the port of the redirect URI registered for your Launchpad app (--redirect-port 0 picks a random one)';
   return args.output !== undefined ? outputProblem(args.output) : undefined;
 }
 
@@ -125,7 +136,7 @@ function outputProblem(file: string): string | undefined {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return `--output ${file}: cannot write in ${dir} (${code === 'ENOENT' ? 'no such directory' : code ?? (err as Error).message})`;
+    return `--output ${file}: cannot write in ${dir} (${code === 'ENOENT' ? 'no such directory' : (code ?? (err as Error).message)})`;
   }
   return undefined;
 }

@@ -60,7 +60,13 @@ async function authorize(args: AuthArgs, log: Logger, browser: BrowserSession): 
 }
 
 /** Sends the user to Launchpad and waits for the code: from the local callback, or pasted on stdin. */
-async function receiveCode(args: AuthArgs, authorizationUrl: URL, state: string, log: Logger, browser: BrowserSession): Promise<{ code: string; redirectUri: string }> {
+async function receiveCode(
+  args: AuthArgs,
+  authorizationUrl: URL,
+  state: string,
+  log: Logger,
+  browser: BrowserSession,
+): Promise<{ code: string; redirectUri: string }> {
   const redirectUri = args.browser ? await browser.listen(state, args['redirect-port']) : `http://127.0.0.1:${args['redirect-port']}/callback`;
   authorizationUrl.searchParams.set('type', 'web_server');
   authorizationUrl.searchParams.set('client_id', String(args['client-id']));

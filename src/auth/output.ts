@@ -44,7 +44,9 @@ export function deliverConfig(text: string, account: ListedAccount, output: stri
     process.stdout.write(text);
     log.info(`config for account ${describe(account)} printed on stdout; ${keep}`);
   }
-  log.info(`edit its user_agent, "${PLACEHOLDER_USER_AGENT}": put your own contact in place of you@example.com (Basecamp asks for a User-Agent naming the app and how to reach you)`);
+  log.info(
+    `edit its user_agent, "${PLACEHOLDER_USER_AGENT}": put your own contact in place of you@example.com (Basecamp asks for a User-Agent naming the app and how to reach you)`,
+  );
 }
 
 /**

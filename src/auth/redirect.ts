@@ -63,14 +63,19 @@ export async function readPastedCode(state: string, seconds: number): Promise<st
 
 /** The code in a pasted line: `code=` of an address (or of a bare query string), else the line itself. */
 function codeFromPaste(line: string, state: string): string {
-  const text = line.trim().replace(/^(["'<])(.*)(["'>])$/, '$2').trim();
+  const text = line
+    .trim()
+    .replace(/^(["'<])(.*)(["'>])$/, '$2')
+    .trim();
   const query = text.indexOf('?');
   const isAddress = /^[a-z][a-z\d+.-]*:\/\//i.test(text);
   if (query >= 0 || isAddress || /[=&]/.test(text)) {
     const params = new URLSearchParams((query >= 0 ? text.slice(query + 1) : isAddress ? '' : text).replace(/#.*$/, ''));
     registerSecret(params.get('code'));
     if (!params.has('code') && !params.has('error')) {
-      throw new TapError('the pasted address carries no code= parameter: paste the whole address the browser was sent to (from its address bar), or just the code');
+      throw new TapError(
+        'the pasted address carries no code= parameter: paste the whole address the browser was sent to (from its address bar), or just the code',
+      );
     }
     const redirect = readRedirect(params, state, 'the pasted address carries');
     if ('error' in redirect) throw new TapError(redirect.error);

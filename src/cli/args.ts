@@ -22,29 +22,35 @@ Exit codes: 0 done; 1 failed (one line on stderr says why); 2 bad command line; 
 SIGTERM the tap writes a final resumable STATE and dies of that signal.`;
 
 function parser(argv: string[], onFail: (message: string) => void) {
-  return yargs(argv)
-    .scriptName('tap-basecamp')
-    .parserConfiguration({ 'camel-case-expansion': false })
-    .usage('$0 --config CONFIG [--discover | --catalog CATALOG] [--state STATE]')
-    .option('config', { type: 'string', array: true, describe: 'Config JSON file (repeatable; later files override earlier ones), or ENV: settings from the environment only' })
-    .option('discover', { type: 'boolean', describe: 'Print the catalog of every stream' })
-    .option('catalog', { type: 'string', describe: 'Sync the streams selected in this catalog' })
-    .option('properties', { type: 'string', describe: 'Synonym of --catalog (older Singer taps)' })
-    .option('state', { type: 'string', describe: 'Resume from this state (the value of a STATE message)' })
-    .option('about', { type: 'boolean', describe: 'Print name, version, capabilities, settings and streams' })
-    .option('format', { type: 'string', choices: ['json', 'markdown'], default: 'json', describe: 'Format of --about' })
-    .option('test', { type: 'boolean', describe: 'Check the connection: refresh the token and read one page of projects' })
-    .option('log-level', { type: 'string', describe: 'debug, info, warn or error (default: $TAP_BASECAMP_LOGLEVEL, $LOG_LEVEL, $LOGLEVEL or info)' })
-    // Meltano passes the catalog it cached along with --discover: discovery wins, as in SDK taps.
-    .conflicts('discover', 'test')
-    .conflicts('catalog', 'properties')
-    .epilogue(EPILOG)
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(version())
-    .exitProcess(false)
-    .fail((message, err) => onFail(message || err?.message || 'invalid arguments'));
+  return (
+    yargs(argv)
+      .scriptName('tap-basecamp')
+      .parserConfiguration({ 'camel-case-expansion': false })
+      .usage('$0 --config CONFIG [--discover | --catalog CATALOG] [--state STATE]')
+      .option('config', {
+        type: 'string',
+        array: true,
+        describe: 'Config JSON file (repeatable; later files override earlier ones), or ENV: settings from the environment only',
+      })
+      .option('discover', { type: 'boolean', describe: 'Print the catalog of every stream' })
+      .option('catalog', { type: 'string', describe: 'Sync the streams selected in this catalog' })
+      .option('properties', { type: 'string', describe: 'Synonym of --catalog (older Singer taps)' })
+      .option('state', { type: 'string', describe: 'Resume from this state (the value of a STATE message)' })
+      .option('about', { type: 'boolean', describe: 'Print name, version, capabilities, settings and streams' })
+      .option('format', { type: 'string', choices: ['json', 'markdown'], default: 'json', describe: 'Format of --about' })
+      .option('test', { type: 'boolean', describe: 'Check the connection: refresh the token and read one page of projects' })
+      .option('log-level', { type: 'string', describe: 'debug, info, warn or error (default: $TAP_BASECAMP_LOGLEVEL, $LOG_LEVEL, $LOGLEVEL or info)' })
+      // Meltano passes the catalog it cached along with --discover: discovery wins, as in SDK taps.
+      .conflicts('discover', 'test')
+      .conflicts('catalog', 'properties')
+      .epilogue(EPILOG)
+      .strict()
+      .help()
+      .alias('help', 'h')
+      .version(version())
+      .exitProcess(false)
+      .fail((message, err) => onFail(message || err?.message || 'invalid arguments'))
+  );
 }
 
 /**
@@ -66,7 +72,11 @@ export async function parseArgs(argv: string[], log: Logger): Promise<Args | num
   const args = (await flags.parse()) as Args;
   if (usageError) {
     // yargs puts the reason after a first line such as "Invalid values:"; keep both.
-    const reason = usageError.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    const reason = usageError
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
     log.error(`${reason} (see tap-basecamp --help)`);
     return 2;
   }

@@ -38,7 +38,10 @@ const ARG_CHECKS: ReadonlyArray<(args: Args) => string | undefined> = [
   emptyPath('properties'),
   emptyPath('state'),
   (args) => ((args.config ?? []).some(blank) ? '--config needs a file path, not an empty string (see tap-basecamp --help)' : undefined),
-  (args) => (args['log-level'] !== undefined && !parseLevel(args['log-level']) ? `--log-level must be one of debug, info, warn, error (got "${args['log-level']}")` : undefined),
+  (args) =>
+    args['log-level'] !== undefined && !parseLevel(args['log-level'])
+      ? `--log-level must be one of debug, info, warn, error (got "${args['log-level']}")`
+      : undefined,
 ];
 
 /** The first problem of the parsed flags; undefined when there is none. */

@@ -59,7 +59,10 @@ export async function testMode(config: Config, log: Logger): Promise<number> {
   };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TapError(`no answer from ${new URL(testClient.accountBase).host} within ${TEST_DEADLINE_MS / 1000} s`)), TEST_DEADLINE_MS);
+    timer = setTimeout(
+      () => reject(new TapError(`no answer from ${new URL(testClient.accountBase).host} within ${TEST_DEADLINE_MS / 1000} s`)),
+      TEST_DEADLINE_MS,
+    );
   });
   let product: Product;
   try {

@@ -33,19 +33,41 @@ export async function syncMode(args: Args, config: Config, log: Logger): Promise
 
 type Outcome = 'complete' | 'failed' | 'interrupted';
 
-async function sync(config: Config, client: BasecampClient, product: Product, selection: Map<string, StreamSelection>, state: TapState, stateGiven: boolean, log: Logger): Promise<number> {
+async function sync(
+  config: Config,
+  client: BasecampClient,
+  product: Product,
+  selection: Map<string, StreamSelection>,
+  state: TapState,
+  stateGiven: boolean,
+  log: Logger,
+): Promise<number> {
   const writer = new SingerWriter(log, undefined, config.add_account_id ? config.account_id : undefined);
   const versions = fullTableVersions(config, stateGiven ? state : undefined, product, selection, log);
   versions?.stamp(writer);
   const bookmarks = new BookmarkManager(state, config.start_date, { account_id: config.account_id, basecamp_product: product.id });
-  const engine = new SyncEngine(selection, client, writer, bookmarks, log, { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions }, product);
+  const engine = new SyncEngine(
+    selection,
+    client,
+    writer,
+    bookmarks,
+    log,
+    { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions },
+    product,
+  );
   const selected = product.streams.filter((st) => selection.has(st.name)).map((st) => st.name);
   const run: Run = { client, engine, writer, log, metrics: new SyncMetrics(log, writer.counts, selected), selected, started: Date.now() };
   const onSignal = (signal: NodeJS.Signals) => engine.interrupt(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // A line now and then, so a long first sync is seen to be working; record counts go with it.
-  const stopTicker = startTicker(progressInterval(config.progress_interval_seconds), progressTick(run, product.streams.map((st) => st.name)));
+  const stopTicker = startTicker(
+    progressInterval(config.progress_interval_seconds),
+    progressTick(
+      run,
+      product.streams.map((st) => st.name),
+    ),
+  );
   log.info(`syncing ${selection.size} streams of ${product.api.name} account ${config.account_id}`);
   try {
     await engine.run();
@@ -82,7 +104,18 @@ function progressTick(run: Run, streamOrder: string[]): () => void {
     ratePoints = trimRatePoints([...ratePoints, { elapsedMs, requests: client.stats.requests }]);
     const { partitionsDone, partitionsKnown, pagesLeft } = engine.progress();
     const reading = engine.activity.readingNow(streamOrder);
-    log.info(progressLine({ elapsedMs, records: writer.total, requests: client.stats.requests, partitionsDone, partitionsKnown, pagesLeft, ratePerSecond: observedRate(ratePoints), reading }));
+    log.info(
+      progressLine({
+        elapsedMs,
+        records: writer.total,
+        requests: client.stats.requests,
+        partitionsDone,
+        partitionsKnown,
+        pagesLeft,
+        ratePerSecond: observedRate(ratePoints),
+        reading,
+      }),
+    );
     run.metrics.counters(false);
   };
 }
@@ -110,10 +143,18 @@ function finish(run: Run, outcome: Outcome): void {
 }
 
 /** activate_version: the full-table streams a run without state may activate (none with state). */
-function fullTableVersions(config: Config, state: TapState | undefined, product: Product, selection: Map<string, StreamSelection>, log: Logger): FullTableVersions | undefined {
+function fullTableVersions(
+  config: Config,
+  state: TapState | undefined,
+  product: Product,
+  selection: Map<string, StreamSelection>,
+  log: Logger,
+): FullTableVersions | undefined {
   if (!config.activate_version) return undefined;
   if (!isStateless(state)) {
-    log.info('activate_version: this run resumes from a state, so it reads no full-table stream whole and sends no ACTIVATE_VERSION (run without --state, e.g. meltano run --full-refresh)');
+    log.info(
+      'activate_version: this run resumes from a state, so it reads no full-table stream whole and sends no ACTIVATE_VERSION (run without --state, e.g. meltano run --full-refresh)',
+    );
     return undefined;
   }
   const streams = fullTableStreams(product.streams, selection);

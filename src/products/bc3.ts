@@ -73,7 +73,10 @@ class Bc3Strategy extends Strategy {
       const known = decided.get(name);
       if (known !== undefined) return known;
       decided.set(name, emit.has(name)); // provisional answer for self-nesting streams (vaults in vaults)
-      const viaChildren = plan.childrenOf(name).map((c) => visit(c.name)).some(Boolean);
+      const viaChildren = plan
+        .childrenOf(name)
+        .map((c) => visit(c.name))
+        .some(Boolean);
       const needed = emit.has(name) || viaChildren;
       decided.set(name, needed);
       if (needed) traverse.add(name);

@@ -66,7 +66,9 @@ class BcxStrategy extends Strategy {
 
   /** The selected streams read from the feed in a feed run. */
   feedCovers(run: RunFacts): string[] {
-    return run.streams.filter((s) => run.selection.get(s.name)?.incremental && s.replicationKey && Object.keys((s as BcxStream).feedParents).length > 0).map((s) => s.name);
+    return run.streams
+      .filter((s) => run.selection.get(s.name)?.incremental && s.replicationKey && Object.keys((s as BcxStream).feedParents).length > 0)
+      .map((s) => s.name);
   }
 
   rootJobs(stream: Stream, plan: ReadPlan, run: RunFacts): Job[] {

@@ -246,7 +246,11 @@ export class BcxTodolists extends BcxStream {
   readonly replicationKey = 'updated_at' as const;
   readonly omit = ['todos', 'comments'];
   readonly parents: Parents = {
-    projects: unlessTrashed((p) => [`/projects/${p.id}/todolists.json`, `/projects/${p.id}/todolists/completed.json`, `/projects/${p.id}/todolists/trashed.json`]),
+    projects: unlessTrashed((p) => [
+      `/projects/${p.id}/todolists.json`,
+      `/projects/${p.id}/todolists/completed.json`,
+      `/projects/${p.id}/todolists/trashed.json`,
+    ]),
   };
   readonly show = showIn('todolists');
   // A to-do's change may touch its list (counts, updated_at): the list of a to-do the feed names is read too.

@@ -22,7 +22,7 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
   people: { note: 'client-side', parent: '—', from: '/people.json' },
   project_people: { parent: 'projects', from: '/projects/:id/people.json' },
   templates: { note: 'client-side', parent: '—', from: '/templates.json, all three statuses' },
-  campfires: { parent: 'projects (archived)', from: '/chats.json; an archived project\'s /chats/:id.json' },
+  campfires: { parent: 'projects (archived)', from: "/chats.json; an archived project's /chats/:id.json" },
   campfire_lines: { note: 'per campfire', parent: 'campfires', from: '/chats/:id/lines.json newest first' },
   timeline_events: { parent: '—', from: '/reports/progress.json (newest first)' },
   timesheet_entries: { parent: 'projects with `timesheet_enabled`', from: '/projects/:id/timesheet.json' },
@@ -37,7 +37,10 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
   todos: { parent: 'todolists, todolist_groups', from: 'recordings `Todo`' },
   schedules: { parent: 'projects', from: 'dock `schedule`' },
   schedule_entries: { parent: 'schedules', from: 'recordings `Schedule::Entry`' },
-  vaults: { parent: 'projects (the dock\'s root `vault`), vaults', from: 'recordings `Vault` (and the root vault\'s /vaults/:id.json where that does not list it)' },
+  vaults: {
+    parent: "projects (the dock's root `vault`), vaults",
+    from: "recordings `Vault` (and the root vault's /vaults/:id.json where that does not list it)",
+  },
   documents: { parent: 'vaults', from: 'recordings `Document`' },
   uploads: { parent: 'vaults', from: 'recordings `Upload`' },
   comments: { parent: 'any commentable recording', from: 'recordings `Comment`' },
@@ -51,26 +54,37 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
   client_correspondences: { parent: 'projects with `clientside`', from: '/buckets/:id/client/correspondences.json' },
   client_replies: { parent: 'client_approvals, client_correspondences', from: '/buckets/:b/client/recordings/:id/replies.json' },
   card_tables: { parent: 'projects', from: 'dock `kanban_board`' },
-  card_table_columns: { parent: 'card_tables', from: 'the card table\'s `lists` (no request)' },
+  card_table_columns: { parent: 'card_tables', from: "the card table's `lists` (no request)" },
   card_table_cards: { parent: 'card_table_columns', from: 'recordings `Kanban::Card`' },
-  card_table_steps: { parent: 'card_table_cards', from: 'recordings `Kanban::Step` (in archived projects: the card\'s `steps`, from the card list or, where the list has none, /card_tables/cards/:id.json)' },
+  card_table_steps: {
+    parent: 'card_table_cards',
+    from: "recordings `Kanban::Step` (in archived projects: the card's `steps`, from the card list or, where the list has none, /card_tables/cards/:id.json)",
+  },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {
-  projects: { from: '/projects.json, /projects/archived.json, /projects/drafts.json, /project_templates.json, /people/me/projects.json (the only list of trashed projects); then each project\'s /projects/:id.json' },
+  projects: {
+    from: "/projects.json, /projects/archived.json, /projects/drafts.json, /project_templates.json, /people/me/projects.json (the only list of trashed projects); then each project's /projects/:id.json",
+  },
   people: { from: '/people.json, /people/trashed.json (admins only; a 403 there is a warning); then each /people/:id.json' },
   groups: { from: '/groups.json, then each /groups/:id.json (with memberships)' },
   accesses: { from: '/projects/:id/accesses.json' },
   topics: { from: '/projects/:id/topics.json and /projects/:id/topics/archived.json' },
   messages: { from: '/projects/:id/messages/:id.json of each topic whose topicable is a Message' },
-  comments: { from: 'the `comments` of each show of a message, to-do list, to-do, document, upload, calendar event or forward; with `commentable_id` and `commentable_type` added' },
-  todolists: { from: '/projects/:id/todolists.json, …/completed.json, …/trashed.json; then each list\'s show' },
-  todos: { from: 'the `todos` (remaining, completed, trashed) of each list\'s show, or, where a show has none, /todolists/:id/todos/remaining.json, …/completed.json, …/trashed.json; then each /projects/:id/todos/:id.json' },
+  comments: {
+    from: 'the `comments` of each show of a message, to-do list, to-do, document, upload, calendar event or forward; with `commentable_id` and `commentable_type` added',
+  },
+  todolists: { from: "/projects/:id/todolists.json, …/completed.json, …/trashed.json; then each list's show" },
+  todos: {
+    from: "the `todos` (remaining, completed, trashed) of each list's show, or, where a show has none, /todolists/:id/todos/remaining.json, …/completed.json, …/trashed.json; then each /projects/:id/todos/:id.json",
+  },
   documents: { from: '/projects/:id/documents.json, then each show' },
   attachments: { from: '/projects/:id/attachments.json' },
   uploads: { from: '/projects/:id/uploads/:id.json of each attachment whose attachable is an Upload (once each)' },
   calendars: { from: '/calendars.json, then each /calendars/:id.json' },
-  calendar_events: { from: 'upcoming and past events of each project and each calendar; then each show; `calendar_id` added for a calendar\'s events, `starts_on` and `ends_on` for every event (below)' },
+  calendar_events: {
+    from: "upcoming and past events of each project and each calendar; then each show; `calendar_id` added for a calendar's events, `starts_on` and `ends_on` for every event (below)",
+  },
   forwards: { from: '/projects/:id/forwards.json, then each show' },
   events: { from: '/events.json?since= (newest first)' },
 };

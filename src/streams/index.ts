@@ -290,7 +290,18 @@ export class CardTableSteps extends Bc3Stream {
 // ---- comments ----------------------------------------------------------------------------------
 
 /** Streams whose records can carry comments. */
-export const COMMENTABLE: StreamName[] = ['messages', 'todolists', 'todolist_groups', 'todos', 'schedule_entries', 'documents', 'uploads', 'question_answers', 'card_table_cards', 'gauge_needles'];
+export const COMMENTABLE: StreamName[] = [
+  'messages',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedule_entries',
+  'documents',
+  'uploads',
+  'question_answers',
+  'card_table_cards',
+  'gauge_needles',
+];
 
 export class Comments extends Bc3Stream {
   readonly name = 'comments';

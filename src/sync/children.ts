@@ -91,7 +91,15 @@ export function embeddedJobs(child: Stream, parent: Stream, record: Json, ctx: C
     const embedded = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Json)[key] : undefined), record);
     // Only the id of the record they were found in: the job must not keep the record alive.
     if (Array.isArray(embedded) && embedded.length > 0) {
-      jobs.push({ stream: child, ctx, depth: depth + 1, root: false, embedded, newestFirst: false, foundIn: { stream: parent.name, record: { id: record.id } } });
+      jobs.push({
+        stream: child,
+        ctx,
+        depth: depth + 1,
+        root: false,
+        embedded,
+        newestFirst: false,
+        foundIn: { stream: parent.name, record: { id: record.id } },
+      });
     }
   }
 }

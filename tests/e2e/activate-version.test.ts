@@ -10,9 +10,27 @@ import { Simulator, startSimulator } from '../../simulator';
 import { Message, keyOf, logLines, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 const FULL_TABLE = [
-  'account', 'project_people', 'campfires', 'timesheet_entries', 'gauge_needles', 'lineup_markers', 'message_boards', 'message_types',
-  'todosets', 'todolist_groups', 'schedules', 'questionnaires', 'questions', 'inboxes', 'inbox_forwards', 'inbox_replies',
-  'client_approvals', 'client_correspondences', 'client_replies', 'card_tables', 'card_table_columns',
+  'account',
+  'project_people',
+  'campfires',
+  'timesheet_entries',
+  'gauge_needles',
+  'lineup_markers',
+  'message_boards',
+  'message_types',
+  'todosets',
+  'todolist_groups',
+  'schedules',
+  'questionnaires',
+  'questions',
+  'inboxes',
+  'inbox_forwards',
+  'inbox_replies',
+  'client_approvals',
+  'client_correspondences',
+  'client_replies',
+  'card_tables',
+  'card_table_columns',
 ];
 
 let sim: Simulator;
@@ -56,7 +74,18 @@ afterAll(async () => {
 
 function config(extra: object = {}): string {
   const port = (proxy.address() as AddressInfo).port;
-  return writeJson(dir, `config-${Math.random()}.json`, sim.config({ max_requests_per_10s: 100000, basecamp_product: 'bc3', max_retries: 0, api_url: `http://127.0.0.1:${port}`, activate_version: true, ...extra }));
+  return writeJson(
+    dir,
+    `config-${Math.random()}.json`,
+    sim.config({
+      max_requests_per_10s: 100000,
+      basecamp_product: 'bc3',
+      max_retries: 0,
+      api_url: `http://127.0.0.1:${port}`,
+      activate_version: true,
+      ...extra,
+    }),
+  );
 }
 
 const activated = (messages: Message[]) => messages.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream);
@@ -103,7 +132,11 @@ test('a run without state: every full-table stream versioned and activated after
 });
 
 test('start_date does not shorten a full-table stream: the same rows are read whole with it', async () => {
-  const keys = (messages: Message[]) => messages.filter((m) => m.type === 'RECORD' && FULL_TABLE.includes(m.stream!)).map((m) => `${m.stream} ${keyOf(m.stream!, m.record!)}`).sort();
+  const keys = (messages: Message[]) =>
+    messages
+      .filter((m) => m.type === 'RECORD' && FULL_TABLE.includes(m.stream!))
+      .map((m) => `${m.stream} ${keyOf(m.stream!, m.record!)}`)
+      .sort();
   const whole = await runTap(['--config', config()]);
   const recent = await runTap(['--config', config({ start_date: new Date(sim.now().getTime() - 30 * 86_400_000).toISOString() })]);
   expect([whole.code, recent.code]).toEqual([0, 0]);
@@ -167,7 +200,9 @@ test('a run with state, or without the setting: no version, no ACTIVATE_VERSION'
 
 test('a stream switched to FULL_TABLE by the catalog is activated too', async () => {
   const discovered = await runTap(['--config', config(), '--discover']);
-  const catalog = JSON.parse(discovered.stdout) as { streams: Array<{ stream: string; metadata: Array<{ breadcrumb: string[]; metadata: Record<string, unknown> }> }> };
+  const catalog = JSON.parse(discovered.stdout) as {
+    streams: Array<{ stream: string; metadata: Array<{ breadcrumb: string[]; metadata: Record<string, unknown> }> }>;
+  };
   catalog.streams = catalog.streams.filter((s) => ['projects', 'campfires', 'campfire_lines'].includes(s.stream));
   for (const s of catalog.streams) s.metadata[0].metadata.selected = true;
   catalog.streams.find((s) => s.stream === 'campfire_lines')!.metadata[0].metadata['replication-method'] = 'FULL_TABLE';

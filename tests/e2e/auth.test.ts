@@ -107,11 +107,7 @@ describe('tap-basecamp auth', () => {
   });
 
   function endpoints(): string[] {
-    return [
-      '--authorization-url', `${sim.baseUrl}/authorization/new`,
-      '--token-url', sim.tokenUrl,
-      '--identity-url', `${sim.baseUrl}/authorization.json`,
-    ];
+    return ['--authorization-url', `${sim.baseUrl}/authorization/new`, '--token-url', sim.tokenUrl, '--identity-url', `${sim.baseUrl}/authorization.json`];
   }
 
   test('the browser flow prints a config the tap can use, and no secret on stderr', async () => {
@@ -319,7 +315,19 @@ describe('tap-basecamp auth', () => {
   });
 
   describe('--output FILE', () => {
-    const args = (file: string, secret = SECRET): string[] => ['--client-id', sim.clientId, '--client-secret', secret, '--redirect-port', '0', '--account-id', String(SECOND), '--output', file, ...endpoints()];
+    const args = (file: string, secret = SECRET): string[] => [
+      '--client-id',
+      sim.clientId,
+      '--client-secret',
+      secret,
+      '--redirect-port',
+      '0',
+      '--account-id',
+      String(SECOND),
+      '--output',
+      file,
+      ...endpoints(),
+    ];
     const mode = (file: string): number => fs.statSync(file).mode & 0o777;
 
     test('writes the config to FILE with mode 0600, nothing on stdout, and leaves no temporary file', async () => {
@@ -331,7 +339,11 @@ describe('tap-basecamp auth', () => {
       expect(done.code).toBe(0);
       expect(done.stdout).toBe('');
       expect(mode(file)).toBe(0o600);
-      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ account_id: SECOND, refresh_token: REFRESH, user_agent: 'tap-basecamp (you@example.com)' });
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({
+        account_id: SECOND,
+        refresh_token: REFRESH,
+        user_agent: 'tap-basecamp (you@example.com)',
+      });
       expect(fs.readdirSync(dir)).toEqual(['config.json']);
       expect(done.stderr).toContain(`written to ${file} (mode 0600)`);
       expect(done.stderr).toMatch(/edit its user_agent/);

@@ -68,7 +68,13 @@ describe('a Basecamp 2 account in a form every loader takes', () => {
     const timed = events.filter((e) => e.all_day === false);
     expect(allDay.length).toBeGreaterThan(0);
     expect(timed.length).toBeGreaterThan(0);
-    for (const e of allDay) expect({ id: e.id, starts_at: e.starts_at, ends_at: e.ends_at, on: DATE.test(e.starts_on) && DATE.test(e.ends_on) }).toEqual({ id: e.id, starts_at: null, ends_at: null, on: true });
+    for (const e of allDay)
+      expect({ id: e.id, starts_at: e.starts_at, ends_at: e.ends_at, on: DATE.test(e.starts_on) && DATE.test(e.ends_on) }).toEqual({
+        id: e.id,
+        starts_at: null,
+        ends_at: null,
+        on: true,
+      });
     for (const e of timed) {
       expect({ id: e.id, at: DATE_TIME.test(e.starts_at) && DATE_TIME.test(e.ends_at) }).toEqual({ id: e.id, at: true });
       // The day as Basecamp wrote the time, in the event's own offset.
@@ -91,13 +97,28 @@ describe('a record read from its show keeps what only its list item carried', ()
   it('people and calendars carry url and app_url, groups updated_at', () => {
     const people = recordsOf(full, 'people');
     expect(people.length).toBeGreaterThan(0);
-    for (const p of people) expect({ id: p.id, url: /\/api\/v1\/people\/\d+[^/]*\.json$/.test(p.url), app_url: typeof p.app_url }).toEqual({ id: p.id, url: true, app_url: 'string' });
+    for (const p of people)
+      expect({ id: p.id, url: /\/api\/v1\/people\/\d+[^/]*\.json$/.test(p.url), app_url: typeof p.app_url }).toEqual({
+        id: p.id,
+        url: true,
+        app_url: 'string',
+      });
     const calendars = recordsOf(full, 'calendars');
     expect(calendars.length).toBeGreaterThan(0);
-    for (const c of calendars) expect({ id: c.id, url: /\/api\/v1\/calendars\/\d+[^/]*\.json$/.test(c.url), app_url: typeof c.app_url }).toEqual({ id: c.id, url: true, app_url: 'string' });
+    for (const c of calendars)
+      expect({ id: c.id, url: /\/api\/v1\/calendars\/\d+[^/]*\.json$/.test(c.url), app_url: typeof c.app_url }).toEqual({
+        id: c.id,
+        url: true,
+        app_url: 'string',
+      });
     const groups = recordsOf(full, 'groups');
     expect(groups.length).toBeGreaterThan(0);
-    for (const g of groups) expect({ id: g.id, updated_at: DATE_TIME.test(g.updated_at), memberships: Array.isArray(g.memberships) }).toEqual({ id: g.id, updated_at: true, memberships: true });
+    for (const g of groups)
+      expect({ id: g.id, updated_at: DATE_TIME.test(g.updated_at), memberships: Array.isArray(g.memberships) }).toEqual({
+        id: g.id,
+        updated_at: true,
+        memberships: true,
+      });
     // Exactly what the list gave: the simulator's account says the same.
     for (const stream of ['people', 'calendars', 'groups']) {
       const want = new Map((sim.bcx.expectedRecords(stream) as Rec[]).map((r) => [r.id, r]));
@@ -113,11 +134,15 @@ describe('a record read from its show keeps what only its list item carried', ()
     const next = await sync(lastState(full));
     // The feed names people by id (/people/ID.json); their lists by id-slug.
     const prefix = `/${sim.bcx.accountId}/api/v1/people/`;
-    const byFeed = sim.requests.slice(before).map((r) => r.path).filter((p) => p.startsWith(prefix) && /^\d+\.json$/.test(p.slice(prefix.length)));
+    const byFeed = sim.requests
+      .slice(before)
+      .map((r) => r.path)
+      .filter((p) => p.startsWith(prefix) && /^\d+\.json$/.test(p.slice(prefix.length)));
     expect(byFeed.length).toBeGreaterThan(0);
     const people = recordsOf(next, 'people');
     const projects = recordsOf(next, 'projects');
     expect(people.length + projects.length).toBeGreaterThan(0);
-    for (const r of [...people, ...projects]) expect({ id: r.id, url: typeof r.url, app_url: typeof r.app_url }).toEqual({ id: r.id, url: 'string', app_url: 'string' });
+    for (const r of [...people, ...projects])
+      expect({ id: r.id, url: typeof r.url, app_url: typeof r.app_url }).toEqual({ id: r.id, url: 'string', app_url: 'string' });
   }, 180_000);
 });

@@ -46,7 +46,9 @@ describe('which Basecamp: basecamp_product, or Launchpad', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog-bcx.json'), 'utf8'));
       expect(sim.requests.map((r) => r.path)).toEqual(['/authorization/token', '/authorization.json']);
-      expect(logLines(run.stderr)).toEqual([expect.stringMatching(/INFO account 999999002 is a Basecamp 2 account \(Launchpad\); set basecamp_product to bcx to skip asking$/)]);
+      expect(logLines(run.stderr)).toEqual([
+        expect.stringMatching(/INFO account 999999002 is a Basecamp 2 account \(Launchpad\); set basecamp_product to bcx to skip asking$/),
+      ]);
     }));
 
   it('the same token and settings on the bc3 account give the Basecamp 3 catalog', () =>
@@ -76,10 +78,12 @@ describe('which Basecamp: basecamp_product, or Launchpad', () => {
     withSimulator({}, async (_sim, config) => {
       const run = await runTap(['--config', config(), '--test']);
       expect(run.code).toBe(0);
-      expect(logLines(run.stderr)).toEqual([expect.stringMatching(/INFO OK: token refreshed and projects of Basecamp 2 account 999999002 \(Launchpad says\) readable$/)]);
+      expect(logLines(run.stderr)).toEqual([
+        expect.stringMatching(/INFO OK: token refreshed and projects of Basecamp 2 account 999999002 \(Launchpad says\) readable$/),
+      ]);
     }));
 
-  it('a basecamp_product that is not the account\'s is one error line naming it; an account Launchpad does not list names those it does', () =>
+  it("a basecamp_product that is not the account's is one error line naming it; an account Launchpad does not list names those it does", () =>
     withSimulator({}, async (sim, config) => {
       const wrong = await runTap(['--config', config({ basecamp_product: 'bc3' })]);
       expect(wrong.code).toBe(1);
@@ -93,13 +97,17 @@ describe('which Basecamp: basecamp_product, or Launchpad', () => {
         const reverse = await runTap(['--config', writeJson(dir, `config-${++n}.json`, sim.config({ basecamp_product: 'bcx' })), ...args]);
         expect(reverse.code).toBe(1);
         expect(logLines(reverse.stderr).filter((l) => !/ INFO /.test(l))).toEqual([
-          expect.stringMatching(/ERROR account 999999001 not found .*\), or it is not a Basecamp 2 account as basecamp_product "bcx" says: set basecamp_product to bc3 \(Basecamp 3, 4 and 5\), or leave it unset to ask Launchpad$/),
+          expect.stringMatching(
+            /ERROR account 999999001 not found .*\), or it is not a Basecamp 2 account as basecamp_product "bcx" says: set basecamp_product to bc3 \(Basecamp 3, 4 and 5\), or leave it unset to ask Launchpad$/,
+          ),
         ]);
       }
       const unlisted = await runTap(['--config', config({ account_id: 42 })]);
       expect(unlisted.code).toBe(1);
       expect(logLines(unlisted.stderr).filter((l) => !/ INFO /.test(l))).toEqual([
-        expect.stringMatching(/ERROR account 42 is not among the accounts this token can see: 999999001 \(bc3, [^)]+\), 999999002 \(bcx, .+\); check account_id, or set basecamp_product$/),
+        expect.stringMatching(
+          /ERROR account 42 is not among the accounts this token can see: 999999001 \(bc3, [^)]+\), 999999002 \(bcx, .+\); check account_id, or set basecamp_product$/,
+        ),
       ]);
       expect(unlisted.stdout).toBe('');
     }));
@@ -148,7 +156,8 @@ describe('a full Basecamp 2 sync', () => {
       expect(recordsOf(next, 'todos').map((t) => t.id)).toContain(todo);
       expect(recordsOf(next, 'comments').map((c) => c.id)).toContain(comment);
       expectReplica(sim.bcx, [...base, ...next]);
-    }));
+    }),
+  );
 });
 
 describe('incremental Basecamp 2 runs read the change feed', () => {
@@ -162,7 +171,15 @@ describe('incremental Basecamp 2 runs read the change feed', () => {
       const project = (sim.bcx.expectedRecords('projects') as Rec[]).find((p) => !p.trashed && !p.archived && !p.template && p.draft !== true)!;
       const changed: Array<[string, number]> = [];
       const pick = (stream: string, i: number) => sim.bcx.ids(stream)[i]!;
-      for (const [stream, i] of [['todos', 1], ['messages', 0], ['documents', 0], ['todolists', 2], ['calendar_events', 1], ['forwards', 0], ['uploads', 0]] as const) {
+      for (const [stream, i] of [
+        ['todos', 1],
+        ['messages', 0],
+        ['documents', 0],
+        ['todolists', 2],
+        ['calendar_events', 1],
+        ['forwards', 0],
+        ['uploads', 0],
+      ] as const) {
         const id = pick(stream, i);
         sim.bcx.update(stream, id);
         changed.push([stream, id]);
@@ -194,12 +211,18 @@ describe('incremental Basecamp 2 runs read the change feed', () => {
         const key = stream === 'events' ? 'created_at' : 'updated_at';
         const mark = bookmarks[stream]?.[key];
         if (!mark || ['groups', 'accesses', 'calendars'].includes(stream)) continue;
-        const old = recordsOf(next, stream).filter((r) => Date.parse(r[key]) < Date.parse(mark) && before.get(`${stream} ${keyOf(stream, r)}`) === JSON.stringify(r));
+        const old = recordsOf(next, stream).filter(
+          (r) => Date.parse(r[key]) < Date.parse(mark) && before.get(`${stream} ${keyOf(stream, r)}`) === JSON.stringify(r),
+        );
         expect({ stream, old: old.map((r) => r.id) }).toEqual({ stream, old: [] });
       }
       expect(recordsOf(next, 'accesses').some((a) => a.project_id === project.id && a.person_id === person)).toBe(true);
       // The trashed to-do's topic left every topic list: the replica keeps it as last listed.
-      const gone = new Set(recordsOf(base, 'topics').filter((t) => t.topicable?.type === 'Todo' && t.topicable.id === trashedTodo).map((t) => String(t.id)));
+      const gone = new Set(
+        recordsOf(base, 'topics')
+          .filter((t) => t.topicable?.type === 'Todo' && t.topicable.id === trashedTodo)
+          .map((t) => String(t.id)),
+      );
       expectReplica(sim.bcx, [...base, ...next], sim.bcx.streamNames(), (stream, key) => stream === 'topics' && gone.has(key));
       const feedRequests = bcxPaths(sim).length;
       expect(feedRequests).toBeLessThan(fullRequests / 3);
@@ -231,7 +254,23 @@ describe('incremental Basecamp 2 runs read the change feed', () => {
       expect(kinds.get('/calendars/:id.json')).toBe(calendars);
       expect(kinds.get('/events.json')).toBe(1);
       // Cursors are inclusive: the project and the person updated at exactly the bookmark are read again.
-      const allowed = new Set(['/projects.json', '/projects/archived.json', '/projects/drafts.json', '/project_templates.json', '/people/me/projects.json', '/people.json', '/people/trashed.json', '/groups.json', '/groups/:id.json', '/calendars.json', '/calendars/:id.json', '/projects/:id/accesses.json', '/events.json', '/projects/:id.json', '/people/:id.json']);
+      const allowed = new Set([
+        '/projects.json',
+        '/projects/archived.json',
+        '/projects/drafts.json',
+        '/project_templates.json',
+        '/people/me/projects.json',
+        '/people.json',
+        '/people/trashed.json',
+        '/groups.json',
+        '/groups/:id.json',
+        '/calendars.json',
+        '/calendars/:id.json',
+        '/projects/:id/accesses.json',
+        '/events.json',
+        '/projects/:id.json',
+        '/people/:id.json',
+      ]);
       expect([...kinds.keys()].filter((k) => !allowed.has(k))).toEqual([]);
       expect((kinds.get('/projects/:id.json') ?? 0) + (kinds.get('/people/:id.json') ?? 0)).toBeLessThanOrEqual(2);
       // Full-table streams write again; incremental ones only what sits at their bookmark.
@@ -313,7 +352,11 @@ describe('Basecamp 2 under trouble', () => {
       const next = await sync(file, lastState(base));
       // A trashed to-do's topic leaves every topic list, and nothing lists trashed topics: the
       // replica keeps the topic as it was last listed (the to-do itself arrives trashed).
-      const trashedTopics = new Set(recordsOf([...base, ...next], 'topics').filter((t) => t.topicable?.type === 'Todo' && todos.includes(t.topicable.id)).map((t) => String(t.id)));
+      const trashedTopics = new Set(
+        recordsOf([...base, ...next], 'topics')
+          .filter((t) => t.topicable?.type === 'Todo' && todos.includes(t.topicable.id))
+          .map((t) => String(t.id)),
+      );
       expectReplica(sim.bcx, [...base, ...next], sim.bcx.streamNames(), (stream, key) => stream === 'topics' && trashedTopics.has(key));
     }));
 

@@ -50,7 +50,9 @@ test('nested deselection and schema overrides, as Meltano passes them', async ()
   expect(run.code).toBe(0);
   const warnings = logLines(run.stderr).filter((l) => / WARN /.test(l));
   expect(warnings).toEqual([
-    expect.stringMatching(/WARN catalog overrides the schema of todos\.title \(catalog says \{"type":\["null","integer"\]\}, the tap's schema \{"type":"string"\}\): ignored; records are written as Basecamp sends them/),
+    expect.stringMatching(
+      /WARN catalog overrides the schema of todos\.title \(catalog says \{"type":\["null","integer"\]\}, the tap's schema \{"type":"string"\}\): ignored; records are written as Basecamp sends them/,
+    ),
     expect.stringMatching(/WARN catalog overrides the schema of todos\.bucket\.name \(catalog says \{"format":"email","type":"string"\}/),
   ]);
 

@@ -59,7 +59,11 @@ describe('tap-basecamp-cron', () => {
   function cron(records: string, env: NodeJS.ProcessEnv = {}): Promise<Done> {
     return run(CRON, ['--config', config, '--catalog', catalog, '--state-dir', stateDir, '--target', `node ${q(TARGET)} ${q(records)}`], cleanEnv(env));
   }
-  const logs = () => fs.readdirSync(path.join(stateDir, 'logs')).filter((f) => f.endsWith('.log')).sort();
+  const logs = () =>
+    fs
+      .readdirSync(path.join(stateDir, 'logs'))
+      .filter((f) => f.endsWith('.log'))
+      .sort();
 
   test('runs, resumes from state.json, and keeps it untouched when a run fails', async () => {
     // 1. First run: a full sync, state.json created.
@@ -127,7 +131,9 @@ describe('tap-basecamp-cron', () => {
     const fifth = await cron(path.join(tmp, 'records4-json.jsonl'), { TAP_BASECAMP_LOG_FORMAT: 'json' });
     expect(fifth.code).not.toBe(0);
     expect(fs.readFileSync(state, 'utf8')).toBe(state2);
-    expect(fifth.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/sync failed \(tap exit 1, target exit 0\): refresh token rejected by Launchpad \(HTTP 400/)]);
+    expect(fifth.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/sync failed \(tap exit 1, target exit 0\): refresh token rejected by Launchpad \(HTTP 400/),
+    ]);
     // The tap's log never carries the secrets.
     for (const log of logs()) {
       const text = fs.readFileSync(path.join(stateDir, 'logs', log), 'utf8');
@@ -141,7 +147,9 @@ describe('tap-basecamp-cron', () => {
     fs.mkdirSync(stateDir, { recursive: true });
     // Hold the lock the way a running wrapper does (exec: the pid we kill is the one holding it).
     const lock = path.join(stateDir, '.lock');
-    const holder: ChildProcess = spawn('bash', ['-c', `exec 9>>${q(lock)} && flock 9 && echo locked && exec sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const holder: ChildProcess = spawn('bash', ['-c', `exec 9>>${q(lock)} && flock 9 && echo locked && exec sleep 60`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const exited = new Promise((r) => holder.once('close', r));
     try {
       await new Promise((r) => holder.stdout!.once('data', r));
@@ -226,7 +234,11 @@ describe('tap-basecamp-cron, stopped and misconfigured', () => {
     // The next run resumes from the kept state and completes.
     const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8')) as { bookmarks: object };
     expect(state.bookmarks).toBeDefined();
-    const next = await run(CRON, ['--config', config, '--catalog', catalog, '--state-dir', stateDir, '--target', `node ${q(TARGET)} ${q(records)}`], cleanEnv());
+    const next = await run(
+      CRON,
+      ['--config', config, '--catalog', catalog, '--state-dir', stateDir, '--target', `node ${q(TARGET)} ${q(records)}`],
+      cleanEnv(),
+    );
     expect(next.code).toBe(0);
     expect(next.stderr).toBe('');
   }, 120_000);

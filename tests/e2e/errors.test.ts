@@ -40,13 +40,15 @@ describe('bad config', () => {
     const { refresh_token: _, ...rest } = good;
     return expectOneLine(['--config', writeJson(dir, 'missing.json', rest)], /invalid config: refresh_token is required/);
   });
-  it('malformed field', () => expectOneLine(['--config', writeJson(dir, 'acct.json', { ...good, account_id: 'twelve' })], /invalid config: account_id must be a number/));
+  it('malformed field', () =>
+    expectOneLine(['--config', writeJson(dir, 'acct.json', { ...good, account_id: 'twelve' })], /invalid config: account_id must be a number/));
   it('start_date not a date: one clause naming the forms it takes, with examples', () =>
     expectOneLine(
       ['--config', writeJson(dir, 'date.json', { ...good, start_date: '2024-13-01' })],
       /ERROR invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "2024-13-01"\)$/,
     ));
-  it('plain http to a remote host', () => expectOneLine(['--config', writeJson(dir, 'http.json', { ...good, api_url: 'http://example.com' })], /api_url must be an https URL/));
+  it('plain http to a remote host', () =>
+    expectOneLine(['--config', writeJson(dir, 'http.json', { ...good, api_url: 'http://example.com' })], /api_url must be an https URL/));
   it('unknown flag', async () => {
     const run = await runTap(['--config', writeJson(dir, 'ok.json', good), '--sync-everything']);
     expect(run.code).toBe(2);
@@ -56,13 +58,25 @@ describe('bad config', () => {
 
 describe('bad credentials and accounts', () => {
   it('wrong account id: Launchpad does not list it, and the line names the accounts it does list', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })], /ERROR account 12345 is not among the accounts this token can see: 999999001 \(bc3, [^)]*\), 999999002 \(bcx, .*\); check account_id, or set basecamp_product$/));
+    expectOneLine(
+      ['--config', writeJson(dir, 'wrongacct.json', { ...good, account_id: 12345 })],
+      /ERROR account 12345 is not among the accounts this token can see: 999999001 \(bc3, [^)]*\), 999999002 \(bcx, .*\); check account_id, or set basecamp_product$/,
+    ));
   it('wrong account id under --test: the same sentence as a sync', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'], /ERROR account 12345 is not among the accounts this token can see: 999999001 /));
+    expectOneLine(
+      ['--config', writeJson(dir, 'wrongacct-test.json', { ...good, account_id: 12345 }), '--test'],
+      /ERROR account 12345 is not among the accounts this token can see: 999999001 /,
+    ));
   it('a basecamp_product the tap does not know: one line naming the two it does', () =>
-    expectOneLine(['--config', writeJson(dir, 'bad-product.json', { ...good, basecamp_product: 'bc2' })], /ERROR invalid config: basecamp_product must be one of "bc3", "bcx"$/));
+    expectOneLine(
+      ['--config', writeJson(dir, 'bad-product.json', { ...good, basecamp_product: 'bc2' })],
+      /ERROR invalid config: basecamp_product must be one of "bc3", "bcx"$/,
+    ));
   it('wrong account id with basecamp_product set: the API answers 404, in one line', () =>
-    expectOneLine(['--config', writeJson(dir, 'wrongacct-bc3.json', { ...good, account_id: 12345, basecamp_product: 'bc3' })], /account 12345 not found or not accessible with this token/));
+    expectOneLine(
+      ['--config', writeJson(dir, 'wrongacct-bc3.json', { ...good, account_id: 12345, basecamp_product: 'bc3' })],
+      /account 12345 not found or not accessible with this token/,
+    ));
   it('wrong account id under --test with basecamp_product set: the line names that setting too', () =>
     expectOneLine(
       ['--config', writeJson(dir, 'wrongacct-bc3-test.json', { ...good, account_id: 12345, basecamp_product: 'bc3' }), '--test'],
@@ -76,19 +90,30 @@ describe('bad credentials and accounts', () => {
     try {
       const port = (silent.address() as import('node:net').AddressInfo).port;
       const started = Date.now();
-      const run = await runTap(['--config', writeJson(dir, 'silent.json', { ...good, api_url: `http://127.0.0.1:${port}`, request_timeout_seconds: 1 }), '--test']);
+      const run = await runTap([
+        '--config',
+        writeJson(dir, 'silent.json', { ...good, api_url: `http://127.0.0.1:${port}`, request_timeout_seconds: 1 }),
+        '--test',
+      ]);
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(run.code).toBe(1);
       // One retry (a WARN line), then one ERROR line saying why.
-      expect(logLines(run.stderr).filter((l) => / ERROR /.test(l))).toEqual([expect.stringMatching(/ERROR ETIMEDOUT on GET \/\d+\/projects\.json after 1 retries/)]);
+      expect(logLines(run.stderr).filter((l) => / ERROR /.test(l))).toEqual([
+        expect.stringMatching(/ERROR ETIMEDOUT on GET \/\d+\/projects\.json after 1 retries/),
+      ]);
       expect(run.stdout).toBe('');
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();
     }
   });
-  it('wrong client secret', () => expectOneLine(['--config', writeJson(dir, 'secret.json', { ...good, client_secret: 'not-the-secret' })], /refresh token rejected by Launchpad \(HTTP 401 invalid_client\): client_id or client_secret is wrong/));
-  it('wrong client secret, in --test mode too', () => expectOneLine(['--config', writeJson(dir, 'secret2.json', { ...good, client_secret: 'not-the-secret' }), '--test'], /refresh token rejected/));
+  it('wrong client secret', () =>
+    expectOneLine(
+      ['--config', writeJson(dir, 'secret.json', { ...good, client_secret: 'not-the-secret' })],
+      /refresh token rejected by Launchpad \(HTTP 401 invalid_client\): client_id or client_secret is wrong/,
+    ));
+  it('wrong client secret, in --test mode too', () =>
+    expectOneLine(['--config', writeJson(dir, 'secret2.json', { ...good, client_secret: 'not-the-secret' }), '--test'], /refresh token rejected/));
   it('inactive account', async () => {
     sim.setInactive(true);
     try {
@@ -103,7 +128,9 @@ describe('bad credentials and accounts', () => {
       other.revokeRefreshToken();
       const run = await runTap(['--config', writeJson(dir, 'revoked.json', other.config({ backoff_base_seconds: 0.01 }))]);
       expect(run.code).toBe(1);
-      expect(logLines(run.stderr).filter((l) => !/ INFO /.test(l))).toEqual([expect.stringMatching(/ERROR refresh token rejected by Launchpad \(HTTP 400 invalid_grant\)/)]);
+      expect(logLines(run.stderr).filter((l) => !/ INFO /.test(l))).toEqual([
+        expect.stringMatching(/ERROR refresh token rejected by Launchpad \(HTTP 400 invalid_grant\)/),
+      ]);
       expect(run.stderr).not.toContain(other.refreshToken);
       expect(run.stdout).toBe('');
     } finally {
@@ -118,24 +145,39 @@ describe('bad catalog and state', () => {
     ['wrong shape', { streams: 'all' }, /catalog .* is malformed: streams must be array/],
     ['entry without id', { streams: [{ schema: {} }] }, /is malformed: streams.0.tap_stream_id is required/],
   ];
-  it.each(cases)('catalog %s', (_name, value, pattern) => expectOneLine(['--config', writeJson(dir, 'c.json', good), '--catalog', writeJson(dir, 'cat.json', value)], pattern));
-  it('catalog missing', () => expectOneLine(['--config', writeJson(dir, 'c.json', good), '--catalog', path.join(dir, 'none.json')], /catalog file .*none.json cannot be read/));
+  it.each(cases)('catalog %s', (_name, value, pattern) =>
+    expectOneLine(['--config', writeJson(dir, 'c.json', good), '--catalog', writeJson(dir, 'cat.json', value)], pattern),
+  );
+  it('catalog missing', () =>
+    expectOneLine(['--config', writeJson(dir, 'c.json', good), '--catalog', path.join(dir, 'none.json')], /catalog file .*none.json cannot be read/));
 
   const states: Array<[string, string | object, RegExp]> = [
     ['not JSON', 'bookmarks', /state file .* is not valid JSON/],
     ['not an object', '[]', /must hold a JSON object/],
-    ['bookmark not a date', { bookmarks: { todos: { partitions: { active: { updated_at: 'soon' } } } } }, /bookmarks.todos.partitions.active.updated_at must be an RFC 3339 date-time/],
+    [
+      'bookmark not a date',
+      { bookmarks: { todos: { partitions: { active: { updated_at: 'soon' } } } } },
+      /bookmarks.todos.partitions.active.updated_at must be an RFC 3339 date-time/,
+    ],
     ['bookmarks not an object', { bookmarks: [] }, /bookmarks must be object/],
   ];
-  it.each(states)('state %s', (_name, value, pattern) => expectOneLine(['--config', writeJson(dir, 'c.json', good), '--state', writeJson(dir, 's.json', value)], pattern));
-  it('state missing', () => expectOneLine(['--config', writeJson(dir, 'c.json', good), '--state', path.join(dir, 'none.json')], /state file .*none.json cannot be read/));
+  it.each(states)('state %s', (_name, value, pattern) =>
+    expectOneLine(['--config', writeJson(dir, 'c.json', good), '--state', writeJson(dir, 's.json', value)], pattern),
+  );
+  it('state missing', () =>
+    expectOneLine(['--config', writeJson(dir, 'c.json', good), '--state', path.join(dir, 'none.json')], /state file .*none.json cannot be read/));
 
   it('a catalog naming an unknown stream is a warning, and the rest syncs', async () => {
     const run = await runTap([
       '--config',
       writeJson(dir, 'c.json', good),
       '--catalog',
-      writeJson(dir, 'unknown.json', { streams: [{ tap_stream_id: 'gantt_charts', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }, { tap_stream_id: 'people', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }] }),
+      writeJson(dir, 'unknown.json', {
+        streams: [
+          { tap_stream_id: 'gantt_charts', metadata: [{ breadcrumb: [], metadata: { selected: true } }] },
+          { tap_stream_id: 'people', metadata: [{ breadcrumb: [], metadata: { selected: true } }] },
+        ],
+      }),
     ]);
     expect(run.code).toBe(0);
     expect(logLines(run.stderr).filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/gantt_charts/)]);
@@ -187,15 +229,20 @@ describe('the command line as a person types it', () => {
   });
 
   it('a catalog that selects no stream is one warning line', async () => {
-    const catalog = writeJson(dir, 'none-selected.json', { streams: [{ tap_stream_id: 'people', metadata: [{ breadcrumb: [], metadata: { selected: false } }] }] });
+    const catalog = writeJson(dir, 'none-selected.json', {
+      streams: [{ tap_stream_id: 'people', metadata: [{ breadcrumb: [], metadata: { selected: false } }] }],
+    });
     const run = await runTap(['--config', ok(), '--catalog', catalog]);
     expect(run.code).toBe(0);
     expect(logLines(run.stderr).filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/selects no stream: nothing will be synced/)]);
     expect(run.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
   });
 
-  it.each([['2024-01-01'], ['2024-01-01T00:00:00+02:00'], ['2024-01-01T00:00:00Z']])('start_date %s is accepted (a date is midnight UTC)', async (startDate) => {
-    const run = await runTap(['--config', writeJson(dir, `start-${startDate.replace(/[:+]/g, '')}.json`, { ...good, start_date: startDate }), '--test']);
-    expect(run.code).toBe(0);
-  });
+  it.each([['2024-01-01'], ['2024-01-01T00:00:00+02:00'], ['2024-01-01T00:00:00Z']])(
+    'start_date %s is accepted (a date is midnight UTC)',
+    async (startDate) => {
+      const run = await runTap(['--config', writeJson(dir, `start-${startDate.replace(/[:+]/g, '')}.json`, { ...good, start_date: startDate }), '--test']);
+      expect(run.code).toBe(0);
+    },
+  );
 });

@@ -109,7 +109,11 @@ describe('faults', () => {
     sim.setLatency(10);
     let broke = false;
     try {
-      const config = writeJson(dir, 'fragile.json', sim.config({ max_requests_per_10s: 10000, max_concurrency: 2, max_retries: 2, backoff_base_seconds: 0.01 }));
+      const config = writeJson(
+        dir,
+        'fragile.json',
+        sim.config({ max_requests_per_10s: 10000, max_concurrency: 2, max_retries: 2, backoff_base_seconds: 0.01 }),
+      );
       const run = await runTap(['--config', config], {
         onLine: (line) => {
           if (!broke && line.includes('"type":"STATE"')) {
@@ -124,7 +128,12 @@ describe('faults', () => {
       expect(errors).toEqual([expect.stringMatching(/ERROR HTTP 50[0234] on GET \/\d+\/\S+ after 2 retries$/)]);
       const state = lastState(run.messages);
       expect(state).toBeDefined();
-      const resumed = await runTap(['--config', writeJson(dir, 'ok.json', sim.config({ max_requests_per_10s: 10000 })), '--state', writeJson(dir, 'state.json', state)]);
+      const resumed = await runTap([
+        '--config',
+        writeJson(dir, 'ok.json', sim.config({ max_requests_per_10s: 10000 })),
+        '--state',
+        writeJson(dir, 'state.json', state),
+      ]);
       expect(resumed.code).toBe(0);
       expectExactly([...run.messages, ...resumed.messages]);
     } finally {

@@ -26,7 +26,11 @@ const envOf = (values: Record<string, unknown>, extra: NodeJS.ProcessEnv = {}) =
   ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`TAP_BASECAMP_${k.toUpperCase()}`, String(v)])),
   ...extra,
 });
-const jsonLines = (run: TapRun): Json[] => run.stderr.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Json);
+const jsonLines = (run: TapRun): Json[] =>
+  run.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Json);
 const recordCounts = (messages: Message[]) => {
   const out: Record<string, number> = {};
   for (const m of messages) if (m.type === 'RECORD') out[m.stream!] = (out[m.stream!] ?? 0) + 1;
@@ -61,13 +65,26 @@ describe('log_format json, as Meltano runs the tap', () => {
     }
     // record_count: tagged with the stream (no more "endpoint"), summing to what was written.
     const counters = points.filter((p) => p.metric === 'record_count');
-    for (const p of counters) expect(p).toEqual({ type: 'counter', metric: 'record_count', value: expect.any(Number), tags: { stream: expect.any(String), account_id: sim.accountId } });
+    for (const p of counters)
+      expect(p).toEqual({
+        type: 'counter',
+        metric: 'record_count',
+        value: expect.any(Number),
+        tags: { stream: expect.any(String), account_id: sim.accountId },
+      });
     expect(summed(points)).toEqual(recordCounts(run.messages));
     expect(new Set(counters.map((p) => p.tags.stream))).toEqual(new Set(sim.streamNames()));
     // sync_duration: one per stream, and one for the whole run, all succeeded.
     const timers = points.filter((p) => p.metric === 'sync_duration');
-    expect(timers.filter((p) => !p.tags.stream)).toEqual([{ type: 'timer', metric: 'sync_duration', value: expect.any(Number), tags: { status: 'succeeded', account_id: sim.accountId } }]);
-    expect(timers.filter((p) => p.tags.stream).map((p) => p.tags.stream).sort()).toEqual([...sim.streamNames()].sort());
+    expect(timers.filter((p) => !p.tags.stream)).toEqual([
+      { type: 'timer', metric: 'sync_duration', value: expect.any(Number), tags: { status: 'succeeded', account_id: sim.accountId } },
+    ]);
+    expect(
+      timers
+        .filter((p) => p.tags.stream)
+        .map((p) => p.tags.stream)
+        .sort(),
+    ).toEqual([...sim.streamNames()].sort());
     expect(timers.every((p) => p.tags.status === 'succeeded' && p.value >= 0)).toBe(true);
     // The closing summary's line per stream carries it.
     const todos = lines.find((l) => /^ +todos +[\d,]+$/.test(l.message));
@@ -78,7 +95,9 @@ describe('log_format json, as Meltano runs the tap', () => {
   });
 
   it('--config ENV: settings from the environment alone; TAP_BASECAMP_LOG_FORMAT and TAP_BASECAMP_LOGLEVEL apply', async () => {
-    const run = await runTap(['--config', 'ENV', '--test'], { env: envOf(settings(), { TAP_BASECAMP_LOG_FORMAT: 'json', TAP_BASECAMP_LOGLEVEL: 'debug', LOGLEVEL: 'error' }) });
+    const run = await runTap(['--config', 'ENV', '--test'], {
+      env: envOf(settings(), { TAP_BASECAMP_LOG_FORMAT: 'json', TAP_BASECAMP_LOGLEVEL: 'debug', LOGLEVEL: 'error' }),
+    });
     expect(run.code).toBe(0);
     const lines = jsonLines(run);
     expect(lines.filter((l) => l.metric?.metric === 'http_request_duration').length).toBeGreaterThan(0);
@@ -89,7 +108,9 @@ describe('log_format json, as Meltano runs the tap', () => {
   it('a line printed before the config is read takes the format from the environment, with account_id null', async () => {
     const run = await runTap(['--config', 'ENV', '--sync-everything'], { env: { TAP_BASECAMP_LOG_FORMAT: 'json' } });
     expect(run.code).toBe(2);
-    expect(jsonLines(run)).toEqual([{ time: expect.any(String), level: 'error', message: expect.stringMatching(/^Unknown argument: sync-everything/), account_id: null }]);
+    expect(jsonLines(run)).toEqual([
+      { time: expect.any(String), level: 'error', message: expect.stringMatching(/^Unknown argument: sync-everything/), account_id: null },
+    ]);
   });
 
   it('a line about one stream carries it', async () => {
@@ -117,7 +138,9 @@ describe('log levels and --config ENV', () => {
   it('--config ENV with no TAP_BASECAMP_* variable is one error line', async () => {
     const run = await runTap(['--config', 'ENV'], { env: cleanEnv() });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/ERROR --config ENV reads the settings from TAP_BASECAMP_\* environment variables, and none is set$/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/ERROR --config ENV reads the settings from TAP_BASECAMP_\* environment variables, and none is set$/),
+    ]);
   });
 });
 

@@ -28,7 +28,9 @@ function meltanoConfig(name: string): Json {
   return { ...inherited, ...(plugin.config ?? {}) };
 }
 
-const accounts = extractors.filter((p) => p.inherit_from === 'tap-basecamp').map((p) => ({ plugin: p.name as string, config: meltanoConfig(p.name as string) }));
+const accounts = extractors
+  .filter((p) => p.inherit_from === 'tap-basecamp')
+  .map((p) => ({ plugin: p.name as string, config: meltanoConfig(p.name as string) }));
 const sims = new Map<string, Simulator>();
 let dir: string;
 
@@ -46,10 +48,23 @@ afterAll(async () => {
  * variables (as Meltano passes the values kept in .env), the test's API address in a second file.
  * Resolves to the states the target printed and the tap's exit code.
  */
-function extract(plugin: string, config: Json, table: string, state?: Json): Promise<{ tap: number | null; target: number | null; states: string[]; schemas: Json[] }> {
+function extract(
+  plugin: string,
+  config: Json,
+  table: string,
+  state?: Json,
+): Promise<{ tap: number | null; target: number | null; states: string[]; schemas: Json[] }> {
   const sim = sims.get(plugin)!;
-  const files = [writeJson(dir, `${plugin}.json`, config), writeJson(dir, `${plugin}-test.json`, { api_url: sim.baseUrl, token_url: sim.tokenUrl, max_requests_per_10s: 100000, basecamp_product: 'bc3' })];
-  const env = cleanEnv({ TAP_BASECAMP_CLIENT_ID: sim.clientId, TAP_BASECAMP_CLIENT_SECRET: sim.clientSecret, TAP_BASECAMP_REFRESH_TOKEN: sim.refreshToken, TAP_BASECAMP_USER_AGENT: 'tap-basecamp tests (test@example.com)' });
+  const files = [
+    writeJson(dir, `${plugin}.json`, config),
+    writeJson(dir, `${plugin}-test.json`, { api_url: sim.baseUrl, token_url: sim.tokenUrl, max_requests_per_10s: 100000, basecamp_product: 'bc3' }),
+  ];
+  const env = cleanEnv({
+    TAP_BASECAMP_CLIENT_ID: sim.clientId,
+    TAP_BASECAMP_CLIENT_SECRET: sim.clientSecret,
+    TAP_BASECAMP_REFRESH_TOKEN: sim.refreshToken,
+    TAP_BASECAMP_USER_AGENT: 'tap-basecamp tests (test@example.com)',
+  });
   const args = [TAP, ...files.flatMap((f) => ['--config', f]), ...(state ? ['--state', writeJson(dir, `${plugin}-state.json`, state)] : [])];
   return new Promise((resolve, reject) => {
     const tap = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,14 +81,21 @@ function extract(plugin: string, config: Json, table: string, state?: Json): Pro
     tap.on('error', reject);
     target.on('close', (code) => {
       if (tapCode !== 0) process.stderr.write(tapErr);
-      const schemas = tapOut.split('\n').filter((l) => l.includes('"type":"SCHEMA"')).map((l) => JSON.parse(l) as Json);
+      const schemas = tapOut
+        .split('\n')
+        .filter((l) => l.includes('"type":"SCHEMA"'))
+        .map((l) => JSON.parse(l) as Json);
       resolve({ tap: tapCode, target: code, states: out.split('\n').filter(Boolean), schemas });
     });
   });
 }
 
 function rows(table: string): Json[] {
-  return fs.readFileSync(table, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+  return fs
+    .readFileSync(table, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Json);
 }
 
 test("meltano.yml's example: one inherited plugin per account, add_account_id, the shared rate divided", () => {
@@ -95,7 +117,11 @@ test('two accounts extracted at once, each with its own state, land in shared ta
   const first = await Promise.all(accounts.map((a) => extract(a.plugin, a.config, table)));
   for (const run of first) expect([run.tap, run.target]).toEqual([0, 0]);
   for (const m of first.flatMap((r) => r.schemas)) {
-    expect({ stream: m.stream, key: m.key_properties[0], type: m.schema.properties.account_id?.type }).toEqual({ stream: m.stream, key: 'account_id', type: 'integer' });
+    expect({ stream: m.stream, key: m.key_properties[0], type: m.schema.properties.account_id?.type }).toEqual({
+      stream: m.stream,
+      key: 'account_id',
+      type: 'integer',
+    });
   }
   expect(first[0].schemas.length).toBe(37);
 

@@ -18,7 +18,7 @@ import { Done, ROOT, TAP, cleanEnv, logLines, runCommand } from '../helpers/tap'
 
 const tap = (args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<Done> => runCommand(process.execPath, [TAP, ...args], env);
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 interface Setting {
   name: string;
@@ -35,7 +35,10 @@ function messages(stdout: string): Json[] {
     .map((l) => JSON.parse(l) as Json);
 }
 
-const SCHEMA_PROPS = CONFIG_SCHEMA.properties as unknown as Record<string, { type: string | string[]; format?: string; anyOf?: Array<{ format?: string }>; description: string; secret?: boolean }>;
+const SCHEMA_PROPS = CONFIG_SCHEMA.properties as unknown as Record<
+  string,
+  { type: string | string[]; format?: string; anyOf?: Array<{ format?: string }>; description: string; secret?: boolean }
+>;
 const SETTING_NAMES = Object.keys(SCHEMA_PROPS);
 
 /** The Meltano kind a setting must have, from its JSON Schema. */
@@ -135,10 +138,17 @@ describe('Meltano plugin definitions', () => {
       client_id: 'string',
       basecamp_product: 'options',
     });
-    for (const list of [extractor.settings as Array<Setting & { options?: Array<{ value: string }> }>, hub.settings as Array<Setting & { options?: Array<{ value: string }> }>]) {
+    for (const list of [
+      extractor.settings as Array<Setting & { options?: Array<{ value: string }> }>,
+      hub.settings as Array<Setting & { options?: Array<{ value: string }> }>,
+    ]) {
       expect(list.find((s) => s.name === 'basecamp_product')?.options?.map((o) => o.value)).toEqual(['bc3', 'bcx']);
     }
-    const sensitive = (list: Setting[]) => list.filter((s) => s.sensitive).map((s) => s.name).sort();
+    const sensitive = (list: Setting[]) =>
+      list
+        .filter((s) => s.sensitive)
+        .map((s) => s.name)
+        .sort();
     expect(sensitive(extractor.settings)).toEqual(['client_secret', 'refresh_token']);
     expect(sensitive(hub.settings)).toEqual(['client_secret', 'refresh_token']);
     for (const s of hub.settings as Setting[]) expect(typeof s.label).toBe('string');
@@ -147,7 +157,13 @@ describe('Meltano plugin definitions', () => {
   test('--about: each setting with its default where it has one, secrets writeOnly, and the env var prefix', () => {
     expect(about.env_var_prefix).toBe('TAP_BASECAMP_');
     const props = about.settings.properties as Record<string, Json>;
-    expect(Object.fromEntries(Object.entries(props).filter(([, v]) => 'default' in v).map(([k, v]) => [k, v.default]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(props)
+          .filter(([, v]) => 'default' in v)
+          .map(([k, v]) => [k, v.default]),
+      ),
+    ).toEqual({
       user_agent: expect.stringMatching(/^tap-basecamp \(/),
       token_url: 'https://launchpad.37signals.com/authorization/token',
       max_retries: 8,
@@ -162,7 +178,12 @@ describe('Meltano plugin definitions', () => {
     });
     expect(Object.keys(props).filter((k) => props[k].writeOnly === true)).toEqual(['client_secret', 'refresh_token']);
     // Every default is stated in the description too (people read that), and is valid for its own schema.
-    for (const [k, v] of Object.entries(props)) if ('default' in v) expect({ k, says: v.description.includes(`Default ${typeof v.default === 'string' && k === 'user_agent' ? `"${v.default}"` : String(v.default)}`) }).toEqual({ k, says: true });
+    for (const [k, v] of Object.entries(props))
+      if ('default' in v)
+        expect({
+          k,
+          says: v.description.includes(`Default ${typeof v.default === 'string' && k === 'user_agent' ? `"${v.default}"` : String(v.default)}`),
+        }).toEqual({ k, says: true });
   });
 
   test('capabilities equal what --about reports', () => {
@@ -349,7 +370,10 @@ describe("the docs, as Meltano 4's users follow them", () => {
       const full = path.join(ROOT, entry);
       if (!fs.existsSync(full)) return [];
       if (fs.statSync(full).isFile()) return [full];
-      return fs.readdirSync(full, { recursive: true, encoding: 'utf8' }).map((f) => path.join(full, f)).filter((f) => fs.statSync(f).isFile());
+      return fs
+        .readdirSync(full, { recursive: true, encoding: 'utf8' })
+        .map((f) => path.join(full, f))
+        .filter((f) => fs.statSync(f).isFile());
     });
   }
 
@@ -382,7 +406,17 @@ describe("the docs, as Meltano 4's users follow them", () => {
         return false;
       }
     };
-    for (const p of ['.env', '.meltano/meltano.db', 'sim-config.json', 'sim-catalog.json', 'sim-out.jsonl', 'sim-auth-config.json', 'config.json', 'demo-output/sync.jsonl', 'demo-output-bcx/state.json']) {
+    for (const p of [
+      '.env',
+      '.meltano/meltano.db',
+      'sim-config.json',
+      'sim-catalog.json',
+      'sim-out.jsonl',
+      'sim-auth-config.json',
+      'config.json',
+      'demo-output/sync.jsonl',
+      'demo-output-bcx/state.json',
+    ]) {
       expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: true });
     }
     for (const p of ['meltano.yml', 'catalogs/catalog.json', 'sample-config.json', 'simulator/cli.ts', 'plugins/loaders/target-jsonl--andyh1203.lock']) {

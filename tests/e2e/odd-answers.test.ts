@@ -110,7 +110,10 @@ describe('Link headers', () => {
     const server = await twoPages((origin) => `<>; rel="next", <${origin}${PEOPLE}?page=2>; rel="next"`, total);
     try {
       const run = await syncPeople(server);
-      expectOneErrorLine(run, /ERROR cannot follow the pages of \/4242\/people\.json: its Link header names an empty rel="next" target \(<>\), which is this same page: .*; stopping rather than loop or leave records out$/);
+      expectOneErrorLine(
+        run,
+        /ERROR cannot follow the pages of \/4242\/people\.json: its Link header names an empty rel="next" target \(<>\), which is this same page: .*; stopping rather than loop or leave records out$/,
+      );
       expect(server.requests).toEqual([PEOPLE]);
       expect(recordsOf(run.messages, 'people')).toEqual([]);
     } finally {
@@ -122,7 +125,10 @@ describe('Link headers', () => {
     const server = await twoPages(() => `>x</${ACCOUNT}/people.json?page=2>; rel="next"`, true);
     try {
       const run = await syncPeople(server);
-      expectOneErrorLine(run, /ERROR cannot follow the pages of \/4242\/people\.json: its Link header does not parse \(Unexpected character ">" at offset 0\): ">x<\/4242\/people\.json\?page=2>; rel=\\"next\\""; stopping/);
+      expectOneErrorLine(
+        run,
+        /ERROR cannot follow the pages of \/4242\/people\.json: its Link header does not parse \(Unexpected character ">" at offset 0\): ">x<\/4242\/people\.json\?page=2>; rel=\\"next\\""; stopping/,
+      );
       expect(server.requests).toEqual([PEOPLE]);
     } finally {
       await server.close();
@@ -148,7 +154,10 @@ describe('Link headers', () => {
     });
     try {
       const run = await syncPeople(server);
-      expectOneErrorLine(run, /ERROR cannot follow the pages of \/4242\/people\.json\?page=2: the next page its Link header names, \/4242\/people\.json, is page 1 of this walk, already read; stopping/);
+      expectOneErrorLine(
+        run,
+        /ERROR cannot follow the pages of \/4242\/people\.json\?page=2: the next page its Link header names, \/4242\/people\.json, is page 1 of this walk, already read; stopping/,
+      );
       expect(server.requests).toEqual([PEOPLE, `${PEOPLE}?page=2`]);
     } finally {
       await server.close();
@@ -157,7 +166,11 @@ describe('Link headers', () => {
 
   it('well-formed odd headers still page: a relative target named twice, extra relations, and a last page linking back with rel="prev"', async () => {
     const server = await scripted((path, origin) => {
-      if (path === PEOPLE) return { headers: { link: `<${PEOPLE}?page=2>; rel="next", <${origin}${PEOPLE}?page=2>; REL=next; title="more", <${PEOPLE}?page=3>; rel="last"` }, body: [person(1), person(2)] };
+      if (path === PEOPLE)
+        return {
+          headers: { link: `<${PEOPLE}?page=2>; rel="next", <${origin}${PEOPLE}?page=2>; REL=next; title="more", <${PEOPLE}?page=3>; rel="last"` },
+          body: [person(1), person(2)],
+        };
       if (path === `${PEOPLE}?page=2`) return { headers: { link: `<?page=3>; rel="next last", <${PEOPLE}>; rel="prev first"` }, body: [person(3), person(4)] };
       if (path === `${PEOPLE}?page=3`) return { headers: { link: `<${PEOPLE}?page=2>; rel="prev", <${PEOPLE}>; rel="first"` }, body: [person(5)] };
       return undefined;
@@ -177,12 +190,17 @@ describe('ids above 2^53', () => {
   it('9007199254740993 is never written as another number: one error line naming the field and the digits sent', async () => {
     const server = await scripted((path, origin) =>
       path === PEOPLE
-        ? { body: `[{"id":7,"name":"Seven","url":"${origin}${PEOPLE}/7.json"},{"id":9007199254740993,"name":"Big","url":"${origin}/${ACCOUNT}/people/9007199254740993.json"}]` }
+        ? {
+            body: `[{"id":7,"name":"Seven","url":"${origin}${PEOPLE}/7.json"},{"id":9007199254740993,"name":"Big","url":"${origin}/${ACCOUNT}/people/9007199254740993.json"}]`,
+          }
         : undefined,
     );
     try {
       const run = await syncPeople(server);
-      expectOneErrorLine(run, /ERROR GET \/4242\/people\.json answered \[1\]\.id = 9007199254740993, above 2\^53 - 1, which the tap cannot write exactly; stopping rather than write a different number$/);
+      expectOneErrorLine(
+        run,
+        /ERROR GET \/4242\/people\.json answered \[1\]\.id = 9007199254740993, above 2\^53 - 1, which the tap cannot write exactly; stopping rather than write a different number$/,
+      );
       expect(run.stdout).not.toContain('9007199254740992');
       expect(recordsOf(run.messages, 'people')).toEqual([]);
       expect(server.requests).toEqual([PEOPLE]); // not retried: the answer will not change
@@ -209,7 +227,9 @@ describe('ids above 2^53', () => {
 describe('X-Request-Id', () => {
   it('a request that keeps failing: the error line carries the request id of its last answer', async () => {
     let n = 0;
-    const server = await scripted((path) => (path === PEOPLE ? { status: 500, headers: { 'x-request-id': `req-odd-${++n}` }, body: { error: 'oops' } } : undefined));
+    const server = await scripted((path) =>
+      path === PEOPLE ? { status: 500, headers: { 'x-request-id': `req-odd-${++n}` }, body: { error: 'oops' } } : undefined,
+    );
     try {
       const run = await syncPeople(server);
       expect(run.code).toBe(1);
@@ -221,11 +241,16 @@ describe('X-Request-Id', () => {
   });
 
   it('a 404 on the account: the account sentence keeps the request id', async () => {
-    const server = await scripted((path) => (path === PEOPLE ? { status: 404, headers: { 'x-request-id': 'req-odd-404' }, body: { error: 'not found' } } : undefined));
+    const server = await scripted((path) =>
+      path === PEOPLE ? { status: 404, headers: { 'x-request-id': 'req-odd-404' }, body: { error: 'not found' } } : undefined,
+    );
     try {
       const run = await syncPeople(server);
       // basecamp_product is set (bc3), so the line also says it may be the wrong one.
-      expectOneErrorLine(run, /ERROR account 4242 not found or not accessible with this token \(HTTP 404 on \/4242\/people\.json, X-Request-Id: req-odd-404\), or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: /);
+      expectOneErrorLine(
+        run,
+        /ERROR account 4242 not found or not accessible with this token \(HTTP 404 on \/4242\/people\.json, X-Request-Id: req-odd-404\), or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: /,
+      );
     } finally {
       await server.close();
     }
@@ -246,7 +271,9 @@ describe('an api_url nothing answers on', () => {
       expect(run.code).toBe(1);
       const lines = logLines(run.stderr).filter((l) => !/ INFO /.test(l));
       expect(lines).toEqual([
-        expect.stringMatching(new RegExp(`WARN ECONNREFUSED on /4242/\\S+; retry 1/8 in [\\d.]+ s \\(repeats of it at 127\\.0\\.0\\.1:${port}: one line a minute\\)$`)),
+        expect.stringMatching(
+          new RegExp(`WARN ECONNREFUSED on /4242/\\S+; retry 1/8 in [\\d.]+ s \\(repeats of it at 127\\.0\\.0\\.1:${port}: one line a minute\\)$`),
+        ),
         expect.stringMatching(/ERROR ECONNREFUSED on GET \/4242\/\S+ after 8 retries \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/),
       ]);
     } finally {

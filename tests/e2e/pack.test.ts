@@ -77,10 +77,30 @@ describe('npm package', () => {
       expect(parsed.capabilities).toContain('discover');
 
       // Discovery reads the shipped schemas.
-      const discovered = await run(bin, ['--discover'], { cwd: tmp, env: npmEnv({ TAP_BASECAMP_ACCOUNT_ID: '1', TAP_BASECAMP_CLIENT_ID: 'x', TAP_BASECAMP_CLIENT_SECRET: 'xxxx', TAP_BASECAMP_REFRESH_TOKEN: 'xxxx', TAP_BASECAMP_BASECAMP_PRODUCT: 'bc3' }), maxBuffer: 64 * 1024 * 1024 });
+      const discovered = await run(bin, ['--discover'], {
+        cwd: tmp,
+        env: npmEnv({
+          TAP_BASECAMP_ACCOUNT_ID: '1',
+          TAP_BASECAMP_CLIENT_ID: 'x',
+          TAP_BASECAMP_CLIENT_SECRET: 'xxxx',
+          TAP_BASECAMP_REFRESH_TOKEN: 'xxxx',
+          TAP_BASECAMP_BASECAMP_PRODUCT: 'bc3',
+        }),
+        maxBuffer: 64 * 1024 * 1024,
+      });
       expect((JSON.parse(discovered.stdout) as { streams: unknown[] }).streams.length).toBe(37);
       // With basecamp_product set, discovery needs no network, for either product.
-      const bcx = await run(bin, ['--discover'], { cwd: tmp, env: npmEnv({ TAP_BASECAMP_ACCOUNT_ID: '1', TAP_BASECAMP_CLIENT_ID: 'x', TAP_BASECAMP_CLIENT_SECRET: 'xxxx', TAP_BASECAMP_REFRESH_TOKEN: 'xxxx', TAP_BASECAMP_BASECAMP_PRODUCT: 'bcx' }), maxBuffer: 64 * 1024 * 1024 });
+      const bcx = await run(bin, ['--discover'], {
+        cwd: tmp,
+        env: npmEnv({
+          TAP_BASECAMP_ACCOUNT_ID: '1',
+          TAP_BASECAMP_CLIENT_ID: 'x',
+          TAP_BASECAMP_CLIENT_SECRET: 'xxxx',
+          TAP_BASECAMP_REFRESH_TOKEN: 'xxxx',
+          TAP_BASECAMP_BASECAMP_PRODUCT: 'bcx',
+        }),
+        maxBuffer: 64 * 1024 * 1024,
+      });
       expect((JSON.parse(bcx.stdout) as { streams: unknown[] }).streams.length).toBe(16);
 
       // The cron wrapper ships too and finds the tap next to it.

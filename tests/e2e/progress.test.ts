@@ -35,7 +35,12 @@ describe('progress and summary', () => {
     expect(reading.length).toBeGreaterThan(0);
     for (const r of reading) for (const name of r.split(', ')) expect(names).toContain(name);
     // The limit allows 100 in any 10 s, so a burst makes the first seconds faster; from 20 s on, the rate seen is about 10/s.
-    const estimates = progress.filter((l) => / left /.test(l)).map((l) => ({ s: Number(/ in (\d+) s;/.exec(l)?.[1] ?? 0) + 60 * Number(/ in (\d+) min/.exec(l)?.[1] ?? 0), rate: Number(/left at (\d+\.\d) requests\/s/.exec(l)?.[1]) }));
+    const estimates = progress
+      .filter((l) => / left /.test(l))
+      .map((l) => ({
+        s: Number(/ in (\d+) s;/.exec(l)?.[1] ?? 0) + 60 * Number(/ in (\d+) min/.exec(l)?.[1] ?? 0),
+        rate: Number(/left at (\d+\.\d) requests\/s/.exec(l)?.[1]),
+      }));
     expect(estimates.length).toBeGreaterThan(0);
     for (const e of estimates) expect(e.rate).toBeGreaterThan(0);
     const late = estimates.filter((e) => e.s >= 20);
@@ -62,7 +67,9 @@ describe('progress and summary', () => {
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(4900);
     // The summary: every stream with its count, then the totals and the version.
     const total = lines.find((l) => / INFO sync complete: /.test(l))!;
-    expect(total).toMatch(/sync complete: \d+ records, \d+ requests \(\d+ retries, \d+ answered 429, \d+ not modified, \d+ pages read again after a list shrank\) in \d+\.\d s; tap-basecamp \d+\.\d+\.\d+$/);
+    expect(total).toMatch(
+      /sync complete: \d+ records, \d+ requests \(\d+ retries, \d+ answered 429, \d+ not modified, \d+ pages read again after a list shrank\) in \d+\.\d s; tap-basecamp \d+\.\d+\.\d+$/,
+    );
     for (const stream of sim.streamNames()) {
       const count = recordsOf(run.messages, stream).length;
       const line = lines.find((l) => new RegExp(` INFO   ${stream} +[\\d,]+$`).test(l));

@@ -97,7 +97,8 @@ describe('a full-table stream under incremental parents', () => {
       const want = (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.id === group.id);
       expect(recordsOf(next, 'todolist_groups').find((g) => g.id === group.id)).toEqual(want);
       expectReplica(sim, [...base, ...next]);
-    }));
+    }),
+  );
 });
 
 describe('to-do list groups are Todolist recordings', () => {
@@ -120,7 +121,8 @@ describe('to-do list groups are Todolist recordings', () => {
       else expect(groupReads.length).toBeGreaterThanOrEqual(activeLists.size);
       // A group's to-dos are read once, as the to-dos of a group, never as a list's.
       expect(sim.requests.filter((r) => [...groups].some((g) => r.path.includes(`/todolists/${g}/groups.json`)))).toEqual([]);
-    }));
+    }),
+  );
 });
 
 describe('payloads as the docs show them, in archived projects', () => {
@@ -132,7 +134,8 @@ describe('payloads as the docs show them, in archived projects', () => {
       const cardReads = sim.requests.filter((r) => /\/card_tables\/cards\/\d+\.json/.test(r.path)).length;
       if (cardListSteps) expect(cardReads).toBe(0);
       else expect(cardReads).toBeGreaterThan(0);
-    }));
+    }),
+  );
 
   it.each([true, false])('every root vault arrives, archived projects included (the walk lists them: %s)', (rootVaultsInRecordings) =>
     withSimulator({ readings: { rootVaultsInRecordings } }, async (sim, config) => {
@@ -142,10 +145,13 @@ describe('payloads as the docs show them, in archived projects', () => {
       const projects = sim.expectedRecords('projects') as Rec[];
       const roots = (sim.expectedRecords('vaults') as Rec[]).filter((v) => v.parent === undefined);
       expect(roots.some((v) => projects.find((p) => p.id === v.project_id)?.status === 'archived')).toBe(true);
-      const activeRootReads = sim.requests.filter((r) => roots.some((v) => projects.find((p) => p.id === v.project_id)?.status === 'active' && r.path.endsWith(`/vaults/${v.id}.json`)));
+      const activeRootReads = sim.requests.filter((r) =>
+        roots.some((v) => projects.find((p) => p.id === v.project_id)?.status === 'active' && r.path.endsWith(`/vaults/${v.id}.json`)),
+      );
       if (rootVaultsInRecordings) expect(activeRootReads).toEqual([]);
       else expect(activeRootReads.length).toBeGreaterThan(0);
-    }));
+    }),
+  );
 
   it('a campfire listed by /chats.json and by its archived project’s dock is written once', () =>
     withSimulator({ readings: { chatsListArchived: true } }, async (sim, config) => {

@@ -37,7 +37,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 async function stopsAnswering(url: string, withinMs: number): Promise<boolean> {
-  for (const end = Date.now() + withinMs; Date.now() < end; ) {
+  for (const end = Date.now() + withinMs; Date.now() < end;) {
     if (!(await answers(url))) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -54,7 +54,7 @@ describe('the README recipe for the simulator', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('runs as written with bash: every command succeeds, auth goes through the simulator\'s Launchpad, and the simulator is stopped', async () => {
+  test("runs as written with bash: every command succeeds, auth goes through the simulator's Launchpad, and the simulator is stopped", async () => {
     const bin = path.join(dir, 'bin');
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'tap-basecamp'), `#!/bin/sh\nexec "${process.execPath}" "${TAP}" "$@"\n`, { mode: 0o755 });
@@ -91,7 +91,11 @@ describe('the README recipe for the simulator', () => {
     expect(run.code).toBe(0);
     expect(logLines(run.stderr).filter((l) => / INFO OK: token refreshed /.test(l))).toHaveLength(2);
     expect(fs.readFileSync(path.join(work, 'sim-catalog.json'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'catalogs', 'catalog.json'), 'utf8'));
-    const out = fs.readFileSync(path.join(work, 'sim-out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Message);
+    const out = fs
+      .readFileSync(path.join(work, 'sim-out.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Message);
     expect(out.filter((m) => m.type === 'RECORD').length).toBeGreaterThan(100);
     expect(out[out.length - 1].type).toBe('STATE');
     const authConfig = JSON.parse(fs.readFileSync(path.join(work, 'sim-auth-config.json'), 'utf8'));
@@ -111,7 +115,9 @@ describe('the simulator with --rate-limit', () => {
   function simulator(args: string[]): Promise<Record<string, any>> {
     return new Promise((resolve, reject) => {
       const tsNode = path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
-      const child = spawn(process.execPath, [tsNode, '--transpile-only', path.join(ROOT, 'simulator', 'cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [tsNode, '--transpile-only', path.join(ROOT, 'simulator', 'cli.ts'), ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       children.push(child);
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -129,7 +135,9 @@ describe('the simulator with --rate-limit', () => {
     expect(bcx.max_requests_per_10s).toBe(500);
     // About 60 requests: at the 1000 per 10 s printed before, well over the 50 the simulator allows.
     const streams = ['project_people', 'message_types', 'gauge_needles', 'message_boards', 'todosets', 'schedules', 'questionnaires'];
-    const catalog = writeJson(dir, 'catalog.json', { streams: streams.map((s) => ({ tap_stream_id: s, stream: s, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })) });
+    const catalog = writeJson(dir, 'catalog.json', {
+      streams: streams.map((s) => ({ tap_stream_id: s, stream: s, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })),
+    });
     const run = await runTap(['--config', writeJson(dir, 'config.json', bc3), '--catalog', catalog], { timeoutMs: 120_000 });
     expect(run.code).toBe(0);
     const summary = logLines(run.stderr).find((l) => / INFO sync complete: /.test(l));

@@ -68,7 +68,9 @@ describe.each(['SIGTERM', 'SIGKILL'] as const)('a run stopped by %s at 50%', (si
     const repeated = (stopped.requests + apiRequests() - fullRequests) / fullRequests;
     const again = rewritten(stopped.messages, resumed.messages) / fullRecords;
     // Numbers for the README and the issue's closing note.
-    process.stderr.write(`${signal} at 50%: full sync ${fullRequests} requests, stopped run ${stopped.requests}, resumed ${apiRequests()}: ${(repeated * 100).toFixed(1)}% repeated; ${(again * 100).toFixed(1)}% of the records written again\n`);
+    process.stderr.write(
+      `${signal} at 50%: full sync ${fullRequests} requests, stopped run ${stopped.requests}, resumed ${apiRequests()}: ${(repeated * 100).toFixed(1)}% repeated; ${(again * 100).toFixed(1)}% of the records written again\n`,
+    );
     expect(repeated).toBeLessThan(signal === 'SIGTERM' ? 0.05 : 0.15);
     expect(again).toBeLessThan(0.03);
     expect(recordsOf(resumed.messages, 'projects').length).toBeLessThan(recordsOf(stopped.messages, 'projects').length);

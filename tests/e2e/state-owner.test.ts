@@ -58,7 +58,8 @@ describe('every STATE names its account and product', () => {
 });
 
 describe('a state of another account or product is refused', () => {
-  const what = /: pass the state that this account's runs wrote, or drop the state \(run without --state for a full sync; under Meltano, check state_id or `meltano state clear` it\)$/;
+  const what =
+    /: pass the state that this account's runs wrote, or drop the state \(run without --state for a full sync; under Meltano, check state_id or `meltano state clear` it\)$/;
 
   it('a Basecamp 2 state given to a Basecamp 3 run (product from Launchpad): one line, exit 1, nothing on stdout', async () => {
     const state = writeJson(dir, 'bcx-state.json', await stateOf(bcxConfig(), ['projects', 'topics']));

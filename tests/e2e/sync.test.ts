@@ -97,7 +97,9 @@ describe('full sync', () => {
     const paths = full.paths.filter((p) => !p.startsWith('/authorization'));
     const twice = paths.filter((p, i) => paths.indexOf(p) !== i);
     expect(twice.sort()).toEqual(
-      ['active', 'archived', 'trashed'].map((status) => `/${sim.accountId}/projects/recordings.json?type=Todolist&status=${status}&sort=updated_at&direction=desc`).sort(),
+      ['active', 'archived', 'trashed']
+        .map((status) => `/${sim.accountId}/projects/recordings.json?type=Todolist&status=${status}&sort=updated_at&direction=desc`)
+        .sort(),
     );
     const projects = sim.expectedRecords('projects') as Record<string, any>[];
     for (const p of projects) {
@@ -129,7 +131,8 @@ describe('full sync', () => {
     }
     expect(skipped).toBeGreaterThan(0);
     expect(read).toBeGreaterThan(0);
-    const takesStatus = /^\/(projects|templates)\.json|^\/projects\/recordings\.json|^\/todosets\/\d+\/todolists\.json|^\/todolists\/\d+\/(groups|todos)\.json|^\/schedules\/\d+\/entries\.json/;
+    const takesStatus =
+      /^\/(projects|templates)\.json|^\/projects\/recordings\.json|^\/todosets\/\d+\/todolists\.json|^\/todolists\/\d+\/(groups|todos)\.json|^\/schedules\/\d+\/entries\.json/;
     const withStatus = [...paths].filter((p) => /[?&]status=/.test(p));
     expect(withStatus.length).toBeGreaterThan(0);
     expect(withStatus.filter((p) => !takesStatus.test(p))).toEqual([]);
@@ -138,10 +141,12 @@ describe('full sync', () => {
   it('makes no more requests than the pages the data needs', async () => {
     // The minimum: each collection the account's data lives in, read once, in as few geared pages
     // (15, 30, 50, then 100) as its size needs. Sizes come from the simulator's X-Total-Count.
-    const token = (await (await fetch(sim.tokenUrl, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
-    })).json()) as { access_token: string };
+    const token = (await (
+      await fetch(sim.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
+      })
+    ).json()) as { access_token: string };
     const collections = new Set(full.paths.filter((p) => !p.startsWith('/authorization')).map((p) => p.replace(/([?&])page=\d+&?/, '$1').replace(/[?&]$/, '')));
     let minimum = 0;
     for (const c of collections) {
@@ -171,7 +176,11 @@ describe('full sync', () => {
     expect(a.code).toBe(0);
     expect(strip(b.stdout)).toBe(strip(a.stdout));
     const concurrent = await runTap(['--config', configFile]);
-    const sorted = (s: string) => strip(s).split('\n').filter((l) => !l.includes('"type":"STATE"')).sort();
+    const sorted = (s: string) =>
+      strip(s)
+        .split('\n')
+        .filter((l) => !l.includes('"type":"STATE"'))
+        .sort();
     expect(sorted(concurrent.stdout)).toEqual(sorted(a.stdout));
     expect(lastState(concurrent.messages)).toEqual(lastState(a.messages));
   });
@@ -211,7 +220,11 @@ describe('logging', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"http_request_duration"')).length).toBeGreaterThan(100);
     // The query string tells the recordings walks (type, status, page) apart.
-    expect(lines.some((l) => /^METRIC: .*"http_request_duration".*"endpoint":"\/:id\/projects\/recordings\.json","query":"type=\w+&status=\w+&[^"]*page=\d+/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^METRIC: .*"http_request_duration".*"endpoint":"\/:id\/projects\/recordings\.json","query":"type=\w+&status=\w+&[^"]*page=\d+/.test(l),
+      ),
+    ).toBe(true);
     const counted = new Set(lines.filter((l) => l.startsWith('METRIC: ') && l.includes('"record_count"')).map((l) => JSON.parse(l.slice(8)).tags.stream));
     expect(counted.size).toBe(STREAM_COUNT);
     for (const l of lines) expect(l).toMatch(/^(METRIC: \{.*\}|\d{4}-\d\d-\d\dT[\d:.]+Z \[account \d+\] (DEBUG|INFO|WARN|ERROR) .+)$/);
@@ -223,7 +236,24 @@ describe('logging', () => {
 });
 
 describe('incremental runs', () => {
-  const INCREMENTAL = ['projects', 'people', 'templates', 'campfire_lines', 'timeline_events', 'messages', 'todolists', 'todos', 'schedule_entries', 'vaults', 'documents', 'uploads', 'comments', 'question_answers', 'card_table_cards', 'card_table_steps'];
+  const INCREMENTAL = [
+    'projects',
+    'people',
+    'templates',
+    'campfire_lines',
+    'timeline_events',
+    'messages',
+    'todolists',
+    'todos',
+    'schedule_entries',
+    'vaults',
+    'documents',
+    'uploads',
+    'comments',
+    'question_answers',
+    'card_table_cards',
+    'card_table_steps',
+  ];
 
   /** Every replication-key value a state holds for a stream (its cursors). */
   function cursors(state: any, stream: string): Set<string> {
@@ -263,12 +293,16 @@ describe('incremental runs', () => {
     expect(etags.length).toBeGreaterThan(10);
     for (const s of states.slice(0, -1)) expect(s.value.etags).toBeUndefined();
     // Each kept ETag belongs to a list that held records (an empty list's 304 would save nothing).
-    const token = (await (await fetch(sim.tokenUrl, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
-    })).json()) as { access_token: string };
+    const token = (await (
+      await fetch(sim.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken, client_id: sim.clientId, client_secret: sim.clientSecret }),
+      })
+    ).json()) as { access_token: string };
     for (const p of etags) {
-      const res = await fetch(`${sim.baseUrl}/${sim.accountId}${p}`, { headers: { authorization: `Bearer ${token.access_token}`, 'user-agent': 'test (t@example.com)' } });
+      const res = await fetch(`${sim.baseUrl}/${sim.accountId}${p}`, {
+        headers: { authorization: `Bearer ${token.access_token}`, 'user-agent': 'test (t@example.com)' },
+      });
       expect({ p, total: Number(res.headers.get('x-total-count')) > 0 }).toEqual({ p, total: true });
     }
     sim.resetRequests();
@@ -284,7 +318,8 @@ describe('incremental runs', () => {
   it('records changed, archived, trashed or created between runs arrive with their new values', async () => {
     const first = await runTap(['--config', configFile]);
     const stateFile = writeJson(dir, 'state2.json', lastState(first.messages));
-    const pick = (stream: string, f: (r: any) => boolean = () => true) => (sim.expectedRecords(stream) as any[]).find((r) => f(r) && (r.project_id === undefined || activeProject(r.project_id)));
+    const pick = (stream: string, f: (r: any) => boolean = () => true) =>
+      (sim.expectedRecords(stream) as any[]).find((r) => f(r) && (r.project_id === undefined || activeProject(r.project_id)));
     const activeProject = (id: number) => (sim.expectedRecords('projects') as any[]).find((p) => p.id === id)?.status === 'active';
     const todo = pick('todos', (t) => t.status === 'active');
     const message = pick('messages', (m) => m.status === 'active');
@@ -379,7 +414,9 @@ describe('interrupted runs', () => {
       expect(run.messages[run.messages.length - 1].type).toBe('STATE');
       expect(logLines(run.stderr).filter((l) => /interrupted by SIGTERM/.test(l))).toHaveLength(1);
       // The run ends with how to resume it: --state with the last STATE it wrote (done just below).
-      expect(logLines(run.stderr).pop()).toMatch(/WARN interrupted by SIGTERM: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout/);
+      expect(logLines(run.stderr).pop()).toMatch(
+        /WARN interrupted by SIGTERM: stopped after writing a resumable STATE; to resume, run the same command again with --state FILE, FILE holding the value of the last STATE message on stdout/,
+      );
       const resumed = await runTap(['--config', configFile, '--state', writeJson(dir, 'term-state.json', lastState(run.messages))]);
       expect(resumed.code).toBe(0);
       expectMatchesSimulator([...run.messages, ...resumed.messages]);

@@ -25,7 +25,13 @@ export function shapeOf(v: unknown, into: Shape = {}): Shape {
  * Differences between the example's shape and the payload's, as "missing ..." and "extra ..."
  * lines; `excused(where, kind)` says which a test allows (a key path writes array steps as `[]`).
  */
-export function shapeDiff(ex: Shape, got: Shape, excused: (where: string, kind: 'missing' | 'extra', ex: Shape) => boolean, where = '$', out: string[] = []): string[] {
+export function shapeDiff(
+  ex: Shape,
+  got: Shape,
+  excused: (where: string, kind: 'missing' | 'extra', ex: Shape) => boolean,
+  where = '$',
+  out: string[] = [],
+): string[] {
   if (ex.keys && got.keys) {
     for (const k of ex.keys.keys()) if (!got.keys.has(k) && !excused(`${where}.${k}`, 'missing', ex)) out.push(`missing ${where}.${k}`);
     for (const k of got.keys.keys()) if (!ex.keys.has(k) && !excused(`${where}.${k}`, 'extra', ex)) out.push(`extra ${where}.${k}`);
@@ -41,7 +47,10 @@ export function shapeDiff(ex: Shape, got: Shape, excused: (where: string, kind: 
 
 /** The GET rows of `<fixtures>/endpoints.tsv` that name an example file, column by column. */
 export function endpointRows(fixtures: string): Array<Record<string, string>> {
-  const lines = fs.readFileSync(path.join(fixtures, 'endpoints.tsv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = fs
+    .readFileSync(path.join(fixtures, 'endpoints.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const head = (lines[0] as string).split('\t');
   return lines
     .slice(1)

@@ -133,10 +133,14 @@ const RESOLVERS: Record<string, Resolver> = {
   // The project with linked attachments, so both example files' keys show.
   '/projects/1/attachments.json': (p) => `/projects/${p.one('attachments', (x) => x.linked_source !== undefined).project_id}/attachments.json`,
   '/attachments.json': () => '/attachments.json',
-  '/projects/1/calendar_events.json': (p) => `/projects/${p.one('calendar_events', (e) => e.project_id !== undefined && !p.past(e)).project_id}/calendar_events.json`,
-  '/calendars/1/calendar_events.json': (p) => `/calendars/${p.one('calendar_events', (e) => e.calendar_id !== undefined && !p.past(e)).calendar_id}/calendar_events.json`,
-  '/projects/1/calendar_events/past.json': (p) => `/projects/${p.one('calendar_events', (e) => e.project_id !== undefined && p.past(e)).project_id}/calendar_events/past.json`,
-  '/calendars/1/calendar_events/past.json': (p) => `/calendars/${p.one('calendar_events', (e) => e.calendar_id !== undefined && p.past(e)).calendar_id}/calendar_events/past.json`,
+  '/projects/1/calendar_events.json': (p) =>
+    `/projects/${p.one('calendar_events', (e) => e.project_id !== undefined && !p.past(e)).project_id}/calendar_events.json`,
+  '/calendars/1/calendar_events.json': (p) =>
+    `/calendars/${p.one('calendar_events', (e) => e.calendar_id !== undefined && !p.past(e)).calendar_id}/calendar_events.json`,
+  '/projects/1/calendar_events/past.json': (p) =>
+    `/projects/${p.one('calendar_events', (e) => e.project_id !== undefined && p.past(e)).project_id}/calendar_events/past.json`,
+  '/calendars/1/calendar_events/past.json': (p) =>
+    `/calendars/${p.one('calendar_events', (e) => e.calendar_id !== undefined && p.past(e)).calendar_id}/calendar_events/past.json`,
   '/calendar_events.json?start_date=2014-07-10': (p) => `/calendar_events.json?start_date=${windowFor(p, (e) => e.project_id === p.project().id).start}`,
   '/projects/1/calendar_events.json?start_date=2014-07-10': (p) => {
     const w = windowFor(p, (e) => e.project_id !== undefined);
@@ -160,11 +164,17 @@ const RESOLVERS: Record<string, Resolver> = {
   },
   // The example event is a timed, non-recurring one with a comment.
   '/projects/1/calendar_events/1.json': (p) => {
-    const e = p.one('calendar_events', (x) => x.project_id !== undefined && !x.all_day && x.recurring === undefined && p.recs('comments').some((c) => c.commentable_id === x.id));
+    const e = p.one(
+      'calendar_events',
+      (x) => x.project_id !== undefined && !x.all_day && x.recurring === undefined && p.recs('comments').some((c) => c.commentable_id === x.id),
+    );
     return `/projects/${e.project_id}/calendar_events/${e.id}.json`;
   },
   '/calendars/1/calendar_events/1.json': (p) => {
-    const e = p.one('calendar_events', (x) => x.calendar_id !== undefined && x.recurring === undefined && p.recs('comments').some((c) => c.commentable_id === x.id));
+    const e = p.one(
+      'calendar_events',
+      (x) => x.calendar_id !== undefined && x.recurring === undefined && p.recs('comments').some((c) => c.commentable_id === x.id),
+    );
     return `/calendars/${e.calendar_id}/calendar_events/${e.id}.json`;
   },
   '/calendars.json': () => '/calendars.json',
@@ -176,7 +186,8 @@ const RESOLVERS: Record<string, Resolver> = {
     return `/projects/${d.project_id}/documents/${d.id}.json`;
   },
   '/projects/1/events.json?since=2012-03-24T11:00:00-06:00': (p) => `/projects/${p.project().id}/events.json?since=2012-03-24T11:00:00-06:00`,
-  '/people/1/events.json?since=2012-03-24T11:00:00-06:00': (p) => `/people/${p.one('people', (x) => x.events.count > 0 && !x.trashed).id}/events.json?since=2012-03-24T11:00:00-06:00`,
+  '/people/1/events.json?since=2012-03-24T11:00:00-06:00': (p) =>
+    `/people/${p.one('people', (x) => x.events.count > 0 && !x.trashed).id}/events.json?since=2012-03-24T11:00:00-06:00`,
   '/events.json?since=2012-03-24T11:00:00-06:00': () => '/events.json?since=2012-03-24T11:00:00-06:00',
   '/projects/1/forwards.json': (p) => `/projects/${p.one('forwards').project_id}/forwards.json`,
   '/forwards.json': () => '/forwards.json',
@@ -211,7 +222,8 @@ const RESOLVERS: Record<string, Resolver> = {
   '/todolists/completed.json': () => '/todolists/completed.json',
   '/todolists/trashed.json': () => '/todolists/trashed.json',
   '/people/1/assigned_todos.json': (p) => `/people/${p.one('people', (x) => x.assigned_todos.count > 0).id}/assigned_todos.json`,
-  '/people/1/assigned_todos.json?due_since=2014-07-10': (p) => `/people/${p.one('people', (x) => x.assigned_todos.count > 0).id}/assigned_todos.json?due_since=2014-07-10`,
+  '/people/1/assigned_todos.json?due_since=2014-07-10': (p) =>
+    `/people/${p.one('people', (x) => x.assigned_todos.count > 0).id}/assigned_todos.json?due_since=2014-07-10`,
   // The example list holds open (assigned and unassigned), completed and trashed to-dos.
   '/projects/1/todolists/1.json': (p) => listPath(p, ''),
   '/projects/1/todolists/1.json?exclude_todos=true': (p) => listPath(p, '?exclude_todos=true'),
@@ -250,7 +262,12 @@ function listPath(p: Picker, rest: string): string {
   const todos = p.recs('todos');
   const l = p.one('todolists', (x) => {
     const mine = todos.filter((t) => t.todolist_id === x.id);
-    return !x.trashed && mine.some((t) => t.trashed) && mine.some((t) => t.completed && !t.trashed) && mine.some((t) => !t.completed && !t.trashed && t.assignee.id !== undefined);
+    return (
+      !x.trashed &&
+      mine.some((t) => t.trashed) &&
+      mine.some((t) => t.completed && !t.trashed) &&
+      mine.some((t) => !t.completed && !t.trashed && t.assignee.id !== undefined)
+    );
   });
   return `/projects/${l.project_id}/todolists/${l.id}${rest === '' || rest.startsWith('?') ? `.json${rest}` : rest}`;
 }
@@ -329,7 +346,10 @@ if (!HAVE_FIXTURES) {
 
     it('every key of the recurring-event fragments shows in the simulator', async () => {
       const w = windowFor(picker, (e) => e.project_id !== undefined);
-      const items = (await fetchAll(`${sim.bcx.apiRoot}/${w.bucket}/calendar_events.json?start_date=${w.start}&end_date=${plusDays(w.start, 40)}`, token)) as Json[];
+      const items = (await fetchAll(
+        `${sim.bcx.apiRoot}/${w.bucket}/calendar_events.json?start_date=${w.start}&end_date=${plusDays(w.start, 40)}`,
+        token,
+      )) as Json[];
       const master = items.find((x) => x.recurring !== undefined);
       const recurrence = items.find((x) => x.recurrence !== undefined);
       const frag = (f: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'fragments', f), 'utf8')) as Json;

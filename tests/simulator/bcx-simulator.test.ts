@@ -63,7 +63,13 @@ const byId = (a: Json, b: Json) => a.id - b.id;
 function written(stream: 'todos' | 'calendar_events', o: Json): Json {
   if (stream === 'todos') return { ...o, completed_at: o.completed_at === false ? null : o.completed_at };
   const allDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
-  return { ...o, starts_at: allDay(o.starts_at) ? null : o.starts_at, starts_on: o.starts_at.slice(0, 10), ends_at: allDay(o.ends_at) ? null : o.ends_at, ends_on: o.ends_at.slice(0, 10) };
+  return {
+    ...o,
+    starts_at: allDay(o.starts_at) ? null : o.starts_at,
+    starts_on: o.starts_at.slice(0, 10),
+    ends_at: allDay(o.ends_at) ? null : o.ends_at,
+    ends_on: o.ends_at.slice(0, 10),
+  };
 }
 
 /**
@@ -86,7 +92,13 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   // and the show merged, the show winning.
   const projectIds = new Set<number>();
   const urls = new Map<number, Json>();
-  for (const l of [await ok(sim, '/projects.json', token), await pages(sim, '/projects/archived.json', token), await pages(sim, '/projects/drafts.json', token), await pages(sim, '/project_templates.json', token), await pages(sim, '/people/me/projects.json', token)]) {
+  for (const l of [
+    await ok(sim, '/projects.json', token),
+    await pages(sim, '/projects/archived.json', token),
+    await pages(sim, '/projects/drafts.json', token),
+    await pages(sim, '/project_templates.json', token),
+    await pages(sim, '/people/me/projects.json', token),
+  ]) {
     for (const p of l as Json[]) {
       projectIds.add(p.id);
       if (p.app_url !== undefined) urls.set(p.id, { url: p.url, app_url: p.app_url });
@@ -94,7 +106,10 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   }
   const shows: Json[] = [];
   for (const id of projectIds) shows.push(await ok(sim, `/projects/${id}.json`, token));
-  out.projects = shows.map((p) => ({ ...p, ...(urls.get(p.id) ?? { url: p.accesses.url.replace('/accesses.json', '.json'), app_url: p.accesses.app_url.replace('/accesses', '') }) }));
+  out.projects = shows.map((p) => ({
+    ...p,
+    ...(urls.get(p.id) ?? { url: p.accesses.url.replace('/accesses.json', '.json'), app_url: p.accesses.app_url.replace('/accesses', '') }),
+  }));
   const people = [...((await ok(sim, '/people.json', token)) as Json[]), ...(await pages(sim, '/people/trashed.json', token))];
   for (const p of people) push('people', { ...(await ok(sim, p.url, token)), url: p.url, app_url: p.app_url });
   for (const g of await pages(sim, '/groups.json', token)) push('groups', { ...g, ...(await ok(sim, `/groups/${g.id}.json`, token)) });
@@ -120,7 +135,11 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
         comments(show, 'Todolist', pid);
         const todos: Json[] = show.todos
           ? [...show.todos.remaining, ...show.todos.completed, ...show.todos.trashed]
-          : [...(await pages(sim, `${P}/todolists/${l.id}/todos/remaining.json`, token)), ...(await pages(sim, `${P}/todolists/${l.id}/todos/completed.json`, token)), ...(await pages(sim, `${P}/todolists/${l.id}/todos/trashed.json`, token))];
+          : [
+              ...(await pages(sim, `${P}/todolists/${l.id}/todos/remaining.json`, token)),
+              ...(await pages(sim, `${P}/todolists/${l.id}/todos/completed.json`, token)),
+              ...(await pages(sim, `${P}/todolists/${l.id}/todos/trashed.json`, token)),
+            ];
         for (const t of todos) {
           const ts = await ok(sim, t.url, token);
           push('todos', written('todos', { ...without(ts, 'comments'), ...pid }));
@@ -210,7 +229,8 @@ describe('the bcx account', () => {
     const events = sim.bcx.expectedRecords('calendar_events') as Json[];
     expect(events.some((e) => e.all_day && e.starts_at === null && DATE.test(e.starts_on) && DATE.test(e.ends_on))).toBe(true);
     expect(events.some((e) => !e.all_day && typeof e.starts_at === 'string' && DATE.test(e.starts_on))).toBe(true);
-    for (const stream of ['people', 'projects']) expect((sim.bcx.expectedRecords(stream) as Json[]).every((p) => typeof p.url === 'string' && typeof p.app_url === 'string')).toBe(true);
+    for (const stream of ['people', 'projects'])
+      expect((sim.bcx.expectedRecords(stream) as Json[]).every((p) => typeof p.url === 'string' && typeof p.app_url === 'string')).toBe(true);
     expect((sim.bcx.expectedRecords('calendars') as Json[]).every((c) => typeof c.url === 'string' && typeof c.app_url === 'string')).toBe(true);
     expect((sim.bcx.expectedRecords('groups') as Json[]).every((g) => typeof g.updated_at === 'string')).toBe(true);
     expect(events.some((e) => e.recurring)).toBe(true);
@@ -228,7 +248,8 @@ describe('the bcx account', () => {
     try {
       // Same seed, another base URL: the same records once the URLs are aligned.
       const norm = (x: unknown, base: string) => JSON.stringify(x).split(base).join('BASE');
-      for (const s of ['projects', 'todos', 'events']) expect(norm(other.bcx.expectedRecords(s), other.baseUrl)).toBe(norm(sim.bcx.expectedRecords(s), sim.baseUrl));
+      for (const s of ['projects', 'todos', 'events'])
+        expect(norm(other.bcx.expectedRecords(s), other.baseUrl)).toBe(norm(sim.bcx.expectedRecords(s), sim.baseUrl));
     } finally {
       await other.stop();
     }
@@ -346,7 +367,11 @@ describe('the bcx account', () => {
     // Nothing new: an empty list.
     expect(await ok(sim, `/events.json?since=${encodeURIComponent('2099-01-01T00:00:00-05:00')}`, token)).toEqual([]);
     // The project form has no bucket; the person form no creator.
-    const proj = (await ok(sim, `/projects/${mid.project_id ?? (all.find((e) => e.project_id) as Json).project_id}/events.json?since=2000-01-01T00:00:00-05:00`, token)) as Json[];
+    const proj = (await ok(
+      sim,
+      `/projects/${mid.project_id ?? (all.find((e) => e.project_id) as Json).project_id}/events.json?since=2000-01-01T00:00:00-05:00`,
+      token,
+    )) as Json[];
     expect(proj[0]).not.toHaveProperty('bucket');
     const person = (await ok(sim, `/people/${mid.creator.id}/events.json?since=2000-01-01T00:00:00-05:00`, token)) as Json[];
     expect(person[0]).not.toHaveProperty('creator');
@@ -400,7 +425,16 @@ describe('bcx readings', () => {
 
   it('expectedRecords matches a crawl under the other readings too', async () => {
     const { s, token } = await start({
-      bcx: { readings: { unknownListsPaginate: false, listShowEmbedsTodos: false, projectListsCarryBucket: false, changesTouchProject: false, commentsTouchCommentable: false, todoChangesTouchList: false } },
+      bcx: {
+        readings: {
+          unknownListsPaginate: false,
+          listShowEmbedsTodos: false,
+          projectListsCarryBucket: false,
+          changesTouchProject: false,
+          commentsTouchCommentable: false,
+          todoChangesTouchList: false,
+        },
+      },
     });
     // Some changes first, so the readings about touching show.
     const m = (s.bcx.expectedRecords('messages') as Json[])[0] as Json;
@@ -486,7 +520,14 @@ describe('bcx mutations', () => {
     const m = (sim.bcx.expectedRecords('messages') as Json[])[0] as Json;
     const id = sim.bcx.create('comments', { parentId: m.id });
     const e = await newest();
-    expect(e).toMatchObject({ action: 'commented on', eventable: { id: m.id, type: 'Message' }, attachments: [], excerpt: expect.any(String), raw_excerpt: expect.any(String), bucket: { id: m.project_id, type: 'Project' } });
+    expect(e).toMatchObject({
+      action: 'commented on',
+      eventable: { id: m.id, type: 'Message' },
+      attachments: [],
+      excerpt: expect.any(String),
+      raw_excerpt: expect.any(String),
+      bucket: { id: m.project_id, type: 'Project' },
+    });
     expect(e.created_at).toBe(find('comments', id)?.created_at);
     const show = await ok(sim, `/projects/${m.project_id}/messages/${m.id}.json`, token);
     expect((show.comments as Json[]).map((c) => c.id)).toContain(id);
@@ -495,7 +536,10 @@ describe('bcx mutations', () => {
     const todo = (sim.bcx.expectedRecords('todos') as Json[]).find((t) => t.comments_count === 0 && !t.trashed) as Json;
     expect((sim.bcx.expectedRecords('topics') as Json[]).some((t) => t.topicable.id === todo.id)).toBe(false);
     sim.bcx.create('comments', { parentId: todo.id });
-    expect((sim.bcx.expectedRecords('topics') as Json[]).find((t) => t.topicable.id === todo.id)).toMatchObject({ topicable: { type: 'Todo' }, project_id: todo.project_id });
+    expect((sim.bcx.expectedRecords('topics') as Json[]).find((t) => t.topicable.id === todo.id)).toMatchObject({
+      topicable: { type: 'Todo' },
+      project_id: todo.project_id,
+    });
     expect(find('todos', todo.id)?.comments_count).toBe(1);
   });
 
@@ -630,7 +674,8 @@ describe('bcx traffic and Launchpad', () => {
   it('sim.setFaults applies to both accounts; sim.bcx.setFaults to bcx alone', async () => {
     sim = await startSimulator({ records: 50 });
     const token = await tokenFor(sim);
-    const bc3 = async () => (await fetch(`${sim.baseUrl}/${sim.accountId}/projects.json`, { headers: { 'User-Agent': UA, Authorization: `Bearer ${token}` } })).status;
+    const bc3 = async () =>
+      (await fetch(`${sim.baseUrl}/${sim.accountId}/projects.json`, { headers: { 'User-Agent': UA, Authorization: `Bearer ${token}` } })).status;
     sim.setFaults({ errorRate: 1 });
     expect([500, 502, 503, 504]).toContain((await get(sim, '/projects.json', token)).status);
     expect([500, 502, 503, 504]).toContain(await bc3());
@@ -646,7 +691,9 @@ describe('bcx traffic and Launchpad', () => {
     expect(bad.status).toBe(200);
     await expect(bad.json()).rejects.toThrow();
     sim.bcx.setFaults({ cutRate: 1 });
-    await expect(fetch(`${sim.bcx.apiRoot}/projects.json`, { headers: { 'User-Agent': UA, Authorization: `Bearer ${token}` } }).then((r) => r.text())).rejects.toThrow();
+    await expect(
+      fetch(`${sim.bcx.apiRoot}/projects.json`, { headers: { 'User-Agent': UA, Authorization: `Bearer ${token}` } }).then((r) => r.text()),
+    ).rejects.toThrow();
     sim.bcx.setFaults({ dropRate: 1 });
     await expect(get(sim, '/projects.json', token)).rejects.toThrow();
     sim.setFaults({});

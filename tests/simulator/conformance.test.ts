@@ -14,7 +14,7 @@ import { tokenFor } from '../helpers/simulator-http';
 
 jest.setTimeout(60_000);
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'bc3-api');
 const HAVE_FIXTURES = fs.existsSync(path.join(FIXTURES, 'endpoints.tsv'));
@@ -44,11 +44,17 @@ function allowed(file: string, where: string, kind: 'missing' | 'extra'): boolea
 
 /** Differences between the example's shape and the payload's, as "missing ..." and "extra ..." lines. */
 function diff(file: string, ex: Shape, got: Shape, where: string, out: string[]): void {
-  shapeDiff(ex, got, (at, kind, parent) => {
-    // A person carries `company` only when they belong to one (80 of the docs' person objects have none).
-    if (parent.keys?.has('personable_type') && at.endsWith('.company')) return true;
-    return allowed(file, at, kind);
-  }, where, out);
+  shapeDiff(
+    ex,
+    got,
+    (at, kind, parent) => {
+      // A person carries `company` only when they belong to one (80 of the docs' person objects have none).
+      if (parent.keys?.has('personable_type') && at.endsWith('.company')) return true;
+      return allowed(file, at, kind);
+    },
+    where,
+    out,
+  );
 }
 
 // ------------------------------------------------------------------ documented endpoints
@@ -71,21 +77,67 @@ function example(file: string): unknown {
  * reads none of them). A new documented endpoint must be added here or to the resolvers.
  */
 const NOT_SERVED = new Set([
-  '/recordings/2/boosts.json', '/recordings/2/events/3/boosts.json', '/boosts/2.json', '/calendars/2.json',
-  '/chats/2/uploads.json', '/chats/1/integrations.json', '/chats/1/integrations/3.json', '/cloud_files/2.json',
-  '/my/drafts.json', '/recordings/2/events.json', '/todos/open.json', '/todos/completed.json', '/todos/unassigned.json',
-  '/todos/no_due_date.json', '/cards/open.json', '/cards/completed.json', '/cards/unassigned.json',
-  '/cards/no_due_date.json', '/cards/not_now.json', '/todos/overdue.json', '/cards/overdue.json', '/messages.json',
-  '/comments.json', '/checkins.json', '/forwards.json', '/files.json', '/projects/recordings.json?type=Door',
-  '/stacks.json', '/stacks/2.json', '/google_documents/2.json', '/todosets/1/hill.json', '/reports/gauges.json',
-  '/my/assignments.json', '/my/assignments/completed.json', '/my/assignments/due.json', '/my/bookmarks.json',
-  '/recordings/2/bookmark.json', '/my/notes.json', '/my/readings.json', '/my/readings/bubble_ups.json',
-  '/people/2/out_of_office.json', '/circles/people.json', '/my/profile.json', '/my/preferences.json',
-  '/my/question_reminders.json', '/reports/todos/assigned.json', '/reports/todos/assigned/1.json',
-  '/reports/todos/overdue.json', '/reports/schedules/upcoming.json', '/searches/metadata.json', '/search.json',
-  '/recordings/2/subscription.json', '/templates/1/project_constructions/2.json', '/reports/users/progress/1.json',
-  '/reports/timesheet.json', '/recordings/2/timesheet.json', '/projects/1/recordings/2/timesheet.json',
-  '/uploads/2/versions.json', '/webhooks.json', '/webhooks/3.json', '/dock/tools/2.json',
+  '/recordings/2/boosts.json',
+  '/recordings/2/events/3/boosts.json',
+  '/boosts/2.json',
+  '/calendars/2.json',
+  '/chats/2/uploads.json',
+  '/chats/1/integrations.json',
+  '/chats/1/integrations/3.json',
+  '/cloud_files/2.json',
+  '/my/drafts.json',
+  '/recordings/2/events.json',
+  '/todos/open.json',
+  '/todos/completed.json',
+  '/todos/unassigned.json',
+  '/todos/no_due_date.json',
+  '/cards/open.json',
+  '/cards/completed.json',
+  '/cards/unassigned.json',
+  '/cards/no_due_date.json',
+  '/cards/not_now.json',
+  '/todos/overdue.json',
+  '/cards/overdue.json',
+  '/messages.json',
+  '/comments.json',
+  '/checkins.json',
+  '/forwards.json',
+  '/files.json',
+  '/projects/recordings.json?type=Door',
+  '/stacks.json',
+  '/stacks/2.json',
+  '/google_documents/2.json',
+  '/todosets/1/hill.json',
+  '/reports/gauges.json',
+  '/my/assignments.json',
+  '/my/assignments/completed.json',
+  '/my/assignments/due.json',
+  '/my/bookmarks.json',
+  '/recordings/2/bookmark.json',
+  '/my/notes.json',
+  '/my/readings.json',
+  '/my/readings/bubble_ups.json',
+  '/people/2/out_of_office.json',
+  '/circles/people.json',
+  '/my/profile.json',
+  '/my/preferences.json',
+  '/my/question_reminders.json',
+  '/reports/todos/assigned.json',
+  '/reports/todos/assigned/1.json',
+  '/reports/todos/overdue.json',
+  '/reports/schedules/upcoming.json',
+  '/searches/metadata.json',
+  '/search.json',
+  '/recordings/2/subscription.json',
+  '/templates/1/project_constructions/2.json',
+  '/reports/users/progress/1.json',
+  '/reports/timesheet.json',
+  '/recordings/2/timesheet.json',
+  '/projects/1/recordings/2/timesheet.json',
+  '/uploads/2/versions.json',
+  '/webhooks.json',
+  '/webhooks/3.json',
+  '/dock/tools/2.json',
 ]);
 
 /** Where a documented path is served: a path below the account (or a Launchpad URL) and its project. */
@@ -118,7 +170,11 @@ class Picker {
   }
   /** An active record of `stream` whose active children in `childStream` pass `ok`: its id and project. */
   parentOf(stream: string, childStream: string, ok: (c: Json) => boolean = () => true): Json {
-    const ids = new Set(this.recs(childStream).filter((c) => (c.status ?? 'active') === 'active' && ok(c)).map((c) => c.parent?.id));
+    const ids = new Set(
+      this.recs(childStream)
+        .filter((c) => (c.status ?? 'active') === 'active' && ok(c))
+        .map((c) => c.parent?.id),
+    );
     return this.one(stream, (r) => ids.has(r.id));
   }
 }
@@ -167,12 +223,24 @@ const RESOLVERS: Record<string, Resolver> = {
   '/todolists/2/groups.json': (p) => at(p.parentOf('todolists', 'todolist_groups'), (id) => `/todolists/${id}/groups.json`),
   '/todolists/3.json': (p) => at(p.one('todolist_groups'), (id) => `/todolists/${id}.json`),
   // The default list: active to-dos that are not completed.
-  '/todolists/3/todos.json': (p) => at(p.parentOf('todolists', 'todos', (t) => !t.completed), (id) => `/todolists/${id}/todos.json`),
+  '/todolists/3/todos.json': (p) =>
+    at(
+      p.parentOf('todolists', 'todos', (t) => !t.completed),
+      (id) => `/todolists/${id}/todos.json`,
+    ),
   // The example is a completed to-do (it carries `completion`).
-  '/todos/2.json': (p) => at(p.one('todos', (t) => t.completed), (id) => `/todos/${id}.json`),
+  '/todos/2.json': (p) =>
+    at(
+      p.one('todos', (t) => t.completed),
+      (id) => `/todos/${id}.json`,
+    ),
   '/schedules/2.json': (p) => at(p.one('schedules'), (id) => `/schedules/${id}.json`),
   '/schedules/3/entries.json': (p) => at(p.parentOf('schedules', 'schedule_entries'), (id) => `/schedules/${id}/entries.json`),
-  '/schedule_entries/2.json': (p) => at(p.one('schedule_entries', (e) => e.recurrence_schedule === undefined), (id) => `/schedule_entries/${id}.json`),
+  '/schedule_entries/2.json': (p) =>
+    at(
+      p.one('schedule_entries', (e) => e.recurrence_schedule === undefined),
+      (id) => `/schedule_entries/${id}.json`,
+    ),
   // The dock's root vault (no parent), as in the example.
   '/vaults/2.json': (p) => {
     const byId = new Map(p.recs('vaults').map((v) => [v.id as number, v]));
@@ -217,10 +285,22 @@ const RESOLVERS: Record<string, Resolver> = {
   },
   '/card_tables/2.json': (p) => at(p.one('card_tables'), (id) => `/card_tables/${id}.json`),
   // The example is a Triage column.
-  '/card_tables/columns/2.json': (p) => at(p.one('card_table_columns', (c) => c.type === 'Kanban::Triage'), (id) => `/card_tables/columns/${id}.json`),
+  '/card_tables/columns/2.json': (p) =>
+    at(
+      p.one('card_table_columns', (c) => c.type === 'Kanban::Triage'),
+      (id) => `/card_tables/columns/${id}.json`,
+    ),
   // Open cards with steps, as the example's are (completed ones have completion and no position).
-  '/card_tables/lists/3/cards.json': (p) => at(p.parentOf('card_table_columns', 'card_table_cards', (c) => c.steps.length > 0 && !c.completed), (id) => `/card_tables/lists/${id}/cards.json`),
-  '/card_tables/cards/2.json': (p) => at(p.one('card_table_cards', (c) => c.steps.length > 0 && !c.completed), (id) => `/card_tables/cards/${id}.json`),
+  '/card_tables/lists/3/cards.json': (p) =>
+    at(
+      p.parentOf('card_table_columns', 'card_table_cards', (c) => c.steps.length > 0 && !c.completed),
+      (id) => `/card_tables/lists/${id}/cards.json`,
+    ),
+  '/card_tables/cards/2.json': (p) =>
+    at(
+      p.one('card_table_cards', (c) => c.steps.length > 0 && !c.completed),
+      (id) => `/card_tables/cards/${id}.json`,
+    ),
 };
 
 function flatPath(docPath: string): { flat: string; legacy: boolean } {
@@ -311,7 +391,8 @@ if (!HAVE_FIXTURES) {
 
     it('card list items match the older docs with cardListSteps: false; the single card keeps its steps', async () => {
       const target = RESOLVERS['/card_tables/lists/3/cards.json']!(picker);
-      const cardId = (picker.recs('card_table_cards').find((c) => c.parent.id === Number(/lists\/(\d+)/.exec(target.path)?.[1]) && c.steps.length > 0) as Json).id as number;
+      const cardId = (picker.recs('card_table_cards').find((c) => c.parent.id === Number(/lists\/(\d+)/.exec(target.path)?.[1]) && c.steps.length > 0) as Json)
+        .id as number;
       await withSim({ cardListSteps: false }, async (old, oldToken) => {
         const list = (await fetchAll(old, `${old.baseUrl}/${old.accountId}${target.path}`, oldToken)) as Json[];
         const exampleKeys = [...(shapeOf(example('GET_card_tables_lists_3_cards.json')).items?.keys?.keys() ?? [])];

@@ -20,7 +20,11 @@ describe('expectedRecords validate against schemas/<stream>.json', () => {
   const streams = STREAM_NAMES;
 
   it('covers every stream the tap discovers', () => {
-    expect([...sim.streamNames()].sort()).toEqual(discover().streams.map((s) => s.tap_stream_id).sort());
+    expect([...sim.streamNames()].sort()).toEqual(
+      discover()
+        .streams.map((s) => s.tap_stream_id)
+        .sort(),
+    );
   });
 
   it.each(streams)('%s', (stream) => {

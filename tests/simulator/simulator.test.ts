@@ -10,11 +10,11 @@ import { tokenFor } from '../helpers/simulator-http';
 
 jest.setTimeout(60_000);
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 interface Res {
   status: number;
   headers: Headers;
-  body: any;  
+  body: any;
 }
 
 const UA = 'simulator tests (test@example.com)';
@@ -58,9 +58,17 @@ function stripNul<T>(x: T): T {
 
 /** The streams /projects/recordings.json serves, by its `type` parameter. */
 const RECORDING_STREAMS: [string, string][] = [
-  ['comments', 'Comment'], ['documents', 'Document'], ['card_table_cards', 'Kanban::Card'], ['card_table_steps', 'Kanban::Step'],
-  ['messages', 'Message'], ['question_answers', 'Question::Answer'], ['schedule_entries', 'Schedule::Entry'], ['todos', 'Todo'],
-  ['todolists', 'Todolist'], ['uploads', 'Upload'], ['vaults', 'Vault'],
+  ['comments', 'Comment'],
+  ['documents', 'Document'],
+  ['card_table_cards', 'Kanban::Card'],
+  ['card_table_steps', 'Kanban::Step'],
+  ['messages', 'Message'],
+  ['question_answers', 'Question::Answer'],
+  ['schedule_entries', 'Schedule::Entry'],
+  ['todos', 'Todo'],
+  ['todolists', 'Todolist'],
+  ['uploads', 'Upload'],
+  ['vaults', 'Vault'],
 ];
 const RECORDING_STATUSES = ['active', 'archived', 'trashed'];
 
@@ -93,13 +101,20 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     const commentable = (recs: Json[]) => {
       if (!active) commented.push(...recs.map((x) => ({ ...x, project_id: pid })));
     };
-    add('project_people', (await all(sim, `/projects/${pid}/people.json`, token)).map((x) => ({ ...x, person_id: x.id })), pid);
+    add(
+      'project_people',
+      (await all(sim, `/projects/${pid}/people.json`, token)).map((x) => ({ ...x, person_id: x.id })),
+      pid,
+    );
     add('message_types', await all(sim, `/buckets/${pid}/categories.json`, token), pid);
     if (p.timesheet_enabled) add('timesheet_entries', await all(sim, `/projects/${pid}/timesheet.json`, token), pid);
     const needles = await all(sim, `/projects/${pid}/gauge/needles.json`, token);
     add('gauge_needles', needles, pid);
     commentable(needles);
-    for (const [stream, path] of [['client_approvals', 'approvals'], ['client_correspondences', 'correspondences']] as const) {
+    for (const [stream, path] of [
+      ['client_approvals', 'approvals'],
+      ['client_correspondences', 'correspondences'],
+    ] as const) {
       const recs = await all(sim, `/buckets/${pid}/client/${path}.json`, token);
       add(stream, recs, pid);
       for (const r of recs) add('client_replies', await all(sim, r.replies_url as string, token), pid);
@@ -152,7 +167,10 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
           if (active) break; // the recordings endpoint lists an active project's root vault and folders
           add('vaults', [t], pid); // the root vault is a Vault recording like its folders
           const walk = async (v: Json) => {
-            for (const [stream, key] of [['documents', 'documents_url'], ['uploads', 'uploads_url']] as const) {
+            for (const [stream, key] of [
+              ['documents', 'documents_url'],
+              ['uploads', 'uploads_url'],
+            ] as const) {
               const recs = await all(sim, v[key] as string, token);
               add(stream, recs, pid);
               commentable(recs);
@@ -234,8 +252,14 @@ describe('simulator over HTTP', () => {
   it('starts fast and exposes a ready tap config', () => {
     const cfg = sim.config({ start_date: '2020-01-01' }) as Json;
     expect(cfg).toMatchObject({
-      account_id: sim.accountId, client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken,
-      api_url: sim.baseUrl, token_url: `${sim.baseUrl}/authorization/token`, user_agent: 'tap-basecamp tests (test@example.com)', start_date: '2020-01-01',
+      account_id: sim.accountId,
+      client_id: sim.clientId,
+      client_secret: sim.clientSecret,
+      refresh_token: sim.refreshToken,
+      api_url: sim.baseUrl,
+      token_url: `${sim.baseUrl}/authorization/token`,
+      user_agent: 'tap-basecamp tests (test@example.com)',
+      start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sim.streamNames()).toHaveLength(37);
@@ -309,7 +333,11 @@ describe('simulator over HTTP', () => {
     expect(b.body).toBeUndefined();
     const c = await get(sim, '/projects.json', token, { 'If-None-Match': '"nope"' });
     expect(c.status).toBe(200);
-    expect(sim.requests.map((r) => [r.status, r.ifNoneMatch ?? false])).toEqual([[200, false], [304, true], [200, true]]);
+    expect(sim.requests.map((r) => [r.status, r.ifNoneMatch ?? false])).toEqual([
+      [200, false],
+      [304, true],
+      [200, true],
+    ]);
     expect(sim.requests[0]?.path).toBe(`/${sim.accountId}/projects.json`);
   });
 
@@ -339,8 +367,13 @@ describe('simulator over HTTP', () => {
     const todos = sim.expectedRecords('todos') as Json[];
     const list = todos.find((t) => t.parent.type === 'Todolist' && t.status === 'active')?.parent as Json;
     const inList = todos.filter((t) => t.parent.id === list.id);
-    const ids = async (q: string) => (await all(sim, withQuery(list.url as string, q).replace('.json', '/todos.json'), token)).map((x) => x.id as number).sort();
-    const pick = (f: (t: Json) => boolean) => inList.filter(f).map((t) => t.id as number).sort();
+    const ids = async (q: string) =>
+      (await all(sim, withQuery(list.url as string, q).replace('.json', '/todos.json'), token)).map((x) => x.id as number).sort();
+    const pick = (f: (t: Json) => boolean) =>
+      inList
+        .filter(f)
+        .map((t) => t.id as number)
+        .sort();
     expect(await ids('x=1')).toEqual(pick((t) => t.status === 'active' && !t.completed));
     expect(await ids('completed=true')).toEqual(pick((t) => t.status === 'active' && t.completed));
     expect(await ids('status=archived')).toEqual(pick((t) => t.status === 'archived'));
@@ -365,7 +398,11 @@ describe('simulator over HTTP', () => {
     const created = todos.map((t) => Date.parse(t.created_at as string));
     expect(created).toEqual([...created].sort((a, b) => b - a));
     // Identical rendering to /todolists/:id/todos.json.
-    const fromList = await all(sim, `${(todos.find((t) => t.parent.type === 'Todolist' && !t.completed) as Json).parent.url.replace('.json', '/todos.json')}`, token);
+    const fromList = await all(
+      sim,
+      `${(todos.find((t) => t.parent.type === 'Todolist' && !t.completed) as Json).parent.url.replace('.json', '/todos.json')}`,
+      token,
+    );
     const viaRecordings = new Map(todos.map((t) => [t.id, t]));
     for (const t of fromList) expect(viaRecordings.get(t.id)).toEqual(t);
 
@@ -542,9 +579,16 @@ describe('Launchpad', () => {
   });
 
   it('runs the authorization code flow and describes the identity', async () => {
-    sim = await startSimulator({ accounts: [{ id: 999999001, product: 'bc3', name: 'Sim' }, { id: 5, product: 'bcx', name: 'Old' }] });
+    sim = await startSimulator({
+      accounts: [
+        { id: 999999001, product: 'bc3', name: 'Sim' },
+        { id: 5, product: 'bcx', name: 'Old' },
+      ],
+    });
     const redirect = 'http://127.0.0.1:1/callback';
-    const auth = await fetch(`${sim.baseUrl}/authorization/new?client_id=${sim.clientId}&redirect_uri=${encodeURIComponent(redirect)}&type=web_server`, { redirect: 'manual' });
+    const auth = await fetch(`${sim.baseUrl}/authorization/new?client_id=${sim.clientId}&redirect_uri=${encodeURIComponent(redirect)}&type=web_server`, {
+      redirect: 'manual',
+    });
     expect(auth.status).toBe(302);
     const loc = new URL(auth.headers.get('location') as string);
     const code = loc.searchParams.get('code') as string;
@@ -811,7 +855,9 @@ describe('mutations', () => {
   });
 
   it('create adds records where Basecamp would', async () => {
-    const project = (sim.expectedRecords('projects') as Json[]).find((p) => p.status === 'active' && (p.dock as Json[]).some((d) => d.name === 'todoset' && d.enabled)) as Json;
+    const project = (sim.expectedRecords('projects') as Json[]).find(
+      (p) => p.status === 'active' && (p.dock as Json[]).some((d) => d.name === 'todoset' && d.enabled),
+    ) as Json;
     const before = sim.expectedRecords('todos').length;
     const id = sim.create('todos', { projectId: project.id as number });
     expect(sim.expectedRecords('todos')).toHaveLength(before + 1);
@@ -832,13 +878,20 @@ describe('mutations', () => {
 });
 
 describe('cli', () => {
-  it.each([[[] as string[], 'Basecamp 3, 4 and 5'], [['--bcx'], 'Basecamp 2']])('prints the connection line (%j) and serves until SIGTERM', async (extra, product) => {
+  it.each([
+    [[] as string[], 'Basecamp 3, 4 and 5'],
+    [['--bcx'], 'Basecamp 2'],
+  ])('prints the connection line (%j) and serves until SIGTERM', async (extra, product) => {
     const { spawn } = await import('node:child_process');
     const path = await import('node:path');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'simulator', 'cli.ts'), '--records', '300', '--latency-ms', '1', ...extra], {
-      cwd: path.join(__dirname, '..', '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'simulator', 'cli.ts'), '--records', '300', '--latency-ms', '1', ...extra],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -848,10 +901,24 @@ describe('cli', () => {
       child.on('exit', (code) => reject(new Error(`cli exited early with ${code}`)));
     });
     const info = JSON.parse(line) as Json;
-    expect(Object.keys(info).sort()).toEqual(['account_id', 'api_url', 'client_id', 'client_secret', 'max_requests_per_10s', 'refresh_token', 'token_url', 'user_agent']);
+    expect(Object.keys(info).sort()).toEqual([
+      'account_id',
+      'api_url',
+      'client_id',
+      'client_secret',
+      'max_requests_per_10s',
+      'refresh_token',
+      'token_url',
+      'user_agent',
+    ]);
     const res = await fetch(info.token_url as string, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: info.client_id, client_secret: info.client_secret, refresh_token: info.refresh_token }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: info.client_id,
+        client_secret: info.client_secret,
+        refresh_token: info.refresh_token,
+      }),
     });
     expect(res.status).toBe(200);
     // The line is a ready tap config, as the README uses it.

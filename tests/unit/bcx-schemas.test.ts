@@ -159,9 +159,7 @@ function allCases(): Case[] {
   const counters = new Map<string, number>();
   for (const [file, source] of Object.entries(SOURCES)) {
     const payload = readFixture(file);
-    const parents = source.commentsOf !== undefined
-      ? [{ id: source.commentsOf, comments: (payload as JsonObject).comments }]
-      : asObjects(payload);
+    const parents = source.commentsOf !== undefined ? [{ id: source.commentsOf, comments: (payload as JsonObject).comments }] : asObjects(payload);
     for (const parent of parents) {
       for (const { stream, record } of tapRecords(source.stream, source.scope, parent)) {
         // A comments-only fragment: its parent is not an example record.
@@ -184,7 +182,6 @@ function typesOf(node: SchemaNode): string[] {
   return typeof t === 'string' ? [t] : [];
 }
 
-
 /** Every object node of a schema without described properties, and every array without items. */
 function undescribedNodes(node: SchemaNode, where: string, out: string[]): void {
   const types = typesOf(node);
@@ -202,9 +199,7 @@ function undescribedNodes(node: SchemaNode, where: string, out: string[]): void 
 function failures(stream: string, record: JsonObject): string | null {
   const validate = validatorFor(schemaName(stream));
   if (validate(record)) return null;
-  return (validate.errors ?? [])
-    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
-    .join('\n  ');
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n  ');
 }
 
 // ------------------------------------------------------------------ tests
@@ -250,7 +245,9 @@ describe('bcx schema files', () => {
   });
 
   it('declares one type for the fields Basecamp sends in two (the written form)', () => {
-    expect(failures('calendar_events', { id: 1, starts_at: null, starts_on: '2014-07-10', ends_at: '2014-07-10T09:40:33.000-05:00', ends_on: '2014-07-10' })).toBeNull();
+    expect(
+      failures('calendar_events', { id: 1, starts_at: null, starts_on: '2014-07-10', ends_at: '2014-07-10T09:40:33.000-05:00', ends_on: '2014-07-10' }),
+    ).toBeNull();
     expect(failures('calendar_events', { id: 1, starts_at: '2014-07-10' })).not.toBeNull();
     expect(failures('calendar_events', { id: 1, starts_on: '2014-07-10T09:40:33-05:00' })).not.toBeNull();
     for (const completed_at of [null, '2012-03-24T09:59:35-05:00']) expect(failures('todos', { id: 1, completed_at })).toBeNull();
@@ -271,7 +268,10 @@ if (!HAVE_FIXTURES) {
 
     it('classifies every example and fragment file', () => {
       const files = ['examples', 'fragments'].flatMap((dir) =>
-        fs.readdirSync(path.join(FIXTURES, dir)).filter((f) => f.endsWith('.json')).map((f) => `${dir}/${f}`),
+        fs
+          .readdirSync(path.join(FIXTURES, dir))
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => `${dir}/${f}`),
       );
       const classified = new Set([...Object.keys(SOURCES), ...Object.keys(NOT_RECORDS)]);
       expect(files.filter((f) => !classified.has(f))).toEqual([]);
@@ -288,20 +288,15 @@ if (!HAVE_FIXTURES) {
       if (errors) throw new Error(`stream ${stream}, file ${file}, record #${index} fails bcx/${stream}.json:\n  ${errors}`);
     });
 
-    it.each(cases.map((c) => [c.stream, c.file, c.index, c] as const))(
-      '%s: %s #%i declares every field it sends',
-      (stream, file, index, c) => {
-        const missing: string[] = [];
-        undeclaredFields(loadStreamSchema(schemaName(stream)) as SchemaNode, c.record, '$', missing);
-        if (missing.length > 0) {
-          throw new Error(
-            `stream ${stream}, file ${file}, record #${index}: fields not declared in bcx/${stream}.json:\n  ${[
-              ...new Set(missing),
-            ].join('\n  ')}`,
-          );
-        }
-      },
-    );
+    it.each(cases.map((c) => [c.stream, c.file, c.index, c] as const))('%s: %s #%i declares every field it sends', (stream, file, index, c) => {
+      const missing: string[] = [];
+      undeclaredFields(loadStreamSchema(schemaName(stream)) as SchemaNode, c.record, '$', missing);
+      if (missing.length > 0) {
+        throw new Error(
+          `stream ${stream}, file ${file}, record #${index}: fields not declared in bcx/${stream}.json:\n  ${[...new Set(missing)].join('\n  ')}`,
+        );
+      }
+    });
 
     it.each(STREAMS)('bcx/%s.json declares every top-level key of its examples', (stream) => {
       const keys = new Set(cases.filter((c) => c.stream === stream).flatMap((c) => Object.keys(c.record)));

@@ -49,7 +49,15 @@ describe('fields Basecamp 2 sends in two types are written in one', () => {
     expect(todo).toEqual({ id: 1, completed: false, completed_at: null, due_at: '2012-03-30', due_on: null });
     const event: Json = { id: 2, all_day: true, starts_at: '2014-07-10', ends_at: '2014-07-11', recurring: { until: '2014-09-01T00:00:00-05:00' } };
     stream('calendar_events').decorate(event);
-    expect(event).toEqual({ id: 2, all_day: true, starts_at: null, starts_on: '2014-07-10', ends_at: null, ends_on: '2014-07-11', recurring: { until: '2014-09-01' } });
+    expect(event).toEqual({
+      id: 2,
+      all_day: true,
+      starts_at: null,
+      starts_on: '2014-07-10',
+      ends_at: null,
+      ends_on: '2014-07-11',
+      recurring: { until: '2014-09-01' },
+    });
     const list: Json = { id: 3, assigned_todos: [{ id: 4, completed_at: false, due_at: '2012-03-30' }] };
     stream('todolists').decorate(list);
     expect(list.assigned_todos).toEqual([{ id: 4, completed_at: null, due_at: '2012-03-30' }]);
@@ -124,7 +132,11 @@ if (!fs.existsSync(EXAMPLES)) {
 
   describe("the docs' list and show examples", () => {
     it('pair every stream the tap reads shows of', () => {
-      expect(BCX_STREAMS.filter((s) => s.show).map((s) => s.name).sort()).toEqual(Object.keys(PAIRS).sort());
+      expect(
+        BCX_STREAMS.filter((s) => s.show)
+          .map((s) => s.name)
+          .sort(),
+      ).toEqual(Object.keys(PAIRS).sort());
     });
 
     it.each(Object.entries(PAIRS))('%s: what only the list gives is carried, or named as not carried', (name, [listFile, showFile]) => {

@@ -53,7 +53,9 @@ describe('which product an account is', () => {
     expect(productOf(2, accounts)).toBe(PRODUCTS.bcx);
   });
   it('an account not listed is one line naming those that are', () => {
-    expect(() => productOf(9, accounts)).toThrow('account 9 is not among the accounts this token can see: 1 (bc3, New), 2 (bcx, Old), 3 (basecamp, Classic); check account_id, or set basecamp_product');
+    expect(() => productOf(9, accounts)).toThrow(
+      'account 9 is not among the accounts this token can see: 1 (bc3, New), 2 (bcx, Old), 3 (basecamp, Classic); check account_id, or set basecamp_product',
+    );
   });
   it('a product the tap does not read says so', () => {
     expect(() => productOf(3, accounts)).toThrow('account 3 is a "basecamp" account');
@@ -77,11 +79,21 @@ describe('payload urls', () => {
 describe('when a Basecamp 2 record changed, as its cursor sees it', () => {
   const by = (name: string) => PRODUCTS.bcx.byName.get(name)!;
   it("a project's tool summaries and a person's activity count move it; an event's correction does", () => {
-    const project = { updated_at: '2024-01-01T00:00:00-05:00', topics: { count: 3, updated_at: '2024-02-01T00:00:00-05:00' }, documents: { count: 0, updated_at: null } };
+    const project = {
+      updated_at: '2024-01-01T00:00:00-05:00',
+      topics: { count: 3, updated_at: '2024-02-01T00:00:00-05:00' },
+      documents: { count: 0, updated_at: null },
+    };
     expect(by('projects').changedAt(project, 'updated_at')).toBe('2024-02-01T00:00:00-05:00');
-    expect(by('people').changedAt({ updated_at: '2024-01-01T00:00:00Z', events: { updated_at: '2023-01-01T00:00:00Z' } }, 'updated_at')).toBe('2024-01-01T00:00:00Z');
-    expect(by('events').changedAt({ created_at: '2024-01-01T10:00:00-05:00', updated_at: '2024-01-01T10:05:00-05:00' }, 'created_at')).toBe('2024-01-01T10:05:00-05:00');
-    expect(by('todos').changedAt({ updated_at: '2024-01-01T00:00:00Z', todolist: { updated_at: '2025-01-01T00:00:00Z' } }, 'updated_at')).toBe('2024-01-01T00:00:00Z');
+    expect(by('people').changedAt({ updated_at: '2024-01-01T00:00:00Z', events: { updated_at: '2023-01-01T00:00:00Z' } }, 'updated_at')).toBe(
+      '2024-01-01T00:00:00Z',
+    );
+    expect(by('events').changedAt({ created_at: '2024-01-01T10:00:00-05:00', updated_at: '2024-01-01T10:05:00-05:00' }, 'created_at')).toBe(
+      '2024-01-01T10:05:00-05:00',
+    );
+    expect(by('todos').changedAt({ updated_at: '2024-01-01T00:00:00Z', todolist: { updated_at: '2025-01-01T00:00:00Z' } }, 'updated_at')).toBe(
+      '2024-01-01T00:00:00Z',
+    );
   });
 });
 

@@ -32,7 +32,12 @@ describe('catalog', () => {
 
   it('a catalog is read against the product it was discovered for', () => {
     const warnings: string[] = [];
-    const raw = { streams: [{ tap_stream_id: 'groups', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }, { tap_stream_id: 'campfires', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }] };
+    const raw = {
+      streams: [
+        { tap_stream_id: 'groups', metadata: [{ breadcrumb: [], metadata: { selected: true } }] },
+        { tap_stream_id: 'campfires', metadata: [{ breadcrumb: [], metadata: { selected: true } }] },
+      ],
+    };
     const bcx = selectionFromCatalog(raw, 'c.json', (m) => warnings.push(m), PRODUCTS.bcx);
     expect([...bcx.keys()]).toEqual(['groups']);
     expect(warnings).toEqual(['catalog names streams that Basecamp 2 accounts do not have, skipped: campfires']);

@@ -31,7 +31,12 @@ describe('the context a record’s children are read in', () => {
   it.each([
     ['an active project: its own context', project('active'), rules, { ctx: { projectId: 7 } }],
     ['a trashed project: nothing below it is read', project('trashed'), rules, {}],
-    ['a project new to the replica in a run that reads only changes: walked whole', project('active'), { ...rules, newToReplica: () => true }, { ctx: { projectId: 7, fullWalk: true } }],
+    [
+      'a project new to the replica in a run that reads only changes: walked whole',
+      project('active'),
+      { ...rules, newToReplica: () => true },
+      { ctx: { projectId: 7, fullWalk: true } },
+    ],
   ])('%s', (_row, record, scopeRules, expected) => {
     expect(childScope(bc3.get('projects')!, record, {}, scopeRules)).toEqual(expected);
   });
@@ -54,7 +59,15 @@ describe('the jobs one Basecamp 3 record leads to', () => {
   const plan = bc3Plan();
   const active: Context = { projectId: 1 };
   it('an active project: its per-project lists and enabled dock tools; recordings come from the walks', () => {
-    const project = { id: 1, status: 'active', timesheet_enabled: false, dock: [{ id: 10, name: 'todoset', enabled: true }, { id: 11, name: 'inbox', enabled: false }] };
+    const project = {
+      id: 1,
+      status: 'active',
+      timesheet_enabled: false,
+      dock: [
+        { id: 10, name: 'todoset', enabled: true },
+        { id: 11, name: 'inbox', enabled: false },
+      ],
+    };
     expect(childJobs(plan, bc3.get('projects')!, project, active, 0, noWalkListed).map(show)).toEqual([
       'project_people | /projects/1/people.json',
       'gauge_needles | /projects/1/gauge/needles.json',
@@ -88,7 +101,12 @@ describe('the jobs one Basecamp 3 record leads to', () => {
 });
 
 describe('the jobs one Basecamp 2 record leads to', () => {
-  const event = { id: 1, bucket: { id: 7, type: 'Project' }, creator: { id: 3 }, eventable: { type: 'Todo', url: 'https://basecamp.com/1/api/v1/projects/7/todos/9.json' } };
+  const event = {
+    id: 1,
+    bucket: { id: 7, type: 'Project' },
+    creator: { id: 3 },
+    eventable: { type: 'Todo', url: 'https://basecamp.com/1/api/v1/projects/7/todos/9.json' },
+  };
   it('a feed run, an event: what it names, read once a run, the shows written whatever their cursor', () => {
     const plan = new ReadPlan(PRODUCTS.bcx.streams, bcxAll(), true);
     expect(childJobs(plan, bcx.get('events')!, event, { projectId: 7 }, 0, noWalkListed).map(show)).toEqual([
@@ -125,9 +143,21 @@ describe('everything one record leads to, and what is remembered once it is writ
     return { jobs: out.jobs.length, subtree: out.subtree, archived: out.archived !== undefined };
   };
   it.each([
-    ['an active project: its jobs; its subtree remembered as walked', project('active'), { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: false }],
-    ['a trashed project: no jobs; remembered as seen trashed', project('trashed'), { jobs: 0, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'trashed' }, archived: false }],
-    ['an archived project: its tools walked, the walk remembered', project('archived'), { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: true }],
+    [
+      'an active project: its jobs; its subtree remembered as walked',
+      project('active'),
+      { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: false },
+    ],
+    [
+      'a trashed project: no jobs; remembered as seen trashed',
+      project('trashed'),
+      { jobs: 0, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'trashed' }, archived: false },
+    ],
+    [
+      'an archived project: its tools walked, the walk remembered',
+      project('archived'),
+      { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: true },
+    ],
   ])('%s', (_row, record, expected) => {
     expect(summary(record)).toEqual(expected);
   });

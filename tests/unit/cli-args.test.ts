@@ -34,7 +34,10 @@ describe('discoveryIgnores', () => {
     [{ catalog: 'c.json' }, undefined],
     [{ discover: true }, undefined],
     [{ discover: true, catalog: 'c.json' }, '--discover prints the catalog of every stream: ignoring --catalog c.json'],
-    [{ discover: true, catalog: 'c.json', properties: 'p.json' }, '--discover prints the catalog of every stream: ignoring --catalog c.json and --properties p.json'],
+    [
+      { discover: true, catalog: 'c.json', properties: 'p.json' },
+      '--discover prints the catalog of every stream: ignoring --catalog c.json and --properties p.json',
+    ],
   ])('%j -> %s', (args, warning) => {
     expect(discoveryIgnores(args)).toBe(warning);
   });

@@ -88,7 +88,9 @@ async function scenario401(secondAlso401: boolean) {
   const { client, lines } = makeClient();
   const tokens = ['at-old-I9j0K1l2', 'at-new-M3n4O5p6', 'at-third-Q7r8S9t0'];
   const token = mockToken(tokens);
-  const api = mockApi('/projects/1.json', [(hit) => (!secondAlso401 && auth(hit) === `Bearer ${tokens[1]}` ? json({ id: 1 }) : [401, { error: 'unauthorized' }])]);
+  const api = mockApi('/projects/1.json', [
+    (hit) => (!secondAlso401 && auth(hit) === `Bearer ${tokens[1]}` ? json({ id: 1 }) : [401, { error: 'unauthorized' }]),
+  ]);
   const result = await settle(client.getJson('/projects/1.json'));
   return {
     lines,
@@ -233,7 +235,7 @@ describe('token refresh', () => {
     expectNoSecrets([result.error!.message, ...lines]);
   });
 
-  test('4c. a rejected refresh surfaces as the refresh\'s own one-line TapError, not wrapped in an HTTP error', async () => {
+  test("4c. a rejected refresh surfaces as the refresh's own one-line TapError, not wrapped in an HTTP error", async () => {
     // toApiError means to pass a TapError raised inside a request hook through unchanged; the
     // user should read the Launchpad explanation, not "... on GET /path after 3 retries (...)".
     const { result } = await scenarioTokenRejected(400, 'invalid_grant');
@@ -363,7 +365,9 @@ describe('retries', () => {
   test('7b. a network fault (ECONNRESET) then 200 succeeds', async () => {
     const { client, lines } = makeClient();
     mockToken(['at-net-E7f8G9h0']);
-    const fault = nock(API_URL).get('/123/projects.json').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })); // nock 14 emits Error objects only
+    const fault = nock(API_URL)
+      .get('/123/projects.json')
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })); // nock 14 emits Error objects only
     const api = mockApi('/projects.json', [json([{ id: 4 }])]);
     await expect(client.getJson('/projects.json')).resolves.toEqual([{ id: 4 }]);
     expect(fault.isDone()).toBe(true);
@@ -536,7 +540,9 @@ describe('body faults: a 200 cut off after its headers, or not JSON', () => {
     );
     expect(seen).toEqual([1]);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error!.message).toBe('ECONNRESET reading the body of HTTP 200 on GET /123/projects.json?page=2 after 1 retries (The server aborted pending request)');
+    expect(error!.message).toBe(
+      'ECONNRESET reading the body of HTTP 200 on GET /123/projects.json?page=2 after 1 retries (The server aborted pending request)',
+    );
     expect(cut.isDone()).toBe(true);
   });
 });
@@ -573,13 +579,11 @@ describe('pagination', () => {
     expect(collection.pagesRead).toBe(3);
   });
 
-  test('11b. each METRIC http_request_duration line carries its page\'s query string, redacted like every line', async () => {
+  test("11b. each METRIC http_request_duration line carries its page's query string, redacted like every line", async () => {
     const { client, lines } = makeClient();
     mockToken(['at-pg-Q1r2S3t4']);
     const page2 = `${base}?status=archived&page=2&access_token=leaked-Zz9`;
-    mockApi(onProjects, [
-      (hit) => (hit.path.includes('page=2') ? json([{ id: 2 }]) : json([{ id: 1 }], { link: `<${page2}>; rel="next"` })),
-    ]);
+    mockApi(onProjects, [(hit) => (hit.path.includes('page=2') ? json([{ id: 2 }]) : json([{ id: 1 }], { link: `<${page2}>; rel="next"` }))]);
     await drain(client.collection<{ id: number }>('/projects.json?status=archived'));
     const tags = lines
       .filter((l) => l.startsWith('METRIC: ') && l.includes('"http_request_duration"'))
@@ -599,7 +603,12 @@ describe('pagination', () => {
     const { client } = makeClient();
     mockToken(['at-pg-Y7z8A9b0']);
     const api = mockApi(onProjects, [json([{ id: 1 }], { link: `<${link}>; rel="next"` })]);
-    const foreign = recordingScope(origin, 'GET', () => true, () => [200, '[{"id":666}]', { 'content-type': 'application/json' }]);
+    const foreign = recordingScope(
+      origin,
+      'GET',
+      () => true,
+      () => [200, '[{"id":666}]', { 'content-type': 'application/json' }],
+    );
 
     const seen: number[] = [];
     const { error } = await settle(
@@ -619,7 +628,12 @@ describe('pagination', () => {
     const { client } = makeClient();
     mockToken(['at-rd-Q1w2E3r4']);
     mockApi('/account.json', [[302, '', { location: 'https://evil.example.com/steal.json' }]]);
-    const foreign = recordingScope('https://evil.example.com', 'GET', () => true, () => [200, '{}']);
+    const foreign = recordingScope(
+      'https://evil.example.com',
+      'GET',
+      () => true,
+      () => [200, '{}'],
+    );
     const { error } = await settle(client.getJson('/account.json'));
     expect(error!.message).toMatch(/refusing to follow a redirect from \/123\/account.json to another origin \(https:\/\/evil.example.com\)/);
     expect(foreign.hits).toHaveLength(0);
@@ -655,9 +669,7 @@ describe('pagination', () => {
     mockToken(['at-et-K9l0M1n2']);
     mockApi(onProjects, [
       (hit) =>
-        hit.path === '/123/projects.json'
-          ? json([{ id: 1 }], { etag: '"p1"', link: `<${base}?page=2>; rel="next"` })
-          : json([{ id: 2 }], { etag: '"p2"' }),
+        hit.path === '/123/projects.json' ? json([{ id: 1 }], { etag: '"p1"', link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { etag: '"p2"' }),
     ]);
     const collection = client.collection('/projects.json');
     const items = await drain(collection);
@@ -673,10 +685,7 @@ describe('pagination', () => {
     const { client } = makeClient();
     mockToken(['at-et-O3p4Q5r6']);
     const api = mockApi(onProjects, [
-      (hit) =>
-        hit.path === '/123/projects.json'
-          ? json([{ id: 1 }], { etag: '"new1"', link: `<${base}?page=2>; rel="next"` })
-          : json([{ id: 2 }]),
+      (hit) => (hit.path === '/123/projects.json' ? json([{ id: 1 }], { etag: '"new1"', link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }])),
     ]);
     const items = await drain(client.collection('/projects.json', '"abc"'));
     expect(items).toEqual([{ id: 1 }, { id: 2 }]);
@@ -805,7 +814,11 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
     const h = bcxClient();
     const got = (await drain(h.client.collection('/projects/1/attachments.json'))).map((x) => (x as { id: number }).id);
     expect([...got].sort((a, b) => a - b)).toEqual(items(1, 60).map((x) => x.id));
-    expect(hits).toEqual(['/123/api/v1/projects/1/attachments.json', '/123/api/v1/projects/1/attachments.json?page=2', '/123/api/v1/projects/1/attachments.json']);
+    expect(hits).toEqual([
+      '/123/api/v1/projects/1/attachments.json',
+      '/123/api/v1/projects/1/attachments.json?page=2',
+      '/123/api/v1/projects/1/attachments.json',
+    ]);
     expect(h.client.stats.rechecked).toBe(1);
   });
 
@@ -826,7 +839,10 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
 
   it('a list that answers the same 50 whatever the page is read three times (the second repeats, the check goes back), not forever', async () => {
     mockToken(['tok']);
-    const scope = nock(BCX).get(/\/123\/api\/v1\/projects\/1\/documents\.json/).times(3).reply(200, items(1, 50), { 'content-type': 'application/json' });
+    const scope = nock(BCX)
+      .get(/\/123\/api\/v1\/projects\/1\/documents\.json/)
+      .times(3)
+      .reply(200, items(1, 50), { 'content-type': 'application/json' });
     const got = await drain(bcxClient().client.collection('/projects/1/documents.json'));
     expect(got.map((x) => (x as { id: number }).id)).toEqual(items(1, 50).map((x) => x.id));
     expect(scope.isDone()).toBe(true);
@@ -845,7 +861,11 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
       .get('/authorization.json')
       .reply(function () {
         seen.push(String(this.req.headers.authorization));
-        return [200, { accounts: [{ id: 1, product: 'bc3', name: 'A', href: 'x' }, { id: '2', product: 'bcx', name: 'B' }, { product: 'bcx' }] }, { 'content-type': 'application/json' }];
+        return [
+          200,
+          { accounts: [{ id: 1, product: 'bc3', name: 'A', href: 'x' }, { id: '2', product: 'bcx', name: 'B' }, { product: 'bcx' }] },
+          { 'content-type': 'application/json' },
+        ];
       });
     const { client } = makeClient();
     await client.refreshToken();
@@ -897,7 +917,9 @@ describe('odd answers', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).kind).toBe('bad_response');
     expect(error!.message).toMatch(why);
-    expect(error!.message).toMatch(/^cannot follow the pages of \/123\/projects\.json: .*; stopping rather than loop or leave records out \(X-Request-Id: req-link-1\)$/);
+    expect(error!.message).toMatch(
+      /^cannot follow the pages of \/123\/projects\.json: .*; stopping rather than loop or leave records out \(X-Request-Id: req-link-1\)$/,
+    );
     expect(api.hits).toHaveLength(1);
   });
 
@@ -905,10 +927,13 @@ describe('odd answers', () => {
     const { client } = makeClient();
     mockToken(['at-odd-G5h6J7k8']);
     const api = mockApi(onProjects, [
-      (hit) => (hit.path === '/123/projects.json' ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { link: `<${base}>; rel="next"` })),
+      (hit) =>
+        hit.path === '/123/projects.json' ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { link: `<${base}>; rel="next"` }),
     ]);
     const { seen, error } = await drainError(client);
-    expect(error!.message).toBe('cannot follow the pages of /123/projects.json?page=2: the next page its Link header names, /123/projects.json, is page 1 of this walk, already read; stopping rather than loop or leave records out');
+    expect(error!.message).toBe(
+      'cannot follow the pages of /123/projects.json?page=2: the next page its Link header names, /123/projects.json, is page 1 of this walk, already read; stopping rather than loop or leave records out',
+    );
     expect(api.hits).toHaveLength(2);
     expect(seen).toEqual([1]);
   });
@@ -917,7 +942,10 @@ describe('odd answers', () => {
     const { client } = makeClient();
     mockToken(['at-odd-L9z8X7c6']);
     mockApi(onProjects, [
-      (hit) => (hit.path === '/123/projects.json' ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` }) : json([{ id: 2 }], { link: `<${base}>; rel="first", <${base}>; rel="prev"` })),
+      (hit) =>
+        hit.path === '/123/projects.json'
+          ? json([{ id: 1 }], { link: `<${base}?page=2>; rel="next"` })
+          : json([{ id: 2 }], { link: `<${base}>; rel="first", <${base}>; rel="prev"` }),
     ]);
     const { seen, error } = await drainError(client);
     expect(error).toBeUndefined();

@@ -10,9 +10,12 @@ import { loadConfig, startDateProblem } from '../../src/config';
 const FORMS = 'start_date must be a date such as 2024-01-01 (midnight UTC) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00+02:00';
 
 describe('startDateProblem', () => {
-  it.each([[undefined], ['2024-01-01'], ['2024-02-29'], ['2024-01-01T00:00:00Z'], ['2024-01-01T09:30:00.123+02:00'], ['2024-01-01t09:30:00z']])('accepts %s', (value) => {
-    expect(startDateProblem(value)).toBeUndefined();
-  });
+  it.each([[undefined], ['2024-01-01'], ['2024-02-29'], ['2024-01-01T00:00:00Z'], ['2024-01-01T09:30:00.123+02:00'], ['2024-01-01t09:30:00z']])(
+    'accepts %s',
+    (value) => {
+      expect(startDateProblem(value)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['2024-13-01', '"2024-13-01"'],
@@ -40,8 +43,12 @@ describe('loadConfig', () => {
   };
 
   it('a bad start_date is one clause, beside the other fields that are wrong', () => {
-    expect(() => load({ ...good, start_date: '2024-13-01' })).toThrow(new RegExp(`^invalid config: ${FORMS.replace(/[()+.]/g, '\\$&')} \\(got "2024-13-01"\\)$`));
-    expect(() => load({ ...good, start_date: 5, max_retries: -1 })).toThrow(/^invalid config: max_retries must be >= 0; start_date must be a date such as .* \(got 5\)$/);
+    expect(() => load({ ...good, start_date: '2024-13-01' })).toThrow(
+      new RegExp(`^invalid config: ${FORMS.replace(/[()+.]/g, '\\$&')} \\(got "2024-13-01"\\)$`),
+    );
+    expect(() => load({ ...good, start_date: 5, max_retries: -1 })).toThrow(
+      /^invalid config: max_retries must be >= 0; start_date must be a date such as .* \(got 5\)$/,
+    );
   });
 
   it('a date alone is midnight UTC; a date-time is kept as given', () => {

@@ -49,9 +49,17 @@ function projectsReply(active: object[], archived: object[] = []) {
 }
 
 it('a 404 on one child collection is a warning; the run goes on, and disabled tools cost no request', async () => {
-  projectsReply([project(1, 'active', [['todoset', 10, true], ['schedule', 20, true], ['inbox', 30, false]])]);
+  projectsReply([
+    project(1, 'active', [
+      ['todoset', 10, true],
+      ['schedule', 20, true],
+      ['inbox', 30, false],
+    ]),
+  ]);
   nock(API_URL).get(`${BASE}/todosets/10.json`).reply(404, { error: 'Not Found' });
-  nock(API_URL).get(`${BASE}/schedules/20.json`).reply(200, { id: 20, bucket: { id: 1 } });
+  nock(API_URL)
+    .get(`${BASE}/schedules/20.json`)
+    .reply(200, { id: 20, bucket: { id: 1 } });
   const h = harness(['todosets', 'schedules', 'inboxes']);
   await h.engine.run();
   expect(h.records().map((m) => [m.stream, m.record.id, m.record.project_id])).toEqual([['schedules', 20, 1]]);
@@ -74,8 +82,18 @@ it('a 404 on an account-level collection means the account is wrong', async () =
 });
 
 it('an archived project is walked through its tools, and remembered only when its walk was clean', async () => {
-  projectsReply([], [project(2, 'archived', [['schedule', 21, true], ['message_board', 22, true]])]);
-  nock(API_URL).get(`${BASE}/schedules/21.json`).reply(200, { id: 21, bucket: { id: 2 } });
+  projectsReply(
+    [],
+    [
+      project(2, 'archived', [
+        ['schedule', 21, true],
+        ['message_board', 22, true],
+      ]),
+    ],
+  );
+  nock(API_URL)
+    .get(`${BASE}/schedules/21.json`)
+    .reply(200, { id: 21, bucket: { id: 2 } });
   const entry = { id: 300, updated_at: T, comments_count: 0, bucket: { id: 2 } };
   nock(API_URL).get(`${BASE}/schedules/21/entries.json`).reply(200, [entry]);
   nock(API_URL).get(`${BASE}/schedules/21/entries.json`).query({ status: 'archived' }).reply(200, []);

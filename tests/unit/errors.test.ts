@@ -3,14 +3,35 @@
  * whether the client retries, and the one line the user reads. A row added to the table without
  * a case here fails the coverage test at the end.
  */
-import { ApiError, ERROR_TABLE, ErrorKind, Fault, FaultFacts, RETRIED_CODES, RETRIED_STATUSES, TapError, accountError, apiError, describeFault, errorRow, isRetried, requestIdFrom } from '../../src/errors';
+import {
+  ApiError,
+  ERROR_TABLE,
+  ErrorKind,
+  Fault,
+  FaultFacts,
+  RETRIED_CODES,
+  RETRIED_STATUSES,
+  TapError,
+  accountError,
+  apiError,
+  describeFault,
+  errorRow,
+  isRetried,
+  requestIdFrom,
+} from '../../src/errors';
 
 const facts: FaultFacts = { path: '/123/projects.json?status=archived', retries: 3, accountId: 123, detail: 'socket hang up' };
 const noRetries: FaultFacts = { ...facts, retries: 0 };
 
 /** [what, fault, kind, retried, message with `facts`] */
 const CASES: Array<[string, Fault, ErrorKind, boolean, string]> = [
-  ['401', { type: 'status', status: 401 }, 'unauthorized', false, 'access denied: Basecamp answered 401 to a freshly refreshed token on /123/projects.json?status=archived'],
+  [
+    '401',
+    { type: 'status', status: 401 },
+    'unauthorized',
+    false,
+    'access denied: Basecamp answered 401 to a freshly refreshed token on /123/projects.json?status=archived',
+  ],
   ['403', { type: 'status', status: 403 }, 'forbidden', false, 'HTTP 403 on GET /123/projects.json?status=archived after 3 retries'],
   [
     '404 with Reason: Account Inactive',
@@ -20,7 +41,13 @@ const CASES: Array<[string, Fault, ErrorKind, boolean, string]> = [
     'Basecamp account 123 is inactive (expired trial or suspended)',
   ],
   ['404', { type: 'status', status: 404 }, 'not_found', false, 'HTTP 404 on GET /123/projects.json?status=archived after 3 retries'],
-  ['404 with another Reason', { type: 'status', status: 404, reason: 'Gone fishing' }, 'not_found', false, 'HTTP 404 on GET /123/projects.json?status=archived after 3 retries'],
+  [
+    '404 with another Reason',
+    { type: 'status', status: 404, reason: 'Gone fishing' },
+    'not_found',
+    false,
+    'HTTP 404 on GET /123/projects.json?status=archived after 3 retries',
+  ],
   ['429', { type: 'status', status: 429 }, 'rate_limited', true, 'HTTP 429 on GET /123/projects.json?status=archived after 3 retries'],
   ['500', { type: 'status', status: 500 }, 'server', true, 'HTTP 500 on GET /123/projects.json?status=archived after 3 retries'],
   ['502', { type: 'status', status: 502 }, 'server', true, 'HTTP 502 on GET /123/projects.json?status=archived after 3 retries'],
@@ -54,8 +81,20 @@ const CASES: Array<[string, Fault, ErrorKind, boolean, string]> = [
     true,
     'ECONNRESET reading the body of HTTP 200 on GET /123/projects.json?status=archived after 3 retries (socket hang up)',
   ],
-  ['a 200 that is not JSON', { type: 'invalid_json', status: 200 }, 'bad_response', true, 'invalid JSON in HTTP 200 on GET /123/projects.json?status=archived after 3 retries'],
-  ['a collection answered with an object', { type: 'not_a_list', status: 200 }, 'bad_response', false, 'expected a JSON array from /123/projects.json?status=archived'],
+  [
+    'a 200 that is not JSON',
+    { type: 'invalid_json', status: 200 },
+    'bad_response',
+    true,
+    'invalid JSON in HTTP 200 on GET /123/projects.json?status=archived after 3 retries',
+  ],
+  [
+    'a collection answered with an object',
+    { type: 'not_a_list', status: 200 },
+    'bad_response',
+    false,
+    'expected a JSON array from /123/projects.json?status=archived',
+  ],
   [
     'a pagination link to another origin',
     { type: 'foreign_origin', what: 'pagination link', origin: 'https://evil.example.com' },
@@ -121,7 +160,9 @@ describe('the error table', () => {
   });
 
   test('a cut body of an unknown status and a connection fault without detail', () => {
-    expect(apiError({ type: 'body_cut', code: 'ECONNRESET' }, { path: '/123/a.json', retries: 1 }).message).toBe('ECONNRESET reading the body of the response on GET /123/a.json after 1 retries');
+    expect(apiError({ type: 'body_cut', code: 'ECONNRESET' }, { path: '/123/a.json', retries: 1 }).message).toBe(
+      'ECONNRESET reading the body of the response on GET /123/a.json after 1 retries',
+    );
     expect(apiError({ type: 'invalid_json' }, { path: '/123/a.json', retries: 0 }).message).toBe('invalid JSON in the response on GET /123/a.json');
   });
 
@@ -170,8 +211,12 @@ describe('X-Request-Id', () => {
   test('the account sentences keep the request id of the answer they rephrase', () => {
     const notFound = apiError({ type: 'status', status: 404 }, { path: '/123/projects.json', retries: 0, requestId: 'req-404' });
     const forbidden = apiError({ type: 'status', status: 403 }, { path: '/123/projects.json', retries: 0, requestId: 'req-403' });
-    expect(accountError(123, notFound)!.message).toBe('account 123 not found or not accessible with this token (HTTP 404 on /123/projects.json, X-Request-Id: req-404)');
+    expect(accountError(123, notFound)!.message).toBe(
+      'account 123 not found or not accessible with this token (HTTP 404 on /123/projects.json, X-Request-Id: req-404)',
+    );
     expect(accountError(123, forbidden)!.message).toBe('access denied to account 123 (HTTP 403 on /123/projects.json, X-Request-Id: req-403)');
-    expect(accountError(123, apiError({ type: 'status', status: 404 }, { path: '/123/a.json', retries: 0 }))!.message).toBe('account 123 not found or not accessible with this token (HTTP 404 on /123/a.json)');
+    expect(accountError(123, apiError({ type: 'status', status: 404 }, { path: '/123/a.json', retries: 0 }))!.message).toBe(
+      'account 123 not found or not accessible with this token (HTTP 404 on /123/a.json)',
+    );
   });
 });

@@ -12,13 +12,27 @@ import { Node } from '../../src/sync/node';
 
 const by = PRODUCTS.bc3.byName;
 const todolists = by.get('todolists')!;
-const groupsRead: Job = { stream: by.get('todolist_groups')!, path: '/todolists/5/groups.json', ctx: { projectId: 1 }, depth: 2, root: false, newestFirst: false, heldFor: 'todolist_groups' };
+const groupsRead: Job = {
+  stream: by.get('todolist_groups')!,
+  path: '/todolists/5/groups.json',
+  ctx: { projectId: 1 },
+  depth: 2,
+  root: false,
+  newestFirst: false,
+  heldFor: 'todolist_groups',
+};
 
 function gate(listedBefore = false) {
   const ran: Job[] = [];
   const listed: Array<[string, number]> = [];
   const plan = new ReadPlan(PRODUCTS.bc3.streams, defaultSelection());
-  const held = new HeldReads(plan, PRODUCTS.bc3.streams, () => listedBefore, (job) => ran.push(job), (name, dropped) => listed.push([name, dropped]));
+  const held = new HeldReads(
+    plan,
+    PRODUCTS.bc3.streams,
+    () => listedBefore,
+    (job) => ran.push(job),
+    (name, dropped) => listed.push([name, dropped]),
+  );
   return { held, ran, listed };
 }
 

@@ -16,26 +16,74 @@ const bookmarks: CursorSource = {
   resume: (key) => (key === 'resumed' ? RESUME : undefined),
 };
 
-const incremental: JobFacts = { writes: true, incremental: true, archived: false, wholeProject: false, hasChildren: false, passesCursor: false, hasReplicationKey: true };
+const incremental: JobFacts = {
+  writes: true,
+  incremental: true,
+  archived: false,
+  wholeProject: false,
+  hasChildren: false,
+  passesCursor: false,
+  hasReplicationKey: true,
+};
 const fullTable: JobFacts = { ...incremental, incremental: false, hasReplicationKey: false };
 const list = { newestFirst: false, root: false, path: '/buckets/1/list.json' };
 const walk = { newestFirst: true, root: true, path: '/projects/recordings.json', cursorKey: 'active', walk: true };
 
 describe('per job: cursor, stop, ETag, resume and commit', () => {
   const rows: Array<[string, Parameters<typeof jobPlan>[0], JobFacts, Partial<JobPlan>]> = [
-    ['a whole list, incremental: filtered on the stream cursor, committed at the end of the run', list, incremental, { cursor: STREAM_CURSOR, stopAtCursor: false, commit: 'end-of-run', etag: false, trackWalk: false }],
+    [
+      'a whole list, incremental: filtered on the stream cursor, committed at the end of the run',
+      list,
+      incremental,
+      { cursor: STREAM_CURSOR, stopAtCursor: false, commit: 'end-of-run', etag: false, trackWalk: false },
+    ],
     ['a whole list, full-table leaf: no cursor, revalidated with its ETag', list, fullTable, { cursor: undefined, etag: true, commit: 'none' }],
     ['a full-table list with children: no ETag (a 304 would hide what it leads to)', list, { ...fullTable, hasChildren: true }, { etag: false }],
     ['a full-table list read on the way, not written: no ETag', list, { ...fullTable, writes: false }, { etag: false }],
     ['a full-table root list: no ETag', { ...list, root: true }, fullTable, { etag: false }],
     ['records embedded in a parent: no ETag', { ...list, path: undefined }, fullTable, { etag: false }],
-    ['newest-first, its own partition: stops at the partition cursor, committed when its subtree is done', walk, incremental, { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: true }],
-    ['newest-first, whose older records lead somewhere: walks past the cursor', walk, { ...incremental, passesCursor: true }, { cursor: PARTITION_CURSOR, stopAtCursor: false }],
-    ['newest-first, cut short before: resumes from its window and page', { ...walk, cursorKey: 'resumed' }, incremental, { resume: RESUME, resumeFromPage: true }],
-    ['newest-first, cut short before, with children: starts again from the top', { ...walk, cursorKey: 'resumed' }, { ...incremental, hasChildren: true }, { resume: RESUME, resumeFromPage: false, topUpPasses: 3 }],
-    ['in an archived project: from start_date, all or nothing, no cursor kept', walk, { ...incremental, archived: true }, { cursor: START, resume: undefined, commit: 'none', trackWalk: false }],
-    ['in a project walked whole: from start_date, cursor still committed', walk, { ...incremental, wholeProject: true }, { cursor: START, resume: undefined, commit: 'walk' }],
-    ['not written here: no cursor, nothing committed', walk, { ...incremental, writes: false, incremental: false }, { cursor: undefined, commit: 'none', trackWalk: false }],
+    [
+      'newest-first, its own partition: stops at the partition cursor, committed when its subtree is done',
+      walk,
+      incremental,
+      { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: true },
+    ],
+    [
+      'newest-first, whose older records lead somewhere: walks past the cursor',
+      walk,
+      { ...incremental, passesCursor: true },
+      { cursor: PARTITION_CURSOR, stopAtCursor: false },
+    ],
+    [
+      'newest-first, cut short before: resumes from its window and page',
+      { ...walk, cursorKey: 'resumed' },
+      incremental,
+      { resume: RESUME, resumeFromPage: true },
+    ],
+    [
+      'newest-first, cut short before, with children: starts again from the top',
+      { ...walk, cursorKey: 'resumed' },
+      { ...incremental, hasChildren: true },
+      { resume: RESUME, resumeFromPage: false, topUpPasses: 3 },
+    ],
+    [
+      'in an archived project: from start_date, all or nothing, no cursor kept',
+      walk,
+      { ...incremental, archived: true },
+      { cursor: START, resume: undefined, commit: 'none', trackWalk: false },
+    ],
+    [
+      'in a project walked whole: from start_date, cursor still committed',
+      walk,
+      { ...incremental, wholeProject: true },
+      { cursor: START, resume: undefined, commit: 'walk' },
+    ],
+    [
+      'not written here: no cursor, nothing committed',
+      walk,
+      { ...incremental, writes: false, incremental: false },
+      { cursor: undefined, commit: 'none', trackWalk: false },
+    ],
     ['a walk with no children to read: no top-up pass', walk, incremental, { topUpPasses: 0 }],
     ['a whole list with children: no top-up pass (it is read whole)', list, { ...incremental, hasChildren: true }, { topUpPasses: 0 }],
   ];

@@ -19,7 +19,7 @@ describe('parseApiJson', () => {
   });
 
   test.each<[string, string, string, string]>([
-    ['a list item\'s id', '[{"id":1},{"id":9007199254740993,"url":"https://x/9007199254740993.json"}]', '[1].id', '9007199254740993'],
+    ["a list item's id", '[{"id":1},{"id":9007199254740993,"url":"https://x/9007199254740993.json"}]', '[1].id', '9007199254740993'],
     ['a nested id', '{"id":1,"bucket":{"id":9007199254740993}}', 'bucket.id', '9007199254740993'],
     ['inside an array of a record', '[{"assignee_ids":[1,2,18446744073709551616]}]', '[0].assignee_ids[2]', '18446744073709551616'],
     ['exactly 2^53 (exact here, but past the safe range)', '{"id":9007199254740992}', 'id', '9007199254740992'],

@@ -80,7 +80,16 @@ function schemaBreaks(entry: { stream: string; schema: Node; key_properties: str
 
 describe('the rule check itself', () => {
   it.each([
-    ['anyOf of scalars', { anyOf: [{ type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }] }, 'anyOf'],
+    [
+      'anyOf of scalars',
+      {
+        anyOf: [
+          { type: 'string', format: 'date' },
+          { type: 'string', format: 'date-time' },
+        ],
+      },
+      'anyOf',
+    ],
     ['boolean or date-time', { type: ['null', 'boolean', 'string'], format: 'date-time' }, 'non-null types'],
     ['uuid', { type: 'string', format: 'uuid' }, 'format uuid'],
     ['no type', { description: 'x' }, 'no type'],

@@ -12,7 +12,13 @@ describe('formatLine', () => {
     ['text, a stream is not printed (the message names it)', 'info', { stream: 'todos' }, text(999), '2026-01-02T03:04:05.678Z [account 999] INFO hello'],
     ['json, account unknown', 'error', {}, json(null), '{"time":"2026-01-02T03:04:05.678Z","level":"error","message":"hello","account_id":null}'],
     ['json, warn is "warning"', 'warn', {}, json(7), '{"time":"2026-01-02T03:04:05.678Z","level":"warning","message":"hello","account_id":7}'],
-    ['json, with a stream', 'debug', { stream: 'todos' }, json(7), '{"time":"2026-01-02T03:04:05.678Z","level":"debug","message":"hello","account_id":7,"stream":"todos"}'],
+    [
+      'json, with a stream',
+      'debug',
+      { stream: 'todos' },
+      json(7),
+      '{"time":"2026-01-02T03:04:05.678Z","level":"debug","message":"hello","account_id":7,"stream":"todos"}',
+    ],
   ] as const)('%s', (_, level, fields, ctx, expected) => {
     expect(formatLine(level, 'hello', fields, ctx)).toBe(expected);
   });
@@ -31,7 +37,14 @@ describe('metricLine', () => {
   });
   it('json: one object with the point inside, its stream and account', () => {
     const line = JSON.parse(metricLine(point, { ...json(9), level: 'info' }));
-    expect(line).toEqual({ time: TIME.toISOString(), level: 'info', message: `METRIC: ${JSON.stringify(point)}`, account_id: 9, stream: 'todos', metric: point });
+    expect(line).toEqual({
+      time: TIME.toISOString(),
+      level: 'info',
+      message: `METRIC: ${JSON.stringify(point)}`,
+      account_id: 9,
+      stream: 'todos',
+      metric: point,
+    });
   });
 });
 
@@ -68,7 +81,11 @@ describe('Logger', () => {
     expect(lines.every((l) => l.endsWith('\n'))).toBe(true);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', message: 'before [redacted]', account_id: null });
     expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'warning', message: 'skipping', account_id: 42, stream: 'todos' });
-    expect(JSON.parse(lines[2]!)).toMatchObject({ account_id: 42, stream: 'todos', metric: { type: 'counter', metric: 'record_count', value: 5, tags: { stream: 'todos', account_id: 42 } } });
+    expect(JSON.parse(lines[2]!)).toMatchObject({
+      account_id: 42,
+      stream: 'todos',
+      metric: { type: 'counter', metric: 'record_count', value: 5, tags: { stream: 'todos', account_id: 42 } },
+    });
     expect(lines[3]).toMatch(/^\S+Z \[account 42\] INFO now text\n$/);
     expect(lines[4]).toBe('METRIC: {"type":"timer","metric":"sync_duration","value":1.5,"tags":{"status":"succeeded","account_id":42}}\n');
     expect(lines).toHaveLength(5);

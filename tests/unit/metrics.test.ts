@@ -5,9 +5,28 @@ import { StreamActivity } from '../../src/progress';
 describe('recordCountDeltas', () => {
   const streams = ['projects', 'people', 'todos'];
   it.each([
-    ['a tick reports the streams that wrote since, with what they wrote since', { projects: 10, todos: 5 }, { projects: 4 }, false, [['projects', 6], ['todos', 5]]],
+    [
+      'a tick reports the streams that wrote since, with what they wrote since',
+      { projects: 10, todos: 5 },
+      { projects: 4 },
+      false,
+      [
+        ['projects', 6],
+        ['todos', 5],
+      ],
+    ],
     ['a tick with nothing new reports nothing', { projects: 4 }, { projects: 4 }, false, []],
-    ['the final report names every stream, 0 included', { projects: 4, todos: 7 }, { projects: 4, todos: 2 }, true, [['projects', 0], ['people', 0], ['todos', 5]]],
+    [
+      'the final report names every stream, 0 included',
+      { projects: 4, todos: 7 },
+      { projects: 4, todos: 2 },
+      true,
+      [
+        ['projects', 0],
+        ['people', 0],
+        ['todos', 5],
+      ],
+    ],
     ['streams not selected are ignored', { vaults: 3 }, {}, false, []],
   ] as const)('%s', (_, counts, reported, final, expected) => {
     expect(recordCountDeltas(new Map(Object.entries(counts)), new Map(Object.entries(reported)), streams, final)).toEqual(expected);

@@ -131,9 +131,31 @@ describe('OffsetWalk', () => {
   it.each<[string, Array<{ url: string; next?: string; total?: number }>, number | undefined]>([
     ['a next link to the page just read', [{ url: 'https://x.test/a', next: 'https://x.test/a' }], 1],
     ['the same, but for its fragment', [{ url: 'https://x.test/a', next: 'https://x.test/a#top' }], 1],
-    ['a next link back to page 1', [{ url: 'https://x.test/a', next: 'https://x.test/a?page=2' }, { url: 'https://x.test/a?page=2', next: 'https://x.test/a' }], 1],
-    ['a next link back to page 2', [{ url: 'u1', next: 'u2' }, { url: 'u2', next: 'u3' }, { url: 'u3', next: 'u2' }], 2],
-    ['links onwards', [{ url: 'u1', next: 'u2' }, { url: 'u2', next: 'u3' }], undefined],
+    [
+      'a next link back to page 1',
+      [
+        { url: 'https://x.test/a', next: 'https://x.test/a?page=2' },
+        { url: 'https://x.test/a?page=2', next: 'https://x.test/a' },
+      ],
+      1,
+    ],
+    [
+      'a next link back to page 2',
+      [
+        { url: 'u1', next: 'u2' },
+        { url: 'u2', next: 'u3' },
+        { url: 'u3', next: 'u2' },
+      ],
+      2,
+    ],
+    [
+      'links onwards',
+      [
+        { url: 'u1', next: 'u2' },
+        { url: 'u2', next: 'u3' },
+      ],
+      undefined,
+    ],
   ])('%s: loopsBackTo says which page was read already', (_what, pages, loopsBackTo) => {
     const walk = new OffsetWalk();
     let following;
@@ -218,7 +240,11 @@ describe('nextLink (RFC 8288 Link headers)', () => {
   });
 
   test.each<[string, string | string[], RegExp]>([
-    ['an empty target first (it names this page)', '<>; rel="next", <https://x.test/a?page=2>; rel="next"', /names an empty rel="next" target \(<>\), which is this same page/],
+    [
+      'an empty target first (it names this page)',
+      '<>; rel="next", <https://x.test/a?page=2>; rel="next"',
+      /names an empty rel="next" target \(<>\), which is this same page/,
+    ],
     ['an empty target alone', '<>; rel="next"', /empty rel="next" target/],
     ['a blank target', '< >; rel="next"', /empty rel="next" target/],
     ['a malformed header', '>x</a?page=2>; rel="next"', /Link header does not parse \(Unexpected character ">" at offset 0\)/],
@@ -226,7 +252,11 @@ describe('nextLink (RFC 8288 Link headers)', () => {
     ['junk after the target', '<https://x.test/a?page=2> x; rel="next"', /does not parse/],
     ['a target that is not a URL', '<http://[bad>; rel="next"', /rel="next" target is not a URL/],
     ['two next targets that disagree', '<https://x.test/a?page=2>; rel="next", <https://x.test/a?page=3>; rel="next"', /names 2 different rel="next" pages/],
-    ['the same, over two header lines', ['<https://x.test/a?page=2>; rel="next"', '<https://x.test/a?page=7>; rel="next"'], /names 2 different rel="next" pages/],
+    [
+      'the same, over two header lines',
+      ['<https://x.test/a?page=2>; rel="next"', '<https://x.test/a?page=7>; rel="next"'],
+      /names 2 different rel="next" pages/,
+    ],
   ])('%s is bad', (_what, header, why) => {
     const link = nextLink(header, PAGE);
     expect(link.kind).toBe('bad');

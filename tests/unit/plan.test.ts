@@ -89,7 +89,18 @@ describe('read plan: an archived project', () => {
   it('only comments selected: the walk passes through every commentable parent and writes comments alone', () => {
     const archived = only('comments').archivedPlan(project, () => undefined);
     expect([...archived.emit]).toEqual(['comments']);
-    for (const on of ['message_boards', 'messages', 'todosets', 'todolists', 'todos', 'vaults', 'documents', 'card_tables', 'card_table_columns', 'card_table_cards']) {
+    for (const on of [
+      'message_boards',
+      'messages',
+      'todosets',
+      'todolists',
+      'todos',
+      'vaults',
+      'documents',
+      'card_tables',
+      'card_table_columns',
+      'card_table_cards',
+    ]) {
       expect({ on, traversed: archived.traverse.has(on) }).toEqual({ on, traversed: true });
     }
     expect(archived.traverse.has('project_people')).toBe(false);
@@ -107,6 +118,12 @@ describe('read plan: an archived project', () => {
 describe('read plan: the tree is declared', () => {
   it('exactly one stream opens projects', () => {
     expect(all().projects.name).toBe('projects');
-    expect(() => new ReadPlan(STREAMS.filter((x) => !x.opensProject), defaultSelection())).toThrow(/exactly one stream must open projects/);
+    expect(
+      () =>
+        new ReadPlan(
+          STREAMS.filter((x) => !x.opensProject),
+          defaultSelection(),
+        ),
+    ).toThrow(/exactly one stream must open projects/);
   });
 });

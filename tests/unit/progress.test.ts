@@ -15,11 +15,35 @@ describe('progress', () => {
   });
 
   it.each([
-    ['no stream being read', [], 5, 'progress: 12,345 records, 300 requests (5.0/s) in 1 min 00 s; 120 of 340 collections read; at least 1 min 00 s left at 5.0 requests/s (300 requests known to be needed)'],
-    ['two streams, at the observed 2.5/s', ['projects', 'todos'], 2.5, 'progress: 12,345 records, 300 requests (5.0/s) in 1 min 00 s; 120 of 340 collections read; reading projects, todos; at least 2 min 00 s left at 2.5 requests/s (300 requests known to be needed)'],
-    ['six streams: four named', ['a', 'b', 'c', 'd', 'e', 'f'], 0, 'progress: 12,345 records, 300 requests (5.0/s) in 1 min 00 s; 120 of 340 collections read; reading a, b, c, d and 2 more'],
+    [
+      'no stream being read',
+      [],
+      5,
+      'progress: 12,345 records, 300 requests (5.0/s) in 1 min 00 s; 120 of 340 collections read; at least 1 min 00 s left at 5.0 requests/s (300 requests known to be needed)',
+    ],
+    [
+      'two streams, at the observed 2.5/s',
+      ['projects', 'todos'],
+      2.5,
+      'progress: 12,345 records, 300 requests (5.0/s) in 1 min 00 s; 120 of 340 collections read; reading projects, todos; at least 2 min 00 s left at 2.5 requests/s (300 requests known to be needed)',
+    ],
+    [
+      'six streams: four named',
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      0,
+      'progress: 12,345 records, 300 requests (5.0/s) in 1 min 00 s; 120 of 340 collections read; reading a, b, c, d and 2 more',
+    ],
   ])('a line with the rate, how far the walk is, what is read, the time left at the observed rate: %s', (_, reading, ratePerSecond, expected) => {
-    const line = progressLine({ elapsedMs: 60_000, records: 12_345, requests: 300, partitionsDone: 120, partitionsKnown: 340, pagesLeft: 80, ratePerSecond, reading });
+    const line = progressLine({
+      elapsedMs: 60_000,
+      records: 12_345,
+      requests: 300,
+      partitionsDone: 120,
+      partitionsKnown: 340,
+      pagesLeft: 80,
+      ratePerSecond,
+      reading,
+    });
     expect(line).toBe(expected);
   });
 
@@ -32,7 +56,10 @@ describe('progress', () => {
 describe('summary', () => {
   it('a line per stream, then the totals a script can parse', () => {
     const lines = summaryLines({
-      records: [['projects', 12], ['todos', 1234]],
+      records: [
+        ['projects', 12],
+        ['todos', 1234],
+      ],
       requests: 40,
       retries: 2,
       rateLimited: 1,
@@ -65,7 +92,9 @@ describe('observed rate', () => {
 
   it('the real case: at 5/s configured but 2.5/s got, 500 requests left are 3 min 20 s, not 1 min 40 s', () => {
     const rate = observedRate(pts([0, 0], [300, 750], [600, 1500]));
-    expect(progressLine({ elapsedMs: 600_000, records: 0, requests: 1500, partitionsDone: 0, partitionsKnown: 500, pagesLeft: 0, ratePerSecond: rate })).toMatch(/at least 3 min 20 s left at 2\.5 requests\/s/);
+    expect(
+      progressLine({ elapsedMs: 600_000, records: 0, requests: 1500, partitionsDone: 0, partitionsKnown: 500, pagesLeft: 0, ratePerSecond: rate }),
+    ).toMatch(/at least 3 min 20 s left at 2\.5 requests\/s/);
   });
 
   it('trimRatePoints keeps the window and the point it starts from', () => {

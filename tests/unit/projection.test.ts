@@ -5,9 +5,18 @@ describe('propertyPath: the field a metadata breadcrumb names', () => {
   test.each([
     [[], undefined],
     [['properties', 'title'], ['title']],
-    [['properties', 'creator', 'properties', 'email_address'], ['creator', 'email_address']],
-    [['properties', 'attachments', 'items', 'properties', 'url'], ['attachments', 'url']],
-    [['properties', 'grid', 'items', 'items', 'properties', 'x'], ['grid', 'x']],
+    [
+      ['properties', 'creator', 'properties', 'email_address'],
+      ['creator', 'email_address'],
+    ],
+    [
+      ['properties', 'attachments', 'items', 'properties', 'url'],
+      ['attachments', 'url'],
+    ],
+    [
+      ['properties', 'grid', 'items', 'items', 'properties', 'x'],
+      ['grid', 'x'],
+    ],
     [['properties'], undefined],
     [['streams', 'x'], undefined],
     [['properties', 'a', 'oneOf', 'b'], undefined],
@@ -23,15 +32,29 @@ describe('buildDrop', () => {
   });
 
   test('paths share their prefixes; a dropped parent swallows its children', () => {
-    const drop = buildDrop([['creator', 'email_address'], ['creator', 'bio'], ['bucket', 'name'], ['bucket', 'name', 'x']])!;
+    const drop = buildDrop([
+      ['creator', 'email_address'],
+      ['creator', 'bio'],
+      ['bucket', 'name'],
+      ['bucket', 'name', 'x'],
+    ])!;
     expect([...drop.keys()]).toEqual(['creator', 'bucket']);
-    expect(drop.get('creator')).toEqual(new Map([['email_address', null], ['bio', null]]));
+    expect(drop.get('creator')).toEqual(
+      new Map([
+        ['email_address', null],
+        ['bio', null],
+      ]),
+    );
     expect(drop.get('bucket')).toEqual(new Map([['name', null]]));
   });
 });
 
 describe('dropFields: a copy without the dropped fields', () => {
-  const drop = buildDrop([['creator', 'email_address'], ['attachments', 'url'], ['a', 'b', 'c']])!;
+  const drop = buildDrop([
+    ['creator', 'email_address'],
+    ['attachments', 'url'],
+    ['a', 'b', 'c'],
+  ])!;
 
   test.each([
     ['nested object', { id: 1, creator: { id: 2, email_address: 'x@y' } }, { id: 1, creator: { id: 2 } }],
@@ -63,7 +86,13 @@ describe('dropFromSchema', () => {
   };
 
   test('removes nested properties through properties and items, and from required', () => {
-    const out = dropFromSchema(schema, buildDrop([['creator', 'email_address'], ['attachments', 'url']])!) as any;
+    const out = dropFromSchema(
+      schema,
+      buildDrop([
+        ['creator', 'email_address'],
+        ['attachments', 'url'],
+      ])!,
+    ) as any;
     expect(Object.keys(out.properties.creator.properties)).toEqual(['id']);
     expect(out.properties.creator.required).toEqual(['id']);
     expect(Object.keys(out.properties.attachments.items.properties)).toEqual(['id']);
@@ -92,9 +121,17 @@ describe('schemaOverrides: where a catalog schema differs from the tap', () => {
   test.each([
     ['the same schema', tap, []],
     ['fewer fields (selection is metadata)', { type: 'object', properties: { id: { type: 'integer' } } }, []],
-    ['descriptions, key order and Singer flags', { properties: { title: { description: 'x', type: ['null', 'string'], inclusion: 'available', selected: true } }, selected: true, type: 'object' }, []],
+    [
+      'descriptions, key order and Singer flags',
+      { properties: { title: { description: 'x', type: ['null', 'string'], inclusion: 'available', selected: true } }, selected: true, type: 'object' },
+      [],
+    ],
     ['a changed type', { type: 'object', properties: { id: { type: 'string' } } }, ['id']],
-    ['a nested type', { type: 'object', properties: { creator: { type: 'object', properties: { email_address: { type: 'integer' } } } } }, ['creator.email_address']],
+    [
+      'a nested type',
+      { type: 'object', properties: { creator: { type: 'object', properties: { email_address: { type: 'integer' } } } } },
+      ['creator.email_address'],
+    ],
     ['inside items', { type: 'object', properties: { tags: { type: 'array', items: { type: 'object', properties: { n: { type: 'string' } } } } } }, ['tags.n']],
     ['a field the tap has not', { type: 'object', properties: { extra: { type: 'string' } } }, ['extra']],
     ['an added format', { type: 'object', properties: { title: { type: ['null', 'string'], format: 'date-time' } } }, ['title']],

@@ -7,22 +7,41 @@ describe('RepeatedFaults', () => {
     ['the first retry of a fault is said', [['ECONNREFUSED at h', 0]], [{ quiet: 0 }]],
     [
       'more of the same within a minute are counted, and the first after it says how many',
-      [['ECONNREFUSED at h', 0], ['ECONNREFUSED at h', 1], ['ECONNREFUSED at h', 30], ['ECONNREFUSED at h', 59.9], ['ECONNREFUSED at h', 61]],
+      [
+        ['ECONNREFUSED at h', 0],
+        ['ECONNREFUSED at h', 1],
+        ['ECONNREFUSED at h', 30],
+        ['ECONNREFUSED at h', 59.9],
+        ['ECONNREFUSED at h', 61],
+      ],
       [{ quiet: 0 }, undefined, undefined, undefined, { quiet: 3, sinceMs: 61_000 }],
     ],
     [
       'a minute is counted from the last line said, not the first',
-      [['HTTP 503 at h', 0], ['HTTP 503 at h', 60], ['HTTP 503 at h', 100], ['HTTP 503 at h', 121]],
+      [
+        ['HTTP 503 at h', 0],
+        ['HTTP 503 at h', 60],
+        ['HTTP 503 at h', 100],
+        ['HTTP 503 at h', 121],
+      ],
       [{ quiet: 0 }, { quiet: 0, sinceMs: 60_000 }, undefined, { quiet: 1, sinceMs: 61_000 }],
     ],
     [
       'another kind of fault, or another host, is news',
-      [['HTTP 503 at h', 0], ['HTTP 502 at h', 1], ['HTTP 503 at launchpad', 2], ['HTTP 503 at h', 3]],
+      [
+        ['HTTP 503 at h', 0],
+        ['HTTP 502 at h', 1],
+        ['HTTP 503 at launchpad', 2],
+        ['HTTP 503 at h', 3],
+      ],
       [{ quiet: 0 }, { quiet: 0 }, { quiet: 0 }, undefined],
     ],
     [
       'a lone fault long after the last says no count',
-      [['ECONNRESET at h', 0], ['ECONNRESET at h', 3600]],
+      [
+        ['ECONNRESET at h', 0],
+        ['ECONNRESET at h', 3600],
+      ],
       [{ quiet: 0 }, { quiet: 0, sinceMs: 3_600_000 }],
     ],
   ];

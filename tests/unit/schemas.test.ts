@@ -1,13 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  isStrictDate,
-  isStrictDateTime,
-  loadStreamSchema,
-  makeStrictAjv,
-  undeclaredFields,
-  validatorFor,
-} from '../helpers/strict-ajv';
+import { isStrictDate, isStrictDateTime, loadStreamSchema, makeStrictAjv, undeclaredFields, validatorFor } from '../helpers/strict-ajv';
 import { STREAM_NAMES } from '../../src/streams/names';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -23,14 +16,7 @@ const HAVE_EXAMPLES = fs.existsSync(EXAMPLES_DIR);
 const STREAMS = STREAM_NAMES;
 
 /** Streams whose records carry no project_id (account-wide data). */
-const ACCOUNT_WIDE = new Set([
-  'account',
-  'projects',
-  'people',
-  'templates',
-  'lineup_markers',
-  'timeline_events',
-]);
+const ACCOUNT_WIDE = new Set(['account', 'projects', 'people', 'templates', 'lineup_markers', 'timeline_events']);
 
 // ------------------------------------------------------------------ example records
 
@@ -47,8 +33,7 @@ function field(obj: Json, key: string): Json {
 
 const whole = (payload: Json): JsonObject[] => asRecords(payload);
 const cardTableLists = (payload: Json): JsonObject[] => asRecords(field(payload, 'lists'));
-const cardSteps = (payload: Json): JsonObject[] =>
-  asRecords(payload).flatMap((card) => asRecords(field(card, 'steps')));
+const cardSteps = (payload: Json): JsonObject[] => asRecords(payload).flatMap((card) => asRecords(field(card, 'steps')));
 const eventsOf = (payload: Json): JsonObject[] => asRecords(field(payload, 'events'));
 const todosOf = (payload: Json): JsonObject[] => asRecords(field(payload, 'todos'));
 
@@ -63,16 +48,8 @@ const EXAMPLES: Record<string, Source[]> = {
   project_people: [src('GET_people.json')],
   templates: [src('GET_templates.json'), src('GET_templates_1.json')],
   campfires: [src('GET_chats.json'), src('GET_chats_2.json')],
-  campfire_lines: [
-    src('GET_chats_2_lines.json'),
-    src('GET_chats_2_lines_3.json'),
-    src('GET_chats_2_uploads.json'),
-  ],
-  timeline_events: [
-    src('GET_reports_progress.json'),
-    src('GET_projects_1_timeline.json'),
-    src('GET_reports_users_progress_1.json', eventsOf),
-  ],
+  campfire_lines: [src('GET_chats_2_lines.json'), src('GET_chats_2_lines_3.json'), src('GET_chats_2_uploads.json')],
+  timeline_events: [src('GET_reports_progress.json'), src('GET_projects_1_timeline.json'), src('GET_reports_users_progress_1.json', eventsOf)],
   timesheet_entries: [
     src('GET_projects_1_timesheet.json'),
     src('GET_timesheet_entries_2.json'),
@@ -87,11 +64,7 @@ const EXAMPLES: Record<string, Source[]> = {
   todosets: [src('GET_todosets_2.json')],
   todolists: [src('GET_todosets_3_todolists.json'), src('GET_todolists_2.json')],
   todolist_groups: [src('GET_todolists_2_groups.json'), src('GET_todolists_3.json')],
-  todos: [
-    src('GET_todolists_3_todos.json'),
-    src('GET_todos_2.json'),
-    src('GET_reports_todos_assigned_1.json', todosOf),
-  ],
+  todos: [src('GET_todolists_3_todos.json'), src('GET_todos_2.json'), src('GET_reports_todos_assigned_1.json', todosOf)],
   schedules: [src('GET_schedules_2.json')],
   schedule_entries: [src('GET_schedules_3_entries.json'), src('GET_schedule_entries_2.json')],
   vaults: [src('GET_vaults_2.json'), src('GET_vaults_2_vaults.json')],
@@ -105,24 +78,12 @@ const EXAMPLES: Record<string, Source[]> = {
   inbox_forwards: [src('GET_inboxes_3_inbox_forwards.json'), src('GET_inbox_forwards_2.json')],
   inbox_replies: [src('GET_inbox_forwards_2_replies.json'), src('GET_inbox_forwards_2_replies_3.json')],
   client_approvals: [src('GET_buckets_1_client_approvals.json'), src('GET_client_approvals_2.json')],
-  client_correspondences: [
-    src('GET_buckets_1_client_correspondences.json'),
-    src('GET_client_correspondences_2.json'),
-  ],
-  client_replies: [
-    src('GET_buckets_1_client_recordings_2_replies.json'),
-    src('GET_buckets_1_client_recordings_2_replies_3.json'),
-  ],
+  client_correspondences: [src('GET_buckets_1_client_correspondences.json'), src('GET_client_correspondences_2.json')],
+  client_replies: [src('GET_buckets_1_client_recordings_2_replies.json'), src('GET_buckets_1_client_recordings_2_replies_3.json')],
   card_tables: [src('GET_card_tables_2.json')],
-  card_table_columns: [
-    src('GET_card_tables_2.json', cardTableLists),
-    src('GET_card_tables_columns_2.json'),
-  ],
+  card_table_columns: [src('GET_card_tables_2.json', cardTableLists), src('GET_card_tables_columns_2.json')],
   card_table_cards: [src('GET_card_tables_lists_3_cards.json'), src('GET_card_tables_cards_2.json')],
-  card_table_steps: [
-    src('GET_card_tables_lists_3_cards.json', cardSteps),
-    src('GET_card_tables_cards_2.json', cardSteps),
-  ],
+  card_table_steps: [src('GET_card_tables_lists_3_cards.json', cardSteps), src('GET_card_tables_cards_2.json', cardSteps)],
 };
 
 function readExample(file: string): Json {
@@ -173,7 +134,6 @@ function walkSchema(node: SchemaNode, visit: Visit, where = '$', propName: strin
   const items = node.items as SchemaNode | undefined;
   if (items && typeof items === 'object' && !Array.isArray(items)) walkSchema(items, visit, `${where}[]`, null);
 }
-
 
 /** Every rule from the schema conventions that a node breaks. */
 function ruleViolations(stream: string, schema: SchemaNode): string[] {
@@ -254,12 +214,7 @@ describe('strict ajv formats', () => {
   const dateTime = ajv.compile({ type: 'string', format: 'date-time' });
   const date = ajv.compile({ type: 'string', format: 'date' });
 
-  it.each([
-    '2026-02-12T06:08:49.342Z',
-    '2026-02-12T00:09:34.613-06:00',
-    '2025-10-30T10:00:00+05:30',
-    '2024-02-29T23:59:59Z',
-  ])('accepts date-time %s', (v) => {
+  it.each(['2026-02-12T06:08:49.342Z', '2026-02-12T00:09:34.613-06:00', '2025-10-30T10:00:00+05:30', '2024-02-29T23:59:59Z'])('accepts date-time %s', (v) => {
     expect(dateTime(v)).toBe(true);
     expect(isStrictDateTime(v)).toBe(true);
   });
@@ -286,18 +241,18 @@ describe('strict ajv formats', () => {
     expect(isStrictDate(v)).toBe(true);
   });
 
-  it.each(['', '2026-02-12T06:08:49.342Z', '2026-02-12T00:00:00', '2026-2-12', '2025-02-29', '20260212'])(
-    'rejects date %p',
-    (v) => {
-      expect(date(v)).toBe(false);
-      expect(isStrictDate(v)).toBe(false);
-    },
-  );
+  it.each(['', '2026-02-12T06:08:49.342Z', '2026-02-12T00:00:00', '2026-2-12', '2025-02-29', '20260212'])('rejects date %p', (v) => {
+    expect(date(v)).toBe(false);
+    expect(isStrictDate(v)).toBe(false);
+  });
 });
 
 describe('schema files', () => {
   it('has exactly one schema per stream, and no other files', () => {
-    const files = fs.readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort();
+    const files = fs
+      .readdirSync(SCHEMAS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
     expect(STREAMS).toHaveLength(37);
   });
@@ -323,39 +278,28 @@ if (!HAVE_EXAMPLES) {
   describe('example records validate against their stream schema', () => {
     it.skip(`skipped: ${EXAMPLES_DIR} is absent (the API docs' example payloads live beside the repository)`, () => undefined);
   });
-} else describe('example records validate against their stream schema', () => {
-  it('maps every stream to example records', () => {
-    expect(Object.keys(EXAMPLES).sort()).toEqual([...STREAMS].sort());
-    for (const stream of STREAMS) expect(casesFor(stream).length).toBeGreaterThan(0);
-  });
+} else
+  describe('example records validate against their stream schema', () => {
+    it('maps every stream to example records', () => {
+      expect(Object.keys(EXAMPLES).sort()).toEqual([...STREAMS].sort());
+      for (const stream of STREAMS) expect(casesFor(stream).length).toBeGreaterThan(0);
+    });
 
-  const cases = STREAMS.flatMap(casesFor);
+    const cases = STREAMS.flatMap(casesFor);
 
-  it.each(cases.map((c) => [c.stream, c.file, c.index, c] as const))(
-    '%s: %s #%i',
-    (stream, file, index, c) => {
+    it.each(cases.map((c) => [c.stream, c.file, c.index, c] as const))('%s: %s #%i', (stream, file, index, c) => {
       const validate = validatorFor(stream);
       if (!validate(c.record)) {
-        const errors = (validate.errors ?? [])
-          .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
-          .join('\n  ');
+        const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n  ');
         throw new Error(`stream ${stream}, file ${file}, record #${index} fails its schema:\n  ${errors}`);
       }
-    },
-  );
+    });
 
-  it.each(cases.map((c) => [c.stream, c.file, c.index, c] as const))(
-    '%s: %s #%i declares every field it sends',
-    (stream, file, index, c) => {
+    it.each(cases.map((c) => [c.stream, c.file, c.index, c] as const))('%s: %s #%i declares every field it sends', (stream, file, index, c) => {
       const missing: string[] = [];
       undeclaredFields(loadStreamSchema(stream) as SchemaNode, c.record, '$', missing);
       if (missing.length > 0) {
-        throw new Error(
-          `stream ${stream}, file ${file}, record #${index}: fields not declared in ${stream}.json:\n  ${[
-            ...new Set(missing),
-          ].join('\n  ')}`,
-        );
+        throw new Error(`stream ${stream}, file ${file}, record #${index}: fields not declared in ${stream}.json:\n  ${[...new Set(missing)].join('\n  ')}`);
       }
-    },
-  );
-});
+    });
+  });

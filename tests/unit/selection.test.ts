@@ -44,7 +44,9 @@ describe('catalog selection below the top level', () => {
   });
 
   test('a nested field the schema does not have: one warning, nothing dropped', () => {
-    const { sel, warnings } = select(catalogWith((t) => t.metadata.push({ breadcrumb: ['properties', 'creator', 'properties', 'shoe_size'], metadata: { selected: false } })));
+    const { sel, warnings } = select(
+      catalogWith((t) => t.metadata.push({ breadcrumb: ['properties', 'creator', 'properties', 'shoe_size'], metadata: { selected: false } })),
+    );
     expect(sel.drop).toBeUndefined();
     expect(warnings).toEqual(['catalog deselects todos.creator.shoe_size, which its schema does not have: ignored']);
   });
@@ -69,7 +71,17 @@ describe('catalog selection below the top level', () => {
     expect(entry.key_properties).toEqual(['account_id', 'id']);
     expect((entry.schema as any).properties.account_id).toMatchObject({ type: 'integer' });
     expect(entry.metadata.find((m) => m.breadcrumb[1] === 'account_id')!.metadata.inclusion).toBe('automatic');
-    const catalog = { streams: [{ ...entry, metadata: [{ breadcrumb: [], metadata: { selected: true } }, { breadcrumb: ['properties', 'account_id'], metadata: { selected: false } }] }] };
+    const catalog = {
+      streams: [
+        {
+          ...entry,
+          metadata: [
+            { breadcrumb: [], metadata: { selected: true } },
+            { breadcrumb: ['properties', 'account_id'], metadata: { selected: false } },
+          ],
+        },
+      ],
+    };
     expect(select(catalog, true)).toEqual({ sel: { fields: undefined, incremental: true }, warnings: [] });
     expect(select(catalog, false).warnings).toHaveLength(1); // account_id without add_account_id: an override
   });

@@ -37,7 +37,11 @@ describe('ownerMismatch', () => {
       { account_id: 1001, basecamp_product: 'bcx' },
       'state s.json is of account 1001, product bcx; the config is of account 1001, product bc3: check basecamp_product, or drop the state',
     ],
-    ['another product, no account named', { basecamp_product: 'bcx' }, 'is of account 1001, product bcx; the config is of account 1001, product bc3: check basecamp_product'],
+    [
+      'another product, no account named',
+      { basecamp_product: 'bcx' },
+      'is of account 1001, product bcx; the config is of account 1001, product bc3: check basecamp_product',
+    ],
   ])('refuses a state of %s, in one line saying what to do', (_, state, expected) => {
     const line = ownerMismatch(state, BC3, 's.json');
     expect(line).toContain(expected);
@@ -86,8 +90,14 @@ describe('a state names its owner', () => {
 describe('productSettingHint', () => {
   it.each([
     [undefined, ''],
-    ['bc3', ', or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: set basecamp_product to bcx (Basecamp 2), or leave it unset to ask Launchpad'],
-    ['bcx', ', or it is not a Basecamp 2 account as basecamp_product "bcx" says: set basecamp_product to bc3 (Basecamp 3, 4 and 5), or leave it unset to ask Launchpad'],
+    [
+      'bc3',
+      ', or it is not a Basecamp 3, 4 and 5 account as basecamp_product "bc3" says: set basecamp_product to bcx (Basecamp 2), or leave it unset to ask Launchpad',
+    ],
+    [
+      'bcx',
+      ', or it is not a Basecamp 2 account as basecamp_product "bcx" says: set basecamp_product to bc3 (Basecamp 3, 4 and 5), or leave it unset to ask Launchpad',
+    ],
   ] as const)('basecamp_product %s', (setting, hint) => {
     expect(productSettingHint(setting)).toBe(hint);
   });

@@ -125,7 +125,12 @@ describe('bookmark manager: the run start, the resumed run', () => {
     expect(b.walkLists('vaults')).toBe(true);
     const state = parseState(
       {
-        bookmarks: { vaults: { listed_by_walk: true, partitions: { active: { resume: { newest: '2026-01-02T00:00:00Z', reached: '2026-01-01T00:00:00Z', page: 'https://x/1/p.json?page=3' } } } } },
+        bookmarks: {
+          vaults: {
+            listed_by_walk: true,
+            partitions: { active: { resume: { newest: '2026-01-02T00:00:00Z', reached: '2026-01-01T00:00:00Z', page: 'https://x/1/p.json?page=3' } } },
+          },
+        },
         run: { done: { todolists: { '5': '2026-01-01T00:00:00Z' } } },
       },
       'test',
@@ -260,16 +265,41 @@ describe('singer writer', () => {
       { stream: s, record: { id: 2, arr: [null, undefined, 1, 'x', undefined, NaN, Infinity], u: undefined, n: null, sparse } },
       { stream: s, record: { id: 3, nan: NaN, inf: Infinity, ninf: -Infinity, nzero: -0, big: 1e21, small: 1e-7, f: 0.1, t: true, b: false } },
       // keys and values that need JSON escaping
-      { stream: s, record: { id: 4, 'a"b': 'q"uote', 'back\\slash': '\\', 'new\nline': 'l\r\n', 'tab\t': '\t', '\u0001ctl': '\u001f', '': 'empty', '</script>': '\u2028\u2029' } },
+      {
+        stream: s,
+        record: {
+          id: 4,
+          'a"b': 'q"uote',
+          'back\\slash': '\\',
+          'new\nline': 'l\r\n',
+          'tab\t': '\t',
+          '\u0001ctl': '\u001f',
+          '': 'empty',
+          '</script>': '\u2028\u2029',
+        },
+      },
       // unicode keys and values, sorted by UTF-16 code unit (uppercase before lowercase, astral via surrogates)
       { stream: s, record: { id: 5, é: 'ü', 日本: '語', '😀': 'emoji 😀', ｚ: 'fullwidth', Z: 1, a: 2, _: 3, lone: '\ud800', B: { ß: 'ss', Ä: 'A' } } },
       // U+0000 in nested strings, in array elements and in a key (keys are kept as they are)
-      { stream: s, record: { id: 6, html: 'a\u0000b', nested: { deep: { s: '\u0000x\u0000\u0000y\u0000' } }, arr: ['\u0000', 'ok', { t: '\u0000' }, ['\u0000\u0000']], '\u0000key': 'v' } },
+      {
+        stream: s,
+        record: {
+          id: 6,
+          html: 'a\u0000b',
+          nested: { deep: { s: '\u0000x\u0000\u0000y\u0000' } },
+          arr: ['\u0000', 'ok', { t: '\u0000' }, ['\u0000\u0000']],
+          '\u0000key': 'v',
+        },
+      },
       // empty objects and arrays
       { stream: s, record: { id: 7, e: {}, a: [], aa: [[]], ao: [{}], ea: { x: [] } } },
       { stream: s, record: {} },
       // projection
-      { stream: s, record: { id: 8, secret: 'x', name: 'n\u0000', nested: { secret: 'kept below the top level' } }, fields: new Set(['id', 'name', 'nested', 'absent']) },
+      {
+        stream: s,
+        record: { id: 8, secret: 'x', name: 'n\u0000', nested: { secret: 'kept below the top level' } },
+        fields: new Set(['id', 'name', 'nested', 'absent']),
+      },
       { stream: s, record: { secret: 'x' }, fields: new Set(['id']) },
       // the same keys in another order within one stream, and a third order with one key more
       { stream: 'order', record: { b: 1, a: 2, c: { y: 1, x: 2 } } },
@@ -299,7 +329,14 @@ describe('singer writer', () => {
   });
 
   it('leaves the record it writes untouched', () => {
-    const make = (): Rec => ({ title: 't\u0000', id: 5, creator: { name: 'A\u0000B', id: 1 }, list: [{ z: '\u0000', a: 1 }, '\u0000', null], secret: 's', when: undefined });
+    const make = (): Rec => ({
+      title: 't\u0000',
+      id: 5,
+      creator: { name: 'A\u0000B', id: 1 },
+      list: [{ z: '\u0000', a: 1 }, '\u0000', null],
+      secret: 's',
+      when: undefined,
+    });
     const record = make();
     const { creator, list } = record as { creator: Rec; list: unknown[] };
     const before = make();
@@ -337,7 +374,10 @@ describe('config', () => {
   it.each([
     [{ ...good, account_id: undefined }, /account_id is required/],
     [{ ...good, account_id: 'abc' }, /account_id must be a number/],
-    [{ ...good, start_date: 'yesterday' }, /^invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "yesterday"\)$/],
+    [
+      { ...good, start_date: 'yesterday' },
+      /^invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "yesterday"\)$/,
+    ],
     [{ ...good, api_url: 'http://example.com' }, /api_url must be an https URL/],
     [{ ...good, max_retries: 'many' }, /max_retries must be integer/],
   ])('rejects %j with a line naming the field', (value, message) => {

@@ -32,17 +32,29 @@ describe('Basecamp 3: the recordings walks', () => {
   const plan = new ReadPlan(PRODUCTS.bc3.streams, defaultSelection());
   const run: RunFacts = { streams: PRODUCTS.bc3.streams, selection: defaultSelection(), bookmarks: bookmarks() };
   it.each([
-    ['a stream with root paths only: one job per path', 'projects', ['/projects.json  false ', '/projects.json?status=archived  false ', '/projects.json?status=trashed  false ']],
-    ['a recording stream: one walk per status, newest first, each with its own cursor', 'messages', [
-      '/projects/recordings.json?type=Message&status=active&sort=updated_at&direction=desc active true ',
-      '/projects/recordings.json?type=Message&status=archived&sort=updated_at&direction=desc archived true ',
-      '/projects/recordings.json?type=Message&status=trashed&sort=updated_at&direction=desc trashed true ',
-    ]],
-    ['a walk that decides held reads (groups in the Todolist walk) runs first', 'todolists', [
-      '/projects/recordings.json?type=Todolist&status=active&sort=updated_at&direction=desc active true 1000',
-      '/projects/recordings.json?type=Todolist&status=archived&sort=updated_at&direction=desc archived true 1000',
-      '/projects/recordings.json?type=Todolist&status=trashed&sort=updated_at&direction=desc trashed true 1000',
-    ]],
+    [
+      'a stream with root paths only: one job per path',
+      'projects',
+      ['/projects.json  false ', '/projects.json?status=archived  false ', '/projects.json?status=trashed  false '],
+    ],
+    [
+      'a recording stream: one walk per status, newest first, each with its own cursor',
+      'messages',
+      [
+        '/projects/recordings.json?type=Message&status=active&sort=updated_at&direction=desc active true ',
+        '/projects/recordings.json?type=Message&status=archived&sort=updated_at&direction=desc archived true ',
+        '/projects/recordings.json?type=Message&status=trashed&sort=updated_at&direction=desc trashed true ',
+      ],
+    ],
+    [
+      'a walk that decides held reads (groups in the Todolist walk) runs first',
+      'todolists',
+      [
+        '/projects/recordings.json?type=Todolist&status=active&sort=updated_at&direction=desc active true 1000',
+        '/projects/recordings.json?type=Todolist&status=archived&sort=updated_at&direction=desc archived true 1000',
+        '/projects/recordings.json?type=Todolist&status=trashed&sort=updated_at&direction=desc trashed true 1000',
+      ],
+    ],
   ])('%s', (_row, name, expected) => {
     expect(paths(BC3_STRATEGY.rootJobs(bc3.get(name)!, plan, run))).toEqual(expected);
   });
@@ -72,7 +84,11 @@ describe('Basecamp 2: walk run or feed run', () => {
   it.each([
     ['no run completed yet: a walk run', bookmarks(), false],
     ['a completed run covered every stream selected now: a feed run', covered, true],
-    ['a stream selected since the feed’s bookmark: a walk run', bookmarks({ feedSince: () => '2026-01-01T00:00:00.000Z', feedCovers: (s) => s !== 'todos' }), false],
+    [
+      'a stream selected since the feed’s bookmark: a walk run',
+      bookmarks({ feedSince: () => '2026-01-01T00:00:00.000Z', feedCovers: (s) => s !== 'todos' }),
+      false,
+    ],
   ])('%s', (_row, b, feedRun) => {
     expect(BCX_STRATEGY.readsChanges(bcxRun(b))).toBe(feedRun);
   });
@@ -80,7 +96,18 @@ describe('Basecamp 2: walk run or feed run', () => {
   it('the streams a feed bookmark covers: the selected incremental ones with feed parents', () => {
     const selection = bcxAll();
     selection.set('todos', { incremental: false });
-    expect(BCX_STRATEGY.feedCovers(bcxRun(bookmarks(), selection))).toEqual(['projects', 'people', 'topics', 'messages', 'todolists', 'documents', 'attachments', 'uploads', 'calendar_events', 'forwards']);
+    expect(BCX_STRATEGY.feedCovers(bcxRun(bookmarks(), selection))).toEqual([
+      'projects',
+      'people',
+      'topics',
+      'messages',
+      'todolists',
+      'documents',
+      'attachments',
+      'uploads',
+      'calendar_events',
+      'forwards',
+    ]);
     expect(TREE.feedCovers(bcxRun(bookmarks()))).toBeUndefined();
   });
 
@@ -88,7 +115,13 @@ describe('Basecamp 2: walk run or feed run', () => {
   const overlap = (at: string) => new Date(Date.parse(at) - FEED_OVERLAP_MS).toISOString();
   it.each([
     ['a feed run reads events from the last run’s start, less the overlap', true, covered, undefined, overlap('2026-01-01T00:00:00.000Z')],
-    ['a walk run reads events from their own cursor, less the overlap', false, bookmarks({ cursor: () => '2025-06-01T00:00:00.000Z' }), undefined, overlap('2025-06-01T00:00:00.000Z')],
+    [
+      'a walk run reads events from their own cursor, less the overlap',
+      false,
+      bookmarks({ cursor: () => '2025-06-01T00:00:00.000Z' }),
+      undefined,
+      overlap('2025-06-01T00:00:00.000Z'),
+    ],
     ['no cursor: from start_date, less the overlap', false, bookmarks(), '2024-01-01T00:00:00Z', overlap('2024-01-01T00:00:00Z')],
     ['nothing at all: from the epoch', false, bookmarks(), undefined, '1970-01-01T00:00:00Z'],
   ])('%s', (_row, feedRun, b, startDate, expected) => {

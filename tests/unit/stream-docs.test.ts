@@ -30,7 +30,10 @@ describe('docs/streams.md', () => {
   });
 
   test.each(PRODUCT_IDS)('the %s table has a row per stream, in catalog order, with the key and replication each declares', (id) => {
-    const rows = streamTable(id).split('\n').slice(2).map((row) => row.slice(2, -2).split(' | '));
+    const rows = streamTable(id)
+      .split('\n')
+      .slice(2)
+      .map((row) => row.slice(2, -2).split(' | '));
     expect(rows.map((r) => r[0])).toEqual(PRODUCTS[id].streams.map((s) => s.name));
     for (const [row, s] of rows.map((r, i) => [r, PRODUCTS[id].streams[i]] as const)) {
       expect(row[1]).toBe(s.keyProperties.join(', '));
@@ -44,7 +47,10 @@ describe('docs/streams.md', () => {
     const summary = readme.slice(readme.indexOf('\n## Streams\n'), readme.indexOf('\n## More documentation\n'));
     const [bc3, bcx] = summary.split('\n## Basecamp 2 accounts\n');
     expect(bcx).toBeDefined();
-    for (const [id, text] of [['bc3', bc3], ['bcx', bcx]] as const) {
+    for (const [id, text] of [
+      ['bc3', bc3],
+      ['bcx', bcx],
+    ] as const) {
       expect(text).toContain(`${PRODUCTS[id].streams.length} streams`);
       expect(PRODUCTS[id].streams.map((s) => s.name).filter((name) => !text.includes(`\`${name}\``))).toEqual([]);
     }

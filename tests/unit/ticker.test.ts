@@ -9,7 +9,11 @@ describe('startTicker', () => {
     // The wall clock the ticker reads; the fake timers stand for the event loop's own.
     let clock = 0;
     const at: number[] = [];
-    const stop = startTicker(5000, () => at.push(clock), () => clock);
+    const stop = startTicker(
+      5000,
+      () => at.push(clock),
+      () => clock,
+    );
     clock = 5000;
     jest.advanceTimersByTime(5000);
     expect(at).toEqual([5000]);
@@ -33,7 +37,11 @@ describe('startTicker', () => {
     jest.useFakeTimers();
     let clock = 0;
     const at: number[] = [];
-    const stop = startTicker(5000, () => at.push(clock), () => clock);
+    const stop = startTicker(
+      5000,
+      () => at.push(clock),
+      () => clock,
+    );
     // The timer fires when the wall clock says 4900 ms have passed: the call waits for the last 100.
     clock = 4900;
     jest.advanceTimersByTime(5000);

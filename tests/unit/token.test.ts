@@ -12,7 +12,18 @@ import nock from 'nock';
 import { TapError, redact } from '../../src/errors';
 import { Logger } from '../../src/log';
 import { EXPIRY_MARGIN_MS, TokenConfig, TokenSource } from '../../src/token';
-import { CLIENT_ID, CLIENT_SECRET, Hit, REFRESH_TOKEN, TOKEN_ORIGIN, TOKEN_PATH, makeConfig, mockToken, recordingScope, settle } from '../helpers/client-fixtures';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  Hit,
+  REFRESH_TOKEN,
+  TOKEN_ORIGIN,
+  TOKEN_PATH,
+  makeConfig,
+  mockToken,
+  recordingScope,
+  settle,
+} from '../helpers/client-fixtures';
 
 /** Retries every attempt got allows, at once: the statuses and codes come from the error table. */
 function retryAllowed({ attemptCount, retryOptions, error }: RetryObject): number {
@@ -47,13 +58,19 @@ afterEach(() => {
 });
 
 describe('refresh', () => {
-  test('posts the refresh grant (and Launchpad\'s older type=refresh) and returns the access token, registered as a secret', async () => {
+  test("posts the refresh grant (and Launchpad's older type=refresh) and returns the access token, registered as a secret", async () => {
     const { source, lines, refreshes } = makeSource();
     const token = mockToken(['at-tk-Aa11Bb22']);
     await expect(source.refresh()).resolves.toBe('at-tk-Aa11Bb22');
     expect(token.hits).toHaveLength(1);
     const sent = form(token.hits[0]);
-    expect(Object.fromEntries(sent)).toEqual({ grant_type: 'refresh_token', type: 'refresh', refresh_token: REFRESH_TOKEN, client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    expect(Object.fromEntries(sent)).toEqual({
+      grant_type: 'refresh_token',
+      type: 'refresh',
+      refresh_token: REFRESH_TOKEN,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
     expect(redact('token at-tk-Aa11Bb22 here')).toBe('token [redacted] here');
     expect(refreshes()).toBe(1);
     expect(lines.some((l) => / DEBUG access token refreshed/.test(l))).toBe(true);
@@ -154,7 +171,9 @@ describe('rotation of the refresh token', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ refresh_token: REFRESH_TOKEN });
     expect(config.refresh_token).toBe('rt-nowb-2-Oo55-refresh');
     expect(form(token.hits[1]).get('refresh_token')).toBe('rt-nowb-1-Oo55-refresh');
-    expect(lines.filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/WARN Launchpad issued a new refresh token; the one in your config may stop working/)]);
+    expect(lines.filter((l) => / WARN /.test(l))).toEqual([
+      expect.stringMatching(/WARN Launchpad issued a new refresh token; the one in your config may stop working/),
+    ]);
     for (const line of lines) expect(line).not.toMatch(/rt-nowb-\d/);
   });
 });
@@ -180,10 +199,19 @@ describe('a refresh that fails: one line, no secret, and the next one tries agai
     ],
     [
       '401 invalid_client with an X-Request-Id',
-      () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [401, { error: 'invalid_client' }, { 'content-type': 'application/json', 'x-request-id': 'lp-req-42' }]),
+      () =>
+        recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [
+          401,
+          { error: 'invalid_client' },
+          { 'content-type': 'application/json', 'x-request-id': 'lp-req-42' },
+        ]),
       /^refresh token rejected by Launchpad \(HTTP 401 invalid_client, X-Request-Id: lp-req-42\): client_id or client_secret is wrong;/,
     ],
-    ['a 500 every time', () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [500, { error: 'oops' }]), /^token refresh failed: Launchpad answered HTTP 500$/],
+    [
+      'a 500 every time',
+      () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [500, { error: 'oops' }]),
+      /^token refresh failed: Launchpad answered HTTP 500$/,
+    ],
     [
       'a 500 every time, with an X-Request-Id',
       () => recordingScope(TOKEN_ORIGIN, 'POST', TOKEN_PATH, () => [500, { error: 'oops' }, { 'x-request-id': 'lp-req-500' }]),
@@ -191,7 +219,11 @@ describe('a refresh that fails: one line, no secret, and the next one tries agai
     ],
     [
       'a refused connection',
-      () => nock(TOKEN_ORIGIN).post(TOKEN_PATH).times(4).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+      () =>
+        nock(TOKEN_ORIGIN)
+          .post(TOKEN_PATH)
+          .times(4)
+          .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
       /^token refresh failed: ECONNREFUSED reaching launchpad\.37signals\.com$/,
     ],
     [

@@ -10,7 +10,11 @@ describe('isStateless: only a run without state reads every full-table stream wh
     ['an empty state', { bookmarks: {} }, true],
     ['empty parts', { bookmarks: {}, etags: {} }, true],
     ['empty, naming its account and product', { account_id: 1001, basecamp_product: 'bc3', bookmarks: {} }, true],
-    ['a bookmark, naming its account and product', { account_id: 1001, basecamp_product: 'bc3', bookmarks: { todos: { updated_at: '2024-01-01T00:00:00Z' } } }, false],
+    [
+      'a bookmark, naming its account and product',
+      { account_id: 1001, basecamp_product: 'bc3', bookmarks: { todos: { updated_at: '2024-01-01T00:00:00Z' } } },
+      false,
+    ],
     ['a bookmark', { bookmarks: { todos: { updated_at: '2024-01-01T00:00:00Z' } } }, false],
     ['ETags only (a later run would read 304s)', { bookmarks: {}, etags: { '/x.json': 'W/"1"' } }, false],
     ['a run to resume', { bookmarks: {}, run: { done: { projects: { '1': 'x' } } } }, false],
@@ -22,9 +26,27 @@ describe('isStateless: only a run without state reads every full-table stream wh
 describe('fullTableStreams', () => {
   test("Basecamp 3's full-table streams are those without a replication key", () => {
     expect(fullTableStreams(PRODUCTS.bc3.streams, defaultSelection())).toEqual([
-      'account', 'project_people', 'campfires', 'timesheet_entries', 'gauge_needles', 'lineup_markers', 'message_boards', 'message_types',
-      'todosets', 'todolist_groups', 'schedules', 'questionnaires', 'questions', 'inboxes', 'inbox_forwards', 'inbox_replies',
-      'client_approvals', 'client_correspondences', 'client_replies', 'card_tables', 'card_table_columns',
+      'account',
+      'project_people',
+      'campfires',
+      'timesheet_entries',
+      'gauge_needles',
+      'lineup_markers',
+      'message_boards',
+      'message_types',
+      'todosets',
+      'todolist_groups',
+      'schedules',
+      'questionnaires',
+      'questions',
+      'inboxes',
+      'inbox_forwards',
+      'inbox_replies',
+      'client_approvals',
+      'client_correspondences',
+      'client_replies',
+      'card_tables',
+      'card_table_columns',
     ]);
     expect(fullTableStreams(PRODUCTS.bcx.streams, defaultSelection(PRODUCTS.bcx))).toEqual(['groups', 'accesses', 'calendars']);
   });
@@ -32,7 +54,12 @@ describe('fullTableStreams', () => {
   test('a stream the catalog switches to FULL_TABLE is full-table; an unselected one is not listed', () => {
     const selected = (name: string, extra = {}) => ({ tap_stream_id: name, metadata: [{ breadcrumb: [], metadata: { selected: true, ...extra } }] });
     const catalog = { streams: [selected('campfire_lines', { 'replication-method': 'FULL_TABLE' }), selected('todos'), selected('gauge_needles')] };
-    expect(fullTableStreams(PRODUCTS.bc3.streams, selectionFromCatalog(catalog, 'c', () => undefined))).toEqual(['campfire_lines', 'gauge_needles']);
+    expect(
+      fullTableStreams(
+        PRODUCTS.bc3.streams,
+        selectionFromCatalog(catalog, 'c', () => undefined),
+      ),
+    ).toEqual(['campfire_lines', 'gauge_needles']);
   });
 });
 

@@ -15,11 +15,26 @@ function expected(line: string, message: object): string {
 }
 
 describe('SingerWriter: nested deselection, account_id, version', () => {
-  const todo = () => ({ id: 5, title: 't', creator: { id: 2, name: 'n', email_address: 'e@x' }, attachments: [{ url: 'u', sgid: 's' }], '10': 'integer-like key' });
+  const todo = () => ({
+    id: 5,
+    title: 't',
+    creator: { id: 2, name: 'n', email_address: 'e@x' },
+    attachments: [{ url: 'u', sgid: 's' }],
+    '10': 'integer-like key',
+  });
 
   test.each([
     ['nothing special', undefined, undefined, undefined, todo()],
-    ['a nested field dropped', undefined, undefined, buildDrop([['creator', 'email_address'], ['attachments', 'url']]), { ...todo(), creator: { id: 2, name: 'n' }, attachments: [{ sgid: 's' }] }],
+    [
+      'a nested field dropped',
+      undefined,
+      undefined,
+      buildDrop([
+        ['creator', 'email_address'],
+        ['attachments', 'url'],
+      ]),
+      { ...todo(), creator: { id: 2, name: 'n' }, attachments: [{ sgid: 's' }] },
+    ],
     ['account_id added', 42, undefined, undefined, { ...todo(), account_id: 42 }],
     ['account_id kept when the catalog selects fields', 42, new Set(['id', 'title']), undefined, { id: 5, title: 't', account_id: 42 }],
   ])('%s', (_, accountId, fields, drop, record) => {
