@@ -70,7 +70,8 @@ export class TimelineEvents extends Bc3Stream {
 export class Campfires extends Bc3Stream {
   readonly name = 'campfires';
   // /chats.json lists the campfires of active projects; an archived project's is read from its
-  // dock. Should /chats.json list archived projects' campfires too, each is still written once.
+  // dock. Should /chats.json list archived projects' campfires too, each is still written once,
+  // and its lines keep one cursor however it is reached (see JobFacts.cursorPerParent).
   readonly rootPaths = ['/chats.json'];
   readonly oncePerRun = true;
   readonly parents: Parents = { projects: archivedOnly((p) => dock(p, 'chat').map((t) => `/chats/${t.id}.json`)) };

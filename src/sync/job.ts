@@ -50,8 +50,13 @@ export interface JobFacts {
   writes: boolean;
   /** Selected incremental, with a replication key. */
   incremental: boolean;
-  /** Inside an archived project's walk: all-or-nothing, no cursor of its own is kept. */
+  /** Inside an archived project's walk: all-or-nothing, no cursor of its own is kept (but see cursorPerParent). */
   archived: boolean;
+  /**
+   * Its stream keeps one cursor per parent (lines per campfire): the parent's, however the
+   * parent was reached (an archived project's dock, or an account-level list naming it too).
+   */
+  cursorPerParent: boolean;
   /** In a project walked whole (new to the replica): every record is written. */
   wholeProject: boolean;
   /** Its records lead to other reads here. */
@@ -119,9 +124,15 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
   };
 }
 
-/** A walk's cursor is committed when its subtree is done; a whole list's, when the run completes. */
-function commitOf(job: Pick<Job, 'newestFirst'>, f: JobFacts): CursorCommit {
-  if (!f.incremental || f.archived) return 'none';
+/**
+ * A walk's cursor is committed when its subtree is done; a whole list's, when the run completes.
+ * An archived project's walk keeps none of its own, but a per-parent cursor is its parent's:
+ * once the walk has written every record of that parent, the cursor says so to whichever
+ * source lists the parent next (an account-level list naming an archived project's campfire).
+ */
+function commitOf(job: Pick<Job, 'newestFirst' | 'cursorKey'>, f: JobFacts): CursorCommit {
+  if (!f.incremental) return 'none';
+  if (f.archived) return f.cursorPerParent && job.newestFirst && job.cursorKey !== undefined ? 'walk' : 'none';
   return job.newestFirst ? 'walk' : 'end-of-run';
 }
 
@@ -138,6 +149,7 @@ export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFac
     writes,
     incremental: writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined,
     archived: ctx.archived !== undefined,
+    cursorPerParent: stream.cursorPerParent,
     wholeProject: ctx.fullWalk === true,
     hasChildren: plan.hasChildrenToRead(stream, ctx),
     passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),

@@ -160,4 +160,35 @@ describe('payloads as the docs show them, in archived projects', () => {
       expect([...writes(messages, 'campfires').values()].every((n) => n === 1)).toBe(true);
       expect([...writes(messages, 'campfire_lines').values()].every((n) => n === 1)).toBe(true);
     }));
+
+  it.each([false, true])(
+    '/chats.json lists archived projects’ campfires: %s — one cursor a campfire, no line older than it written again',
+    (chatsListArchived) =>
+      withSimulator({ readings: { chatsListArchived } }, async (sim, config) => {
+        const file = config();
+        const base = await sync(file);
+        const state = lastState(base);
+        // A no-change run: every line it writes is at or after its campfire's bookmark (inclusive).
+        const quiet = await sync(file, state);
+        const bookmarks: Record<string, Rec> = state.bookmarks.campfire_lines?.partitions ?? {};
+        const older = recordsOf(quiet, 'campfire_lines')
+          .filter(
+            (l) =>
+              bookmarks[String(l.parent.id)]?.created_at === undefined || Date.parse(l.created_at) < Date.parse(bookmarks[String(l.parent.id)]!.created_at),
+          )
+          .map((l) => ({ id: l.id, campfire: l.parent.id, created_at: l.created_at, bookmark: bookmarks[String(l.parent.id)]?.created_at }));
+        expect(older).toEqual([]);
+        expectReplica(sim, [...base, ...quiet]);
+        // A new line in an archived project's campfire arrives in the next run.
+        const archived = new Set((sim.expectedRecords('projects') as Rec[]).filter((p) => p.status === 'archived').map((p) => p.id));
+        const campfire = (sim.expectedRecords('campfires') as Rec[]).find((c) => archived.has(c.bucket.id))!;
+        expect(campfire).toBeDefined();
+        const line = sim.create('campfire_lines', { parentId: campfire.id });
+        const next = await sync(file, lastState(quiet));
+        expect(recordsOf(next, 'campfire_lines').find((l) => l.id === line)).toEqual(
+          (sim.expectedRecords('campfire_lines') as Rec[]).find((l) => l.id === line),
+        );
+        expectReplica(sim, [...base, ...quiet, ...next]);
+      }),
+  );
 });

@@ -20,6 +20,7 @@ const incremental: JobFacts = {
   writes: true,
   incremental: true,
   archived: false,
+  cursorPerParent: false,
   wholeProject: false,
   hasChildren: false,
   passesCursor: false,
@@ -28,6 +29,8 @@ const incremental: JobFacts = {
 const fullTable: JobFacts = { ...incremental, incremental: false, hasReplicationKey: false };
 const list = { newestFirst: false, root: false, path: '/buckets/1/list.json' };
 const walk = { newestFirst: true, root: true, path: '/projects/recordings.json', cursorKey: 'active', walk: true };
+const lines = { newestFirst: true, root: false, path: '/chats/7/lines.json?sort=created_at&direction=desc', cursorKey: '7' };
+const perParent: JobFacts = { ...incremental, cursorPerParent: true };
 
 describe('per job: cursor, stop, ETag, resume and commit', () => {
   const rows: Array<[string, Parameters<typeof jobPlan>[0], JobFacts, Partial<JobPlan>]> = [
@@ -71,6 +74,30 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
       walk,
       { ...incremental, archived: true },
       { cursor: START, resume: undefined, commit: 'none', trackWalk: false },
+    ],
+    [
+      'one cursor per parent (a campfire’s lines): its partition, committed when the walk is done',
+      lines,
+      perParent,
+      { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: true },
+    ],
+    [
+      'one cursor per parent, in an archived project: from start_date, all or nothing, yet its parent’s cursor is committed',
+      lines,
+      { ...perParent, archived: true },
+      { cursor: START, resume: undefined, stopAtCursor: true, commit: 'walk', trackWalk: false, resumeFromPage: false },
+    ],
+    [
+      'one cursor per parent, in an archived project, not written there: nothing committed',
+      lines,
+      { ...perParent, archived: true, writes: false, incremental: false },
+      { cursor: undefined, commit: 'none', trackWalk: false },
+    ],
+    [
+      'one cursor per parent, in an archived project, full-table: nothing committed',
+      lines,
+      { ...perParent, archived: true, incremental: false },
+      { cursor: undefined, commit: 'none' },
     ],
     [
       'in a project walked whole: from start_date, cursor still committed',
