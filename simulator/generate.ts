@@ -14,6 +14,7 @@ export interface GenOptions {
   seed: number;
   records: number;
   accountId: number;
+  projects?: number;
 }
 
 export function generate(opts: GenOptions): Store {
@@ -48,7 +49,7 @@ class Generator extends ToolGenerator {
     this.clientPeople = people.clientPeople;
     this.staff = people.staff;
 
-    const nProjects = Math.max(10, Math.round(10 * Math.sqrt(scale)));
+    const nProjects = o.projects ?? Math.max(10, Math.round(10 * Math.sqrt(scale)));
     // Per-project share of the content; the factor and the fixed per-project records (dock,
     // message types, members, columns) make the emitted total come out close to `records`.
     const budget = Math.max(20, (o.records * 1.25) / nProjects - 25);

@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Approximate total number of records across all streams (default ~1500, the demo account). */
   records?: number;
+  /** Number of projects the records are spread over (default: 10 × √(records / 1500), at least 10). */
+  projects?: number;
   accountId?: number;
   clientId?: string;
   clientSecret?: string;
@@ -163,7 +165,7 @@ function serverState(opts: SimulatorOptions, r: Resolved, store: Store, baseUrl:
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const r = resolve(opts);
-  const store = generate({ seed: r.seed, records: opts.records ?? 1500, accountId: r.accountId });
+  const store = generate({ seed: r.seed, records: opts.records ?? 1500, accountId: r.accountId, projects: opts.projects });
   const server = await listen(opts.port);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const readings: Readings = { ...DEFAULT_READINGS, ...opts.readings };

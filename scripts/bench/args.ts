@@ -5,6 +5,10 @@ export type Mode = 'limited' | 'unlimited';
 export interface Options {
   product: Product;
   records: number;
+  /** Projects the bc3 records are spread over (default: the simulator's, 10 × √(records / 1500)). */
+  projects?: number;
+  /** The simulator's reading where to-do list groups are also served by the recordings endpoint. */
+  groupsInRecordings: boolean;
   mode: Mode;
   latencyMs?: number;
   concurrency?: number;
@@ -17,7 +21,7 @@ export interface Options {
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--json] ' +
+  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--json] ' +
   '[--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
 
 /** A bad command line (an empty message: --help). */
@@ -58,6 +62,8 @@ const FLAGS = new Map<string, Flag>([
   ],
   ['--incremental', (o) => (o.incremental = true)],
   ['--records', (o, next, a) => (o.records = Math.round(num(a, next(), 1)))],
+  ['--projects', (o, next, a) => (o.projects = Math.round(num(a, next(), 1)))],
+  ['--groups-in-recordings', (o) => (o.groupsInRecordings = true)],
   [
     '--mode',
     (o, next) => {
@@ -79,7 +85,7 @@ const FLAGS = new Map<string, Flag>([
 ]);
 
 export function parseArgs(argv: string[]): Options {
-  const o: Options = { product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false };
+  const o: Options = { product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false, groupsInRecordings: false };
   const args = splitEquals(argv);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- [--product bc3|bcx] [--records N] [--mode limited|unlimited] [--latency-ms MS]
+ * `npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings]
+ *                   [--mode limited|unlimited] [--latency-ms MS]
  *                   [--concurrency N] [--incremental] [--json] [--timeout-min MIN] [--max-rate N]
  *                   [--seed S] [--verify | --no-verify]`
  *
@@ -16,7 +17,9 @@
  *             allows (100000 asked, clamped to the config schema's maximum): measures CPU per
  *             record and memory.
  *
- * --product bc3 (default) reads the simulator's Basecamp 3 account, sized by --records; --product
+ * --product bc3 (default) reads the simulator's Basecamp 3 account, sized by --records (spread over
+ * --projects, default the simulator's 10 × √(records / 1500); --groups-in-recordings serves it
+ * under the reading where the recordings endpoint also lists to-do list groups); --product
  * bcx its Basecamp 2 account (sized by --records, with the bc3 account left at its small default).
  * The bcx config carries no basecamp_product, so the tap asks Launchpad once, as a run whose
  * config does not say would.
@@ -40,7 +43,7 @@ import * as path from 'node:path';
 import { RateLimit, Simulator, startSimulator } from '../../simulator';
 import { Options, parseArgs, Product, USAGE, UsageError } from './args';
 import { buildInfo, schemaMaxRate } from './build-info';
-import { Account, endpointLines, figures, fmt, Measured, mb, readLog, round, table, verify } from './report';
+import { Account, endpointLines, figures, fmt, Measured, mb, readLog, repeatedLines, round, table, verify } from './report';
 import { ROOT, runTap, TapRun } from './run-tap';
 import { analyse, stampArrivals, watchEmptyLists } from './traffic';
 
@@ -171,7 +174,7 @@ class Bench {
     const rateLimit = s.limited ? s.limit : null;
     const sim = await startSimulator(
       o.product === 'bc3'
-        ? { records: o.records, latencyMs: s.latencyMs, rateLimit, ...seed }
+        ? { records: o.records, projects: o.projects, latencyMs: s.latencyMs, rateLimit, readings: { groupsInRecordings: o.groupsInRecordings }, ...seed }
         : { latencyMs: s.latencyMs, rateLimit: null, ...seed, bcx: { records: o.records, rateLimit } },
     );
     return new Bench(o, s, sim, (Date.now() - genStarted) / 1000);
@@ -268,6 +271,7 @@ function resultOf(o: Options, s: Setup, out: Outcome, f: Figures, s2: Figures | 
             stateBytes: out.stateBytes,
             ...s2,
             requestsByEndpoint: second!.traffic.byEndpoint,
+            repeatedUrls: second!.traffic.repeatedUrls,
             recordsByStream: Object.fromEntries([...second!.run.sink.byStream].sort()),
             tapMemoryTimeline: second!.run.measure?.memoryTimeline,
           }
@@ -314,6 +318,7 @@ function fullRows(o: Options, s: Setup, out: Outcome, f: Figures, result: Result
     ['records expected (simulator)', texts.checked(out)],
     ['requests made (API)', f.requests],
     ['minimum requests (distinct URLs 200/304)', f.minimumRequests],
+    ['requests / minimum', f.requestsPerMinimum?.toFixed(3)],
     ['wasted requests (made - minimum)', texts.wasted(f)],
     ['answered with an empty list', texts.empty(f)],
     ['requests by status', texts.status(f)],
@@ -346,6 +351,7 @@ function incrementalRows(s: Setup, second: Measured, s2: Figures): Array<[string
     ['records (RECORD messages)', s2.records],
     ['requests made (API)', s2.requests],
     ['minimum requests (distinct URLs 200/304)', s2.minimumRequests],
+    ['requests / minimum', s2.requestsPerMinimum?.toFixed(3)],
     ['wasted requests (made - minimum)', texts.wasted(s2)],
     ['answered with an empty list', texts.empty(s2)],
     ['requests by status', texts.status(s2)],
@@ -375,6 +381,8 @@ function printReport(o: Options, s: Setup, out: Outcome, f: Figures, s2: Figures
   }
   print('');
   for (const line of endpointLines(out.full.traffic, TOP_ENDPOINTS)) print(line);
+  print('');
+  for (const line of repeatedLines(out.full.traffic, TOP_ENDPOINTS)) print(line);
   if (o.incremental) {
     print('');
     print(
@@ -385,6 +393,8 @@ function printReport(o: Options, s: Setup, out: Outcome, f: Figures, s2: Figures
       print(table(incrementalRows(s, out.second, s2)));
       print('');
       for (const line of endpointLines(out.second.traffic, 40)) print(line);
+      print('');
+      for (const line of repeatedLines(out.second.traffic, TOP_ENDPOINTS)) print(line);
     }
   }
   for (const n of s.notes) print(`note: ${n}`);
@@ -412,6 +422,7 @@ async function main(): Promise<number> {
         ...result,
         tapMemoryTimeline: full.run.measure?.memoryTimeline,
         requestsByEndpoint: full.traffic.byEndpoint,
+        repeatedUrls: full.traffic.repeatedUrls,
         recordsByStream: Object.fromEntries([...full.run.sink.byStream].sort()),
       }) + '\n',
     );

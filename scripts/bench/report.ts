@@ -123,6 +123,7 @@ export function figures(m: Measured, perSecond: number | undefined, timeoutMin: 
     requests: traffic.apiRequests,
     minimumRequests: traffic.minimumRequests,
     wastedRequests: traffic.apiRequests - traffic.minimumRequests,
+    requestsPerMinimum: traffic.minimumRequests ? round(traffic.apiRequests / traffic.minimumRequests, 3) : undefined,
     duplicateReads: traffic.duplicateReads,
     emptyListResponses: traffic.emptyLists,
     rateLimited: traffic.rateLimited,
@@ -161,6 +162,16 @@ export const fmt = (v: unknown): string =>
 export function table(rows: Array<[string, unknown]>): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${fmt(v)}`).join('\n');
+}
+
+/** The URLs read more than once (the duplicate reads), `top` of them. */
+export function repeatedLines(traffic: Traffic, top: number): string[] {
+  const shown = traffic.repeatedUrls.slice(0, top);
+  if (!shown.length) return ['no URL read more than once'];
+  return [
+    `URLs read more than once (${shown.length} of ${traffic.repeatedUrls.length}): reads`,
+    ...shown.map((u) => `  ${String(u.reads).padStart(7)}  ${u.url}`),
+  ];
 }
 
 export function endpointLines(traffic: Traffic, top: number): string[] {

@@ -66,6 +66,16 @@ export interface Traffic {
   byEndpoint: Array<{ endpoint: string; requests: number; laterPages: number; emptyLists: number }>;
   /** 200 answers that were an empty list (X-Total-Count: 0). */
   emptyLists: number;
+  /** URLs answered 200/304 more than once (the duplicate reads), most read first. */
+  repeatedUrls: Array<{ url: string; reads: number }>;
+}
+
+/** URLs read (200/304) more than once, most read first, account prefix dropped. */
+function repeatedUrls(reads: Map<string, number>): Array<{ url: string; reads: number }> {
+  return [...reads]
+    .filter(([, n]) => n > 1)
+    .map(([p, n]) => ({ url: p.replace(/^\/\d+(?=\/)/, ''), reads: n }))
+    .sort((a, b) => b.reads - a.reads || a.url.localeCompare(b.url));
 }
 
 /**
@@ -99,7 +109,8 @@ function busiest(arrivals: number[], windowMs: number): number {
 
 export function analyse(entries: RequestLogEntry[], times: number[], startedAt: number, empty: Map<string, number>, windowMs: number): Traffic {
   const byStatus: Record<string, number> = {};
-  const needed = new Set<string>();
+  /** Reads of each URL answered 200 or 304: its distinct URLs are the minimum. */
+  const needed = new Map<string, number>();
   const arrivals: number[] = [];
   const rateLimitedAt: number[] = [];
   const endpoints = new Map<string, { requests: number; laterPages: number }>();
@@ -123,7 +134,7 @@ export function analyse(entries: RequestLogEntry[], times: number[], startedAt: 
     byStatus[String(e.status)] = (byStatus[String(e.status)] ?? 0) + 1;
     if (e.status === 200 || e.status === 304) {
       success++;
-      needed.add(e.path);
+      needed.set(e.path, (needed.get(e.path) ?? 0) + 1);
     } else if (e.status === 429) {
       rateLimited++;
       const s = (at - startedAt) / 1000;
@@ -146,6 +157,7 @@ export function analyse(entries: RequestLogEntry[], times: number[], startedAt: 
     maxIn1s: busiest(arrivals, 1000),
     meanRate: span > 0 ? Number((arrivals.length / span).toFixed(2)) : 0,
     emptyLists: [...empty.values()].reduce((a, b) => a + b, 0),
+    repeatedUrls: repeatedUrls(needed),
     byEndpoint: [...endpoints]
       .map(([endpoint, v]) => ({ endpoint, ...v, emptyLists: empty.get(endpoint) ?? 0 }))
       .sort((a, b) => b.requests - a.requests || a.endpoint.localeCompare(b.endpoint)),

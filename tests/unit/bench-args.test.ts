@@ -2,7 +2,15 @@ import { parseArgs, UsageError } from '../../scripts/bench/args';
 
 describe('bench command line', () => {
   it('defaults to a limited bc3 run of 10000 records', () => {
-    expect(parseArgs([])).toEqual({ product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false });
+    expect(parseArgs([])).toEqual({
+      product: 'bc3',
+      records: 10_000,
+      mode: 'limited',
+      json: false,
+      timeoutMin: 30,
+      incremental: false,
+      groupsInRecordings: false,
+    });
   });
 
   it.each([
@@ -14,6 +22,7 @@ describe('bench command line', () => {
     [['--json', '--incremental', '--seed', '7'], { json: true, incremental: true, seed: 7 }],
     [['--timeout-min', '0.5', '--verify'], { timeoutMin: 0.5, verify: true }],
     [['--verify', '--no-verify'], { verify: false }],
+    [['--projects', '20', '--groups-in-recordings'], { projects: 20, groupsInRecordings: true }],
   ])('%j sets %j', (argv, set) => {
     expect(parseArgs(argv)).toMatchObject(set);
   });
@@ -23,6 +32,7 @@ describe('bench command line', () => {
     [['--mode'], '--mode must be limited or unlimited'],
     [['--records'], '--records needs a number >= 1'],
     [['--records=0'], '--records needs a number >= 1'],
+    [['--projects', '0'], '--projects needs a number >= 1'],
     [['--latency-ms', '-1'], '--latency-ms needs a number >= 0'],
     [['--timeout-min=abc'], '--timeout-min needs a number >= 0.01'],
     [['--bogus'], 'unknown argument --bogus'],
