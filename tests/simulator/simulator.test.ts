@@ -502,7 +502,7 @@ describe('simulator over HTTP', () => {
   it('spreads the records over the projects asked for', async () => {
     const [few, many] = await Promise.all([startSimulator({ records: 3000, projects: 12 }), startSimulator({ records: 3000, projects: 24 })]);
     try {
-      const count = (s: Simulator) => s.expectedRecords('projects').filter((p) => !p.is_template).length;
+      const count = (s: Simulator) => s.expectedRecords('projects').filter((p) => !(p as { is_template?: boolean }).is_template).length;
       expect([count(few), count(many)]).toEqual([12, 24]);
       // About the same account either way: the per-project share shrinks as projects are added.
       const total = (s: Simulator) => s.streamNames().reduce((n, name) => n + s.expectedRecords(name).length, 0);
