@@ -133,3 +133,31 @@ export async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes every request nock has no interceptor for a failure of the test that made it (checked
+ * after each test), keeps real network off, and leaves node:http unpatched for later test files.
+ */
+export function guardNock(): void {
+  let unmatched: string[] = [];
+  const onNoMatch = (req: { method?: string; href?: string; path?: string; hostname?: string }) => {
+    unmatched.push(`${req.method ?? '?'} ${req.href ?? `${req.hostname ?? ''}${req.path ?? ''}`}`);
+  };
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.emitter.on('no match', onNoMatch);
+  });
+  afterAll(() => {
+    nock.emitter.removeListener('no match', onNoMatch);
+    nock.enableNetConnect();
+    nock.restore(); // unpatch node:http, which later test files in this worker share
+  });
+  beforeEach(() => {
+    unmatched = [];
+  });
+  afterEach(() => {
+    nock.abortPendingRequests();
+    nock.cleanAll();
+    expect(unmatched).toEqual([]);
+  });
+}

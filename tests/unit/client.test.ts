@@ -19,6 +19,7 @@ import {
   USER_AGENT,
   Hit,
   drain,
+  guardNock,
   json,
   makeClient,
   mockApi,
@@ -28,32 +29,7 @@ import {
   sleep,
 } from '../helpers/client-fixtures';
 
-/** Requests nock had no interceptor for: each is a test failure (checked after every test). */
-let unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; href?: string; path?: string; hostname?: string }) => {
-  unmatched.push(`${req.method ?? '?'} ${req.href ?? `${req.hostname ?? ''}${req.path ?? ''}`}`);
-};
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', onNoMatch);
-});
-
-afterAll(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.enableNetConnect();
-  nock.restore(); // unpatch node:http, which later test files in this worker share
-});
-
-beforeEach(() => {
-  unmatched = [];
-});
-
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-  expect(unmatched).toEqual([]);
-});
+guardNock();
 
 const auth = (hit: Hit): string => String(hit.headers.authorization ?? '');
 

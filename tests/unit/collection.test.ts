@@ -4,33 +4,9 @@
  */
 import nock from 'nock';
 import { etagWorthKeeping, pagesToRecheck } from '../../src/collection';
-import { API_URL, Hit, drain, json, makeClient, mockApi, mockToken } from '../helpers/client-fixtures';
+import { API_URL, Hit, drain, guardNock, json, makeClient, mockApi, mockToken } from '../helpers/client-fixtures';
 
-let unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; href?: string; path?: string; hostname?: string }) => {
-  unmatched.push(`${req.method ?? '?'} ${req.href ?? `${req.hostname ?? ''}${req.path ?? ''}`}`);
-};
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', onNoMatch);
-});
-
-afterAll(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.enableNetConnect();
-  nock.restore(); // unpatch node:http, which later test files in this worker share
-});
-
-beforeEach(() => {
-  unmatched = [];
-});
-
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-  expect(unmatched).toEqual([]);
-});
+guardNock();
 
 describe('a walk resumed at a page', () => {
   const base = `${API_URL}/123/recordings.json`;
