@@ -12,7 +12,8 @@
 import * as fs from 'node:fs';
 import { Got, HTTPError, RequestError, RetryObject } from 'got';
 import { Config } from './config';
-import { Interrupted, TapError, registerSecret, requestIdFrom, retryOptions } from './errors';
+import { Interrupted, TapError, registerSecret, retryOptions } from './errors';
+import { requestIdOf } from './described';
 import { Logger } from './log';
 
 /** Renew this long before Launchpad says the access token expires. */
@@ -132,7 +133,7 @@ export class TokenSource {
 function launchpadRefused(err: HTTPError): TapError {
   const status = err.response.statusCode;
   const code = oauthError(err.response.body);
-  const requestId = requestIdFrom(err.response.headers['x-request-id']);
+  const requestId = requestIdOf(err.response);
   const id = requestId ? `, X-Request-Id: ${requestId}` : '';
   if (status === 400 || status === 401 || status === 403) {
     const why = code === 'invalid_client' ? 'client_id or client_secret is wrong' : 'the refresh token was revoked, has expired, or belongs to another client';
