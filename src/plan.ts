@@ -34,11 +34,29 @@ export interface ArchivedPlan {
   traverse: Set<string>;
 }
 
+/**
+ * The tree the product's strategy reads: parent stream name -> the streams read below its records
+ * (`children`), and walk stream name -> the streams whose records that walk may list too (`inWalk`).
+ */
+export function streamTree(
+  streams: readonly Stream[],
+  strategy: Strategy = streams[0]?.strategy ?? TREE,
+): { children: Map<string, Stream[]>; inWalk: Map<string, Stream[]> } {
+  const children = new Map<string, Stream[]>();
+  const inWalk = new Map<string, Stream[]>();
+  for (const stream of streams) {
+    for (const p of new Set(strategy.parentsOf(stream))) children.set(p, [...(children.get(p) ?? []), stream]);
+    const walk = strategy.listedIn(stream);
+    if (walk) inWalk.set(walk, [...(inWalk.get(walk) ?? []), stream]);
+  }
+  return { children, inWalk };
+}
+
 export class ReadPlan {
   /** Parent stream name -> the streams read below its records (per-parent paths or embedded). */
-  private readonly children = new Map<string, Stream[]>();
+  private readonly children: ReadonlyMap<string, Stream[]>;
   /** Walk stream name -> the streams whose records that walk may list too (Strategy.listedIn). */
-  private readonly inWalk = new Map<string, Stream[]>();
+  private readonly inWalk: ReadonlyMap<string, Stream[]>;
   /** Streams read (or passed through) in active projects and at account level. */
   private readonly neededActive = new Set<string>();
   /** Streams reachable below a project record (candidates for an archived project's walk). */
@@ -58,12 +76,8 @@ export class ReadPlan {
     private readonly selection: Selection,
     readonly feedRun = false,
   ) {
-    const strategy = (this.strategy = streams[0]?.strategy ?? TREE);
-    for (const stream of streams) {
-      for (const p of new Set(strategy.parentsOf(stream))) this.children.set(p, [...(this.children.get(p) ?? []), stream]);
-      const walk = strategy.listedIn(stream);
-      if (walk) this.inWalk.set(walk, [...(this.inWalk.get(walk) ?? []), stream]);
-    }
+    this.strategy = streams[0]?.strategy ?? TREE;
+    ({ children: this.children, inWalk: this.inWalk } = streamTree(streams, this.strategy));
     const roots = streams.filter((s) => s.opensProject);
     if (roots.length !== 1) throw new Error(`src/streams: exactly one stream must open projects (found ${roots.length})`);
     this.projects = roots[0]!;
@@ -75,7 +89,7 @@ export class ReadPlan {
       if (visiting.has(s.name)) return selection.has(s.name);
       visiting.add(s.name);
       const viaChild = this.childrenOf(s.name)
-        .filter((c) => c !== s && strategy.leadsUp(c, s.name, this.feedRun))
+        .filter((c) => c !== s && this.strategy.leadsUp(c, s.name, this.feedRun))
         .map(visit)
         .some(Boolean);
       const needed = selection.has(s.name) || viaChild;

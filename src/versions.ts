@@ -13,6 +13,7 @@ import { SingerWriter } from './messages';
 import { TapState } from './state';
 import { Stream } from './streams/stream';
 import { StreamSelection } from './catalog';
+import { streamTree } from './plan';
 
 /** A run without state: no --state, or one that holds nothing (no bookmark, ETag, resume point or feed). */
 export function isStateless(state: TapState | undefined): boolean {
@@ -29,16 +30,12 @@ export function fullTableStreams(streams: readonly Stream[], selection: Readonly
 
 /** Stream name -> the streams read below its records (per-parent paths, feed, embedded, walks that list them). */
 export function childMap(streams: readonly Stream[]): Map<string, string[]> {
-  const children = new Map<string, string[]>();
-  const add = (parent: string, child: string) => children.set(parent, [...(children.get(parent) ?? []), child]);
-  for (const s of streams) {
-    // The product's strategy names every parent (a change feed's, a walk that lists them too).
-    const parents = new Set<string>(s.strategy.parentsOf(s));
-    const walk = s.strategy.listedIn(s);
-    if (walk) parents.add(walk);
-    for (const p of parents) add(p, s.name);
+  const { children, inWalk } = streamTree(streams);
+  const names = new Map<string, string[]>();
+  for (const tree of [children, inWalk]) {
+    for (const [parent, below] of tree) names.set(parent, [...new Set([...(names.get(parent) ?? []), ...below.map((s) => s.name)])]);
   }
-  return children;
+  return names;
 }
 
 /** Which full-table streams a run has read whole, and their version. */

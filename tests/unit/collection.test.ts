@@ -2,7 +2,6 @@
  * Unit tests of src/collection.ts: a walk resumed at a page (kept, or started again from the top
  * when the list moved under it) against nock, and the walk's small pure decisions as tables.
  */
-import nock from 'nock';
 import { etagWorthKeeping, pagesToRecheck } from '../../src/collection';
 import { API_URL, Hit, drain, guardNock, json, makeClient, mockApi, mockToken } from '../helpers/client-fixtures';
 
