@@ -5,7 +5,7 @@
 import { about, aboutMarkdown } from '../about';
 import { discover } from '../catalog';
 import { BasecampClient } from '../client';
-import { CONFIG_FROM_ENV, Config, loadConfig } from '../config';
+import { CONFIG_FROM_ENV, Config, ENV_PREFIX, loadConfig } from '../config';
 import { TapError, accountError } from '../errors';
 import { Logger } from '../log';
 import { PRODUCTS, Product, productOf } from '../products';
@@ -23,7 +23,7 @@ export function aboutMode(args: Args): number {
 /** The config the flags (and TAP_BASECAMP_* variables) give; the log takes its format and account from it. */
 export function configFor(args: Args, log: Logger): Config {
   const configPaths = args.config ?? [];
-  const fromEnv = Object.keys(process.env).some((k) => k.startsWith('TAP_BASECAMP_'));
+  const fromEnv = Object.keys(process.env).some((k) => k.startsWith(ENV_PREFIX));
   if (configPaths.length === 0 && !fromEnv) throw new TapError('--config CONFIG is required (or TAP_BASECAMP_* environment variables)');
   if (configPaths.every((p) => p === CONFIG_FROM_ENV) && configPaths.length > 0 && !fromEnv) {
     throw new TapError(`--config ${CONFIG_FROM_ENV} reads the settings from TAP_BASECAMP_* environment variables, and none is set`);
