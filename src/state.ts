@@ -105,6 +105,8 @@ export interface StateOwner {
   account_id: number;
   basecamp_product: ProductId;
 }
+/** The keys of a state that say whose it is (not how far its runs got). */
+export const OWNER_KEYS: ReadonlyArray<keyof StateOwner> = ['account_id', 'basecamp_product'];
 export interface TapState {
   /** Written since states were owned; a state of older runs has neither and is taken as it is. */
   account_id?: number | string;

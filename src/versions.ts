@@ -10,7 +10,7 @@
  * read whole never loses a row that Basecamp still has.
  */
 import { SingerWriter } from './messages';
-import { TapState } from './state';
+import { OWNER_KEYS, TapState } from './state';
 import { Stream } from './streams/stream';
 import { StreamSelection } from './catalog';
 import { streamTree } from './plan';
@@ -19,7 +19,7 @@ import { streamTree } from './plan';
 export function isStateless(state: TapState | undefined): boolean {
   if (!state) return true;
   // Whose state it is (account_id, basecamp_product) is no progress of a run.
-  const progress = Object.entries(state).filter(([k]) => k !== 'account_id' && k !== 'basecamp_product');
+  const progress = Object.entries(state).filter(([k]) => !(OWNER_KEYS as readonly string[]).includes(k));
   return progress.every(([, v]) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0));
 }
 
