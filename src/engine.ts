@@ -28,12 +28,16 @@ import { JobQueue } from './sync/queue';
 import { RecordAction, listOnlyPart, withListed } from './sync/record';
 import { RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
+import { FollowGate } from './sync/follows';
+import { ProjectRead, RefreshWindow, due, projectKey, projectRead } from './sync/refresh';
 
 export interface EngineOptions {
   maxConcurrency: number;
   startDate?: string;
   /** activate_version on a stateless run: told of skipped jobs, activates at a completed end. */
   versions?: FullTableVersions;
+  /** full_refresh_hours: what no signal reveals is re-read within this many hours (0: every run). */
+  fullRefreshHours?: number;
 }
 
 export class SyncEngine {
@@ -71,10 +75,13 @@ export class SyncEngine {
   private readonly strategy: Strategy;
   private readonly runFacts: RunFacts;
   private readonly sources: ReadSources;
+  /** Reads that follow their project, held until the project lists are read. */
+  private readonly follows: FollowGate;
   private readonly rules: ChildRules & ScopeRules = {
     walkLists: (name) => this.held.listed(name),
     newToReplica: (projectId) => this.strategy.newToReplica(this.plan, this.bookmarks, projectId, false),
-    archivedPlan: (project) => this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, project.id as number)),
+    projectRead: (project) => this.projectRead(project),
+    archivedPlan: (project, read) => this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, project.id as number), read),
   };
 
   constructor(
@@ -90,7 +97,12 @@ export class SyncEngine {
     this.byName = product.byName;
     this.strategy = this.streams[0]?.strategy ?? TREE;
     this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
-    this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts));
+    const gated = this.strategy.followsSignals() && (options.fullRefreshHours ?? 0) > 0 && bookmarks.refreshSince() !== undefined;
+    this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts), gated);
+    this.follows = new FollowGate(
+      (job, node) => this.enqueue(job, node),
+      () => false,
+    );
     this.held = new HeldReads(
       this.plan,
       this.streams,
@@ -118,6 +130,7 @@ export class SyncEngine {
       if (!this.plan.readsActive(stream)) continue;
       for (const job of this.strategy.rootJobs(stream, this.plan, this.runFacts)) {
         if (job.walk) this.held.walkQueued(stream);
+        if (this.gatesOn(stream)) this.follows.listQueued();
         this.spawn(job, root);
       }
     }
@@ -135,6 +148,7 @@ export class SyncEngine {
       const covered = this.strategy.feedCovers(this.runFacts);
       if (covered) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, covered);
       this.bookmarks.endRun();
+      if (this.strategy.followsSignals()) this.bookmarks.completeRefresh();
       this.options.versions?.activate(this.writer);
     }
     this.flushState(true, true);
@@ -207,6 +221,7 @@ export class SyncEngine {
       this.activity.end(job.stream.name);
       this.partitionsDone++;
       if (job.walk) this.held.walkEnded(job.stream);
+      if (job.root && this.gatesOn(job.stream)) this.follows.listEnded();
     }
   }
 
@@ -314,6 +329,7 @@ export class SyncEngine {
   private async write(stream: Stream, record: Json): Promise<void> {
     if (!this.schemasWritten) this.writeSchemas();
     const sel = this.selection.get(stream.name)!;
+    this.follows.wrote(stream.name);
     this.writer.record(stream.name, record, sel.fields, stream.omit, sel.drop);
     if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
   }
@@ -395,7 +411,8 @@ export class SyncEngine {
     for (const job of jobs) {
       if (job.once && !this.firstRead(job.stream, job.path!)) continue;
       if (this.failure || this.stopping) return;
-      if (!this.held.hold(job, node)) this.spawn(job, node);
+      if (this.held.hold(job, node) || this.follows.hold(job, node)) continue;
+      if (this.follows.wanted(job)) this.spawn(job, node);
     }
   }
 
@@ -405,6 +422,24 @@ export class SyncEngine {
     if (this.readOnce.has(key)) return false;
     this.readOnce.add(key);
     return true;
+  }
+
+  /** Whether reads held by the follow gate wait for this stream's root lists: the projects, and what streams change with. */
+  private gatesOn(stream: Stream): boolean {
+    return stream.opensProject || this.streams.some((s) => s.changesWith === stream.name);
+  }
+
+  /** How much below a project this run reads (see src/sync/refresh.ts), kept for the reads that follow it. */
+  private projectRead(project: Json): ProjectRead {
+    const since = this.bookmarks.refreshSince();
+    const window: RefreshWindow = { hours: this.options.fullRefreshHours ?? 0, since, now: this.bookmarks.runStart() ?? new Date().toISOString() };
+    const read = projectRead(this.plan.gated, {
+      due: due(projectKey(project.id), window),
+      moved: since !== undefined && typeof project.updated_at === 'string' && ms(project.updated_at) > ms(since),
+      named: false,
+    });
+    this.follows.noteProject(project.id, read);
+    return read;
   }
 
   /**

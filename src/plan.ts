@@ -9,6 +9,7 @@
  */
 import { AnyStreamName, Json, Stream } from './streams/stream';
 import { Strategy, TREE } from './sync/strategy';
+import type { ProjectRead } from './sync/refresh';
 
 /** What the catalog selects, as far as the plan reads it (src/catalog.ts's StreamSelection has more). */
 export type Selection = ReadonlyMap<string, { readonly incremental: boolean }>;
@@ -23,6 +24,17 @@ export interface Context {
    * walked whole, every record written whatever the cursors say.
    */
   fullWalk?: boolean;
+  /**
+   * An active project whose turn in the refresh window has come (see src/sync/refresh.ts): what
+   * the recordings walks only pass at their bookmark is reached through the project's tools
+   * instead (Stream.readInTurnBelow).
+   */
+  turn?: boolean;
+  /**
+   * An active project with no signal and no turn: below it only what another stream's changes
+   * may have changed is read (Stream.changesWith), once those changes are known.
+   */
+  quiet?: boolean;
 }
 
 export interface ArchivedPlan {
@@ -75,6 +87,8 @@ export class ReadPlan {
     private readonly streams: readonly Stream[],
     private readonly selection: Selection,
     readonly feedRun = false,
+    /** Reads below projects follow change signals and turns (see src/sync/refresh.ts gates). */
+    readonly gated = false,
   ) {
     this.strategy = streams[0]?.strategy ?? TREE;
     ({ children: this.children, inWalk: this.inWalk } = streamTree(streams, this.strategy));
@@ -156,9 +170,12 @@ export class ReadPlan {
   /**
    * Whether a newest-first walk goes past its cursor: when its records lead to other reads (the
    * groups of every to-do list, a full-table stream) or it lists records of a full-table stream.
-   * Older records are then not written again, but every one of them is fanned out.
+   * Older records are then not written again, but every one of them is fanned out. Not so
+   * where reads follow signals: an unchanged list's groups are read in its project's turn.
    */
   passesCursor(stream: Stream, ctx: Context): boolean {
+    // Where reads follow signals, what lies past the cursor is reached in its project's turn.
+    if (this.gated && !ctx.archived) return false;
     return this.hasChildrenToRead(stream, ctx) || this.listedBy(stream.name).some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s));
   }
 
@@ -168,7 +185,7 @@ export class ReadPlan {
   }
 
   /** What an archived project's walk writes and passes through (see the product's strategy). */
-  archivedPlan(project: Json, walkedAt: (stream: string) => string | undefined): ArchivedPlan {
-    return this.strategy.archivedPlan(this, project, walkedAt);
+  archivedPlan(project: Json, walkedAt: (stream: string) => string | undefined, read: ProjectRead = 'all'): ArchivedPlan {
+    return this.strategy.archivedPlan(this, project, walkedAt, read);
   }
 }

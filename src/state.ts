@@ -17,6 +17,7 @@
  *     "run": { "done": { "<stream>": { "<id>": "<updated_at>" } } },  // an unfinished run's written subtrees
  *     "feed": { "since": "...", "projects": [<id>, ...], "trashed": [<id>, ...], "streams": [...] }
  *                                                    // Basecamp 2: the feed's start, projects walked or seen trashed, streams covered
+ *     "refresh": { "since": "..." }                  // Basecamp 3: the last completed run's start (src/sync/refresh.ts)
  *   }
  *
  * A cursor is committed only by the engine, and only once every record at or after it has
@@ -68,6 +69,7 @@ const STATE_SCHEMA = {
         streams: { type: 'array', items: { type: 'string' } },
       },
     },
+    refresh: { type: 'object', required: ['since'], properties: { since: CURSOR } },
   },
 };
 
@@ -123,6 +125,8 @@ export interface TapState {
    * /events.json from there, less an overlap) and the projects walked whole so far.
    */
   feed?: { since: string; projects?: number[]; trashed?: number[]; streams?: string[] };
+  /** The start of the last completed run: what changed since is read, and whose turn came since (src/sync/refresh.ts). */
+  refresh?: { since: string };
 }
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
@@ -150,6 +154,7 @@ function copyState(state: Partial<TapState>): TapState {
     ...(state.etags ? { etags: { ...state.etags } } : {}),
     ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
     ...(state.feed ? { feed: copyFeed(state.feed) } : {}),
+    ...(state.refresh ? { refresh: { since: state.refresh.since } } : {}),
   };
 }
 
@@ -398,11 +403,28 @@ export class BookmarkManager {
     this.version++;
   }
 
+  /** The run completed: the next one reads what changed, and whose turn came, since its start. */
+  completeRefresh(): void {
+    if (this.signpost === undefined || this.state.refresh?.since === this.signpost) return;
+    this.state.refresh = { since: this.signpost };
+    this.version++;
+  }
+
   /** The run completed: nothing of it needs skipping any more. */
   endRun(): void {
     if (this.state.run === undefined) return;
     delete this.state.run;
     this.version++;
+  }
+
+  /** The start of the last completed run (see src/sync/refresh.ts); undefined before any. */
+  refreshSince(): string | undefined {
+    return this.state.refresh?.since;
+  }
+
+  /** This run's start, as far as it is known yet (see setSignpost). */
+  runStart(): string | undefined {
+    return this.signpost;
   }
 
   etag(path: string): string | undefined {
@@ -434,6 +456,7 @@ export class BookmarkManager {
     if (withEtags && this.etags.size > 0) out.etags = Object.fromEntries(this.etags);
     if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
     if (this.state.feed) out.feed = copyFeed(this.state.feed);
+    if (this.state.refresh) out.refresh = { since: this.state.refresh.since };
     return out;
   }
 }

@@ -12,6 +12,7 @@
 import type { ArchivedPlan, Context, ReadPlan } from '../plan';
 import { AnyStreamName, Json, Stream } from '../streams/stream';
 import type { Job } from '../sync/job';
+import type { ProjectRead } from '../sync/refresh';
 import { RunFacts, Strategy } from '../sync/strategy';
 
 /** The statuses each recordings walk is read in. */
@@ -20,14 +21,19 @@ const STATUSES = ['active', 'archived', 'trashed'] as const;
 const HOLDING_WALK_PRIORITY = 1000;
 
 class Bc3Strategy extends Strategy {
-  leadsUp(child: Stream): boolean {
-    // The recordings walks read recording streams at account level, not below their parents.
-    return (child as Bc3Stream).recordingType === undefined;
+  leadsUp(child: Stream, parent: AnyStreamName): boolean {
+    // The recordings walks read recording streams at account level, not below their parents
+    // (but in a project's turn, below the parent they are read from to reach their children).
+    return (child as Bc3Stream).recordingType === undefined || child.readInTurnBelow === parent;
   }
 
-  traverses(child: Stream, _ctx: Context, parent: AnyStreamName): boolean {
+  traverses(child: Stream, ctx: Context, parent: AnyStreamName): boolean {
     const { recordingType, alsoInWalk } = child as Bc3Stream;
-    return recordingType === undefined || alsoInWalk?.from === parent;
+    return recordingType === undefined || alsoInWalk?.from === parent || (ctx.turn === true && child.readInTurnBelow === parent);
+  }
+
+  followsSignals(): boolean {
+    return true;
   }
 
   listedIn(stream: Stream): AnyStreamName | undefined {
@@ -59,13 +65,15 @@ class Bc3Strategy extends Strategy {
   /**
    * `walkedAt(stream)` is the project's updated_at when the stream was last walked there: a
    * stream whose changes touch the project is written again only when that moved. A FULL_TABLE
-   * override re-reads everything.
+   * override re-reads everything, and so does the project's turn (`read`, see src/sync/refresh.ts);
+   * a stream whose changes do not touch the project (memberships) is read unless the project is quiet.
    */
-  archivedPlan(plan: ReadPlan, project: Json, walkedAt: (stream: string) => string | undefined): ArchivedPlan {
+  archivedPlan(plan: ReadPlan, project: Json, walkedAt: (stream: string) => string | undefined, read: ProjectRead): ArchivedPlan {
     const emit = new Set<string>();
     for (const stream of plan.selectedUnderProjects()) {
       const fullTable = stream.replicationKey !== undefined && !plan.isIncremental(stream);
-      if (fullTable || !this.remembersArchivedWalk(stream) || walkedAt(stream.name) !== project.updated_at) emit.add(stream.name);
+      const changed = this.remembersArchivedWalk(stream) ? walkedAt(stream.name) !== project.updated_at : read !== 'quiet';
+      if (read === 'turn' || fullTable || changed) emit.add(stream.name);
     }
     const traverse = new Set<string>();
     const decided = new Map<string, boolean>();

@@ -82,6 +82,7 @@ export class CampfireLines extends Bc3Stream {
   readonly replicationKey = 'created_at' as const;
   readonly newestFirst = true;
   readonly cursorPerParent = true;
+  readonly followsProject = true;
   readonly parents: Parents = { campfires: (c: Json) => [`/chats/${c.id}/lines.json?sort=created_at&direction=desc`] };
 }
 
@@ -91,6 +92,7 @@ export class ProjectPeople extends Bc3Stream {
   readonly name = 'project_people';
   // A person's edits do not touch the projects they belong to: read memberships every run.
   readonly changesTouchProject = false;
+  readonly changesWith = 'people' as const;
   readonly keyProperties = ['project_id', 'person_id'];
   readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/people.json`]) };
   decorate(record: Json): void {
@@ -157,6 +159,9 @@ export class Todolists extends Bc3Stream {
   readonly replicationKey = 'updated_at' as const;
   readonly variants = ALL_STATUSES;
   readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/todolists.json`] };
+  // The walk stops at its bookmark where reads follow signals: an unchanged list's groups are
+  // reached from its to-do set in the project's turn.
+  readonly readInTurnBelow = 'todosets' as const;
   // Every run reads every list's groups (a full-table stream): a resumed run skips lists done.
   readonly rememberSubtrees = true;
 }

@@ -101,6 +101,24 @@ export abstract class Stream {
    */
   readonly incompleteWithout?: { field: string; show: (record: Json) => string };
 
+  /**
+   * In a project's turn (src/sync/refresh.ts), read below this parent stream too, only to reach
+   * its children; never written there (its own walk writes it). To-do lists are walked newest
+   * first and the walk stops at its bookmark, so an unchanged list's groups are reached from
+   * its to-do set.
+   */
+  readonly readInTurnBelow?: AnyStreamName;
+  /**
+   * Read below an account-level record (a campfire from /chats.json) only when its project is
+   * read this run, or the change feed names it (see followsRead).
+   */
+  readonly followsProject: boolean = false;
+  /**
+   * Its records embed records of another stream, read every run (a membership is a person): a
+   * change to any of those is a signal to read it even in a project nothing else says changed.
+   */
+  readonly changesWith?: AnyStreamName;
+
   /** What its product reads beyond the declared tree (src/products/bc3.ts, bcx.ts). */
   get strategy(): Strategy {
     return TREE;

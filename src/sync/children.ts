@@ -6,6 +6,7 @@ import { ArchivedPlan, Context, ReadPlan } from '../plan';
 import { partitionKey } from '../state';
 import { Json, Stream } from '../streams/stream';
 import { Job } from './job';
+import type { ProjectRead } from './refresh';
 
 const NONE: readonly Job[] = [];
 
@@ -34,16 +35,31 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
   if (kids.length === 0) return NONE;
   const jobs: Job[] = [];
   for (const child of kids) {
+    if (ctx.quiet && child.changesWith === undefined) continue;
     if (!plan.traverses(child, ctx, parent.name)) continue;
     const holdable = plan.strategy.holds(child, parent.name, ctx);
     if (holdable && rules.walkLists(child.name)) continue; // the walk lists them
+    if (ctx.turn && child.readInTurnBelow === parent.name && !leadsPastWalks(plan, child, ctx, rules)) continue;
     embeddedJobs(child, parent, record, ctx, depth, jobs);
     const named = plan.strategy.names(child, parent.name);
+    // Read only when its project is read this run (see followsRead): decided once the project lists are.
+    const follows = (child.followsProject && plan.gated && !ctx.archived) || ctx.quiet ? ctx.projectId : undefined;
     for (const path of plan.strategy.pathsFrom(child, parent.name)?.(record) ?? []) {
-      for (const variant of child.variants) jobs.push(pathJob(child, record, ctx, depth, withVariant(path, variant), variant, named, holdable));
+      for (const variant of child.variants) {
+        const job = pathJob(child, record, ctx, depth, withVariant(path, variant), variant, named, holdable);
+        if (follows !== undefined) job.follows = follows;
+        jobs.push(job);
+      }
     }
   }
   return jobs;
+}
+
+/** Whether a stream read only on a turn's way down leads to a read the walks do not make unnecessary. */
+function leadsPastWalks(plan: ReadPlan, via: Stream, ctx: Context, rules: ChildRules): boolean {
+  return plan
+    .childrenOf(via.name)
+    .some((g) => g !== via && plan.traverses(g, ctx, via.name) && !(plan.strategy.holds(g, via.name, ctx) && rules.walkLists(g.name)));
 }
 
 /** The job of one path (and variant) a record of a parent leads `child` to. */
@@ -116,8 +132,10 @@ export interface Scope {
 export interface ScopeRules {
   /** A project no earlier run walked, in a run that reads only changes: walked whole. */
   newToReplica(projectId: number): boolean;
+  /** How much below the project this run reads (see src/sync/refresh.ts). */
+  projectRead(project: Json): ProjectRead;
   /** What an archived project's walk writes and passes through. */
-  archivedPlan(project: Json): ArchivedPlan;
+  archivedPlan(project: Json, read: ProjectRead): ArchivedPlan;
 }
 
 /** The context the children of `record` are read in. */
@@ -131,8 +149,13 @@ export function childScope(stream: Stream, record: Json, ctx: Context, rules: Sc
   if (status === 'trashed') return {};
   const childCtx: Context = { projectId: record.id };
   if (rules.newToReplica(record.id)) childCtx.fullWalk = true;
-  if (status !== 'archived') return { ctx: childCtx };
-  const archived = rules.archivedPlan(record);
+  const read = childCtx.fullWalk ? 'all' : rules.projectRead(record);
+  if (status !== 'archived') {
+    if (read === 'quiet') childCtx.quiet = true;
+    if (read === 'turn') childCtx.turn = true;
+    return { ctx: childCtx };
+  }
+  const archived = rules.archivedPlan(record, read);
   if (archived.traverse.size === 0) return {};
   childCtx.archived = archived;
   return { ctx: childCtx, archived };
@@ -165,7 +188,9 @@ const NOTHING: FanOut = { jobs: NONE };
 export function fanOut(plan: ReadPlan, stream: Stream, record: Json, ctx: Context, depth: number, named: boolean, rules: ChildRules & ScopeRules): FanOut {
   if (plan.childrenOf(stream.name).length === 0) return NOTHING;
   if (named) return { jobs: namedChildJobs(plan, stream, record, ctx, depth) };
-  const subtree = stream.rememberSubtrees && !ctx.archived ? subtreeMark(stream, record) : undefined;
+  // A turn's pass through a walked stream writes nothing of it: its subtree is not done here.
+  const passing = ctx.turn === true && stream.readInTurnBelow !== undefined;
+  const subtree = stream.rememberSubtrees && !ctx.archived && !passing ? subtreeMark(stream, record) : undefined;
   const scope = childScope(stream, record, ctx, rules);
   const jobs = scope.ctx ? childJobs(plan, stream, record, scope.ctx, depth, rules) : NONE;
   return { jobs, subtree, archived: scope.archived };

@@ -42,6 +42,8 @@ export interface Job {
   once?: boolean;
   /** A per-parent read the walk of its stream may make unnecessary: held until that walk decides. */
   heldFor?: string;
+  /** Read only if this project is read this run (Stream.followsProject): held until the project lists are read. */
+  follows?: number;
 }
 
 /** What a job's context says about its stream, and what the plan says about its records. */
@@ -138,6 +140,7 @@ function commitOf(job: Pick<Job, 'newestFirst' | 'cursorKey'>, f: JobFacts): Cur
 
 /** Whether `stream` is selected and written in this context (an archived project's walk may only pass through). */
 export function writesIn(selection: Selection, stream: Stream, ctx: Context): boolean {
+  if (ctx.turn && stream.readInTurnBelow !== undefined) return false; // its walk writes it; a turn only passes through
   return selection.has(stream.name) && (!ctx.archived || ctx.archived.emit.has(stream.name));
 }
 

@@ -10,6 +10,7 @@
 import type { ArchivedPlan, Context, ReadPlan, Selection } from '../plan';
 import type { AnyStreamName, Json, PathsFrom, Stream } from '../streams/stream';
 import type { Job } from './job';
+import type { ProjectRead } from './refresh';
 
 /** The bookmarks a strategy reads to decide how a run starts (never writes). */
 export interface RunBookmarks {
@@ -56,7 +57,7 @@ export class Strategy {
   }
 
   /** What an archived project's walk writes and passes through (see ReadPlan.archivedPlan). */
-  archivedPlan(plan: ReadPlan, project: Json, _walkedAt: (stream: string) => string | undefined): ArchivedPlan {
+  archivedPlan(plan: ReadPlan, project: Json, _walkedAt: (stream: string) => string | undefined, _read: ProjectRead): ArchivedPlan {
     return { projectId: project.id, updatedAt: project.updated_at, emit: new Set(), traverse: new Set() };
   }
 
@@ -107,6 +108,11 @@ export class Strategy {
   /** The streams whose changes a completed run's feed bookmark covers; undefined: the product has no feed. */
   feedCovers(_run: RunFacts): string[] | undefined {
     return undefined;
+  }
+
+  /** Whether reads below projects may follow change signals and turns (see src/sync/refresh.ts). */
+  followsSignals(): boolean {
+    return false;
   }
 
   /** Its lists only grow (a log): a page-numbered walk needs no backward recheck. */

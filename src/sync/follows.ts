@@ -1,0 +1,63 @@
+/**
+ * The engine's gate for reads that follow their project (Stream.followsProject: a campfire's
+ * lines, reached from /chats.json) and for reads in a quiet project that another stream's
+ * changes may call for (Stream.changesWith: memberships, when people changed): held until every
+ * list they depend on has been read, then run if the project is read this run (or the change
+ * feed names it, or the stream they change with wrote a record), dropped otherwise.
+ */
+import type { Job } from './job';
+import { Node } from './node';
+import { ProjectRead, followsRead } from './refresh';
+
+export class FollowGate {
+  private listsLeft = 0;
+  private readonly held: Array<{ job: Job; node: Node }> = [];
+  private readonly reads = new Map<number, ProjectRead>();
+  /** Streams that wrote a record this run (in an incremental run: changed since the last). */
+  private readonly changed = new Set<string>();
+
+  /**
+   * `run` queues a released read; `named(projectId)`: the change feed names the project.
+   */
+  constructor(
+    private readonly run: (job: Job, node: Node) => void,
+    private readonly named: (projectId: number) => boolean,
+  ) {}
+
+  /** A record of `stream` was written. */
+  wrote(stream: string): void {
+    this.changed.add(stream);
+  }
+
+  /** A list the held reads depend on (a project list, a list of what they change with) is queued. */
+  listQueued(): void {
+    this.listsLeft++;
+  }
+
+  /** How much below a project this run reads, once its record is taken. */
+  noteProject(projectId: number, read: ProjectRead): void {
+    this.reads.set(projectId, read);
+  }
+
+  /** Holds `job` (under a new node below `parent`) until the project lists are read; false: decide now. */
+  hold(job: Job, parent: Node): boolean {
+    if (job.follows === undefined || this.listsLeft === 0) return false;
+    this.held.push({ job, node: new Node(parent) });
+    return true;
+  }
+
+  /** Whether a job that follows its project is read (see followsRead). */
+  wanted(job: Job): boolean {
+    if (job.follows === undefined || followsRead(this.reads.get(job.follows), this.named(job.follows))) return true;
+    return job.stream.changesWith !== undefined && this.changed.has(job.stream.changesWith);
+  }
+
+  /** A project list was read: once all have, the held reads run or are dropped. */
+  listEnded(): void {
+    if (--this.listsLeft > 0) return;
+    for (const { job, node } of this.held.splice(0)) {
+      if (this.wanted(job)) this.run(job, node);
+      else node.finish(true);
+    }
+  }
+}
