@@ -43,6 +43,11 @@ export interface Config {
   readonly activate_version: boolean;
   /** Every record and SCHEMA carries account_id (many accounts in shared tables). */
   readonly add_account_id: boolean;
+  /**
+   * Hours within which a full-table collection no change signal names is re-read anyway, spread
+   * over runs; 0: every run re-reads every one. Basecamp 3/4/5 only: Basecamp 2 ignores it.
+   */
+  readonly full_refresh_hours: number;
   /** The config file written back when refresh_token_write_back is on (the last --config given). */
   readonly configPath?: string;
 }
@@ -153,6 +158,13 @@ export const CONFIG_SCHEMA = {
       default: false,
       description:
         'Every record and SCHEMA carries account_id (an integer, first among the key properties), so several accounts can be loaded into shared tables. Default false.',
+    },
+    full_refresh_hours: {
+      type: 'number',
+      minimum: 0,
+      default: 24,
+      description:
+        'Basecamp 3, 4 and 5: hours within which a full-table collection that no change signal names is re-read anyway, spread over runs (at 24, an hourly schedule re-reads about a 24th of them each run); a fraction such as 0.5 is allowed. 0: every run re-reads every full-table collection. Basecamp 2 accepts it and ignores it (its runs after the first read what its change feed names, as before). Default 24.',
     },
   },
 } as const;
@@ -311,6 +323,7 @@ function normalConfig(merged: Record<string, unknown>, configPath: string | unde
     log_format: orDefault(merged, 'log_format'),
     activate_version: orDefault(merged, 'activate_version'),
     add_account_id: orDefault(merged, 'add_account_id'),
+    full_refresh_hours: orDefault(merged, 'full_refresh_hours'),
     configPath,
   };
 }

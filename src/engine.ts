@@ -36,7 +36,7 @@ export interface EngineOptions {
   startDate?: string;
   /** activate_version on a stateless run: told of skipped jobs, activates at a completed end. */
   versions?: FullTableVersions;
-  /** full_refresh_hours: what no signal reveals is re-read within this many hours (0: every run). */
+  /** full_refresh_hours: the window within which what no change signal names is re-read; 0 or unset: every run. */
   fullRefreshHours?: number;
 }
 

@@ -52,7 +52,7 @@ async function sync(
     writer,
     bookmarks,
     log,
-    { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions },
+    { maxConcurrency: config.max_concurrency, startDate: config.start_date, versions, fullRefreshHours: config.full_refresh_hours },
     product,
   );
   const selected = product.streams.filter((st) => selection.has(st.name)).map((st) => st.name);

@@ -47,6 +47,16 @@ describe('bad config', () => {
       ['--config', writeJson(dir, 'date.json', { ...good, start_date: '2024-13-01' })],
       /ERROR invalid config: start_date must be a date such as 2024-01-01 \(midnight UTC\) or an RFC 3339 date-time such as 2024-01-01T09:30:00Z or 2024-01-01T09:30:00\+02:00 \(got "2024-13-01"\)$/,
     ));
+  it('full_refresh_hours below 0 or not a number: one line naming the setting', async () => {
+    await expectOneLine(
+      ['--config', writeJson(dir, 'hours.json', { ...good, full_refresh_hours: -1 })],
+      /ERROR invalid config: full_refresh_hours must be >= 0$/,
+    );
+    await expectOneLine(
+      ['--config', writeJson(dir, 'hours-x.json', { ...good, full_refresh_hours: 'x' })],
+      /ERROR invalid config: full_refresh_hours must be number$/,
+    );
+  });
   it('plain http to a remote host', () =>
     expectOneLine(['--config', writeJson(dir, 'http.json', { ...good, api_url: 'http://example.com' })], /api_url must be an https URL/));
   it('unknown flag', async () => {

@@ -134,6 +134,7 @@ describe('Meltano plugin definitions', () => {
       max_retries: 'integer',
       max_requests_per_10s: 'integer',
       max_concurrency: 'integer',
+      full_refresh_hours: 'decimal', // hours, a fraction allowed
       refresh_token_write_back: 'boolean',
       client_id: 'string',
       basecamp_product: 'options',
@@ -175,6 +176,7 @@ describe('Meltano plugin definitions', () => {
       log_format: 'text',
       activate_version: false,
       add_account_id: false,
+      full_refresh_hours: 24,
     });
     expect(Object.keys(props).filter((k) => props[k].writeOnly === true)).toEqual(['client_secret', 'refresh_token']);
     // Every default is stated in the description too (people read that), and is valid for its own schema.
@@ -184,6 +186,24 @@ describe('Meltano plugin definitions', () => {
           k,
           says: v.description.includes(`Default ${typeof v.default === 'string' && k === 'user_agent' ? `"${v.default}"` : String(v.default)}`),
         }).toEqual({ k, says: true });
+  });
+
+  test('--about lists full_refresh_hours: a number of hours, 0 or more, default 24, in both forms', async () => {
+    expect(about.settings.properties.full_refresh_hours).toMatchObject({ type: 'number', minimum: 0, default: 24 });
+    expect(about.settings.properties.full_refresh_hours.description).toMatch(
+      /^Basecamp 3, 4 and 5: .* 0: every run re-reads every full-table collection\. .*Default 24\.$/,
+    );
+    const md = await tap(['--about', '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain('| full_refresh_hours | no | no | `24` | Basecamp 3, 4 and 5: ');
+  });
+
+  test("the README's configuration table has a row for every setting, with its default", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Running it'));
+    const rows = table.split('\n').filter((l) => l.startsWith('| `'));
+    for (const name of SETTING_NAMES) expect({ name, row: rows.some((r) => r.split(' | ')[0].includes(`\`${name}\``)) }).toEqual({ name, row: true });
+    expect(rows.find((r) => r.startsWith('| `full_refresh_hours` |'))).toMatch(/^\| `full_refresh_hours` \| no \| 24 \| /);
   });
 
   test('capabilities equal what --about reports', () => {

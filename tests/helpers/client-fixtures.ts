@@ -36,6 +36,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     refresh_token_write_back: false,
     activate_version: false,
     add_account_id: false,
+    full_refresh_hours: 24,
     progress_interval_seconds: 30,
     log_format: 'text',
     ...overrides,

@@ -57,3 +57,50 @@ describe('loadConfig', () => {
     expect(load(good).start_date).toBeUndefined();
   });
 });
+
+describe('full_refresh_hours', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-basecamp-config-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const good = { account_id: 42, client_id: 'id', client_secret: 'secret-value', refresh_token: 'refresh-value' };
+  const load = (value: object, env: NodeJS.ProcessEnv = {}) => {
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify(value));
+    return loadConfig([file], env, () => undefined);
+  };
+
+  it('is 24 hours when left out', () => {
+    expect(load(good).full_refresh_hours).toBe(24);
+  });
+
+  it.each([
+    [0, 0], // every run re-reads every full-table collection
+    [0.5, 0.5],
+    [1, 1],
+    [168, 168],
+  ])('takes %j hours', (given, read) => {
+    expect(load({ ...good, full_refresh_hours: given }).full_refresh_hours).toBe(read);
+  });
+
+  it('is accepted for Basecamp 2 accounts too', () => {
+    expect(load({ ...good, basecamp_product: 'bcx', full_refresh_hours: 2 }).full_refresh_hours).toBe(2);
+  });
+
+  it.each([
+    [-1, 'full_refresh_hours must be >= 0'],
+    [-0.5, 'full_refresh_hours must be >= 0'],
+    ['x', 'full_refresh_hours must be number'],
+    ['24', 'full_refresh_hours must be number'],
+    [null, 'full_refresh_hours must be number'],
+    [true, 'full_refresh_hours must be number'],
+  ])('refuses %j in one line naming the setting', (given, clause) => {
+    expect(() => load({ ...good, full_refresh_hours: given })).toThrow(new RegExp(`^invalid config: ${clause}$`));
+  });
+
+  it('comes from TAP_BASECAMP_FULL_REFRESH_HOURS, and a config file wins over it', () => {
+    expect(load(good, { TAP_BASECAMP_FULL_REFRESH_HOURS: '0.5' }).full_refresh_hours).toBe(0.5);
+    expect(load(good, { TAP_BASECAMP_FULL_REFRESH_HOURS: '0' }).full_refresh_hours).toBe(0);
+    expect(load({ ...good, full_refresh_hours: 6 }, { TAP_BASECAMP_FULL_REFRESH_HOURS: '0' }).full_refresh_hours).toBe(6);
+    expect(() => load(good, { TAP_BASECAMP_FULL_REFRESH_HOURS: 'daily' })).toThrow(/^invalid config: full_refresh_hours must be number$/);
+    expect(() => load(good, { TAP_BASECAMP_FULL_REFRESH_HOURS: '-2' })).toThrow(/^invalid config: full_refresh_hours must be >= 0$/);
+  });
+});
