@@ -329,7 +329,7 @@ export class SyncEngine {
   private async write(stream: Stream, record: Json): Promise<void> {
     if (!this.schemasWritten) this.writeSchemas();
     const sel = this.selection.get(stream.name)!;
-    this.follows.wrote(stream.name);
+    if (this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name);
     this.writer.record(stream.name, record, sel.fields, stream.omit, sel.drop);
     if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
   }
@@ -422,6 +422,13 @@ export class SyncEngine {
     if (this.readOnce.has(key)) return false;
     this.readOnce.add(key);
     return true;
+  }
+
+  /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
+  private changedSinceLastRun(stream: Stream, record: Json): boolean {
+    const since = this.bookmarks.refreshSince();
+    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
+    return since === undefined || typeof at !== 'string' || ms(at) > ms(since);
   }
 
   /** Whether reads held by the follow gate wait for this stream's root lists: the projects, and what streams change with. */

@@ -44,6 +44,8 @@ export interface ArchivedPlan {
   emit: Set<string>;
   /** Streams the walk reads: those it writes and those on the way to them. */
   traverse: Set<string>;
+  /** No signal and no turn: what it reads of streams that change with another (memberships) waits for that one's changes. */
+  quiet?: boolean;
 }
 
 /**

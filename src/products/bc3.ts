@@ -65,14 +65,15 @@ class Bc3Strategy extends Strategy {
   /**
    * `walkedAt(stream)` is the project's updated_at when the stream was last walked there: a
    * stream whose changes touch the project is written again only when that moved. A FULL_TABLE
-   * override re-reads everything, and so does the project's turn (`read`, see src/sync/refresh.ts);
-   * a stream whose changes do not touch the project (memberships) is read unless the project is quiet.
+   * override re-reads everything, and so does the project's turn (`read`, see src/sync/refresh.ts).
    */
   archivedPlan(plan: ReadPlan, project: Json, walkedAt: (stream: string) => string | undefined, read: ProjectRead): ArchivedPlan {
     const emit = new Set<string>();
     for (const stream of plan.selectedUnderProjects()) {
       const fullTable = stream.replicationKey !== undefined && !plan.isIncremental(stream);
-      const changed = this.remembersArchivedWalk(stream) ? walkedAt(stream.name) !== project.updated_at : read !== 'quiet';
+      // A stream whose changes do not touch the project (memberships) is read every run, or, in a
+      // quiet project, when what it changes with changed (see FollowGate).
+      const changed = !this.remembersArchivedWalk(stream) || walkedAt(stream.name) !== project.updated_at;
       if (read === 'turn' || fullTable || changed) emit.add(stream.name);
     }
     const traverse = new Set<string>();
@@ -91,7 +92,7 @@ class Bc3Strategy extends Strategy {
       return needed;
     };
     for (const c of plan.childrenOf(plan.projects.name)) visit(c.name);
-    return { projectId: project.id, updatedAt: project.updated_at, emit, traverse };
+    return { projectId: project.id, updatedAt: project.updated_at, emit, traverse, ...(read === 'quiet' ? { quiet: true } : {}) };
   }
 
   remembersArchivedWalk(stream: Stream): boolean {

@@ -43,7 +43,7 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
     embeddedJobs(child, parent, record, ctx, depth, jobs);
     const named = plan.strategy.names(child, parent.name);
     // Read only when its project is read this run (see followsRead): decided once the project lists are.
-    const follows = (child.followsProject && plan.gated && !ctx.archived) || ctx.quiet ? ctx.projectId : undefined;
+    const follows = followsIn(plan, child, ctx) ? ctx.projectId : undefined;
     for (const path of plan.strategy.pathsFrom(child, parent.name)?.(record) ?? []) {
       for (const variant of child.variants) {
         const job = pathJob(child, record, ctx, depth, withVariant(path, variant), variant, named, holdable);
@@ -53,6 +53,12 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
     }
   }
   return jobs;
+}
+
+/** Whether a read of `child` waits to learn whether its project, or what it changes with, calls for it (see FollowGate). */
+function followsIn(plan: ReadPlan, child: Stream, ctx: Context): boolean {
+  if (ctx.archived) return ctx.archived.quiet === true && child.changesWith !== undefined;
+  return ctx.quiet === true || (child.followsProject && plan.gated);
 }
 
 /** Whether a stream read only on a turn's way down leads to a read the walks do not make unnecessary. */

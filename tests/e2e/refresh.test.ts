@@ -1,0 +1,162 @@
+/**
+ * An incremental run reads below a project what a signal names, and the rest in the project's
+ * turn within full_refresh_hours (src/sync/refresh.ts): a change no signal reveals arrives in its
+ * project's turn, not before and not later; signals bring theirs to the next run; 0 keeps every
+ * run reading everything. Runs are an hour apart on the simulator's clock.
+ */
+import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { due, projectKey } from '../../src/sync/refresh';
+import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+
+type Rec = Record<string, any>;
+const dir = tmpDir();
+const HOUR = 3_600_000;
+
+async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
+  const sim = await startSimulator({ records: 1500, seed: 11, ...opts });
+  let n = 0;
+  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
+  try {
+    await body(sim, config);
+  } finally {
+    await sim.stop();
+  }
+}
+
+interface Run {
+  messages: Message[];
+  state: any;
+  requests: number;
+  start: string;
+}
+
+async function sync(sim: Simulator, config: string, state?: unknown): Promise<Run> {
+  const args = ['--config', config];
+  if (state !== undefined) args.push('--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state));
+  sim.resetRequests();
+  const start = sim.now().toISOString();
+  const run = await runTap(args, { timeoutMs: 120_000 });
+  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
+  expect(run.code).toBe(0);
+  return { messages: run.messages, state: lastState(run.messages), requests: sim.requests.length, start };
+}
+
+const activeProjects = (sim: Simulator) => (sim.expectedRecords('projects') as Rec[]).filter((p) => p.status === 'active');
+/**
+ * An active group of the project whose list is not the newest of the walk: the list sitting on
+ * the Todolist walk's bookmark is taken again every run (cursors are inclusive), groups and all.
+ */
+function groupOf(sim: Simulator, projectId: number): Rec | undefined {
+  const lists = sim.expectedRecords('todolists') as Rec[];
+  const newest = Math.max(...lists.map((l) => Date.parse(l.updated_at)));
+  const older = new Set(lists.filter((l) => Date.parse(l.updated_at) < newest).map((l) => l.id));
+  return (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.project_id === projectId && g.status === 'active' && older.has(g.parent.id));
+}
+
+describe('what no signal reveals arrives in its project’s turn within full_refresh_hours', () => {
+  it('a group renamed without touching its list: not before the turn, in it, and every project’s turn comes once a window', () =>
+    withSimulator({ readings: { changesTouchList: false } }, async (sim, config) => {
+      const hours = 6;
+      const file = config({ full_refresh_hours: hours });
+      let last = await sync(sim, file);
+      const project = activeProjects(sim).find((p) => groupOf(sim, p.id))!;
+      const group = groupOf(sim, project.id)!;
+      sim.update('todolist_groups', group.id);
+      const want = (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.id === group.id);
+      const turns = new Map<number, number>(); // project id -> runs in which its to-do set was read
+      let arrived: number | undefined;
+      for (let run = 1; run <= hours; run++) {
+        sim.advanceClock(HOUR);
+        const since = last.start;
+        const next = await sync(sim, file, last.state);
+        const turn = due(projectKey(project.id), { hours, since, now: next.start });
+        const got = recordsOf(next.messages, 'todolist_groups').find((g) => g.id === group.id);
+        // Written in the run of its project's turn, and in no other.
+        expect({ run, written: got !== undefined }).toEqual({ run, written: turn });
+        if (got) {
+          expect(got).toEqual(want);
+          arrived = run;
+        }
+        for (const p of activeProjects(sim)) {
+          const tools = (p.dock as Rec[]).filter((t) => t.name === 'todoset' && t.enabled).map((t) => `/todosets/${t.id}.json`);
+          if (sim.requests.some((r) => tools.some((t) => r.path.endsWith(t)))) turns.set(p.id, (turns.get(p.id) ?? 0) + 1);
+        }
+        last = next;
+      }
+      expect(arrived).toBeDefined();
+      // Each project's to-do set was read in exactly one of the six hourly runs (its turn; nothing else moved them).
+      for (const p of activeProjects(sim)) if (p.id !== project.id) expect({ project: p.id, reads: turns.get(p.id) ?? 0 }).toEqual({ project: p.id, reads: 1 });
+    }));
+
+  it('full_refresh_hours 0: the same change arrives in the next run, as every run reads everything', () =>
+    withSimulator({ readings: { changesTouchList: false } }, async (sim, config) => {
+      const file = config({ full_refresh_hours: 0 });
+      const base = await sync(sim, file);
+      const group = groupOf(sim, activeProjects(sim).find((p) => groupOf(sim, p.id))!.id)!;
+      sim.update('todolist_groups', group.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(recordsOf(next.messages, 'todolist_groups').find((g) => g.id === group.id)).toEqual(
+        (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.id === group.id),
+      );
+      expect(next.requests).toBeGreaterThan(base.requests / 3);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+});
+
+describe('what a signal reveals arrives in the next run', () => {
+  it.each([true, false])('a group renamed where edits touch its list (%s): next run if they do, its turn if not', (changesTouchList) =>
+    withSimulator({ readings: { changesTouchList } }, async (sim, config) => {
+      const hours = 24;
+      const file = config({ full_refresh_hours: hours });
+      const base = await sync(sim, file);
+      const project = activeProjects(sim).find((p) => groupOf(sim, p.id))!;
+      const group = groupOf(sim, project.id)!;
+      sim.update('todolist_groups', group.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const arrived = recordsOf(next.messages, 'todolist_groups').some((g) => g.id === group.id);
+      expect(arrived).toBe(changesTouchList || due(projectKey(project.id), { hours, since: base.start, now: next.start }));
+    }),
+  );
+
+  it('changes in a project (new forward reply, needle, comment, campfire line) move it: all arrive next run, quiet projects cost nothing', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const forward = (sim.expectedRecords('inbox_forwards') as Rec[]).find((f) => activeProjects(sim).some((p) => p.id === f.project_id))!;
+      const reply = sim.create('inbox_replies', { parentId: forward.id, projectId: forward.project_id });
+      const needle = sim.create('gauge_needles', { projectId: forward.project_id });
+      const chat = (sim.expectedRecords('campfires') as Rec[]).find((c) => activeProjects(sim).some((p) => p.id === c.project_id))!;
+      const line = sim.create('campfire_lines', { parentId: chat.id, projectId: chat.project_id });
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const has = (stream: string, id: number) => recordsOf(next.messages, stream).some((r) => r.id === id);
+      expect([has('inbox_replies', reply), has('gauge_needles', needle), has('campfire_lines', line)]).toEqual([true, true, true]);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+      // Only the moved projects were read below: a fraction of a full sync.
+      const moved = new Set([forward.project_id, chat.project_id]);
+      const quiet = activeProjects(sim).filter((p) => !moved.has(p.id));
+      for (const p of quiet) expect(sim.requests.filter((r) => r.path.includes(`/projects/${p.id}/`) || r.path.includes(`/buckets/${p.id}/`))).toEqual([]);
+      expect(next.requests).toBeLessThan(base.requests / 3);
+    }));
+
+  it('a person changed: every membership of theirs is read again, in quiet projects and archived ones too', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const memberships = sim.expectedRecords('project_people') as Rec[];
+      const person = (sim.expectedRecords('people') as Rec[]).find((p) => memberships.filter((m) => m.person_id === p.id).length > 1)!;
+      sim.update('people', person.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const got = recordsOf(next.messages, 'project_people').filter((m) => m.person_id === person.id);
+      const want = (sim.expectedRecords('project_people') as Rec[]).filter((m) => m.person_id === person.id);
+      expect(got.sort((a, b) => a.project_id - b.project_id)).toEqual(want.sort((a, b) => a.project_id - b.project_id));
+      // Nothing changed since: the run after reads no membership.
+      sim.advanceClock(HOUR);
+      const quiet = await sync(sim, file, next.state);
+      expect(sim.requests.filter((r) => /\/projects\/\d+\/people\.json/.test(r.path))).toEqual([]);
+      expect(recordsOf(quiet.messages, 'project_people')).toEqual([]);
+    }));
+});
