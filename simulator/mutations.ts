@@ -355,7 +355,7 @@ export class Mutator {
     st.addProject(p);
     const owner = st.people[0] as Person;
     p.members = [owner];
-    p.baseMembers = 1;
+    p.roster = [owner];
     let pos = 0;
     const titles = ['Message Board', 'To-dos', 'Docs & Files', 'Chat', 'Schedule', 'Automatic Check-ins', 'Email Forwards', 'Card Table'];
     TOOL_KINDS.forEach((kind, i) => {
