@@ -100,7 +100,7 @@ class Generator extends ToolGenerator {
     const p = this.newProject(i, created, hasClientside);
     st.addProject(p);
     p.members = this.members(i, budget, hasClientside);
-    p.baseMembers = p.members.length;
+    p.roster = [...p.members];
     const creators = p.members.filter((m) => m.personableType === 'User');
     const c: Ctx = {
       p,

@@ -88,6 +88,15 @@ export interface Simulator {
   update(stream: string, id: number, opts?: { sameTimestamp?: boolean }): void;
   setStatus(stream: string, id: number, status: Status): void;
   create(stream: string, parent: { projectId?: number; parentId?: number }): number;
+  /**
+   * The person joins the project: /projects/:id/people.json lists them and the project's
+   * people.team counts them; the readings membershipTouchesProject and membershipInTimeline say
+   * whether the project's updated_at moves and whether a project_access_changed event is recorded.
+   * Throws when either is unknown or the person already is a member.
+   */
+  addMember(projectId: number, personId: number): void;
+  /** The person leaves the project (as addMember; throws when they are not a member). */
+  removeMember(projectId: number, personId: number): void;
   expectedRecords(stream: string): object[];
   streamNames(): string[];
   /** The Basecamp 2 account. */
@@ -174,7 +183,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const state = serverState(opts, r, store, baseUrl, bcx, readings);
   const handler = new Handler(state);
   server.on('request', (req, res) => handler.handle(req, res));
-  const mutator = new Mutator(store, r.seed, readings.changesTouchList);
+  const mutator = new Mutator(store, r.seed, readings);
   const expected = new Expected(store, new Renderer(store, baseUrl, r.accountId));
   return {
     baseUrl,
@@ -201,6 +210,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     update: (stream, id, o) => mutator.update(stream, id, o),
     setStatus: (stream, id, status) => mutator.setStatus(stream, id, status),
     create: (stream, parent) => mutator.create(stream, parent),
+    addMember: (projectId, personId) => mutator.membership(projectId, personId, 'granted'),
+    removeMember: (projectId, personId) => mutator.membership(projectId, personId, 'removed'),
     expectedRecords: (stream) => expected.records(stream),
     streamNames: () => [...STREAMS],
     bcx: bcx.api,

@@ -126,7 +126,8 @@ export class TimelineEvent {
     public created: number,
     public creator: Person,
     public target: Rec | null, // the recording the event is about (null for project_access_changed)
-    public subject: Person | null, // person granted access, for project_access_changed
+    public subject: Person | null, // person whose access changed, for project_access_changed
+    public access: 'granted' | 'removed' = 'granted', // how it changed, for project_access_changed
   ) {}
 }
 
@@ -147,8 +148,11 @@ export class Project {
   updated: number;
   dock: Rec[] = []; // tool recordings, in dock order (enabled flag + position on each)
   members: Person[] = [];
-  /** Members at generation; assignees are drawn from these so later joins never change old payloads. */
-  baseMembers = 0;
+  /**
+   * Members at generation (or creation); assignees and the like are drawn from these, so later
+   * joins and removals never change old payloads.
+   */
+  roster: Person[] = [];
   categories: Category[] = [];
   gauge: Rec | null = null;
   clientBoard: Rec | null = null;

@@ -1,12 +1,22 @@
 /**
  * Changes made the way Basecamp makes them: the edited record's updated_at moves to
  * the simulated clock, a to-do / group / list change touches the to-do list above it,
- * and any change inside a project touches the project. Nothing else is touched, even
- * where an embedded copy (parent title, creator, counts) changes.
+ * a document / upload / folder joining or leaving a vault touches the vault, and any
+ * change inside a project touches the project. Nothing else is touched, even where an
+ * embedded copy (parent title, creator, counts) changes: a new forward, reply, question,
+ * answer, card, comment or needle leaves its parent's updated_at where it was (its count
+ * follows, being rendered from the children). Where the docs leave it open a reading
+ * decides (to-do lists, a campfire's lines, memberships: see Readings in routes.ts).
  */
+import { AccessChange, changeMembership, membershipRefusal } from './members';
 import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, TOOL_KINDS } from './model';
 import { Rng } from './rng';
+import type { Readings } from './routes';
 import { ID_BASE, Store } from './store';
+
+/** The readings a change follows. */
+export type MutationReadings = Pick<Readings, 'changesTouchList' | 'linesTouchCampfire' | 'membershipTouchesProject' | 'membershipInTimeline'>;
+const MUTATION_READINGS: MutationReadings = { changesTouchList: true, linesTouchCampfire: false, membershipTouchesProject: true, membershipInTimeline: true };
 
 /** Stream name -> recording kind, for the streams whose records are recordings. */
 export const STREAM_KIND: Record<string, Kind> = {
@@ -72,11 +82,10 @@ const POSITIONED = new Set<Kind>(['todo', 'todolist', 'group', 'document', 'uplo
 
 export class Mutator {
   private rng: Rng;
-  /** `touchLists`: a to-do, group or list change touches the lists above it (see Readings). */
   constructor(
     private st: Store,
     seed: number,
-    private touchLists = true,
+    private readings: MutationReadings = MUTATION_READINGS,
   ) {
     this.rng = new Rng(seed ^ 0x0c0ffee);
   }
@@ -87,9 +96,13 @@ export class Mutator {
     return this.st.clock;
   }
 
-  /** To-do / group / list changes touch the list(s) above; everything touches the project. */
+  /**
+   * To-do / group / list changes touch the list(s) above, a line its campfire (under the readings
+   * that say so); everything touches the project.
+   */
   private touch(r: Rec, now: number): void {
-    if (this.touchLists && (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist')) {
+    if (this.readings.linesTouchCampfire && r.kind === 'line' && r.parent) r.parent.updated = now;
+    if (this.readings.changesTouchList && (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist')) {
       let p = r.parent;
       while (p && (p.kind === 'todolist' || p.kind === 'group')) {
         p.updated = now;
@@ -237,6 +250,7 @@ export class Mutator {
   /** A new person, a member of the project when one is named. */
   private createPerson(projectId: number | undefined): number {
     const st = this.st;
+    const pr = projectId === undefined ? undefined : this.projectOf(projectId);
     const now = this.tick();
     const seed = this.rng.u32();
     const n = st.people.length;
@@ -257,12 +271,18 @@ export class Mutator {
       st.people[0]?.company ?? null,
     );
     st.addPerson(p);
-    if (projectId !== undefined) {
-      const pr = this.projectOf(projectId);
-      pr.members.push(p);
-      this.touchProject(pr, now);
-    }
+    if (pr) changeMembership(st, this.readings, pr, p, 'granted', now);
     return p.id;
+  }
+
+  /** The person joins (`granted`) or leaves (`removed`) the project. */
+  membership(projectId: number, personId: number, change: AccessChange): void {
+    const pr = this.projectOf(projectId);
+    const person = this.st.person(personId);
+    if (!person) throw new Error(`simulator: no person with id ${personId}`);
+    const refusal = membershipRefusal(pr, person, change);
+    if (refusal) throw new Error(refusal);
+    changeMembership(this.st, this.readings, pr, person, change, this.tick());
   }
 
   /** A new recording's extra and extra2 (see Rec): column type, needle position, hours and person, ... */
@@ -355,7 +375,7 @@ export class Mutator {
     st.addProject(p);
     const owner = st.people[0] as Person;
     p.members = [owner];
-    p.baseMembers = 1;
+    p.roster = [owner];
     let pos = 0;
     const titles = ['Message Board', 'To-dos', 'Docs & Files', 'Chat', 'Schedule', 'Automatic Check-ins', 'Email Forwards', 'Card Table'];
     TOOL_KINDS.forEach((kind, i) => {

@@ -80,7 +80,7 @@ function clientReply(x: Renderer, o: Obj, r: Rec): void {
 function forward(x: Renderer, o: Obj, r: Rec): void {
   x.subscription(o, r);
   x.tail(o, r);
-  const from = r.project.members[hash32(r.seed, 70) % Math.max(1, r.project.baseMembers)] ?? r.creator;
+  const from = r.project.roster[hash32(r.seed, 70) % Math.max(1, r.project.roster.length)] ?? r.creator;
   plainContent(o, `<div>---------- Forwarded message ---------<br>From: ${from.name}<br>Subject: ${o.title as string}</div>${T.richText(r.seed, r.rev)}`);
   o.subject = o.title;
   o.from = r.has(F.hasFrom) ? `${from.name} <${from.email ?? 'someone@example.com'}>` : null;

@@ -179,13 +179,13 @@ export class Renderer {
     o.bucket = this.bucket(r.project);
     o.creator = this.person(r.creator);
   }
-  /** Members drawn from the project's original members (stable under later joins). */
+  /** Members drawn from the project's original members (stable under later joins and removals). */
   people(r: Rec, salt: number, max: number, first?: Person): unknown[] {
     const p = r.project;
     const n = hash32(r.seed, salt) % (max + 1);
     const picked: Person[] = first ? [first] : [];
-    for (let i = 0; i < n && p.baseMembers > 0; i++) {
-      const m = p.members[hash32(r.seed, salt + 1 + i) % p.baseMembers] as Person;
+    for (let i = 0; i < n && p.roster.length > 0; i++) {
+      const m = p.roster[hash32(r.seed, salt + 1 + i) % p.roster.length] as Person;
       if (!picked.includes(m)) picked.push(m);
     }
     return picked.map((m) => this.person(m));
@@ -383,7 +383,8 @@ export class Renderer {
       o.action = `${who} changed who can access this project`;
       o.target = null;
       o.title = o.action;
-      o.summary_excerpt = `${e.subject?.name ?? 'Someone'} was granted access.`;
+      // The docs show only a grant; the wording of a removal is ours.
+      o.summary_excerpt = `${e.subject?.name ?? 'Someone'} ${e.access === 'granted' ? 'was granted access' : 'was removed from this project'}.`;
       o.avatars_sample = [];
       o.bucket = bucket;
       return o;

@@ -73,8 +73,22 @@ export interface Readings {
   chatsListArchived: boolean;
   /** A change to a to-do or group touches the to-do list(s) above it (their updated_at moves). */
   changesTouchList: boolean;
+  /** Adding a person to a project or removing one moves the project's updated_at. */
+  membershipTouchesProject: boolean;
+  /** Adding a person to a project or removing one records a project_access_changed timeline event. */
+  membershipInTimeline: boolean;
+  /** A new (or changed) campfire line moves its campfire's updated_at. */
+  linesTouchCampfire: boolean;
 }
-export const DEFAULT_READINGS: Readings = { groupsInRecordings: false, rootVaultsInRecordings: true, chatsListArchived: false, changesTouchList: true };
+export const DEFAULT_READINGS: Readings = {
+  groupsInRecordings: false,
+  rootVaultsInRecordings: true,
+  chatsListArchived: false,
+  changesTouchList: true,
+  membershipTouchesProject: true,
+  membershipInTimeline: true,
+  linesTouchCampfire: false,
+};
 
 const pos = () => byPos;
 const asc = () => byCreatedAsc;
