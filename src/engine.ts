@@ -102,6 +102,7 @@ export class SyncEngine {
     this.follows = new FollowGate(
       (job, node) => this.enqueue(job, node),
       () => false,
+      this.streams,
     );
     this.held = new HeldReads(
       this.plan,
@@ -329,7 +330,7 @@ export class SyncEngine {
   private async write(stream: Stream, record: Json): Promise<void> {
     if (!this.schemasWritten) this.writeSchemas();
     const sel = this.selection.get(stream.name)!;
-    if (this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name);
+    if (this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name, record);
     this.writer.record(stream.name, record, sel.fields, stream.omit, sel.drop);
     if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
   }
@@ -433,7 +434,7 @@ export class SyncEngine {
 
   /** Whether reads held by the follow gate wait for this stream's root lists: the projects, and what streams change with. */
   private gatesOn(stream: Stream): boolean {
-    return stream.opensProject || this.streams.some((s) => s.changesWith === stream.name);
+    return stream.opensProject || this.streams.some((s) => stream.name in s.signalledBy);
   }
 
   /** How much below a project this run reads (see src/sync/refresh.ts), kept for the reads that follow it. */

@@ -32,7 +32,7 @@ export interface Context {
   turn?: boolean;
   /**
    * An active project with no signal and no turn: below it only what another stream's changes
-   * may have changed is read (Stream.changesWith), once those changes are known.
+   * may have changed is read (Stream.signalledBy), once those changes are known.
    */
   quiet?: boolean;
 }

@@ -92,7 +92,10 @@ export class ProjectPeople extends Bc3Stream {
   readonly name = 'project_people';
   // A person's edits do not touch the projects they belong to: read memberships every run.
   readonly changesTouchProject = false;
-  readonly changesWith = 'people' as const;
+  readonly signalledBy = {
+    people: () => true as const,
+    timeline_events: (e: Json) => (e.kind === 'project_access_changed' ? (e.bucket?.id as number | undefined) : undefined),
+  };
   readonly keyProperties = ['project_id', 'person_id'];
   readonly parents: Parents = { projects: live((p) => [`/projects/${p.id}/people.json`]) };
   decorate(record: Json): void {

@@ -114,10 +114,13 @@ export abstract class Stream {
    */
   readonly followsProject: boolean = false;
   /**
-   * Its records embed records of another stream, read every run (a membership is a person): a
-   * change to any of those is a signal to read it even in a project nothing else says changed.
+   * Records of other streams, read every run, that say this stream's collections changed even in
+   * a project nothing else says moved: per stream, a function of one changed record giving the
+   * project it names, or `true` for every project (a membership is a person: a person's edit
+   * changes their memberships everywhere; a timeline event of kind project_access_changed names
+   * the project whose memberships changed).
    */
-  readonly changesWith?: AnyStreamName;
+  readonly signalledBy: Partial<Record<AnyStreamName, (record: Json) => number | true | undefined>> = {};
 
   /** What its product reads beyond the declared tree (src/products/bc3.ts, bcx.ts). */
   get strategy(): Strategy {

@@ -35,7 +35,7 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
   if (kids.length === 0) return NONE;
   const jobs: Job[] = [];
   for (const child of kids) {
-    if (ctx.quiet && child.changesWith === undefined) continue;
+    if (ctx.quiet && !isSignalled(child)) continue;
     if (!plan.traverses(child, ctx, parent.name)) continue;
     const holdable = plan.strategy.holds(child, parent.name, ctx);
     if (holdable && rules.walkLists(child.name)) continue; // the walk lists them
@@ -55,9 +55,14 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
   return jobs;
 }
 
+/** Whether records of other streams may say that this stream's collections changed (Stream.signalledBy). */
+function isSignalled(stream: Stream): boolean {
+  return Object.keys(stream.signalledBy).length > 0;
+}
+
 /** Whether a read of `child` waits to learn whether its project, or what it changes with, calls for it (see FollowGate). */
 function followsIn(plan: ReadPlan, child: Stream, ctx: Context): boolean {
-  if (ctx.archived) return ctx.archived.quiet === true && child.changesWith !== undefined;
+  if (ctx.archived) return ctx.archived.quiet === true && isSignalled(child);
   return ctx.quiet === true || (child.followsProject && plan.gated);
 }
 

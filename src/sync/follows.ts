@@ -1,10 +1,11 @@
 /**
  * The engine's gate for reads that follow their project (Stream.followsProject: a campfire's
  * lines, reached from /chats.json) and for reads in a quiet project that another stream's
- * changes may call for (Stream.changesWith: memberships, when people changed): held until every
+ * changes may call for (Stream.signalledBy: memberships, when people changed): held until every
  * list they depend on has been read, then run if the project is read this run (or the change
- * feed names it, or the stream they change with wrote a record), dropped otherwise.
+ * feed names it, or a changed record of another stream names it), dropped otherwise.
  */
+import type { AnyStreamName, Json, Stream } from '../streams/stream';
 import type { Job } from './job';
 import { Node } from './node';
 import { ProjectRead, followsRead } from './refresh';
@@ -13,20 +14,23 @@ export class FollowGate {
   private listsLeft = 0;
   private readonly held: Array<{ job: Job; node: Node }> = [];
   private readonly reads = new Map<number, ProjectRead>();
-  /** Streams that wrote a record this run (in an incremental run: changed since the last). */
-  private readonly changed = new Set<string>();
+  /** `stream` (every project) or `stream project` whose collections a changed record of another stream names. */
+  private readonly signalled = new Set<string>();
 
-  /**
-   * `run` queues a released read; `named(projectId)`: the change feed names the project.
-   */
+  /** `streams`: every stream, for what a record names (Stream.signalledBy). */
   constructor(
     private readonly run: (job: Job, node: Node) => void,
     private readonly named: (projectId: number) => boolean,
+    private readonly streams: readonly Stream[],
   ) {}
 
-  /** A record of `stream` was written. */
-  wrote(stream: string): void {
-    this.changed.add(stream);
+  /** A record of `stream` changed since the last completed run: note what it names. */
+  wrote(stream: string, record: Json): void {
+    for (const s of this.streams) {
+      const names = s.signalledBy[stream as AnyStreamName]?.(record);
+      if (names === true) this.signalled.add(s.name);
+      else if (names !== undefined) this.signalled.add(`${s.name} ${names}`);
+    }
   }
 
   /** A list the held reads depend on (a project list, a list of what they change with) is queued. */
@@ -49,7 +53,7 @@ export class FollowGate {
   /** Whether a job that follows its project is read (see followsRead). */
   wanted(job: Job): boolean {
     if (job.follows === undefined || followsRead(this.reads.get(job.follows), this.named(job.follows))) return true;
-    return job.stream.changesWith !== undefined && this.changed.has(job.stream.changesWith);
+    return this.signalled.has(job.stream.name) || this.signalled.has(`${job.stream.name} ${job.follows}`);
   }
 
   /** A project list was read: once all have, the held reads run or are dropped. */

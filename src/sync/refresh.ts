@@ -26,14 +26,22 @@ export interface RefreshWindow {
   all?: boolean;
 }
 
-/** A stable phase in [0, 1) for a key (32-bit FNV-1a): spreads keys' turns over the window. */
+/**
+ * A stable phase in [0, 1) for a key: 32-bit FNV-1a, then MurmurHash3's finalizer, which
+ * spreads keys that differ in a digit or two (consecutive ids) evenly over the window.
+ */
 export function phaseOf(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = Math.imul(hash, 0x01000193);
   }
-  return hash / 0x100000000;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 0x100000000;
 }
 
 /** Whether the collections keyed `key` have their turn this run. */

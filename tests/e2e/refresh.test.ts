@@ -160,3 +160,28 @@ describe('what a signal reveals arrives in the next run', () => {
       expect(recordsOf(quiet.messages, 'project_people')).toEqual([]);
     }));
 });
+
+describe('a new member, under each reading of what a membership change moves', () => {
+  it.each([
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ])('moves the project: %s, in the timeline: %s — next run if either says so, else the project’s turn', (membershipTouchesProject, membershipInTimeline) =>
+    withSimulator({ readings: { membershipTouchesProject, membershipInTimeline } }, async (sim, config) => {
+      const hours = 24;
+      const file = config({ full_refresh_hours: hours });
+      const base = await sync(sim, file);
+      const members = sim.expectedRecords('project_people') as Rec[];
+      const project = activeProjects(sim)[0]!;
+      const person = (sim.expectedRecords('people') as Rec[]).find((p) => !members.some((m) => m.project_id === project.id && m.person_id === p.id))!;
+      sim.addMember(project.id, person.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const arrived = recordsOf(next.messages, 'project_people').some((m) => m.project_id === project.id && m.person_id === person.id);
+      const turn = due(projectKey(project.id), { hours, since: base.start, now: next.start });
+      expect(arrived).toBe(membershipTouchesProject || membershipInTimeline || turn);
+      if (arrived) expectReplica(sim, [...base.messages, ...next.messages], ['project_people']);
+    }),
+  );
+});
