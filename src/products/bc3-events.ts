@@ -56,6 +56,12 @@ type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
+/** A bookmark as kept in the STATE (JSON from a file), or undefined when it is not one (read as a first run). */
+export function parseFeedBookmark(value: unknown): FeedBookmark | undefined {
+  if (!isObj(value) || typeof value.position !== 'string' || value.position === '') return undefined;
+  return isId(value.last_id) ? { position: value.position, last_id: value.last_id } : { position: value.position };
+}
+
 /** The feed's own error prose, on one line and short: it names the offending filter. */
 function prose(body: Obj): string {
   const error = typeof body.error === 'string' ? body.error.replace(/\s+/g, ' ').trim() : '';

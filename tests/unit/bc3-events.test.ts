@@ -4,7 +4,7 @@
  */
 import { ApiError, TapError } from '../../src/errors';
 import { Logger } from '../../src/log';
-import { FeedBookmark, FeedOutcome, classifyRefusal, emptyHints, noteEvent, readEventFeed } from '../../src/products/bc3-events';
+import { FeedBookmark, FeedOutcome, classifyRefusal, emptyHints, noteEvent, parseFeedBookmark, readEventFeed } from '../../src/products/bc3-events';
 import { API_URL, Hit, Reply, guardNock, json, makeClient, mockApi, mockToken, settle } from '../helpers/client-fixtures';
 
 guardNock();
@@ -203,5 +203,23 @@ describe('noteEvent', () => {
         ['boost.created', 1],
       ]),
     );
+  });
+});
+
+describe('parseFeedBookmark', () => {
+  test.each([
+    [
+      { position: 'P', last_id: 5 },
+      { position: 'P', last_id: 5 },
+    ],
+    [{ position: 'P' }, { position: 'P' }],
+    [{ position: 'P', last_id: '5' }, { position: 'P' }],
+    [{ position: 'P', last_id: -1 }, { position: 'P' }],
+    [{ position: '' }, undefined],
+    ['P', undefined],
+    [null, undefined],
+    [{ last_id: 5 }, undefined],
+  ])('%j -> %j', (value, expected) => {
+    expect(parseFeedBookmark(value)).toEqual(expected);
   });
 });
