@@ -9,6 +9,7 @@ import { Auth } from './auth';
 import { BcxOptions, BcxServe, BcxSimulator, createBcx } from './bcx';
 import { Expected, STREAMS } from './expected';
 import { Faults, RateLimit, Traffic } from './faults';
+import { FeedOptions, renderFeedEvent } from './feed';
 import { generate } from './generate';
 import { Status } from './model';
 import { Mutator } from './mutations';
@@ -19,6 +20,7 @@ import { Store } from './store';
 
 export type { Faults, RateLimit } from './faults';
 export type { RequestLogEntry } from './server';
+export type { FeedOptions } from './feed';
 export type { BcxOptions, BcxReadings, BcxSimulator, BcxParent } from './bcx';
 
 export interface SimulatorOptions {
@@ -58,6 +60,20 @@ export interface SimulatorOptions {
    * (default true); false serves them as the older docs showed them. The single card keeps its steps.
    */
   cardListSteps?: boolean;
+  /** The event feed's page size and scan window (default 100 events, 10,000 ids). */
+  feed?: FeedOptions;
+}
+
+/** The account event feed's controls (GET /events.json; see feed.ts). */
+export interface SimulatorFeed {
+  /** The present: the last event id handed out (what since=now enters at). */
+  head(): number;
+  /** Let `n` event ids go by with no event in this account (a walk crosses them in empty pages). */
+  skipIds(n: number): void;
+  /** Raise the epoch to `afterId` (default: the present); positions below it answer 410. Returns the epoch. */
+  raiseEpoch(afterId?: number): number;
+  /** Every event recorded, as the feed renders it, oldest first (also those below the epoch). */
+  events(): Array<Record<string, unknown>>;
 }
 
 export interface Simulator {
@@ -87,6 +103,8 @@ export interface Simulator {
   advanceClock(ms: number): void;
   update(stream: string, id: number, opts?: { sameTimestamp?: boolean }): void;
   setStatus(stream: string, id: number, status: Status): void;
+  /** Moves a to-do (todos) to another list or group, or a card (card_table_cards) to another column, of its project. */
+  move(stream: string, id: number, parentId: number): void;
   create(stream: string, parent: { projectId?: number; parentId?: number }): number;
   /**
    * The person joins the project: /projects/:id/people.json lists them and the project's
@@ -99,6 +117,8 @@ export interface Simulator {
   removeMember(projectId: number, personId: number): void;
   expectedRecords(stream: string): object[];
   streamNames(): string[];
+  /** The account event feed. */
+  feed: SimulatorFeed;
   /** The Basecamp 2 account. */
   bcx: BcxSimulator;
   stop(): Promise<void>;
@@ -156,7 +176,7 @@ function serverState(opts: SimulatorOptions, r: Resolved, store: Store, baseUrl:
   return {
     store,
     renderer,
-    routes: new Routes(store, renderer, readings),
+    routes: new Routes(store, renderer, readings, `feed-key-${r.seed}`),
     auth: new Auth(r.clientId, r.clientSecret, r.refreshToken, opts.tokenTtlSeconds ?? 1_209_600, opts.rotateRefreshToken ?? false),
     traffic: new Traffic(r.latencyMs, opts.rateLimit ?? null, r.faults, r.seed),
     baseUrl,
@@ -175,6 +195,8 @@ function serverState(opts: SimulatorOptions, r: Resolved, store: Store, baseUrl:
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const r = resolve(opts);
   const store = generate({ seed: r.seed, records: opts.records ?? 1500, accountId: r.accountId, projects: opts.projects });
+  if (opts.feed?.pageSize !== undefined) store.feed.pageSize = opts.feed.pageSize;
+  if (opts.feed?.scanWindow !== undefined) store.feed.scanWindow = opts.feed.scanWindow;
   const server = await listen(opts.port);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const readings: Readings = { ...DEFAULT_READINGS, ...opts.readings };
@@ -212,8 +234,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     create: (stream, parent) => mutator.create(stream, parent),
     addMember: (projectId, personId) => mutator.membership(projectId, personId, 'granted'),
     removeMember: (projectId, personId) => mutator.membership(projectId, personId, 'removed'),
+    move: (stream, id, parentId) => mutator.move(stream, id, parentId),
     expectedRecords: (stream) => expected.records(stream),
     streamNames: () => [...STREAMS],
+    feed: {
+      head: () => store.feed.head(),
+      skipIds: (n) => store.feed.skipIds(n),
+      raiseEpoch: (afterId) => store.feed.raiseEpoch(afterId),
+      events: () => store.feed.events.map(renderFeedEvent),
+    },
     bcx: bcx.api,
     stop: () =>
       new Promise<void>((done) => {

@@ -9,6 +9,7 @@
  * decides (to-do lists, a campfire's lines, memberships: see Readings in routes.ts).
  */
 import { AccessChange, changeMembership, membershipRefusal } from './members';
+import { FeedEventType } from './feed';
 import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, TOOL_KINDS } from './model';
 import { Rng } from './rng';
 import type { Readings } from './routes';
@@ -77,6 +78,29 @@ const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
   timesheet_entry: ['todo', 'message', 'card'],
 };
 
+/**
+ * The event feed's types for a new recording and for an edit of one (its content or body). Kinds
+ * not named here record no event: the feed's catalog does not cover them (documents, uploads,
+ * schedule entries, forwards, client replies, groups and lists, ...).
+ */
+const CREATED_EVENT: Partial<Record<Kind, FeedEventType>> = {
+  message: 'message.created',
+  comment: 'comment.created',
+  todo: 'todo.created',
+  card: 'card.created',
+  line: 'chat.line.created',
+  question: 'question.created',
+  answer: 'question.answer.created',
+};
+const EDITED_EVENT: Partial<Record<Kind, FeedEventType>> = {
+  message: 'message.content_changed',
+  comment: 'comment.content_changed',
+  todo: 'todo.content_changed',
+  card: 'card.content_changed',
+};
+/** What a to-do or a card can be moved under, within its project. */
+const MOVES_UNDER: Partial<Record<Kind, Kind[]>> = { todo: ['todolist', 'group'], card: ['column'] };
+
 /** Kinds whose records carry a position among their siblings. */
 const POSITIONED = new Set<Kind>(['todo', 'todolist', 'group', 'document', 'upload', 'vault', 'card', 'step', 'question', 'column']);
 
@@ -102,14 +126,17 @@ export class Mutator {
    */
   private touch(r: Rec, now: number): void {
     if (this.readings.linesTouchCampfire && r.kind === 'line' && r.parent) r.parent.updated = now;
-    if (this.readings.changesTouchList && (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist')) {
-      let p = r.parent;
-      while (p && (p.kind === 'todolist' || p.kind === 'group')) {
-        p.updated = now;
-        p = p.parent;
-      }
-    }
+    if (r.kind === 'todo' || r.kind === 'group' || r.kind === 'todolist') this.touchListsFrom(r.parent, now);
     this.touchProject(r.project, now);
+  }
+  private touchListsFrom(list: Rec | null, now: number): void {
+    if (!this.readings.changesTouchList) return;
+    for (let p = list; p && (p.kind === 'todolist' || p.kind === 'group'); p = p.parent) p.updated = now;
+  }
+  /** An event in the account's feed, when the catalog has a type for the change. */
+  private feedEvent(type: FeedEventType | undefined, r: Rec, now: number, details?: Record<string, unknown>): void {
+    if (!type) return;
+    this.st.feed.record({ type, created: now, bucketId: r.project.id, creatorId: r.creator.id, recordingId: r.id, ...(details ? { details } : {}) });
   }
   /**
    * A record that joins or leaves a vault changes the vault's documents/uploads/vaults counts:
@@ -185,6 +212,34 @@ export class Mutator {
     r.rev++;
     r.updated = now;
     this.touch(r, now);
+    this.feedEvent(EDITED_EVENT[r.kind], r, now);
+  }
+
+  /**
+   * Moves a to-do to another list or group, or a card to another column, of its project (last
+   * among its new siblings): the feed's todo.moved, or card.moved naming both columns.
+   */
+  move(stream: string, id: number, parentId: number): void {
+    const r = this.recOf(stream, id);
+    const to = this.st.rec(parentId);
+    const from = r.parent;
+    if (!from || !to || to.project !== r.project || !MOVES_UNDER[r.kind]?.includes(to.kind)) {
+      throw new Error(`simulator: cannot move ${stream} ${id} under recording ${parentId}`);
+    }
+    const now = this.tick();
+    if (from.children) from.children = from.children.filter((c) => c !== r);
+    r.pos = (to.children ?? []).filter((c) => c.kind === r.kind).reduce((m, c) => Math.max(m, c.pos), 0) + 1;
+    r.parent = to;
+    to.addChild(r);
+    r.rev++;
+    r.updated = now;
+    if (r.kind === 'card') {
+      from.updated = now;
+      to.updated = now;
+    }
+    this.touchListsFrom(from, now);
+    this.touch(r, now);
+    this.feedEvent(r.kind === 'card' ? 'card.moved' : 'todo.moved', r, now, r.kind === 'card' ? { column_id: to.id, previous_column_id: from.id } : undefined);
   }
 
   setStatus(stream: string, id: number, status: Status): void {
@@ -330,6 +385,7 @@ export class Mutator {
     if (kind === 'timesheet_entry') parent.project.timesheet.push(r);
     this.touch(r, now);
     this.touchCounted(r, now);
+    this.feedEvent(CREATED_EVENT[kind], r, now);
     return r.id;
   }
 

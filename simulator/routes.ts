@@ -4,12 +4,13 @@
  * HTTP side (auth, pagination, ETags, caching). Bucket-scoped aliases
  * (/buckets/:b/...) are accepted wherever Basecamp's own URLs use them.
  */
+import { serveFeed } from './feed';
 import { F, Kind, Project, Rec, Status } from './model';
 import { Renderer } from './render';
 import { Store } from './store';
 
 type Obj = Record<string, unknown>;
-export type Result = { obj: Obj } | { list: () => unknown[]; render: (x: never) => Obj } | { error: number; body: Obj };
+export type Result = { obj: Obj; headers?: Record<string, string> } | { list: () => unknown[]; render: (x: never) => Obj } | { error: number; body: Obj };
 
 const NOT_FOUND = null;
 
@@ -79,6 +80,11 @@ export interface Readings {
   membershipInTimeline: boolean;
   /** A new (or changed) campfire line moves its campfire's updated_at. */
   linesTouchCampfire: boolean;
+  /**
+   * Whether the account serves Basecamp 5's event feed (/events.json): 'served', or refused
+   * with 403 ('forbidden') or 404 ('missing'), as an account on an older Basecamp would.
+   */
+  eventFeed: 'served' | 'forbidden' | 'missing';
 }
 export const DEFAULT_READINGS: Readings = {
   groupsInRecordings: false,
@@ -88,6 +94,7 @@ export const DEFAULT_READINGS: Readings = {
   membershipTouchesProject: true,
   membershipInTimeline: true,
   linesTouchCampfire: false,
+  eventFeed: 'served',
 };
 
 const pos = () => byPos;
@@ -101,6 +108,8 @@ export class Routes {
     private st: Store,
     private r: Renderer,
     readonly readings: Readings = DEFAULT_READINGS,
+    /** The key feed positions are signed with. */
+    private feedSecret = 'simulator-feed',
   ) {
     this.define();
   }
@@ -199,6 +208,7 @@ export class Routes {
       list: () => st.events.filter((e) => e.project.status !== 'trashed').sort(byCreatedDesc),
       render: ((x) => r.event(x)) as (x: never) => Obj,
     }));
+    this.on('events.json', 'none', (_p, q) => this.events(q));
     this.on('projects/:id/timeline.json', 'none', (p) => {
       const pr = this.project(p.id);
       return pr ? { list: () => [...pr.events].sort(byCreatedDesc), render: ((x) => r.event(x)) as (x: never) => Obj } : NOT_FOUND;
@@ -379,6 +389,14 @@ export class Routes {
     });
     this.on('card_tables/cards/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['card'], b));
     this.on('card_tables/steps/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['step'], b));
+  }
+
+  /** The event feed, or the 403 / 404 of an account that does not serve it. */
+  private events(q: URLSearchParams): Result | null {
+    if (this.readings.eventFeed === 'missing') return NOT_FOUND;
+    if (this.readings.eventFeed === 'forbidden') return { error: 403, body: { status: 403, error: 'Forbidden' } };
+    const answer = serveFeed(this.st.feed, { base: this.r.base, accountId: this.r.accountId, secret: this.feedSecret }, q);
+    return answer.status === 200 ? { obj: answer.body, headers: answer.headers } : { error: answer.status, body: answer.body };
   }
 
   private inProject(p: Record<string, number>, kinds: Kind[]): Result | null {

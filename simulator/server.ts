@@ -224,6 +224,7 @@ export class Handler {
     const headers: Record<string, string | number> = {};
     if ('obj' in result) {
       body = result.obj;
+      Object.assign(headers, result.headers);
     } else {
       const items = this.cached(url, result.list);
       const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);

@@ -2,6 +2,7 @@
  * The account's rows and their indexes. Ids are handed out from per-type ranges that
  * never overlap, so every id is unique across the account (and well below 2^53).
  */
+import { EventFeed } from './feed';
 import { AccountInfo, Category, Kind, Marker, Person, Project, Rec, TimelineEvent } from './model';
 
 export const ID_BASE = {
@@ -24,6 +25,8 @@ export class Store {
   templates: Project[] = [];
   markers: Marker[] = [];
   events: TimelineEvent[] = [];
+  /** Basecamp 5's account event feed (GET /events.json): what the mutations record there. */
+  feed = new EventFeed();
   /** Every recording of each kind, in creation order (the recordings endpoint scans these). */
   byKind = new Map<Kind, Rec[]>();
   private recs: (Rec | undefined)[] = [];

@@ -53,6 +53,15 @@ interface CallState {
 }
 const callContext = () => ({ call: { refreshedFor: new Set<string>() } as CallState });
 
+/** An answer read whole: status, body (parsed JSON, or the text when it is not JSON), headers, final URL. */
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  url: string;
+}
+const answerOf = (res: Response<unknown>): Answer => ({ status: res.statusCode, body: res.body, headers: res.headers, url: res.url });
+
 /** What got's error was, in the error table's terms. */
 function faultOf(error: RequestError): Fault {
   // Only an HTTPError's status is the answer. A body cut off after the headers (ReadError) or a
@@ -329,6 +338,21 @@ export class BasecampClient {
       const res = await this.reader.get<T>(url, { context: callContext() });
       return res.body;
     } catch (err) {
+      throw this.toApiError(err, url);
+    }
+  }
+
+  /**
+   * GET one JSON document with its status, headers and URL, for an API whose error answers carry
+   * a body to act on (the event feed's 400 reason, 409 and 410): a status in `answered` comes back
+   * as an answer, its body parsed when it is JSON. Everything else is as getJson: retries, errors.
+   */
+  async getAnswer(path: string, answered: readonly number[] = []): Promise<Answer> {
+    const url = this.url(path);
+    try {
+      return answerOf(await this.reader.get(url, { context: callContext() }));
+    } catch (err) {
+      if (err instanceof HTTPError && answered.includes(err.response.statusCode)) return answerOf(err.response);
       throw this.toApiError(err, url);
     }
   }

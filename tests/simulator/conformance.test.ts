@@ -407,3 +407,29 @@ if (!HAVE_FIXTURES) {
     });
   });
 }
+
+/**
+ * The event feed (GET /events.json) is documented in bc-api sections/event_feed.md, whose example
+ * is in the section's text, not among the fixtures: its keys are stated here from the docs. The
+ * envelope is `events` and `position`, plus `next` while a walk has more; an event is the example's
+ * thin pointer.
+ */
+const FEED_EXAMPLE_ENVELOPE = ['events', 'position'];
+const FEED_EXAMPLE_EVENT = ['id', 'kind', 'action', 'created_at', 'event_type', 'bucket_id', 'creator_id', 'performed_by_id', 'recording_id'];
+
+describe('the event feed matches the example of bc-api sections/event_feed.md', () => {
+  it('GET /events.json: the envelope and each event have the example keys, and `next` only while the walk has more', () =>
+    withSim({ records: 300, feed: { pageSize: 1 } }, async (sim, token) => {
+      const get = async (url: string) => (await (await fetch(url, { headers: { Authorization: `Bearer ${token}`, 'User-Agent': UA } })).json()) as Json;
+      const entered = await get(`${sim.baseUrl}/${sim.accountId}/events.json`);
+      expect(Object.keys(entered).sort()).toEqual([...FEED_EXAMPLE_ENVELOPE].sort());
+      const project = (sim.expectedRecords('projects') as Json[]).find((p) => (p.dock as Json[]).some((t) => t.name === 'message_board' && t.enabled)) as Json;
+      sim.create('messages', { projectId: project.id as number });
+      sim.create('messages', { projectId: project.id as number });
+      const first = await get(`${sim.baseUrl}/${sim.accountId}/events.json?position=${encodeURIComponent(entered.position as string)}`);
+      expect(Object.keys(first).sort()).toEqual([...FEED_EXAMPLE_ENVELOPE, 'next'].sort());
+      const second = await get(first.next as string);
+      expect(Object.keys(second).sort()).toEqual([...FEED_EXAMPLE_ENVELOPE].sort());
+      for (const e of [...(first.events as Json[]), ...(second.events as Json[])]) expect(Object.keys(e).sort()).toEqual([...FEED_EXAMPLE_EVENT].sort());
+    }));
+});

@@ -978,3 +978,22 @@ describe('odd answers', () => {
     expect(client.stats.retries).toBe(12);
   });
 });
+
+describe('getAnswer', () => {
+  test('answers a 2xx and the statuses asked for with body, headers and URL; retries as getJson; other statuses are errors', async () => {
+    const { client } = makeClient({ max_retries: 2 });
+    mockToken(['at-answer-Z1x2C3v4']);
+    mockApi('/ok.json', [[503, { error: 'busy' }], json({ a: 1 }, { 'x-feed-position': 'P' })]);
+    mockApi('/gone.json', [[410, { resume: 'r' }]]);
+    mockApi('/text.json', [[400, 'not json']]);
+    mockApi('/missing.json', [[404, { status: 404 }]]);
+    const ok = await client.getAnswer('/ok.json', [410]);
+    expect([ok.status, ok.body, ok.headers['x-feed-position'], ok.url]).toEqual([200, { a: 1 }, 'P', `${API_URL}/123/ok.json`]);
+    expect(client.stats.retries).toBe(1);
+    expect(await client.getAnswer('/gone.json', [410])).toMatchObject({ status: 410, body: { resume: 'r' } });
+    expect(await client.getAnswer('/text.json', [400])).toMatchObject({ status: 400, body: 'not json' });
+    const missing = await settle(client.getAnswer('/missing.json', [410]));
+    expect((missing.error as ApiError).kind).toBe('not_found');
+    expect(missing.error!.message).toBe('HTTP 404 on GET /123/missing.json');
+  });
+});
