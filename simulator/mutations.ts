@@ -16,8 +16,17 @@ import type { Readings } from './routes';
 import { ID_BASE, Store } from './store';
 
 /** The readings a change follows. */
-export type MutationReadings = Pick<Readings, 'changesTouchList' | 'linesTouchCampfire' | 'membershipTouchesProject' | 'membershipInTimeline'>;
-const MUTATION_READINGS: MutationReadings = { changesTouchList: true, linesTouchCampfire: false, membershipTouchesProject: true, membershipInTimeline: true };
+export type MutationReadings = Pick<
+  Readings,
+  'changesTouchList' | 'changesTouchProject' | 'linesTouchCampfire' | 'membershipTouchesProject' | 'membershipInTimeline'
+>;
+const MUTATION_READINGS: MutationReadings = {
+  changesTouchList: true,
+  changesTouchProject: true,
+  linesTouchCampfire: false,
+  membershipTouchesProject: true,
+  membershipInTimeline: true,
+};
 
 /** Stream name -> recording kind, for the streams whose records are recordings. */
 export const STREAM_KIND: Record<string, Kind> = {
@@ -147,8 +156,9 @@ export class Mutator {
       r.parent.updated = now;
     }
   }
+  /** A change inside the project moves its updated_at, unless the reading says changes inside do not. */
   private touchProject(p: Project, now: number): void {
-    p.updated = now;
+    if (this.readings.changesTouchProject) p.updated = now;
   }
 
   private recOf(stream: string, id: number): Rec {

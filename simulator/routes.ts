@@ -81,6 +81,11 @@ export interface Readings {
   /** A new (or changed) campfire line moves its campfire's updated_at. */
   linesTouchCampfire: boolean;
   /**
+   * A change inside a project (a record created, edited, archived or trashed) moves the project's
+   * updated_at. The docs do not say; false leaves the project's own edits as the only thing that does.
+   */
+  changesTouchProject: boolean;
+  /**
    * Whether the account serves Basecamp 5's event feed (/events.json): 'served', or refused
    * with 403 ('forbidden') or 404 ('missing'), as an account on an older Basecamp would.
    */
@@ -94,6 +99,7 @@ export const DEFAULT_READINGS: Readings = {
   membershipTouchesProject: true,
   membershipInTimeline: true,
   linesTouchCampfire: false,
+  changesTouchProject: true,
   eventFeed: 'served',
 };
 

@@ -26,10 +26,10 @@ import { JobRead, ReadSources, WalkProgress } from './sync/job-read';
 import { Node } from './sync/node';
 import { JobQueue } from './sync/queue';
 import { RecordAction, listOnlyPart, withListed } from './sync/record';
-import { RunFacts, Strategy, TREE } from './sync/strategy';
+import { ChangeHints, RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
 import { FollowGate } from './sync/follows';
-import { ProjectRead, RefreshWindow, due, projectKey, projectRead } from './sync/refresh';
+import { ProjectRead, RefreshWindow, due, gates, projectKey, projectRead } from './sync/refresh';
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -75,6 +75,8 @@ export class SyncEngine {
   private readonly strategy: Strategy;
   private readonly runFacts: RunFacts;
   private readonly sources: ReadSources;
+  /** What the change feed read before the first job says (Basecamp 5's event feed); undefined: none. */
+  private hints?: ChangeHints;
   /** Reads that follow their project, held until the project lists are read. */
   private readonly follows: FollowGate;
   private readonly rules: ChildRules & ScopeRules = {
@@ -97,11 +99,11 @@ export class SyncEngine {
     this.byName = product.byName;
     this.strategy = this.streams[0]?.strategy ?? TREE;
     this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
-    const gated = this.strategy.followsSignals() && (options.fullRefreshHours ?? 0) > 0 && bookmarks.refreshSince() !== undefined;
+    const gated = this.strategy.followsSignals() && gates({ hours: options.fullRefreshHours ?? 0, since: bookmarks.refreshSince(), now: '' });
     this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts), gated);
     this.follows = new FollowGate(
       (job, node) => this.enqueue(job, node),
-      () => false,
+      (projectId) => this.hints?.names(projectId) === true,
       this.streams,
     );
     this.held = new HeldReads(
@@ -125,6 +127,8 @@ export class SyncEngine {
     this.bookmarks.setSignpost(new Date().toISOString());
     this.client.onServerStart = (at) => this.bookmarks.setSignpost(at);
     if (this.client.serverStart) this.bookmarks.setSignpost(this.client.serverStart);
+    // A run that re-reads nothing on a window (full_refresh_hours 0) needs no hints.
+    if ((this.options.fullRefreshHours ?? 0) > 0) this.hints = await this.strategy.changeHints(this.client, this.bookmarks.eventsRead(), this.log);
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of this.streams) {
@@ -150,6 +154,7 @@ export class SyncEngine {
       if (covered) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, covered);
       this.bookmarks.endRun();
       if (this.strategy.followsSignals()) this.bookmarks.completeRefresh();
+      this.bookmarks.setEventsRead(this.hints?.bookmark);
       this.options.versions?.activate(this.writer);
     }
     this.flushState(true, true);
@@ -440,11 +445,12 @@ export class SyncEngine {
   /** How much below a project this run reads (see src/sync/refresh.ts), kept for the reads that follow it. */
   private projectRead(project: Json): ProjectRead {
     const since = this.bookmarks.refreshSince();
-    const window: RefreshWindow = { hours: this.options.fullRefreshHours ?? 0, since, now: this.bookmarks.runStart() ?? new Date().toISOString() };
+    const now = this.bookmarks.runStart() ?? new Date().toISOString();
+    const window: RefreshWindow = { hours: this.options.fullRefreshHours ?? 0, since, now, all: this.hints?.refreshAll };
     const read = projectRead(this.plan.gated, {
       due: due(projectKey(project.id), window),
       moved: since !== undefined && typeof project.updated_at === 'string' && ms(project.updated_at) > ms(since),
-      named: false,
+      named: this.hints?.names(project.id) === true,
     });
     this.follows.noteProject(project.id, read);
     return read;

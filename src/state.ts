@@ -18,6 +18,7 @@
  *     "feed": { "since": "...", "projects": [<id>, ...], "trashed": [<id>, ...], "streams": [...] }
  *                                                    // Basecamp 2: the feed's start, projects walked or seen trashed, streams covered
  *     "refresh": { "since": "..." }                  // Basecamp 3: the last completed run's start (src/sync/refresh.ts)
+ *     "events": { "position": "...", "last_id": 1 }  // Basecamp 5: where the event feed was read to
  *   }
  *
  * A cursor is committed only by the engine, and only once every record at or after it has
@@ -70,6 +71,7 @@ const STATE_SCHEMA = {
       },
     },
     refresh: { type: 'object', required: ['since'], properties: { since: CURSOR } },
+    events: { type: 'object', required: ['position'], properties: { position: { type: 'string' }, last_id: { type: 'integer' } } },
   },
 };
 
@@ -127,6 +129,8 @@ export interface TapState {
   feed?: { since: string; projects?: number[]; trashed?: number[]; streams?: string[] };
   /** The start of the last completed run: what changed since is read, and whose turn came since (src/sync/refresh.ts). */
   refresh?: { since: string };
+  /** Basecamp 5's event feed: where the last completed run read it to (src/products/bc3-events.ts). */
+  events?: { position: string; last_id?: number };
 }
 
 /** Parses and checks a state document; Meltano's whole STATE message is accepted too. */
@@ -155,6 +159,7 @@ function copyState(state: Partial<TapState>): TapState {
     ...(state.run ? { run: { done: { ...(state.run.done ?? {}) } } } : {}),
     ...(state.feed ? { feed: copyFeed(state.feed) } : {}),
     ...(state.refresh ? { refresh: { since: state.refresh.since } } : {}),
+    ...(state.events ? { events: { ...state.events } } : {}),
   };
 }
 
@@ -417,6 +422,18 @@ export class BookmarkManager {
     this.version++;
   }
 
+  /** Where the event feed was read to by the last completed run. */
+  eventsRead(): unknown {
+    return this.state.events;
+  }
+
+  /** The run has written everything the feed named up to `bookmark`: the next one reads on from there. */
+  setEventsRead(bookmark: unknown): void {
+    if (bookmark === undefined || JSON.stringify(bookmark) === JSON.stringify(this.state.events)) return;
+    this.state.events = bookmark as NonNullable<TapState['events']>;
+    this.version++;
+  }
+
   /** The start of the last completed run (see src/sync/refresh.ts); undefined before any. */
   refreshSince(): string | undefined {
     return this.state.refresh?.since;
@@ -457,6 +474,7 @@ export class BookmarkManager {
     if (this.state.run) out.run = JSON.parse(JSON.stringify(this.state.run)) as JsonObject;
     if (this.state.feed) out.feed = copyFeed(this.state.feed);
     if (this.state.refresh) out.refresh = { since: this.state.refresh.since };
+    if (this.state.events) out.events = { ...this.state.events };
     return out;
   }
 }

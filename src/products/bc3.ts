@@ -13,7 +13,10 @@ import type { ArchivedPlan, Context, ReadPlan } from '../plan';
 import { AnyStreamName, Json, Stream } from '../streams/stream';
 import type { Job } from '../sync/job';
 import type { ProjectRead } from '../sync/refresh';
-import { RunFacts, Strategy } from '../sync/strategy';
+import { ChangeHints, RunFacts, Strategy } from '../sync/strategy';
+import type { BasecampClient } from '../client';
+import type { Logger } from '../log';
+import { parseFeedBookmark, readEventFeed } from './bc3-events';
 
 /** The statuses each recordings walk is read in. */
 const STATUSES = ['active', 'archived', 'trashed'] as const;
@@ -34,6 +37,15 @@ class Bc3Strategy extends Strategy {
 
   followsSignals(): boolean {
     return true;
+  }
+
+  /** Basecamp 5's event feed, where the account serves it (see bc3-events.ts). */
+  async changeHints(client: BasecampClient, stored: unknown, log: Logger): Promise<ChangeHints | undefined> {
+    const outcome = await readEventFeed(client, parseFeedBookmark(stored), log);
+    if (outcome.kind === 'unavailable') return undefined;
+    const { buckets } = outcome.hints;
+    if (outcome.kind === 'restart') log.info(`event feed: ${outcome.why}; every project's collections are read again this run`);
+    return { names: (id) => buckets.has(id), refreshAll: outcome.kind === 'restart', bookmark: outcome.bookmark };
   }
 
   listedIn(stream: Stream): AnyStreamName | undefined {

@@ -9,6 +9,8 @@
  */
 import type { ArchivedPlan, Context, ReadPlan, Selection } from '../plan';
 import type { AnyStreamName, Json, PathsFrom, Stream } from '../streams/stream';
+import type { BasecampClient } from '../client';
+import type { Logger } from '../log';
 import type { Job } from './job';
 import type { ProjectRead } from './refresh';
 
@@ -18,6 +20,16 @@ export interface RunBookmarks {
   feedSince(): string | undefined;
   feedCovers(stream: string): boolean;
   feedKnows(projectId: number, trashed: boolean): boolean;
+}
+
+/** What a change feed read before the run's first job says (Basecamp 5's event feed). */
+export interface ChangeHints {
+  /** The feed names this project: an event in it since the stored position. */
+  names(projectId: number): boolean;
+  /** The feed lost history (re-entered at its epoch or the present): every project's turn comes this run. */
+  refreshAll: boolean;
+  /** Where the feed was read to: stored once the run has written everything it names. */
+  bookmark: unknown;
 }
 
 /** What a run's start is decided from. */
@@ -107,6 +119,14 @@ export class Strategy {
 
   /** The streams whose changes a completed run's feed bookmark covers; undefined: the product has no feed. */
   feedCovers(_run: RunFacts): string[] | undefined {
+    return undefined;
+  }
+
+  /**
+   * Change hints read before the run's first job, from where `stored` says the last completed
+   * run read them to; undefined: the product has no such feed, or the account does not serve it.
+   */
+  async changeHints(_client: BasecampClient, _stored: unknown, _log: Logger): Promise<ChangeHints | undefined> {
     return undefined;
   }
 

@@ -13,7 +13,11 @@ const bc3 = PRODUCTS.bc3.byName;
 const bcx = PRODUCTS.bcx.byName;
 const T = '2026-01-01T00:00:00.000Z';
 const noWalkListed: ChildRules = { walkLists: () => false };
-const known: ScopeRules = { newToReplica: () => false, projectRead: () => 'all', archivedPlan: () => ({ projectId: 0, updatedAt: T, emit: new Set(), traverse: new Set() }) };
+const known: ScopeRules = {
+  newToReplica: () => false,
+  projectRead: () => 'all',
+  archivedPlan: () => ({ projectId: 0, updatedAt: T, emit: new Set(), traverse: new Set() }),
+};
 const bc3Plan = () => new ReadPlan(PRODUCTS.bc3.streams, defaultSelection());
 const bcxAll = (): Map<string, StreamSelection> => new Map(PRODUCTS.bcx.streams.map((s) => [s.name, { incremental: s.replicationKey !== undefined }]));
 /** A job as the table shows it: stream, path (or embedded count) and the flags set. */
@@ -136,7 +140,12 @@ describe('the jobs one Basecamp 2 record leads to', () => {
 
 describe('everything one record leads to, and what is remembered once it is written', () => {
   const plan = bc3Plan();
-  const rules = { ...noWalkListed, newToReplica: () => false, projectRead: () => 'all' as const, archivedPlan: (p: Json) => plan.archivedPlan(p, () => undefined) };
+  const rules = {
+    ...noWalkListed,
+    newToReplica: () => false,
+    projectRead: () => 'all' as const,
+    archivedPlan: (p: Json) => plan.archivedPlan(p, () => undefined),
+  };
   const project = (status: string) => ({ id: 7, status, updated_at: T, dock: [] });
   const summary = (record: Json, stream = 'projects', ctx: Context = {}, named = false) => {
     const out = fanOut(plan, bc3.get(stream)!, record, ctx, 0, named, rules);

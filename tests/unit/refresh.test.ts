@@ -22,7 +22,12 @@ describe('phaseOf', () => {
 });
 
 describe('due', () => {
-  const w = (hours: number, since: number | undefined, now: number, all = false): RefreshWindow => ({ hours, since: since === undefined ? undefined : at(since), now: at(now), all });
+  const w = (hours: number, since: number | undefined, now: number, all = false): RefreshWindow => ({
+    hours,
+    since: since === undefined ? undefined : at(since),
+    now: at(now),
+    all,
+  });
   it.each<[string, RefreshWindow, boolean]>([
     ['no completed run: everything', w(24, undefined, 5), true],
     ['full_refresh_hours 0: everything', w(0, 4, 5), true],

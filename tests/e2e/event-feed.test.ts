@@ -1,0 +1,115 @@
+/**
+ * Basecamp 5's account event feed as change hints (src/products/bc3-events.ts): under the reading
+ * where changes inside a project do not move it, the feed is the only signal for a new campfire
+ * line. Where the account serves the feed, the line arrives next run; where it answers 403 or 404,
+ * the run goes on and the line arrives in its project's turn. A 410 re-reads everything; a refused
+ * position re-enters from the last event id.
+ */
+import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { due, projectKey } from '../../src/sync/refresh';
+import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+
+type Rec = Record<string, any>;
+const dir = tmpDir();
+const HOUR = 3_600_000;
+const HOURS = 24;
+
+async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: string) => Promise<void>): Promise<void> {
+  const sim = await startSimulator({ records: 1500, seed: 13, ...opts });
+  const config = writeJson(dir, `config-${Date.now()}-${Math.random()}.json`, sim.config({ max_requests_per_10s: 100000, full_refresh_hours: HOURS }));
+  try {
+    await body(sim, config);
+  } finally {
+    await sim.stop();
+  }
+}
+
+interface Run {
+  messages: Message[];
+  state: any;
+  start: string;
+  info: string[];
+}
+
+async function sync(sim: Simulator, config: string, state?: unknown): Promise<Run> {
+  const args = ['--config', config];
+  if (state !== undefined) args.push('--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state));
+  sim.resetRequests();
+  const start = sim.now().toISOString();
+  const run = await runTap(args, { timeoutMs: 120_000 });
+  const lines = logLines(run.stderr);
+  expect(lines.filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
+  expect(run.code).toBe(0);
+  return { messages: run.messages, state: lastState(run.messages), start, info: lines.filter((l) => /event feed/i.test(l)) };
+}
+
+/** A campfire of an active project, and a new line in it (the run's clock moves an hour after). */
+function newLine(sim: Simulator): { line: number; projectId: number } {
+  const active = new Set((sim.expectedRecords('projects') as Rec[]).filter((p) => p.status === 'active').map((p) => p.id));
+  const chat = (sim.expectedRecords('campfires') as Rec[]).find((c) => active.has(c.project_id))!;
+  const line = sim.create('campfire_lines', { parentId: chat.id, projectId: chat.project_id });
+  sim.advanceClock(HOUR);
+  return { line, projectId: chat.project_id };
+}
+
+const hasLine = (run: Run, id: number) => recordsOf(run.messages, 'campfire_lines').some((l) => l.id === id);
+const turnOf = (projectId: number, before: Run, after: Run) => due(projectKey(projectId), { hours: HOURS, since: before.start, now: after.start });
+
+describe('the event feed as a change hint (changes inside a project do not move it)', () => {
+  const readings = { changesTouchProject: false };
+
+  it('served: a new campfire line arrives next run; the feed position is kept; a run with nothing new reads one feed page', () =>
+    withSimulator({ readings }, async (sim, config) => {
+      const base = await sync(sim, config);
+      expect(base.state.events.position).toEqual(expect.any(String));
+      const { line } = newLine(sim);
+      const next = await sync(sim, config, base.state);
+      expect(hasLine(next, line)).toBe(true);
+      expect(next.state.events.position).not.toBe(base.state.events.position);
+      expectReplica(sim, [...base.messages, ...next.messages], ['campfire_lines']);
+      sim.advanceClock(HOUR);
+      await sync(sim, config, next.state);
+      expect(sim.requests.filter((r) => r.path.includes('/events.json'))).toHaveLength(1);
+      expect(sim.requests.filter((r) => /\/chats\/\d+\/lines\.json/.test(r.path))).toEqual([]);
+    }));
+
+  it.each(['forbidden', 'missing'] as const)('%s (403/404): the run goes on with one info line; the line arrives in its project’s turn', (eventFeed) =>
+    withSimulator({ readings: { ...readings, eventFeed } }, async (sim, config) => {
+      const base = await sync(sim, config);
+      expect(base.info).toHaveLength(1);
+      expect(base.state.events).toBeUndefined();
+      const { line, projectId } = newLine(sim);
+      const next = await sync(sim, config, base.state);
+      expect(next.info).toHaveLength(1);
+      expect(hasLine(next, line)).toBe(turnOf(projectId, base, next));
+    }),
+  );
+
+  it('a position below a raised epoch (410): resumed at the epoch, and every project is read again this run', () =>
+    withSimulator({ readings: { ...readings, changesTouchList: false } }, async (sim, config) => {
+      const base = await sync(sim, config);
+      const group = (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.status === 'active')!;
+      sim.update('todolist_groups', group.id); // no signal but a full refresh brings it
+      const { line } = newLine(sim); // its event falls below the raised epoch: the feed never serves it
+      sim.feed.raiseEpoch();
+      const next = await sync(sim, config, base.state);
+      expect(next.info.some((l) => /410 Gone.*read again this run/.test(l))).toBe(true);
+      expect(hasLine(next, line)).toBe(true);
+      expect(recordsOf(next.messages, 'todolist_groups').find((g) => g.id === group.id)).toEqual(
+        (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.id === group.id),
+      );
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+
+  it('a position the feed no longer recognises (400 invalid_position): re-entered from the last event id, nothing lost', () =>
+    withSimulator({ readings }, async (sim, config) => {
+      const base = await sync(sim, config);
+      const first = newLine(sim);
+      const mid = await sync(sim, config, base.state);
+      expect(hasLine(mid, first.line)).toBe(true);
+      const { line } = newLine(sim);
+      const broken = { ...mid.state, events: { ...mid.state.events, position: `${mid.state.events.position}x` } };
+      const next = await sync(sim, config, broken);
+      expect(hasLine(next, line)).toBe(true);
+    }));
+});
