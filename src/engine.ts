@@ -147,18 +147,22 @@ export class SyncEngine {
       throw this.failure;
     }
     this.writeSchemas();
-    if (!this.stopping) {
-      for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, this.byName.get(name)!.replicationKey!, value);
-      // The next run reads the feed from this one's start; the projects it walked need no walk again.
-      const covered = this.strategy.feedCovers(this.runFacts);
-      if (covered) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, covered);
-      this.bookmarks.endRun();
-      if (this.strategy.followsSignals()) this.bookmarks.completeRefresh();
-      this.bookmarks.setEventsRead(this.hints?.bookmark);
-      this.options.versions?.activate(this.writer);
-    }
+    if (!this.stopping) this.complete();
     this.flushState(true, true);
     if (this.stopping) throw new Interrupted(this.stopping);
+  }
+
+  /** The run wrote everything: what the next run goes on from. */
+  private complete(): void {
+    for (const [name, value] of this.endOfRunCursors) this.bookmarks.commit(name, this.byName.get(name)!.replicationKey!, value);
+    // The next run reads the feed from this one's start; the projects it walked need no walk again.
+    const covered = this.strategy.feedCovers(this.runFacts);
+    if (covered) this.bookmarks.completeFeed(this.walkedProjects, this.trashedProjects, covered);
+    this.bookmarks.endRun();
+    if (this.strategy.followsSignals()) this.bookmarks.completeRefresh();
+    // Only now has everything the event feed named been written.
+    this.bookmarks.setEventsRead(this.hints?.bookmark);
+    this.options.versions?.activate(this.writer);
   }
 
   /**

@@ -35,11 +35,8 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
   if (kids.length === 0) return NONE;
   const jobs: Job[] = [];
   for (const child of kids) {
-    if (ctx.quiet && !isSignalled(child)) continue;
-    if (!plan.traverses(child, ctx, parent.name)) continue;
+    if (!readsBelow(plan, parent, child, ctx, rules)) continue;
     const holdable = plan.strategy.holds(child, parent.name, ctx);
-    if (holdable && rules.walkLists(child.name)) continue; // the walk lists them
-    if (ctx.turn && child.readInTurnBelow === parent.name && !leadsPastWalks(plan, child, ctx, rules)) continue;
     embeddedJobs(child, parent, record, ctx, depth, jobs);
     const named = plan.strategy.names(child, parent.name);
     // Read only when its project is read this run (see followsRead): decided once the project lists are.
@@ -53,6 +50,14 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
     }
   }
   return jobs;
+}
+
+/** Whether `child` is read below a record of `parent` in `ctx` at all. */
+function readsBelow(plan: ReadPlan, parent: Stream, child: Stream, ctx: Context, rules: ChildRules): boolean {
+  if (ctx.quiet && !isSignalled(child)) return false; // a quiet project: only what other streams' changes may call for
+  if (!plan.traverses(child, ctx, parent.name)) return false;
+  if (plan.strategy.holds(child, parent.name, ctx) && rules.walkLists(child.name)) return false; // the walk lists them
+  return !(ctx.turn && child.readInTurnBelow === parent.name && !leadsPastWalks(plan, child, ctx, rules));
 }
 
 /** Whether records of other streams may say that this stream's collections changed (Stream.signalledBy). */
