@@ -87,6 +87,8 @@ export interface Simulator {
   advanceClock(ms: number): void;
   update(stream: string, id: number, opts?: { sameTimestamp?: boolean }): void;
   setStatus(stream: string, id: number, status: Status): void;
+  /** Marks an active to-do done (by a person of the account, the owner when not named). */
+  complete(stream: string, id: number, by?: number): void;
   create(stream: string, parent: { projectId?: number; parentId?: number }): number;
   expectedRecords(stream: string): object[];
   streamNames(): string[];
@@ -200,6 +202,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     update: (stream, id, o) => mutator.update(stream, id, o),
     setStatus: (stream, id, status) => mutator.setStatus(stream, id, status),
+    complete: (stream, id, by) => mutator.complete(stream, id, by),
     create: (stream, parent) => mutator.create(stream, parent),
     expectedRecords: (stream) => expected.records(stream),
     streamNames: () => [...STREAMS],
