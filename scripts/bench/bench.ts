@@ -40,7 +40,7 @@
  * --full-refresh-hours H is passed to the tap's config as full_refresh_hours (only when given).
  *
  * The tap's stdout goes to a counting sink (lines, RECORD lines per stream; only the last STATE
- * line is kept; a copy goes to <tmp>/<run>.out when the replica is checked), its stderr to <tmp>/tap.log
+ * line is kept; a copy goes to <tmp>/<run>.out when the replica is checked, removed when it matches), its stderr to <tmp>/tap.log
  * (tap-incremental.log, tap-changes.log for the later runs). measure.js
  * writes the tap's CPU time and peak RSS on exit. "Minimum requests" is the number of distinct API
  * URLs (path + query) answered 200 or 304, so requests - minimum is the waste (429s, retries,
@@ -222,7 +222,11 @@ class Bench {
       return { replicaSkipped: `not checked (${this.o.verify === false ? '--no-verify' : `over ${VERIFY_UP_TO} records: --verify checks it`})` };
     if (!runs.every((m) => m && succeeded(m.run))) return { replicaSkipped: 'not checked: a run failed or was not made' };
     say('bench: comparing the replica after the changes run with the account');
-    return { replica: compareReplica(await mergeRuns(['tap', 'tap-incremental', 'tap-changes'].map((n) => this.outFile(n))), this.account) };
+    const files = ['tap', 'tap-incremental', 'tap-changes'].map((n) => this.outFile(n));
+    const replica = compareReplica(await mergeRuns(files), this.account);
+    // The copies of stdout are kept only where they can explain a difference.
+    if (!replica.mismatches.length) for (const f of files) fs.rmSync(f, { force: true });
+    return { replica };
   }
 
   private async runs(cpuBefore: NodeJS.CpuUsage): Promise<Omit<Outcome, 'generateSeconds' | 'build' | 'loadBefore' | 'loadAfter' | 'simMaxRssKb'>> {
