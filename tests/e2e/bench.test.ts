@@ -3,14 +3,23 @@
  * run, run after N changes) and reports each run, the changes and the replica check, in its
  * report and in --json. Replica differences fail it only under an explicit --verify.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanEnv, ROOT, runCommand } from '../helpers/tap';
 
 const BENCH = path.join(ROOT, 'scripts', 'bench', 'bench.ts');
 const TS_NODE = require.resolve('ts-node/dist/bin.js');
 
-function bench(...args: string[]) {
-  return runCommand(process.execPath, [TS_NODE, '--transpile-only', BENCH, '--records', '1500', '--mode', 'unlimited', '--json', ...args], cleanEnv());
+/** The bench's answer; the files it leaves for a look (logs, copies of stdout) are removed. */
+async function bench(...args: string[]) {
+  const done = await runCommand(
+    process.execPath,
+    [TS_NODE, '--transpile-only', BENCH, '--records', '1500', '--mode', 'unlimited', '--json', ...args],
+    cleanEnv(),
+  );
+  const dir = /files in (\S+)/.exec(done.stderr)?.[1];
+  if (dir?.includes('tap-basecamp-bench-')) fs.rmSync(dir, { recursive: true, force: true });
+  return done;
 }
 
 describe('the benchmark with --changes', () => {
