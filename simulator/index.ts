@@ -105,6 +105,8 @@ export interface Simulator {
   setStatus(stream: string, id: number, status: Status): void;
   /** Moves a to-do (todos) to another list or group, or a card (card_table_cards) to another column, of its project. */
   move(stream: string, id: number, parentId: number): void;
+  /** Marks an active to-do done (by a person of the account, the owner when not named). */
+  complete(stream: string, id: number, by?: number): void;
   create(stream: string, parent: { projectId?: number; parentId?: number }): number;
   /**
    * The person joins the project: /projects/:id/people.json lists them and the project's
@@ -231,6 +233,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     update: (stream, id, o) => mutator.update(stream, id, o),
     setStatus: (stream, id, status) => mutator.setStatus(stream, id, status),
+    complete: (stream, id, by) => mutator.complete(stream, id, by),
     create: (stream, parent) => mutator.create(stream, parent),
     addMember: (projectId, personId) => mutator.membership(projectId, personId, 'granted'),
     removeMember: (projectId, personId) => mutator.membership(projectId, personId, 'removed'),

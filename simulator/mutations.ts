@@ -269,6 +269,19 @@ export class Mutator {
     this.touchCounted(r, now);
   }
 
+  /** A to-do marked done by `by` (a person of the account): it leaves its list's ordering, the list's ratio moves. */
+  complete(stream: string, id: number, by?: number): void {
+    if (stream !== 'todos') throw new Error(`simulator: only to-dos can be completed, not ${stream}`);
+    const r = this.recOf(stream, id);
+    const now = this.tick();
+    const who = by === undefined ? -1 : this.st.people.findIndex((p) => p.id === by);
+    r.flags |= F.completed;
+    r.extra2 = now; // the completion's time (render-work.ts)
+    r.extra = who >= 0 ? who : 0; // the completer's index in the account's people
+    r.updated = now;
+    this.touch(r, now);
+  }
+
   create(stream: string, where: { projectId?: number; parentId?: number }): number {
     const special = this.specialCreators[stream];
     if (special) return special(where);

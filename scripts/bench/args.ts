@@ -18,11 +18,15 @@ export interface Options {
   seed?: number;
   verify?: boolean;
   incremental: boolean;
+  /** Changes made to the account after the no-change run, before a third run (implies incremental). */
+  changes?: number;
+  /** Passed to the tap's config as full_refresh_hours, only when given. */
+  fullRefreshHours?: number;
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--json] ' +
-  '[--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
+  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--changes N] ' +
+  '[--full-refresh-hours H] [--json] [--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
 
 /** A bad command line (an empty message: --help). */
 export class UsageError extends Error {}
@@ -61,6 +65,14 @@ const FLAGS = new Map<string, Flag>([
     },
   ],
   ['--incremental', (o) => (o.incremental = true)],
+  [
+    '--changes',
+    (o, next, a) => {
+      o.changes = Math.round(num(a, next(), 1));
+      o.incremental = true;
+    },
+  ],
+  ['--full-refresh-hours', (o, next, a) => (o.fullRefreshHours = num(a, next(), 0))],
   ['--records', (o, next, a) => (o.records = Math.round(num(a, next(), 1)))],
   ['--projects', (o, next, a) => (o.projects = Math.round(num(a, next(), 1)))],
   ['--groups-in-recordings', (o) => (o.groupsInRecordings = true)],
@@ -93,5 +105,7 @@ export function parseArgs(argv: string[]): Options {
     if (!flag) throw new UsageError(`unknown argument ${a}`);
     flag(o, () => args[++i], a);
   }
+  // The changes are made through the Basecamp 3 account's own API; the bcx one has another.
+  if (o.changes !== undefined && o.product !== 'bc3') throw new UsageError('--changes needs --product bc3');
   return o;
 }

@@ -77,6 +77,7 @@ class Supervised {
     private started: number,
     private sink: CountingSink,
     private errFd: number,
+    private outFd: number | undefined,
     private measureFile: string,
     timeoutMs: number,
     progress: (elapsedMs: number, sink: CountingSink) => void,
@@ -87,7 +88,10 @@ class Supervised {
     this.rssWatch = setInterval(() => {
       this.procPeakRssKb = procPeakRss(child.pid) ?? this.procPeakRssKb;
     }, 1000);
-    child.stdout!.on('data', (chunk: Buffer) => sink.write(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      sink.write(chunk);
+      if (outFd !== undefined) fs.writeSync(outFd, chunk);
+    });
     child.on('exit', (code, signal) => {
       this.wallMs = Date.now() - this.started;
       clearInterval(this.rssWatch);
@@ -112,6 +116,7 @@ class Supervised {
     clearInterval(this.ticker);
     clearInterval(this.rssWatch);
     fs.closeSync(this.errFd);
+    if (this.outFd !== undefined) fs.closeSync(this.outFd);
     this.sink.end();
     const measure = readMeasure(this.measureFile);
     this.resolve({
@@ -132,7 +137,8 @@ export function runTap(
   dir: string,
   timeoutMs: number,
   progress: (elapsedMs: number, sink: CountingSink) => void,
-  run: { name: string; stateFile?: string } = { name: 'tap' },
+  /** stdoutFile: where a copy of the tap's stdout goes (the replica check reads it back). */
+  run: { name: string; stateFile?: string; stdoutFile?: string } = { name: 'tap' },
 ): Promise<TapRun> {
   const measureFile = path.join(dir, `${run.name === 'tap' ? 'measure' : `measure-${run.name}`}.json`);
   const logFile = path.join(dir, `${run.name}.log`);
@@ -140,6 +146,7 @@ export function runTap(
   const sink = new CountingSink();
   return new Promise((resolve) => {
     const errFd = fs.openSync(logFile, 'w');
+    const outFd = run.stdoutFile ? fs.openSync(run.stdoutFile, 'w') : undefined;
     const started = Date.now();
     let child: ChildProcess;
     try {
@@ -150,9 +157,10 @@ export function runTap(
       });
     } catch (err) {
       fs.closeSync(errFd);
+      if (outFd !== undefined) fs.closeSync(outFd);
       resolve({ code: null, signal: null, timedOut: false, spawnError: (err as Error).message, wallMs: 0, sink });
       return;
     }
-    new Supervised(child, started, sink, errFd, measureFile, timeoutMs, progress, resolve);
+    new Supervised(child, started, sink, errFd, outFd, measureFile, timeoutMs, progress, resolve);
   });
 }

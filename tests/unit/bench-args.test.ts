@@ -13,6 +13,12 @@ describe('bench command line', () => {
     });
   });
 
+  it('leaves --changes and --full-refresh-hours out unless given (the tap gets no full_refresh_hours by default)', () => {
+    const o = parseArgs(['--incremental']);
+    expect('changes' in o).toBe(false);
+    expect('fullRefreshHours' in o).toBe(false);
+  });
+
   it.each([
     [['--product', 'bcx'], { product: 'bcx' }],
     [['--product=bcx'], { product: 'bcx' }],
@@ -23,6 +29,11 @@ describe('bench command line', () => {
     [['--timeout-min', '0.5', '--verify'], { timeoutMin: 0.5, verify: true }],
     [['--verify', '--no-verify'], { verify: false }],
     [['--projects', '20', '--groups-in-recordings'], { projects: 20, groupsInRecordings: true }],
+    [['--changes', '50'], { changes: 50, incremental: true }],
+    [['--changes=12.6', '--groups-in-recordings'], { changes: 13, incremental: true, groupsInRecordings: true }],
+    [['--full-refresh-hours', '24'], { fullRefreshHours: 24, incremental: false }],
+    [['--full-refresh-hours=0'], { fullRefreshHours: 0 }],
+    [['--full-refresh-hours', '0.5', '--changes', '5', '--incremental'], { fullRefreshHours: 0.5, changes: 5, incremental: true }],
   ])('%j sets %j', (argv, set) => {
     expect(parseArgs(argv)).toMatchObject(set);
   });
@@ -35,6 +46,13 @@ describe('bench command line', () => {
     [['--projects', '0'], '--projects needs a number >= 1'],
     [['--latency-ms', '-1'], '--latency-ms needs a number >= 0'],
     [['--timeout-min=abc'], '--timeout-min needs a number >= 0.01'],
+    [['--changes'], '--changes needs a number >= 1'],
+    [['--changes', '0'], '--changes needs a number >= 1'],
+    [['--changes', 'many'], '--changes needs a number >= 1'],
+    [['--changes', '5', '--product', 'bcx'], '--changes needs --product bc3'],
+    [['--product=bcx', '--changes=5'], '--changes needs --product bc3'],
+    [['--full-refresh-hours'], '--full-refresh-hours needs a number >= 0'],
+    [['--full-refresh-hours', '-1'], '--full-refresh-hours needs a number >= 0'],
     [['--bogus'], 'unknown argument --bogus'],
     [['toString'], 'unknown argument toString'],
     [['__proto__'], 'unknown argument __proto__'],
