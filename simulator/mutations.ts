@@ -66,7 +66,7 @@ const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
   message: ['message_board'],
   todolist: ['todoset'],
   group: ['todolist'],
-  todo: ['todolist', 'todoset'],
+  todo: ['todolist', 'group', 'todoset'],
   schedule_entry: ['schedule'],
   vault: ['vault'],
   document: ['vault'],
@@ -280,6 +280,7 @@ export class Mutator {
     r.extra = who >= 0 ? who : 0; // the completer's index in the account's people
     r.updated = now;
     this.touch(r, now);
+    this.feedEvent('todo.completed', r, now);
   }
 
   create(stream: string, where: { projectId?: number; parentId?: number }): number {

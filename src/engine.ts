@@ -29,6 +29,7 @@ import { RecordAction, listOnlyPart, withListed } from './sync/record';
 import { ChangeHints, RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
 import { FollowGate } from './sync/follows';
+import { parentShow, streamsByType } from './sync/parents';
 import { ProjectRead, RefreshWindow, due, gates, projectKey, projectRead } from './sync/refresh';
 
 export interface EngineOptions {
@@ -65,6 +66,8 @@ export class SyncEngine {
   readonly activity = new StreamActivity();
   private readonly streams: readonly Stream[];
   private readonly byName: ReadonlyMap<string, Stream>;
+  /** Streams by the `type` their records carry, for parents named by changed records. */
+  private readonly byType: ReadonlyMap<string, Stream>;
   /** Paths read this run by read-once jobs (several events name one record). */
   private readonly readOnce = new Set<string>();
   /** Projects (not trashed) whose subtree this run, or the one it resumes, wrote whole. */
@@ -97,6 +100,7 @@ export class SyncEngine {
   ) {
     this.streams = product.streams;
     this.byName = product.byName;
+    this.byType = streamsByType(this.streams);
     this.strategy = this.streams[0]?.strategy ?? TREE;
     this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
     const gated = this.strategy.followsSignals() && gates({ hours: options.fullRefreshHours ?? 0, since: bookmarks.refreshSince(), now: '' });
@@ -320,19 +324,32 @@ export class SyncEngine {
     r.items++;
     if (r.position(raw)) return 'end';
     const { job } = r;
-    // A walk record may belong to another stream (a group listed as a Todolist).
-    const owner = r.listsOthers ? this.held.ownerOf(job.stream, raw) : job.stream;
+    const owner = this.ownerOf(r, raw);
     const action = r.decide(owner, raw);
     if (action !== 'write' && action !== 'pass') {
       this.sideStep(action, r, owner, raw);
       return 'next';
     }
     if (action === 'write') await this.write(owner, raw);
+    if (action === 'write' && this.plan.gated && (job.chainUp || (job.walk && this.changedSinceLastRun(owner, raw)))) this.readParent(owner, raw, r.node, job);
     r.walkedTo(from);
     this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed);
     if (this.queue.full) await this.queue.throttle();
     if (r.progress && ++r.seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(r.progress);
     return 'next';
+  }
+
+  /** Whose record it is: a walk record may belong to another stream (a group listed as a Todolist), and so may a parent shown. */
+  private ownerOf(r: JobRead, raw: Json): Stream {
+    if (r.listsOthers) return this.held.ownerOf(r.job.stream, raw);
+    return r.job.routed ? this.held.typeOwner(r.job.stream, raw) : r.job.stream;
+  }
+
+  /** A changed walk record's parent, whose counts it moved: read again (see src/sync/parents.ts). */
+  private readParent(stream: Stream, record: Json, node: Node, from: Job): void {
+    const chainUp = from.chainUp ?? !stream.countedByParentOnly;
+    const job = parentShow(this.byType, record, this.client.accountBase, from.depth, chainUp);
+    if (job && [job.stream, ...this.plan.listedBy(job.stream.name)].some((s) => this.selection.has(s.name))) this.spawnAll([job], node);
   }
 
   /** Writes one record of `stream` as its selection asks (fields kept, nested fields dropped). */

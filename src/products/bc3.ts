@@ -139,4 +139,10 @@ export abstract class Bc3Stream extends Stream {
    * whose updated_at is unchanged need not be read again. Not so for memberships (people).
    */
   readonly changesTouchProject: boolean = true;
+  /** The `type` of its records where it is not a recordings type (a message board is a `Message::Board`). */
+  readonly recordTypes: readonly string[] = [];
+
+  get typeNames(): readonly string[] {
+    return this.recordingType === undefined ? this.recordTypes : [this.recordingType];
+  }
 }

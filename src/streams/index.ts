@@ -139,6 +139,7 @@ export class ClientReplies extends Bc3Stream {
 
 export class MessageBoards extends Bc3Stream {
   readonly name = 'message_boards';
+  readonly recordTypes = ['Message::Board'];
   readonly parents: Parents = { projects: live(dockPaths('message_board', 'message_boards')) };
 }
 
@@ -153,6 +154,7 @@ export class Messages extends Bc3Stream {
 
 export class Todosets extends Bc3Stream {
   readonly name = 'todosets';
+  readonly recordTypes = ['Todoset'];
   readonly parents: Parents = { projects: live(dockPaths('todoset', 'todosets')) };
 }
 
@@ -191,6 +193,7 @@ export class Todos extends Bc3Stream {
 
 export class Schedules extends Bc3Stream {
   readonly name = 'schedules';
+  readonly recordTypes = ['Schedule'];
   readonly parents: Parents = { projects: live(dockPaths('schedule', 'schedules')) };
 }
 
@@ -236,11 +239,13 @@ export class Uploads extends Bc3Stream {
 
 export class Questionnaires extends Bc3Stream {
   readonly name = 'questionnaires';
+  readonly recordTypes = ['Questionnaire'];
   readonly parents: Parents = { projects: live(dockPaths('questionnaire', 'questionnaires')) };
 }
 
 export class Questions extends Bc3Stream {
   readonly name = 'questions';
+  readonly recordTypes = ['Question'];
   readonly parents: Parents = { questionnaires: unlessEmpty('questions_count', (q) => [`/questionnaires/${q.id}/questions.json`]) };
 }
 
@@ -272,11 +277,13 @@ export class InboxReplies extends Bc3Stream {
 
 export class CardTables extends Bc3Stream {
   readonly name = 'card_tables';
+  readonly recordTypes = ['Kanban::Board'];
   readonly parents: Parents = { projects: live(dockPaths('kanban_board', 'card_tables')) };
 }
 
 export class CardTableColumns extends Bc3Stream {
   readonly name = 'card_table_columns';
+  readonly recordTypes = ['Kanban::Triage', 'Kanban::Column', 'Kanban::NotNowColumn', 'Kanban::DoneColumn'];
   readonly embeddedIn = [{ stream: 'card_tables' as const, field: 'lists' }];
 }
 
@@ -314,6 +321,7 @@ export const COMMENTABLE: StreamName[] = [
 
 export class Comments extends Bc3Stream {
   readonly name = 'comments';
+  readonly countedByParentOnly = true;
   readonly recordingType = 'Comment';
   readonly replicationKey = 'updated_at' as const;
   // In an archived project, comments are read per commentable recording (see commentsOf).

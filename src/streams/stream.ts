@@ -122,6 +122,20 @@ export abstract class Stream {
    */
   readonly signalledBy: Partial<Record<AnyStreamName, (record: Json) => number | true | undefined>> = {};
 
+  /**
+   * The `type` values its records carry, by which a child's `parent` names one (see
+   * src/sync/parents.ts): its parent is read again when a changed child moves its counts.
+   */
+  get typeNames(): readonly string[] {
+    return [];
+  }
+  /**
+   * Only its parent counts its records (a comment moves its recording's `comments_count`, not the
+   * list above): a changed record's parents are read up the chain otherwise (a to-do moves its
+   * group's, its list's and its to-do set's counts).
+   */
+  readonly countedByParentOnly: boolean = false;
+
   /** What its product reads beyond the declared tree (src/products/bc3.ts, bcx.ts). */
   get strategy(): Strategy {
     return TREE;

@@ -64,6 +64,11 @@ export class HeldReads {
     return walk;
   }
 
+  /** The stream a record read on its own belongs to (a Todolist shown may be a group), noting nothing of walks. */
+  typeOwner(stream: Stream, record: Json): Stream {
+    return this.plan.listedBy(stream.name).find((s) => this.plan.strategy.isListed(s, record)) ?? stream;
+  }
+
   /** The walk listed a record of `stream`: its held reads are not needed. */
   private walkListed(stream: Stream): void {
     const held = this.streams.get(stream.name)!;

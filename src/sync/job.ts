@@ -42,6 +42,10 @@ export interface Job {
   once?: boolean;
   /** A per-parent read the walk of its stream may make unnecessary: held until that walk decides. */
   heldFor?: string;
+  /** A record whose `type` decides its stream (a parent named by its child: a to-do list or a group). */
+  routed?: boolean;
+  /** A parent read because a child moved its counts, whose own parent is read in turn (see src/sync/parents.ts). */
+  chainUp?: boolean;
   /** Read only if this project is read this run (Stream.followsProject): held until the project lists are read. */
   follows?: number;
 }

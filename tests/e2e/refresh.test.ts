@@ -185,3 +185,37 @@ describe('a new member, under each reading of what a membership change moves', (
     }),
   );
 });
+
+describe('a changed record’s parent, whose counts it moved, is read again', () => {
+  it('a new comment (its to-do), message (its board), card (its column) and a to-do in a group (the group): next run, as Basecamp has them', () =>
+    withSimulator({ readings: { changesTouchList: false } }, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const active = new Set(activeProjects(sim).map((p) => p.id));
+      const pick = (stream: string, f: (r: Rec) => boolean = () => true) =>
+        (sim.expectedRecords(stream) as Rec[]).find((r) => active.has(r.project_id) && r.status === 'active' && f(r))!;
+      const todo = pick('todos');
+      const board = pick('message_boards');
+      const column = pick('card_table_columns', (c) => c.type === 'Kanban::Column');
+      const group = pick('todolist_groups');
+      sim.create('comments', { parentId: todo.id, projectId: todo.project_id });
+      sim.create('messages', { parentId: board.id, projectId: board.project_id });
+      sim.create('card_table_cards', { parentId: column.id, projectId: column.project_id });
+      sim.create('todos', { parentId: group.id, projectId: group.project_id });
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const now = (stream: string, id: number) => (sim.expectedRecords(stream) as Rec[]).find((r) => r.id === id);
+      const got = (stream: string, id: number) => recordsOf(next.messages, stream).find((r) => r.id === id);
+      for (const [stream, id] of [
+        ['todos', todo.id],
+        ['message_boards', board.id],
+        ['card_table_columns', column.id],
+        ['todolist_groups', group.id],
+      ] as const) {
+        expect({ stream, record: got(stream, id) }).toEqual({ stream, record: now(stream, id) });
+      }
+      // The group was written as a group, never as a to-do list.
+      expect(recordsOf(next.messages, 'todolists').some((l) => l.id === group.id)).toBe(false);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+});
