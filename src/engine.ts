@@ -26,11 +26,10 @@ import { JobRead, ReadSources, WalkProgress } from './sync/job-read';
 import { Node } from './sync/node';
 import { JobQueue } from './sync/queue';
 import { RecordAction, listOnlyPart, withListed } from './sync/record';
-import { ChangeHints, RunFacts, Strategy, TREE } from './sync/strategy';
+import { RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
-import { FollowGate } from './sync/follows';
-import { parentShow, streamsByType } from './sync/parents';
-import { ProjectRead, RefreshWindow, due, gates, projectKey, projectRead } from './sync/refresh';
+import { gates } from './sync/refresh';
+import { RunSignals } from './sync/signals';
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -66,8 +65,6 @@ export class SyncEngine {
   readonly activity = new StreamActivity();
   private readonly streams: readonly Stream[];
   private readonly byName: ReadonlyMap<string, Stream>;
-  /** Streams by the `type` their records carry, for parents named by changed records. */
-  private readonly byType: ReadonlyMap<string, Stream>;
   /** Paths read this run by read-once jobs (several events name one record). */
   private readonly readOnce = new Set<string>();
   /** Projects (not trashed) whose subtree this run, or the one it resumes, wrote whole. */
@@ -78,14 +75,12 @@ export class SyncEngine {
   private readonly strategy: Strategy;
   private readonly runFacts: RunFacts;
   private readonly sources: ReadSources;
-  /** What the change feed read before the first job says (Basecamp 5's event feed); undefined: none. */
-  private hints?: ChangeHints;
-  /** Reads that follow their project, held until the project lists are read. */
-  private readonly follows: FollowGate;
+  /** What says something below a project changed, and the reads held until it is known. */
+  private readonly signals: RunSignals;
   private readonly rules: ChildRules & ScopeRules = {
     walkLists: (name) => this.held.listed(name),
     newToReplica: (projectId) => this.strategy.newToReplica(this.plan, this.bookmarks, projectId, false),
-    projectRead: (project) => this.projectRead(project),
+    projectRead: (project) => this.signals.projectRead(project),
     archivedPlan: (project, read) => this.plan.archivedPlan(project, (name) => this.bookmarks.archivedWalk(name, project.id as number), read),
   };
 
@@ -100,16 +95,11 @@ export class SyncEngine {
   ) {
     this.streams = product.streams;
     this.byName = product.byName;
-    this.byType = streamsByType(this.streams);
     this.strategy = this.streams[0]?.strategy ?? TREE;
     this.runFacts = { streams: this.streams, selection, bookmarks, startDate: options.startDate };
     const gated = this.strategy.followsSignals() && gates({ hours: options.fullRefreshHours ?? 0, since: bookmarks.refreshSince(), now: '' });
     this.plan = new ReadPlan(this.streams, selection, this.strategy.readsChanges(this.runFacts), gated);
-    this.follows = new FollowGate(
-      (job, node) => this.enqueue(job, node),
-      (projectId) => this.hints?.names(projectId) === true,
-      this.streams,
-    );
+    this.signals = new RunSignals(this.plan, this.streams, bookmarks, options.fullRefreshHours ?? 0, (job, node) => this.enqueue(job, node));
     this.held = new HeldReads(
       this.plan,
       this.streams,
@@ -132,14 +122,14 @@ export class SyncEngine {
     this.client.onServerStart = (at) => this.bookmarks.setSignpost(at);
     if (this.client.serverStart) this.bookmarks.setSignpost(this.client.serverStart);
     // A run that re-reads nothing on a window (full_refresh_hours 0) needs no hints.
-    if ((this.options.fullRefreshHours ?? 0) > 0) this.hints = await this.strategy.changeHints(this.client, this.bookmarks.eventsRead(), this.log);
+    if ((this.options.fullRefreshHours ?? 0) > 0) this.signals.hints = await this.strategy.changeHints(this.client, this.bookmarks.eventsRead(), this.log);
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of this.streams) {
       if (!this.plan.readsActive(stream)) continue;
       for (const job of this.strategy.rootJobs(stream, this.plan, this.runFacts)) {
         if (job.walk) this.held.walkQueued(stream);
-        if (this.gatesOn(stream)) this.follows.listQueued();
+        if (this.signals.decides(stream)) this.signals.follows.listQueued();
         this.spawn(job, root);
       }
     }
@@ -165,7 +155,7 @@ export class SyncEngine {
     this.bookmarks.endRun();
     if (this.strategy.followsSignals()) this.bookmarks.completeRefresh();
     // Only now has everything the event feed named been written.
-    this.bookmarks.setEventsRead(this.hints?.bookmark);
+    this.bookmarks.setEventsRead(this.signals.hints?.bookmark);
     this.options.versions?.activate(this.writer);
   }
 
@@ -235,7 +225,7 @@ export class SyncEngine {
       this.activity.end(job.stream.name);
       this.partitionsDone++;
       if (job.walk) this.held.walkEnded(job.stream);
-      if (job.root && this.gatesOn(job.stream)) this.follows.listEnded();
+      if (job.root && this.signals.decides(job.stream)) this.signals.follows.listEnded();
     }
   }
 
@@ -331,7 +321,8 @@ export class SyncEngine {
       return 'next';
     }
     if (action === 'write') await this.write(owner, raw);
-    if (action === 'write' && this.plan.gated && (job.chainUp || (job.walk && this.changedSinceLastRun(owner, raw)))) this.readParent(owner, raw, r.node, job);
+    const parent = action === 'write' ? this.signals.parentRead(owner, raw, job, this.client.accountBase, (name) => this.selection.has(name)) : undefined;
+    if (parent) this.spawnAll([parent], r.node);
     r.walkedTo(from);
     this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed);
     if (this.queue.full) await this.queue.throttle();
@@ -345,18 +336,11 @@ export class SyncEngine {
     return r.job.routed ? this.held.typeOwner(r.job.stream, raw) : r.job.stream;
   }
 
-  /** A changed walk record's parent, whose counts it moved: read again (see src/sync/parents.ts). */
-  private readParent(stream: Stream, record: Json, node: Node, from: Job): void {
-    const chainUp = from.chainUp ?? !stream.countedByParentOnly;
-    const job = parentShow(this.byType, record, this.client.accountBase, from.depth, chainUp);
-    if (job && [job.stream, ...this.plan.listedBy(job.stream.name)].some((s) => this.selection.has(s.name))) this.spawnAll([job], node);
-  }
-
   /** Writes one record of `stream` as its selection asks (fields kept, nested fields dropped). */
   private async write(stream: Stream, record: Json): Promise<void> {
     if (!this.schemasWritten) this.writeSchemas();
     const sel = this.selection.get(stream.name)!;
-    if (this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name, record);
+    this.signals.wrote(stream, record);
     this.writer.record(stream.name, record, sel.fields, stream.omit, sel.drop);
     if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
   }
@@ -438,8 +422,8 @@ export class SyncEngine {
     for (const job of jobs) {
       if (job.once && !this.firstRead(job.stream, job.path!)) continue;
       if (this.failure || this.stopping) return;
-      if (this.held.hold(job, node) || this.follows.hold(job, node)) continue;
-      if (this.follows.wanted(job)) this.spawn(job, node);
+      if (this.held.hold(job, node) || this.signals.follows.hold(job, node)) continue;
+      if (this.signals.follows.wanted(job)) this.spawn(job, node);
     }
   }
 
@@ -449,32 +433,6 @@ export class SyncEngine {
     if (this.readOnce.has(key)) return false;
     this.readOnce.add(key);
     return true;
-  }
-
-  /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
-  private changedSinceLastRun(stream: Stream, record: Json): boolean {
-    const since = this.bookmarks.refreshSince();
-    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
-    return since === undefined || typeof at !== 'string' || ms(at) > ms(since);
-  }
-
-  /** Whether reads held by the follow gate wait for this stream's root lists: the projects, and what streams change with. */
-  private gatesOn(stream: Stream): boolean {
-    return stream.opensProject || this.streams.some((s) => stream.name in s.signalledBy);
-  }
-
-  /** How much below a project this run reads (see src/sync/refresh.ts), kept for the reads that follow it. */
-  private projectRead(project: Json): ProjectRead {
-    const since = this.bookmarks.refreshSince();
-    const now = this.bookmarks.runStart() ?? new Date().toISOString();
-    const window: RefreshWindow = { hours: this.options.fullRefreshHours ?? 0, since, now, all: this.hints?.refreshAll };
-    const read = projectRead(this.plan.gated, {
-      due: due(projectKey(project.id), window),
-      moved: since !== undefined && typeof project.updated_at === 'string' && ms(project.updated_at) > ms(since),
-      named: this.hints?.names(project.id) === true,
-    });
-    this.follows.noteProject(project.id, read);
-    return read;
   }
 
   /**

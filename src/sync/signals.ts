@@ -1,0 +1,77 @@
+/**
+ * What tells an incremental run that something below a project changed (src/sync/refresh.ts
+ * decides from it): the projects' updated_at against the last completed run's start, the change
+ * feed's hints, changed records naming other streams' collections (Stream.signalledBy), and
+ * changed walk records naming their parents. Bookkeeping over the run's facts; the engine spawns.
+ */
+import type { ReadPlan } from '../plan';
+import { BookmarkManager, ms } from '../state';
+import type { Json, Stream } from '../streams/stream';
+import { FollowGate } from './follows';
+import type { Job } from './job';
+import type { Node } from './node';
+import { parentShow, streamsByType } from './parents';
+import { ProjectRead, RefreshWindow, due, projectKey, projectRead } from './refresh';
+import type { ChangeHints } from './strategy';
+
+export class RunSignals {
+  /** What the change feed read before the first job says; undefined: none. */
+  hints?: ChangeHints;
+  /** Reads that follow their project, held until the lists that decide them are read. */
+  readonly follows: FollowGate;
+  /** Streams by the `type` their records carry, for parents named by changed records. */
+  private readonly byType: ReadonlyMap<string, Stream>;
+
+  /** `hours`: full_refresh_hours; `run` queues a released read. */
+  constructor(
+    private readonly plan: ReadPlan,
+    private readonly streams: readonly Stream[],
+    private readonly bookmarks: BookmarkManager,
+    private readonly hours: number,
+    run: (job: Job, node: Node) => void,
+  ) {
+    this.byType = streamsByType(streams);
+    this.follows = new FollowGate(run, (projectId) => this.hints?.names(projectId) === true, streams);
+  }
+
+  /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
+  changedSinceLastRun(stream: Stream, record: Json): boolean {
+    const since = this.bookmarks.refreshSince();
+    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
+    return since === undefined || typeof at !== 'string' || ms(at) > ms(since);
+  }
+
+  /** A record is written: what it names, if it changed, is noted for the held reads. */
+  wrote(stream: Stream, record: Json): void {
+    if (this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name, record);
+  }
+
+  /** Whether held reads wait for this stream's root lists: the projects, and what names other streams' collections. */
+  decides(stream: Stream): boolean {
+    return stream.opensProject || this.streams.some((s) => stream.name in s.signalledBy);
+  }
+
+  /** How much below a project this run reads (see refresh.ts), kept for the reads that follow it. */
+  projectRead(project: Json): ProjectRead {
+    const since = this.bookmarks.refreshSince();
+    const now = this.bookmarks.runStart() ?? new Date().toISOString();
+    const window: RefreshWindow = { hours: this.hours, since, now, all: this.hints?.refreshAll };
+    const read = projectRead(this.plan.gated, {
+      due: due(projectKey(project.id), window),
+      moved: since !== undefined && typeof project.updated_at === 'string' && ms(project.updated_at) > ms(since),
+      named: this.hints?.names(project.id) === true,
+    });
+    this.follows.noteProject(project.id, read);
+    return read;
+  }
+
+  /**
+   * The read of the parent a written record moved the counts of (see parents.ts): a walk record
+   * changed since the last run, or a parent so read whose own parent counts it too.
+   */
+  parentRead(stream: Stream, record: Json, from: Job, accountBase: string, selected: (name: string) => boolean): Job | undefined {
+    if (!this.plan.gated || !(from.chainUp || (from.walk && this.changedSinceLastRun(stream, record)))) return undefined;
+    const job = parentShow(this.byType, record, accountBase, from.depth, from.chainUp ?? !stream.countedByParentOnly);
+    return job && [job.stream, ...this.plan.listedBy(job.stream.name)].some((s) => selected(s.name)) ? job : undefined;
+  }
+}
