@@ -105,7 +105,7 @@ export class ReadPlan {
       if (visiting.has(s.name)) return selection.has(s.name);
       visiting.add(s.name);
       const viaChild = this.childrenOf(s.name)
-        .filter((c) => c !== s && this.strategy.leadsUp(c, s.name, this.feedRun))
+        .filter((c) => c !== s && this.strategy.leadsUp(c, s.name, this.feedRun, this.gated))
         .map(visit)
         .some(Boolean);
       const needed = selection.has(s.name) || viaChild;

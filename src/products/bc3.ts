@@ -24,10 +24,10 @@ const STATUSES = ['active', 'archived', 'trashed'] as const;
 const HOLDING_WALK_PRIORITY = 1000;
 
 class Bc3Strategy extends Strategy {
-  leadsUp(child: Stream, parent: AnyStreamName): boolean {
+  leadsUp(child: Stream, parent: AnyStreamName, _readsChanges: boolean, gated: boolean): boolean {
     // The recordings walks read recording streams at account level, not below their parents
-    // (but in a project's turn, below the parent they are read from to reach their children).
-    return (child as Bc3Stream).recordingType === undefined || child.readInTurnBelow === parent;
+    // (but where reads follow signals, in a project's turn below the parent that leads to their children).
+    return (child as Bc3Stream).recordingType === undefined || (gated && child.readInTurnBelow === parent);
   }
 
   traverses(child: Stream, ctx: Context, parent: AnyStreamName): boolean {

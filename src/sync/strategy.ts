@@ -49,7 +49,7 @@ export class Strategy {
   }
 
   /** Whether reading `child` below `parent` makes the parent needed in active projects. */
-  leadsUp(_child: Stream, _parent: AnyStreamName, _readsChanges: boolean): boolean {
+  leadsUp(_child: Stream, _parent: AnyStreamName, _readsChanges: boolean, _gated: boolean): boolean {
     return true;
   }
 
