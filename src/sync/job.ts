@@ -67,6 +67,12 @@ export interface JobFacts {
   wholeProject: boolean;
   /** Its records lead to other reads here. */
   hasChildren: boolean;
+  /**
+   * Read because a signal says its project changed (not in the project's turn, not walked whole):
+   * a list whose records carry their children's counts (a forward's replies_count) that answers
+   * 304 has no child whose count moved, so nothing below it is read again (see src/sync/refresh.ts).
+   */
+  signalled: boolean;
   /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
   passesCursor: boolean;
   hasReplicationKey: boolean;
@@ -121,7 +127,8 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
     resume,
     stopAtCursor: job.newestFirst && !f.passesCursor,
     // An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the engine).
-    etag: job.path !== undefined && leaf && f.writes && !f.hasReplicationKey && !job.root,
+    // A list with children sends it only where a signal led to it: its 304 then leaves them unread.
+    etag: job.path !== undefined && (leaf || f.signalled) && f.writes && !f.hasReplicationKey && !job.root,
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
     trackWalk: f.incremental && job.newestFirst && !f.archived,
@@ -159,6 +166,7 @@ export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFac
     cursorPerParent: stream.cursorPerParent,
     wholeProject: ctx.fullWalk === true,
     hasChildren: plan.hasChildrenToRead(stream, ctx),
+    signalled: plan.gated && ctx.projectId !== undefined && !ctx.turn && !ctx.archived && !ctx.fullWalk,
     passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),
     hasReplicationKey: stream.replicationKey !== undefined,
   };

@@ -219,3 +219,31 @@ describe('a changed record’s parent, whose counts it moved, is read again', ()
       expectReplica(sim, [...base.messages, ...next.messages]);
     }));
 });
+
+describe('in a project a signal names, a list carrying its children’s counts that answers 304 leaves them unread', () => {
+  it('a forward’s replies: read again when a reply is added (its replies_count moved), not when something else in the project changed', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const forward = (sim.expectedRecords('inbox_forwards') as Rec[]).find(
+        (f) => f.replies_count > 0 && activeProjects(sim).some((p) => p.id === f.project_id),
+      )!;
+      const repliesRead = () => sim.requests.filter((r) => r.path.includes(`/inbox_forwards/${forward.id}/replies.json`)).length;
+      let last = await sync(sim, file);
+      const step = async (change: () => void) => {
+        change();
+        sim.advanceClock(HOUR);
+        last = await sync(sim, file, last.state);
+        return last;
+      };
+      // The project moves (a new needle): its forwards list is read, and its ETag kept.
+      await step(() => sim.create('gauge_needles', { projectId: forward.project_id }));
+      // A new reply: the forwards list answers 200 (replies_count moved), the replies are read again.
+      const withReply = await step(() => sim.create('inbox_replies', { parentId: forward.id, projectId: forward.project_id }));
+      expect(repliesRead()).toBe(1);
+      expect(recordsOf(withReply.messages, 'inbox_replies').length).toBeGreaterThan(0);
+      // The project moves again, no forward changed: the list answers 304 and no replies are read.
+      await step(() => sim.create('gauge_needles', { projectId: forward.project_id }));
+      expect(sim.requests.filter((r) => r.path.includes('/inbox_forwards.json') && r.status === 304).length).toBeGreaterThan(0);
+      expect(repliesRead()).toBe(0);
+    }));
+});

@@ -23,6 +23,7 @@ const incremental: JobFacts = {
   cursorPerParent: false,
   wholeProject: false,
   hasChildren: false,
+  signalled: false,
   passesCursor: false,
   hasReplicationKey: true,
 };
@@ -42,6 +43,13 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
     ],
     ['a whole list, full-table leaf: no cursor, revalidated with its ETag', list, fullTable, { cursor: undefined, etag: true, commit: 'none' }],
     ['a full-table list with children: no ETag (a 304 would hide what it leads to)', list, { ...fullTable, hasChildren: true }, { etag: false }],
+    [
+      'a full-table list with children, read because a signal says its project changed: its ETag (a 304: no child count moved)',
+      list,
+      { ...fullTable, hasChildren: true, signalled: true },
+      { etag: true },
+    ],
+    ['a signalled list not written here: no ETag', list, { ...fullTable, hasChildren: true, signalled: true, writes: false }, { etag: false }],
     ['a full-table list read on the way, not written: no ETag', list, { ...fullTable, writes: false }, { etag: false }],
     ['a full-table root list: no ETag', { ...list, root: true }, fullTable, { etag: false }],
     ['records embedded in a parent: no ETag', { ...list, path: undefined }, fullTable, { etag: false }],
