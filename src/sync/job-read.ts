@@ -41,7 +41,7 @@ export class JobRead {
   private readonly cursorMs?: number;
   /** A walk that may list records of other streams too (see HeldReads.ownerOf). */
   readonly listsOthers: boolean;
-  /** The path whose ETag is sent and kept (a leaf list of a full-table stream). */
+  /** The path whose ETag is kept (and, where the plan says so, sent): a full-table list (see JobPlan.keepEtag). */
   readonly etagPath?: string;
   /** Where a newest-first walk is, so a stop can record it. */
   readonly progress?: WalkProgress;
@@ -68,7 +68,7 @@ export class JobRead {
     });
     this.cursorMs = this.plan.cursor ? ms(this.plan.cursor) : undefined;
     this.listsOthers = job.walk === true && src.plan.listedBy(stream.name).length > 0;
-    if (this.plan.etag) this.etagPath = job.path;
+    if (this.plan.keepEtag) this.etagPath = job.path;
     if (this.plan.trackWalk) this.progress = { stream: stream.name, key: job.cursorKey, resume: this.plan.resume };
   }
 
@@ -76,7 +76,7 @@ export class JobRead {
   collection(client: BasecampClient): Collection<Json> | undefined {
     const { stream, path } = this.job;
     if (!path || isSingle(stream, path, this.job.shown)) return undefined;
-    const etag = this.etagPath ? this.src.bookmarks.etag(this.etagPath) : undefined;
+    const etag = this.etagPath && this.plan.etag ? this.src.bookmarks.etag(this.etagPath) : undefined;
     return client.collection<Json>(path, etag, this.resumeAt(), this.src.plan.strategy.onlyGrows(stream));
   }
 

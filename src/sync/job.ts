@@ -73,6 +73,8 @@ export interface JobFacts {
    * 304 has no child whose count moved, so nothing below it is read again (see src/sync/refresh.ts).
    */
   signalled: boolean;
+  /** In an active project (where a later run may read it because a signal names the project). */
+  inActiveProject: boolean;
   /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
   passesCursor: boolean;
   hasReplicationKey: boolean;
@@ -95,8 +97,10 @@ export interface JobPlan {
   resume?: ResumePoint;
   /** Past the cursor the walk stops: its older records lead nowhere. */
   stopAtCursor: boolean;
-  /** Revalidate with the last run's ETag (a leaf list of a full-table stream). */
+  /** Revalidate with the last run's ETag (a leaf list of a full-table stream, or one a signal led to). */
   etag: boolean;
+  /** Keep the answer's ETag for a later run (every list that may be revalidated then). */
+  keepEtag: boolean;
   /** Pick up a walk cut short at the page it was reading. */
   resumeFromPage: boolean;
   /** Record how far the walk is, so a stop resumes there. */
@@ -122,13 +126,15 @@ const TOP_UP_PASSES = 3;
 export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'path' | 'walk'>, f: JobFacts, bookmarks: CursorSource): JobPlan {
   const { cursor, resume } = cursorOf(job, f, bookmarks);
   const leaf = !f.hasChildren;
+  const revalidates = job.path !== undefined && f.writes && !f.hasReplicationKey && !job.root;
   return {
     cursor,
     resume,
     stopAtCursor: job.newestFirst && !f.passesCursor,
     // An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the engine).
     // A list with children sends it only where a signal led to it: its 304 then leaves them unread.
-    etag: job.path !== undefined && (leaf || f.signalled) && f.writes && !f.hasReplicationKey && !job.root,
+    etag: revalidates && (leaf || f.signalled),
+    keepEtag: revalidates && (leaf || f.inActiveProject),
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
     trackWalk: f.incremental && job.newestFirst && !f.archived,
@@ -167,6 +173,7 @@ export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFac
     wholeProject: ctx.fullWalk === true,
     hasChildren: plan.hasChildrenToRead(stream, ctx),
     signalled: plan.gated && ctx.projectId !== undefined && !ctx.turn && !ctx.archived && !ctx.fullWalk,
+    inActiveProject: ctx.projectId !== undefined && !ctx.archived,
     passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),
     hasReplicationKey: stream.replicationKey !== undefined,
   };
