@@ -9,6 +9,8 @@ export interface Options {
   projects?: number;
   /** The simulator's reading where to-do list groups are also served by the recordings endpoint. */
   groupsInRecordings: boolean;
+  /** The simulator's reading where a change inside a project leaves the project's updated_at where it was. */
+  projectsStay: boolean;
   mode: Mode;
   latencyMs?: number;
   concurrency?: number;
@@ -25,7 +27,7 @@ export interface Options {
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--changes N] ' +
+  'usage: npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings] [--projects-stay] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--changes N] ' +
   '[--full-refresh-hours H] [--json] [--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
 
 /** A bad command line (an empty message: --help). */
@@ -76,6 +78,7 @@ const FLAGS = new Map<string, Flag>([
   ['--records', (o, next, a) => (o.records = Math.round(num(a, next(), 1)))],
   ['--projects', (o, next, a) => (o.projects = Math.round(num(a, next(), 1)))],
   ['--groups-in-recordings', (o) => (o.groupsInRecordings = true)],
+  ['--projects-stay', (o) => (o.projectsStay = true)],
   [
     '--mode',
     (o, next) => {
@@ -97,7 +100,16 @@ const FLAGS = new Map<string, Flag>([
 ]);
 
 export function parseArgs(argv: string[]): Options {
-  const o: Options = { product: 'bc3', records: 10_000, mode: 'limited', json: false, timeoutMin: 30, incremental: false, groupsInRecordings: false };
+  const o: Options = {
+    product: 'bc3',
+    records: 10_000,
+    mode: 'limited',
+    json: false,
+    timeoutMin: 30,
+    incremental: false,
+    groupsInRecordings: false,
+    projectsStay: false,
+  };
   const args = splitEquals(argv);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -19,7 +19,8 @@
  *
  * --product bc3 (default) reads the simulator's Basecamp 3 account, sized by --records (spread over
  * --projects, default the simulator's 10 × √(records / 1500); --groups-in-recordings serves it
- * under the reading where the recordings endpoint also lists to-do list groups); --product
+ * under the reading where the recordings endpoint also lists to-do list groups; --projects-stay
+ * under the one where a change inside a project does not move the project's updated_at); --product
  * bcx its Basecamp 2 account (sized by --records, with the bc3 account left at its small default).
  * The bcx config carries no basecamp_product, so the tap asks Launchpad once, as a run whose
  * config does not say would.
@@ -145,7 +146,14 @@ class Bench {
     const rateLimit = s.limited ? s.limit : null;
     const sim = await startSimulator(
       o.product === 'bc3'
-        ? { records: o.records, projects: o.projects, latencyMs: s.latencyMs, rateLimit, readings: { groupsInRecordings: o.groupsInRecordings }, ...seed }
+        ? {
+            records: o.records,
+            projects: o.projects,
+            latencyMs: s.latencyMs,
+            rateLimit,
+            readings: { groupsInRecordings: o.groupsInRecordings, changesTouchProject: !o.projectsStay },
+            ...seed,
+          }
         : { latencyMs: s.latencyMs, rateLimit: null, ...seed, bcx: { records: o.records, rateLimit } },
     );
     return new Bench(o, s, sim, (Date.now() - genStarted) / 1000);

@@ -126,21 +126,29 @@ const TOP_UP_PASSES = 3;
 export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'path' | 'walk'>, f: JobFacts, bookmarks: CursorSource): JobPlan {
   const { cursor, resume } = cursorOf(job, f, bookmarks);
   const leaf = !f.hasChildren;
-  const revalidates = job.path !== undefined && f.writes && !f.hasReplicationKey && !job.root;
   return {
     cursor,
     resume,
     stopAtCursor: job.newestFirst && !f.passesCursor,
-    // An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the engine).
-    // A list with children sends it only where a signal led to it: its 304 then leaves them unread.
-    etag: revalidates && (leaf || f.signalled),
-    keepEtag: revalidates && (leaf || f.inActiveProject),
+    ...etagsOf(job, f),
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
     trackWalk: f.incremental && job.newestFirst && !f.archived,
     topUpPasses: job.walk === true && job.path !== undefined && !leaf ? TOP_UP_PASSES : 0,
     commit: commitOf(job, f),
   };
+}
+
+/**
+ * Whether a full-table list is revalidated with its ETag, and whether its answer's ETag is kept.
+ * An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the
+ * engine). A list with children sends it only where a signal led to it: its 304 then leaves them
+ * unread; it keeps it in an active project, where a later run's signal may lead to it.
+ */
+function etagsOf(job: Pick<Job, 'root' | 'path'>, f: JobFacts): Pick<JobPlan, 'etag' | 'keepEtag'> {
+  const revalidates = job.path !== undefined && f.writes && !f.hasReplicationKey && !job.root;
+  const leaf = !f.hasChildren;
+  return { etag: revalidates && (leaf || f.signalled), keepEtag: revalidates && (leaf || f.inActiveProject) };
 }
 
 /**

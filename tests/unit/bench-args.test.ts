@@ -10,6 +10,7 @@ describe('bench command line', () => {
       timeoutMin: 30,
       incremental: false,
       groupsInRecordings: false,
+      projectsStay: false,
     });
   });
 
@@ -29,6 +30,7 @@ describe('bench command line', () => {
     [['--timeout-min', '0.5', '--verify'], { timeoutMin: 0.5, verify: true }],
     [['--verify', '--no-verify'], { verify: false }],
     [['--projects', '20', '--groups-in-recordings'], { projects: 20, groupsInRecordings: true }],
+    [['--projects-stay'], { projectsStay: true }],
     [['--changes', '50'], { changes: 50, incremental: true }],
     [['--changes=12.6', '--groups-in-recordings'], { changes: 13, incremental: true, groupsInRecordings: true }],
     [['--full-refresh-hours', '24'], { fullRefreshHours: 24, incremental: false }],
