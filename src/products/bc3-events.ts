@@ -23,6 +23,12 @@ export interface FeedHints {
   recordings: Set<number>;
   /** Projects where a campfire line was posted (chat.line.created). */
   chatBuckets: Set<number>;
+  /**
+   * Projects with an event the recordings walks do not show (a check-in question created): what
+   * is below them is read again. Events on to-dos, messages, comments, cards and answers are
+   * left to the walks, which list every such record that changed, and to the parents they name.
+   */
+  otherBuckets: Set<number>;
   /** Events per event_type. */
   types: Map<string, number>;
 }
@@ -99,8 +105,11 @@ interface Tally {
   lastId?: number;
 }
 
+/** Event types whose records the recordings walks list (to-dos, messages, comments, cards, answers). */
+const WALKED = ['todo.', 'message.', 'comment.', 'card.', 'question.answer.'];
+
 export function emptyHints(): FeedHints {
-  return { buckets: new Set(), recordings: new Set(), chatBuckets: new Set(), types: new Map() };
+  return { buckets: new Set(), recordings: new Set(), chatBuckets: new Set(), otherBuckets: new Set(), types: new Map() };
 }
 
 /** Adds one event's hints; a field that is not an id is left out (the feed's pointers are thin). */
@@ -110,6 +119,7 @@ export function noteEvent(hints: FeedHints, event: unknown): number | undefined 
   if (isId(event.bucket_id)) {
     hints.buckets.add(event.bucket_id);
     if (type === 'chat.line.created') hints.chatBuckets.add(event.bucket_id);
+    else if (type === undefined || !WALKED.some((prefix) => type.startsWith(prefix))) hints.otherBuckets.add(event.bucket_id);
   }
   if (isId(event.recording_id)) hints.recordings.add(event.recording_id);
   if (type !== undefined) hints.types.set(type, (hints.types.get(type) ?? 0) + 1);

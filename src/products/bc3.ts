@@ -43,9 +43,9 @@ class Bc3Strategy extends Strategy {
   async changeHints(client: BasecampClient, stored: unknown, log: Logger): Promise<ChangeHints | undefined> {
     const outcome = await readEventFeed(client, parseFeedBookmark(stored), log);
     if (outcome.kind === 'unavailable') return undefined;
-    const { buckets } = outcome.hints;
+    const { otherBuckets, chatBuckets } = outcome.hints;
     if (outcome.kind === 'restart') log.info(`event feed: ${outcome.why}; every project's collections are read again this run`);
-    return { names: (id) => buckets.has(id), refreshAll: outcome.kind === 'restart', bookmark: outcome.bookmark };
+    return { names: (id) => otherBuckets.has(id), chats: (id) => chatBuckets.has(id), refreshAll: outcome.kind === 'restart', bookmark: outcome.bookmark };
   }
 
   listedIn(stream: Stream): AnyStreamName | undefined {

@@ -17,7 +17,11 @@ export class FollowGate {
   /** `stream` (every project) or `stream project` whose collections a changed record of another stream names. */
   private readonly signalled = new Set<string>();
 
-  /** `streams`: every stream, for what a record names (Stream.signalledBy). */
+  /**
+   * `run` queues a released read; `named(projectId)`: the change feed says what follows its
+   * project (a campfire line) was posted there; `streams`: every stream, for what a record names
+   * (Stream.signalledBy).
+   */
   constructor(
     private readonly run: (job: Job, node: Node) => void,
     private readonly named: (projectId: number) => boolean,
@@ -52,7 +56,8 @@ export class FollowGate {
 
   /** Whether a job that follows its project is read (see followsRead). */
   wanted(job: Job): boolean {
-    if (job.follows === undefined || followsRead(this.reads.get(job.follows), this.named(job.follows))) return true;
+    const named = job.stream.followsProject && this.named(job.follows ?? 0);
+    if (job.follows === undefined || followsRead(this.reads.get(job.follows), named)) return true;
     return this.signalled.has(job.stream.name) || this.signalled.has(`${job.stream.name} ${job.follows}`);
   }
 

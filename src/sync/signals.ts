@@ -31,7 +31,7 @@ export class RunSignals {
     run: (job: Job, node: Node) => void,
   ) {
     this.byType = streamsByType(streams);
-    this.follows = new FollowGate(run, (projectId) => this.hints?.names(projectId) === true, streams);
+    this.follows = new FollowGate(run, (projectId) => this.hints?.chats(projectId) === true, streams);
   }
 
   /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */

@@ -24,8 +24,10 @@ export interface RunBookmarks {
 
 /** What a change feed read before the run's first job says (Basecamp 5's event feed). */
 export interface ChangeHints {
-  /** The feed names this project: an event in it since the stored position. */
+  /** The feed names something below this project that no walk shows: its collections are read. */
   names(projectId: number): boolean;
+  /** The feed says a campfire line was posted in this project. */
+  chats(projectId: number): boolean;
   /** The feed lost history (re-entered at its epoch or the present): every project's turn comes this run. */
   refreshAll: boolean;
   /** Where the feed was read to: stored once the run has written everything it names. */
