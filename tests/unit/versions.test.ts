@@ -47,6 +47,7 @@ describe('fullTableStreams', () => {
       'client_replies',
       'card_tables',
       'card_table_columns',
+      'attachments',
     ]);
     expect(fullTableStreams(PRODUCTS.bcx.streams, defaultSelection(PRODUCTS.bcx))).toEqual(['groups', 'accesses', 'calendars']);
   });
@@ -74,6 +75,17 @@ describe('FullTableVersions', () => {
     expect(v.whole()).toEqual(['inboxes', 'gauge_needles']);
     v.skipped('projects');
     expect(v.whole()).toEqual([]);
+  });
+
+  test.each([
+    ['a stream its records come from', 'messages', ['gauge_needles']],
+    ['a stream above one they come from (comments below to-dos)', 'todolists', ['gauge_needles']],
+    ['a stream with no attachments below it', 'campfires', ['gauge_needles', 'attachments']],
+    ['the projects', 'projects', []],
+  ])('attachments are short when %s is skipped', (_, skipped, whole) => {
+    const v = new FullTableVersions(['gauge_needles', 'attachments'], children, 7);
+    v.skipped(skipped);
+    expect(v.whole()).toEqual(whole);
   });
 
   test('stamps and activates through the writer', () => {
