@@ -24,9 +24,17 @@ export function isStateless(state: TapState | undefined): boolean {
   return progress.every(([, v]) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0));
 }
 
-/** The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the catalog. */
-export function fullTableStreams(streams: readonly Stream[], selection: ReadonlyMap<string, StreamSelection>): string[] {
-  return streams.filter((s) => selection.has(s.name) && !(selection.get(s.name)!.incremental && s.replicationKey)).map((s) => s.name);
+/**
+ * The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the
+ * catalog. A derived stream (attachments) is whole only where its sources are written whole:
+ * with a start_date, an incremental source leaves its older records, and theirs, unwritten.
+ */
+export function fullTableStreams(streams: readonly Stream[], selection: ReadonlyMap<string, StreamSelection>, startDate?: string): string[] {
+  const incremental = (name: string) => selection.get(name)?.incremental === true && streams.some((s) => s.name === name && s.replicationKey);
+  return streams
+    .filter((s) => selection.has(s.name) && !incremental(s.name))
+    .filter((s) => !(startDate && s.derived?.from.some(incremental)))
+    .map((s) => s.name);
 }
 
 /**

@@ -52,6 +52,25 @@ describe('fullTableStreams', () => {
     expect(fullTableStreams(PRODUCTS.bcx.streams, defaultSelection(PRODUCTS.bcx))).toEqual(['groups', 'accesses', 'calendars']);
   });
 
+  test.each([
+    [
+      'no start_date: attachments follow every record, so they are whole',
+      undefined,
+      ['messages', 'attachments', 'gauge_needles'],
+      ['gauge_needles', 'attachments'],
+    ],
+    [
+      'start_date: an incremental source leaves older records out, and their attachments',
+      '2024-01-01T00:00:00Z',
+      ['messages', 'attachments', 'gauge_needles'],
+      ['gauge_needles'],
+    ],
+    ['start_date, only full-table sources selected: whole', '2024-01-01T00:00:00Z', ['inbox_forwards', 'attachments'], ['inbox_forwards', 'attachments']],
+  ])('%s', (_, startDate, names, expected) => {
+    const selection = new Map([...defaultSelection()].filter(([name]) => names.includes(name)));
+    expect(fullTableStreams(PRODUCTS.bc3.streams, selection, startDate)).toEqual(expected);
+  });
+
   test('a stream the catalog switches to FULL_TABLE is full-table; an unselected one is not listed', () => {
     const selected = (name: string, extra = {}) => ({ tap_stream_id: name, metadata: [{ breadcrumb: [], metadata: { selected: true, ...extra } }] });
     const catalog = { streams: [selected('campfire_lines', { 'replication-method': 'FULL_TABLE' }), selected('todos'), selected('gauge_needles')] };
