@@ -54,6 +54,7 @@ export const STREAMS = [
   'card_table_columns',
   'card_table_cards',
   'card_table_steps',
+  'attachments',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -67,6 +68,29 @@ export const COMMENTED: readonly StreamName[] = [
   'documents',
   'uploads',
   'question_answers',
+  'card_table_cards',
+  'gauge_needles',
+];
+
+/**
+ * Streams whose records have rich text that can embed files: their content_attachments or
+ * description_attachments list them, and the attachments stream holds every item of those.
+ */
+export const EMBEDDING: readonly StreamName[] = [
+  'messages',
+  'comments',
+  'documents',
+  'uploads',
+  'question_answers',
+  'inbox_forwards',
+  'inbox_replies',
+  'client_approvals',
+  'client_correspondences',
+  'client_replies',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedule_entries',
   'card_table_cards',
   'gauge_needles',
 ];
@@ -230,6 +254,16 @@ export class Expected {
         for (const p of this.synced()) for (const m of p.members) out.push({ ...r.personObj(m), person_id: m.id, project_id: p.id });
         out.sort((a, b) => (a.project_id as number) - (b.project_id as number) || (a.id as number) - (b.id as number));
         return out.map(clean);
+      case 'attachments':
+        out = EMBEDDING.flatMap((s) => this.records(s)).flatMap((rec) =>
+          [...((rec.content_attachments as Obj[] | undefined) ?? []), ...((rec.description_attachments as Obj[] | undefined) ?? [])].map((a) => ({
+            ...a,
+            recording_id: rec.id,
+            recording_type: rec.type,
+            project_id: rec.project_id,
+          })),
+        );
+        break;
       case 'message_types':
         out = [];
         for (const p of this.synced()) for (const c of p.categories) out.push({ ...r.category(c), project_id: p.id });

@@ -34,7 +34,7 @@ function document(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   o.position = r.pos || null;
   x.tail(o, r);
-  plainContent(o, T.richText(r.seed, r.rev));
+  x.richContent(o, r, T.richText(r.seed, r.rev));
 }
 
 function upload(x: Renderer, o: Obj, r: Rec): void {
@@ -43,8 +43,7 @@ function upload(x: Renderer, o: Obj, r: Rec): void {
   x.tail(o, r);
   const [filename, contentType] = T.file(r.seed);
   const h = hash32(r.seed, 64);
-  o.description = x.richOrEmpty(r, 65, r.rev);
-  o.description_attachments = [];
+  x.richDescription(o, r, x.richOrEmpty(r, 65, r.rev));
   o.content_type = contentType;
   o.byte_size = 800 + (h % 4_000_000);
   o.filename = filename;
@@ -81,7 +80,7 @@ function forward(x: Renderer, o: Obj, r: Rec): void {
   x.subscription(o, r);
   x.tail(o, r);
   const from = r.project.roster[hash32(r.seed, 70) % Math.max(1, r.project.roster.length)] ?? r.creator;
-  plainContent(o, `<div>---------- Forwarded message ---------<br>From: ${from.name}<br>Subject: ${o.title as string}</div>${T.richText(r.seed, r.rev)}`);
+  x.richContent(o, r, `<div>---------- Forwarded message ---------<br>From: ${from.name}<br>Subject: ${o.title as string}</div>${T.richText(r.seed, r.rev)}`);
   o.subject = o.title;
   o.from = r.has(F.hasFrom) ? `${from.name} <${from.email ?? 'someone@example.com'}>` : null;
   o.replies_count = countActive(r.children, 'inbox_reply');

@@ -1,11 +1,15 @@
 /** Small pure pieces of the bc3 payloads: dates, sgids, hours, excerpts and child counts. */
 import { Rec } from './model';
-import { hexDigest } from './rng';
+import { hash32, hexDigest } from './rng';
 
 export type Obj = Record<string, unknown>;
 
-/** Ids of files embedded in rich text: one per embedding recording, in a range of their own. */
+/**
+ * Ids of files embedded in rich text, in ranges of their own: an embedding recording's first file
+ * in one, its second (where it has two) in the other.
+ */
 export const ATTACHMENT_ID_BASE = 1_046_000_000;
+export const SECOND_ATTACHMENT_ID_BASE = 1_010_000_000;
 export const DAY = 86_400_000;
 export const TODO_COLORS = ['white', 'red', 'orange', 'yellow', 'green', 'blue', 'aqua', 'purple', 'gray', 'pink', 'brown'];
 export const COLUMN_COLORS = ['purple', 'orange', 'blue', 'green', 'red', 'yellow'];
@@ -44,4 +48,40 @@ export function countActive(children: Rec[] | null, kind: string): number {
   let n = 0;
   if (children) for (const c of children) if (c.kind === kind && c.status === 'active') n++;
   return n;
+}
+
+/** One file embedded in rich text, key for key as the docs' content_attachments items (GET_comments.json). */
+function embeddedFile(id: number, h: number, base: string): Obj {
+  const sg = sgid('Attachment', id, 'attachable');
+  const key = hexDigest(id);
+  const filename = `screenshot-${1 + (h % 40)}.png`;
+  const blob = `${base}/blobs/${key}`;
+  return {
+    id,
+    attachable_sgid: sg,
+    sgid: sg,
+    status_url: `${base}/attachments/${sg}.json`,
+    caption: null,
+    byte_size: 2_000 + (h % 500_000),
+    content_type: 'image/png',
+    width: 320 + (h % 1280),
+    height: 240 + ((h >>> 12) % 960),
+    key,
+    filename,
+    download_url: `${blob}/download/${filename}`,
+    previewable: true,
+    preview_url: `${blob}/previews/full`,
+    thumbnail_url: `${blob}/previews/card`,
+  };
+}
+
+/**
+ * The files a recording's rich text embeds: none for five in six, else one, or two for a third
+ * of those (the docs' message example embeds two). `offset`: the recording's id less the base.
+ */
+export function embeddedFiles(seed: number, offset: number, base: string): Obj[] {
+  if (hash32(seed, 121) % 6 !== 0) return [];
+  const files = [embeddedFile(ATTACHMENT_ID_BASE + offset, hash32(seed, 122), base)];
+  if (hash32(seed, 125) % 3 === 0) files.push(embeddedFile(SECOND_ATTACHMENT_ID_BASE + offset, hash32(seed, 126), base));
+  return files;
 }

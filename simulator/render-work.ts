@@ -15,8 +15,7 @@ function todolist(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   o.position = r.pos || null;
   x.tail(o, r);
-  o.description = x.richOrEmpty(r, 51, r.rev);
-  o.description_attachments = [];
+  x.richDescription(o, r, x.richOrEmpty(r, 51, r.rev));
   const [done, total] = x.ratio(r);
   o.completed = total > 0 && done === total;
   o.completed_ratio = `${done}/${total}`;
@@ -34,8 +33,7 @@ function todo(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   if (!completed) o.position = r.pos || null; // a completed to-do has left the ordering
   x.tail(o, r);
-  o.description = x.richOrEmpty(r, 54, r.rev);
-  o.description_attachments = [];
+  x.richDescription(o, r, x.richOrEmpty(r, 54, r.rev));
   o.completed = completed;
   if (completed) o.completion = { created_at: iso(r.extra2), creator: x.person(x.st.people[r.extra] ?? r.creator) };
   o.content = o.title;
@@ -66,8 +64,7 @@ function recurrence(r: Rec): Obj {
 function scheduleEntry(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   x.tail(o, r);
-  o.description = x.richOrEmpty(r, 57, r.rev);
-  o.description_attachments = [];
+  x.richDescription(o, r, x.richOrEmpty(r, 57, r.rev));
   o.summary = o.title;
   const allDay = r.has(F.allDay);
   o.all_day = allDay;
@@ -103,8 +100,7 @@ function question(x: Renderer, o: Obj, r: Rec): void {
 function answer(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   x.tail(o, r);
-  o.content = T.richText(r.seed, r.rev);
-  o.content_attachments = [];
+  x.richContent(o, r, T.richText(r.seed, r.rev));
   o.group_on = isoDate(r.created);
 }
 
@@ -128,9 +124,11 @@ function card(x: Renderer, o: Obj, r: Rec, olderListItem: boolean): void {
   const done = r.has(F.completed);
   if (!done) o.position = r.pos || null; // a completed card has left the ordering
   x.tail(o, r);
-  const text = hash32(r.seed, 74) % 4 === 0 && r.rev === 0 ? '' : T.richText(r.seed + 3, r.rev);
-  o.description = text;
-  if (!olderListItem) o.description_attachments = [];
+  const html = hash32(r.seed, 74) % 4 === 0 && r.rev === 0 ? '' : T.richText(r.seed + 3, r.rev);
+  x.richDescription(o, r, html);
+  const text = o.description;
+  // The older card lists showed the description without its attachments array.
+  if (olderListItem) delete o.description_attachments;
   o.completed = done;
   if (done) o.completion = { created_at: iso(r.extra2 || r.updated), creator: x.person(r.creator) };
   o.content = text;

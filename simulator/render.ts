@@ -6,7 +6,7 @@
 import { Category, F, Kind, Marker, Person, Project, Rec, TimelineEvent } from './model';
 import { POST_BODIES } from './render-posts';
 import { TOOL_BODIES } from './render-tools';
-import { ATTACHMENT_ID_BASE, active, b64, countActive, DAY, excerpt, iso, isoDate, Obj, sgid } from './render-util';
+import { embeddedFiles, active, b64, countActive, DAY, excerpt, iso, isoDate, Obj, sgid } from './render-util';
 import { recordingPath, recordingTitle, recordingType } from './render-names';
 import { WORK_BODIES } from './render-work';
 import { hash32, hexDigest, pickH } from './rng';
@@ -190,38 +190,21 @@ export class Renderer {
     }
     return picked.map((m) => this.person(m));
   }
-  /** Some messages and comments embed an image: its content_attachments entry, or null. */
-  private embedded(r: Rec): Obj | null {
-    if (hash32(r.seed, 121) % 6 !== 0) return null;
-    const id = ATTACHMENT_ID_BASE + (r.id - ID_BASE.recording);
-    const sg = sgid('Attachment', id, 'attachable');
-    const key = hexDigest(id);
-    const h = hash32(r.seed, 122);
-    const filename = `screenshot-${1 + (h % 40)}.png`;
-    const blob = `${this.base}/blobs/${key}`;
-    return {
-      id,
-      attachable_sgid: sg,
-      sgid: sg,
-      status_url: `${this.base}/attachments/${sg}.json`,
-      caption: null,
-      byte_size: 2_000 + (h % 500_000),
-      content_type: 'image/png',
-      width: 320 + (h % 1280),
-      height: 240 + ((h >>> 12) % 960),
-      key,
-      filename,
-      download_url: `${blob}/download/${filename}`,
-      previewable: true,
-      preview_url: `${blob}/previews/full`,
-      thumbnail_url: `${blob}/previews/card`,
-    };
+  /** The files a recording's rich text embeds (see embeddedFiles). */
+  files(r: Rec): Obj[] {
+    return embeddedFiles(r.seed, r.id - ID_BASE.recording, this.base);
   }
-  /** Rich text with its embedded file (if any) as a <bc-attachment>, and the matching attachments array. */
+  /** Rich text with its embedded files (if any) as <bc-attachment>s, and the matching attachments array. */
   richContent(o: Obj, r: Rec, html: string): void {
-    const a = this.embedded(r);
-    o.content = a ? `${html}${T.attachmentTag(a)}` : html;
-    o.content_attachments = a ? [a] : [];
+    const files = this.files(r);
+    o.content = html + files.map(T.attachmentTag).join('');
+    o.content_attachments = files;
+  }
+  /** A description the same way: an empty one embeds nothing. */
+  richDescription(o: Obj, r: Rec, html: string): void {
+    const files = html === '' ? [] : this.files(r);
+    o.description = html + files.map(T.attachmentTag).join('');
+    o.description_attachments = files;
   }
   richOrEmpty(r: Rec, salt: number, rev: number): string {
     return hash32(r.seed, salt) % 3 === 0 && rev === 0 ? '' : T.richText(r.seed + salt, rev);

@@ -30,6 +30,7 @@ import { RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
 import { gates } from './sync/refresh';
 import { RunSignals } from './sync/signals';
+import { derivedBySource, unfedDerived } from './sync/derived';
 
 export interface EngineOptions {
   maxConcurrency: number;
@@ -77,6 +78,8 @@ export class SyncEngine {
   private readonly sources: ReadSources;
   /** What says something below a project changed, and the reads held until it is known. */
   private readonly signals: RunSignals;
+  /** Source stream -> the selected streams derived from its written records (attachments). */
+  private readonly derived: ReadonlyMap<string, Stream[]>;
   private readonly rules: ChildRules & ScopeRules = {
     walkLists: (name) => this.held.listed(name),
     newToReplica: (projectId) => this.strategy.newToReplica(this.plan, this.bookmarks, projectId, false),
@@ -113,6 +116,11 @@ export class SyncEngine {
     for (const stream of this.streams) if (stream.oncePerRun) this.writtenOnce.set(stream.name, new Set());
     this.sources = { plan: this.plan, selection, bookmarks, startDate: options.startDate, writtenOnce: this.writtenOnce };
     this.queue = new JobQueue(options.maxConcurrency, () => this.stopping !== undefined || this.failure !== undefined);
+    const selected = (name: string) => selection.has(name);
+    this.derived = derivedBySource(this.streams, selected);
+    for (const d of unfedDerived(this.streams, selected)) {
+      log.warn(`${d.name} follows the records of ${d.derived!.from.join(', ')}; none of them is selected, so it gets no record`, { stream: d.name });
+    }
   }
 
   /** Syncs every selected stream; resolves when done, rejects on the first fatal error. */
@@ -342,7 +350,16 @@ export class SyncEngine {
     const sel = this.selection.get(stream.name)!;
     this.signals.wrote(stream, record);
     this.writer.record(stream.name, record, sel.fields, stream.omit, sel.drop);
+    this.writeDerived(stream, record);
     if (this.writer.blocked) await this.writer.drain(); // a slow target slows our reads, not our memory
+  }
+
+  /** The records of derived streams (attachments) that a written record gives, right after it. */
+  private writeDerived(stream: Stream, record: Json): void {
+    for (const d of this.derived.get(stream.name) ?? []) {
+      const sel = this.selection.get(d.name)!;
+      for (const derived of d.derived!.records(record)) this.writer.record(d.name, derived, sel.fields, d.omit, sel.drop);
+    }
   }
 
   /** Carries out a decision that writes nothing here: a read of the record's own endpoint, a skip, a fan-out. */

@@ -14,6 +14,7 @@ import { OWNER_KEYS, TapState } from './state';
 import { Stream } from './streams/stream';
 import { StreamSelection } from './catalog';
 import { streamTree } from './plan';
+import { derivedBySource } from './sync/derived';
 
 /** A run without state: no --state, or one that holds nothing (no bookmark, ETag, resume point or feed). */
 export function isStateless(state: TapState | undefined): boolean {
@@ -23,16 +24,28 @@ export function isStateless(state: TapState | undefined): boolean {
   return progress.every(([, v]) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0));
 }
 
-/** The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the catalog. */
-export function fullTableStreams(streams: readonly Stream[], selection: ReadonlyMap<string, StreamSelection>): string[] {
-  return streams.filter((s) => selection.has(s.name) && !(selection.get(s.name)!.incremental && s.replicationKey)).map((s) => s.name);
+/**
+ * The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the
+ * catalog. A derived stream (attachments) is whole only where its sources are written whole:
+ * with a start_date, an incremental source leaves its older records, and theirs, unwritten.
+ */
+export function fullTableStreams(streams: readonly Stream[], selection: ReadonlyMap<string, StreamSelection>, startDate?: string): string[] {
+  const incremental = (name: string) => selection.get(name)?.incremental === true && streams.some((s) => s.name === name && s.replicationKey);
+  return streams
+    .filter((s) => selection.has(s.name) && !incremental(s.name))
+    .filter((s) => !(startDate && s.derived?.from.some(incremental)))
+    .map((s) => s.name);
 }
 
-/** Stream name -> the streams read below its records (per-parent paths, feed, embedded, walks that list them). */
+/**
+ * Stream name -> the streams read below its records (per-parent paths, feed, embedded, walks that
+ * list them) and derived from them (attachments): a skipped partition leaves all of them short.
+ */
 export function childMap(streams: readonly Stream[]): Map<string, string[]> {
   const { children, inWalk } = streamTree(streams);
+  const derived = derivedBySource(streams, () => true);
   const names = new Map<string, string[]>();
-  for (const tree of [children, inWalk]) {
+  for (const tree of [children, inWalk, derived]) {
     for (const [parent, below] of tree) names.set(parent, [...new Set([...(names.get(parent) ?? []), ...below.map((s) => s.name)])]);
   }
   return names;

@@ -157,7 +157,7 @@ function fullTableVersions(
     );
     return undefined;
   }
-  const streams = fullTableStreams(product.streams, selection);
+  const streams = fullTableStreams(product.streams, selection, config.start_date);
   log.info(`activate_version: a run without state; ${streams.length} full-table streams get ACTIVATE_VERSION if read whole`);
   return new FullTableVersions(streams, childMap(product.streams), Date.now());
 }

@@ -60,6 +60,11 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
     parent: 'card_table_cards',
     from: "recordings `Kanban::Step` (in archived projects: the card's `steps`, from the card list or, where the list has none, /card_tables/cards/:id.json)",
   },
+  attachments: {
+    parent:
+      'every stream whose records carry them (messages, comments, documents, uploads, to-dos, lists, cards, entries, answers, forwards, replies, client records, needles)',
+    from: 'the items of `content_attachments` and `description_attachments` of each record written (no request); written exactly when that record is',
+  },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {

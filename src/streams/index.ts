@@ -4,6 +4,7 @@
  * walks: projects -> their dock tools -> the tools' contents.
  */
 import { Bc3Stream } from '../products/bc3';
+import { attachmentsOf } from '../sync/attachments';
 import { ALL_STATUSES, Json, Parents, PathsFrom, Stream, dock, dockPaths, unlessEmpty } from './stream';
 import { STREAM_NAMES, StreamName } from './names';
 
@@ -328,6 +329,37 @@ export class Comments extends Bc3Stream {
   readonly parents: Parents = Object.fromEntries(COMMENTABLE.map((p) => [p, commentsOf]));
 }
 
+// ---- derived -----------------------------------------------------------------------------------
+
+/**
+ * Streams whose records carry `content_attachments` or `description_attachments` (their schemas
+ * say so; a unit test holds the two together).
+ */
+export const ATTACHMENT_CARRIERS: StreamName[] = [
+  'gauge_needles',
+  'messages',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedule_entries',
+  'documents',
+  'uploads',
+  'comments',
+  'question_answers',
+  'inbox_forwards',
+  'inbox_replies',
+  'client_approvals',
+  'client_correspondences',
+  'client_replies',
+  'card_table_cards',
+];
+
+export class Attachments extends Bc3Stream {
+  readonly name = 'attachments';
+  // Written with the record they hang from, from its payload: no request, no cursor of its own.
+  readonly derived = { from: ATTACHMENT_CARRIERS, records: attachmentsOf };
+}
+
 /** All streams, in the order they appear in the catalog. */
 export const STREAMS: Stream[] = [
   new Account(),
@@ -367,6 +399,7 @@ export const STREAMS: Stream[] = [
   new CardTableColumns(),
   new CardTableCards(),
   new CardTableSteps(),
+  new Attachments(),
 ];
 
 export const STREAMS_BY_NAME = new Map<string, Stream>(STREAMS.map((s) => [s.name, s]));

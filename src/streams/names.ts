@@ -41,6 +41,7 @@ export const STREAM_NAMES = [
   'card_table_columns',
   'card_table_cards',
   'card_table_steps',
+  'attachments',
 ] as const;
 
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -59,6 +59,12 @@ export abstract class Stream {
    */
   readonly embeddedIn: ReadonlyArray<{ stream: AnyStreamName; field: string }> = [];
   /**
+   * Derived from the records other streams write, with no read of its own (attachments): each
+   * record of a stream in `from` that a run writes gives `records(record)`, written right after
+   * it, so they follow it (written when it is, in full and incremental runs alike).
+   */
+  readonly derived?: { from: readonly AnyStreamName[]; records: (record: Json) => Json[] };
+  /**
    * Fields left out of the written record: embedded collections that are streams of their own
    * (Basecamp 2's comments inside every commentable, a to-do list's to-dos).
    */

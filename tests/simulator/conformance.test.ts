@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Simulator, SimulatorOptions, startSimulator } from '../../simulator';
+import { EMBEDDING } from '../../simulator/expected';
 import { Shape, endpointRows, shapeDiff, shapeOf } from '../helpers/shapes';
 import { tokenFor } from '../helpers/simulator-http';
 
@@ -387,6 +388,17 @@ if (!HAVE_FIXTURES) {
       const problems: string[] = [];
       diff(file, shapeOf(example(file)), shapeOf(payload), '$', problems);
       if (problems.length > 0) throw new Error(`${url} differs from ${file}:\n  ${problems.join('\n  ')}`);
+    });
+
+    it("every embedded file, in content_attachments or description_attachments, has the keys of GET_comments.json's items, in order", () => {
+      const documentedKeys = Object.keys((example('GET_comments.json') as Json[]).find((c) => c.content_attachments.length > 0)!.content_attachments[0]);
+      const files = EMBEDDING.flatMap((stream) =>
+        (sim.expectedRecords(stream) as Json[]).flatMap((r) =>
+          ['content_attachments', 'description_attachments'].flatMap((field) => ((r[field] as Json[]) ?? []).map((a) => ({ field, stream, a }))),
+        ),
+      );
+      expect(new Set(files.map((f) => f.field))).toEqual(new Set(['content_attachments', 'description_attachments']));
+      for (const { stream, field, a } of files) expect([stream, field, Object.keys(a)]).toEqual([stream, field, documentedKeys]);
     });
 
     it('card list items match the older docs with cardListSteps: false; the single card keeps its steps', async () => {

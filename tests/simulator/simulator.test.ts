@@ -230,6 +230,16 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   }
   for (const c of chatsOfActive) add('campfires', [c], (c.bucket as Json).id as number);
   for (const r of commented) add('comments', await all(sim, r.comments_url as string, token), r.project_id as number);
+  // The files any crawled record's rich text embeds, each with the record it hangs from.
+  for (const recs of Object.values(s)) {
+    for (const r of recs) {
+      const files = [...((r.content_attachments as Json[]) ?? []), ...((r.description_attachments as Json[]) ?? [])];
+      add(
+        'attachments',
+        files.map((a) => ({ ...a, recording_id: r.id, recording_type: r.type, project_id: r.project_id })),
+      );
+    }
+  }
   for (const k of Object.keys(s)) {
     s[k] = stripNul(s[k] as Json[]).sort((a, b) => (a.project_id ?? 0) - (b.project_id ?? 0) || a.id - b.id);
     if (k !== 'project_people') (s[k] as Json[]).sort((a, b) => a.id - b.id);
@@ -262,7 +272,7 @@ describe('simulator over HTTP', () => {
       start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.streamNames()).toHaveLength(37);
+    expect(sim.streamNames()).toHaveLength(38);
   });
 
   it('pages geared lists with Link and X-Total-Count', async () => {
@@ -465,6 +475,16 @@ describe('simulator over HTTP', () => {
     expect(todos.some((t) => t.parent.type === 'Todoset')).toBe(true);
     expect(todos.some((t) => t.completed && t.completion)).toBe(true);
     expect((sim.expectedRecords('schedule_entries') as Json[]).some((e) => e.recurrence_schedule)).toBe(true);
+    // Files embedded in the rich text of many kinds, some records with two, in archived projects too.
+    const files = sim.expectedRecords('attachments') as Json[];
+    expect([...new Set(files.map((a) => a.recording_type))]).toEqual(
+      expect.arrayContaining(['Message', 'Comment', 'Document', 'Upload', 'Question::Answer', 'Todolist', 'Todo', 'Schedule::Entry', 'Kanban::Card']),
+    );
+    const perRecording = new Map<number, number>();
+    for (const a of files) perRecording.set(a.recording_id, (perRecording.get(a.recording_id) ?? 0) + 1);
+    expect([...perRecording.values()].some((n) => n === 2)).toBe(true);
+    const archived = new Set(projects.filter((p) => p.status === 'archived').map((p) => p.id));
+    expect(files.some((a) => archived.has(a.project_id))).toBe(true);
     expect((sim.expectedRecords('people') as Json[]).some((p) => p.client && p.bio === null)).toBe(true);
     const events = sim.expectedRecords('timeline_events') as Json[];
     expect(events.some((e) => e.kind === 'project_access_changed' && e.target === null)).toBe(true);
@@ -833,6 +853,7 @@ describe('mutations', () => {
 
   it('update works on every stream that has updated_at', () => {
     for (const stream of sim.streamNames()) {
+      if (stream === 'attachments') continue; // no record of its own: it changes with the record it hangs from
       if (stream === 'timeline_events') {
         expect(() => sim.update(stream, (sim.expectedRecords(stream)[0] as Json).id as number)).toThrow();
         continue;

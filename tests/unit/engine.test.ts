@@ -110,3 +110,39 @@ it('an archived project is walked through its tools, and remembered only when it
   expect(nock.pendingMocks()).toEqual([]);
   expect(h.logs.filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/skipping schedule_entries .*status=trashed: HTTP 404/)]);
 });
+
+describe('attachments: derived from the records written, at no request', () => {
+  const file = (id: number) => ({ id, sgid: `sg${id}`, filename: `f${id}.png` });
+  function needles() {
+    projectsReply([project(1, 'active', [])]);
+    nock(API_URL)
+      .get(`${BASE}/projects/1/gauge/needles.json`)
+      .reply(200, [
+        { id: 5, type: 'Gauge::Needle', bucket: { id: 1 }, description_attachments: [file(50), file(51)] },
+        { id: 6, type: 'Gauge::Needle', bucket: { id: 1 }, description_attachments: [] },
+        { id: 7, type: 'Gauge::Needle', bucket: { id: 1 }, description_attachments: [file(70)] },
+      ]);
+  }
+
+  it("writes each record's attachments right after it, with the record's id, type and project", async () => {
+    needles();
+    const h = harness(['gauge_needles', 'attachments']);
+    await h.engine.run();
+    expect(h.records().map((m) => [m.stream, m.record.id, m.record.recording_id, m.record.recording_type, m.record.project_id])).toEqual([
+      ['gauge_needles', 5, undefined, undefined, 1],
+      ['attachments', 50, 5, 'Gauge::Needle', 1],
+      ['attachments', 51, 5, 'Gauge::Needle', 1],
+      ['gauge_needles', 6, undefined, undefined, 1],
+      ['gauge_needles', 7, undefined, undefined, 1],
+      ['attachments', 70, 7, 'Gauge::Needle', 1],
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('writes none when attachments is not selected', async () => {
+    needles();
+    const h = harness(['gauge_needles']);
+    await h.engine.run();
+    expect(h.records().map((m) => m.stream)).toEqual(['gauge_needles', 'gauge_needles', 'gauge_needles']);
+  });
+});

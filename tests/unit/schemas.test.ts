@@ -36,6 +36,15 @@ const cardTableLists = (payload: Json): JsonObject[] => asRecords(field(payload,
 const cardSteps = (payload: Json): JsonObject[] => asRecords(payload).flatMap((card) => asRecords(field(card, 'steps')));
 const eventsOf = (payload: Json): JsonObject[] => asRecords(field(payload, 'events'));
 const todosOf = (payload: Json): JsonObject[] => asRecords(field(payload, 'todos'));
+/** The embedded files of every record, as the attachments stream writes them (the tap adds project_id below). */
+const attachmentsIn = (payload: Json): JsonObject[] =>
+  asRecords(payload).flatMap((r) =>
+    [...asRecords(field(r, 'content_attachments')), ...asRecords(field(r, 'description_attachments'))].map((a) => ({
+      ...a,
+      recording_id: r.id,
+      recording_type: r.type,
+    })),
+  );
 
 type Source = { file: string; pick: (payload: Json) => JsonObject[] };
 const src = (file: string, pick: (payload: Json) => JsonObject[] = whole): Source => ({ file, pick });
@@ -84,6 +93,7 @@ const EXAMPLES: Record<string, Source[]> = {
   card_table_columns: [src('GET_card_tables_2.json', cardTableLists), src('GET_card_tables_columns_2.json')],
   card_table_cards: [src('GET_card_tables_lists_3_cards.json'), src('GET_card_tables_cards_2.json')],
   card_table_steps: [src('GET_card_tables_lists_3_cards.json', cardSteps), src('GET_card_tables_cards_2.json', cardSteps)],
+  attachments: [src('GET_comments.json', attachmentsIn), src('GET_message_boards_3_messages.json', attachmentsIn)],
 };
 
 function readExample(file: string): Json {
@@ -254,7 +264,7 @@ describe('schema files', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
-    expect(STREAMS).toHaveLength(37);
+    expect(STREAMS).toHaveLength(38);
   });
 
   it.each(STREAMS)('%s.json parses and follows the schema rules', (stream) => {

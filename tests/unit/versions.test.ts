@@ -47,8 +47,28 @@ describe('fullTableStreams', () => {
       'client_replies',
       'card_tables',
       'card_table_columns',
+      'attachments',
     ]);
     expect(fullTableStreams(PRODUCTS.bcx.streams, defaultSelection(PRODUCTS.bcx))).toEqual(['groups', 'accesses', 'calendars']);
+  });
+
+  test.each([
+    [
+      'no start_date: attachments follow every record, so they are whole',
+      undefined,
+      ['messages', 'attachments', 'gauge_needles'],
+      ['gauge_needles', 'attachments'],
+    ],
+    [
+      'start_date: an incremental source leaves older records out, and their attachments',
+      '2024-01-01T00:00:00Z',
+      ['messages', 'attachments', 'gauge_needles'],
+      ['gauge_needles'],
+    ],
+    ['start_date, only full-table sources selected: whole', '2024-01-01T00:00:00Z', ['inbox_forwards', 'attachments'], ['inbox_forwards', 'attachments']],
+  ])('%s', (_, startDate, names, expected) => {
+    const selection = new Map([...defaultSelection()].filter(([name]) => names.includes(name)));
+    expect(fullTableStreams(PRODUCTS.bc3.streams, selection, startDate)).toEqual(expected);
   });
 
   test('a stream the catalog switches to FULL_TABLE is full-table; an unselected one is not listed', () => {
@@ -74,6 +94,17 @@ describe('FullTableVersions', () => {
     expect(v.whole()).toEqual(['inboxes', 'gauge_needles']);
     v.skipped('projects');
     expect(v.whole()).toEqual([]);
+  });
+
+  test.each([
+    ['a stream its records come from', 'messages', ['gauge_needles']],
+    ['a stream above one they come from (comments below to-dos)', 'todolists', ['gauge_needles']],
+    ['a stream with no attachments below it', 'campfires', ['gauge_needles', 'attachments']],
+    ['the projects', 'projects', []],
+  ])('attachments are short when %s is skipped', (_, skipped, whole) => {
+    const v = new FullTableVersions(['gauge_needles', 'attachments'], children, 7);
+    v.skipped(skipped);
+    expect(v.whole()).toEqual(whole);
   });
 
   test('stamps and activates through the writer', () => {
