@@ -60,6 +60,11 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
     parent: 'card_table_cards',
     from: "recordings `Kanban::Step` (in archived projects: the card's `steps`, from the card list or, where the list has none, /card_tables/cards/:id.json)",
   },
+  upload_versions: {
+    parent: 'uploads',
+    from: "/uploads/:id/versions.json (`recording_id` is the upload), read for every upload the run writes (new, or its `updated_at` moved): the whole history again, each version's `upload.current` having perhaps changed",
+  },
+  hill_charts: { parent: 'todosets', from: '/todosets/:id/hill.json, with `todoset_id` added' },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {

@@ -41,6 +41,8 @@ export const STREAM_NAMES = [
   'card_table_columns',
   'card_table_cards',
   'card_table_steps',
+  'upload_versions',
+  'hill_charts',
 ] as const;
 
 export type StreamName = (typeof STREAM_NAMES)[number];

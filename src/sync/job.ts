@@ -67,6 +67,10 @@ export interface JobFacts {
   wholeProject: boolean;
   /** Its records lead to other reads here. */
   hasChildren: boolean;
+  /** Its records lead to other reads here whether or not they are written (see Stream.readWhenParentWritten). */
+  childrenPastWrites: boolean;
+  /** Read only below a written parent (Stream.readWhenParentWritten): each path is read when its parent changed. */
+  followsParentWrites: boolean;
   /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
   passesCursor: boolean;
   hasReplicationKey: boolean;
@@ -121,11 +125,13 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
     resume,
     stopAtCursor: job.newestFirst && !f.passesCursor,
     // An empty list's 304 costs what its 200 does: the ETag is kept only where it pays (see the engine).
-    etag: job.path !== undefined && leaf && f.writes && !f.hasReplicationKey && !job.root,
+    // Not where the parent changed each time the path is read: its ETag would rarely pay and grow the STATE a path each.
+    etag: job.path !== undefined && leaf && f.writes && !f.hasReplicationKey && !job.root && !f.followsParentWrites,
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
     trackWalk: f.incremental && job.newestFirst && !f.archived,
-    topUpPasses: job.walk === true && job.path !== undefined && !leaf ? TOP_UP_PASSES : 0,
+    // A record moved past the walk is written next run, and what follows its writes is read then.
+    topUpPasses: job.walk === true && job.path !== undefined && f.childrenPastWrites ? TOP_UP_PASSES : 0,
     commit: commitOf(job, f),
   };
 }
@@ -159,6 +165,8 @@ export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFac
     cursorPerParent: stream.cursorPerParent,
     wholeProject: ctx.fullWalk === true,
     hasChildren: plan.hasChildrenToRead(stream, ctx),
+    childrenPastWrites: plan.leadsPastWrites(stream, ctx),
+    followsParentWrites: stream.readWhenParentWritten,
     passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),
     hasReplicationKey: stream.replicationKey !== undefined,
   };
