@@ -23,9 +23,15 @@ export function isStateless(state: TapState | undefined): boolean {
   return progress.every(([, v]) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0));
 }
 
-/** The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the catalog. */
+/**
+ * The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the
+ * catalog. Not those read only below written records (an upload's history): a start_date leaves
+ * older parents unwritten, so such a stream is not read whole, and its rows must not be removed.
+ */
 export function fullTableStreams(streams: readonly Stream[], selection: ReadonlyMap<string, StreamSelection>): string[] {
-  return streams.filter((s) => selection.has(s.name) && !(selection.get(s.name)!.incremental && s.replicationKey)).map((s) => s.name);
+  return streams
+    .filter((s) => selection.has(s.name) && !(selection.get(s.name)!.incremental && s.replicationKey) && !s.readWhenParentWritten)
+    .map((s) => s.name);
 }
 
 /** Stream name -> the streams read below its records (per-parent paths, feed, embedded, walks that list them). */

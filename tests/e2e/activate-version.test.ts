@@ -31,6 +31,7 @@ const FULL_TABLE = [
   'client_replies',
   'card_tables',
   'card_table_columns',
+  'hill_charts',
 ];
 
 let sim: Simulator;
