@@ -8,6 +8,7 @@ import { F, Kind, Project, Rec } from './model';
 import { Renderer, SHARED } from './render';
 import { RECORDING_TYPES } from './routes';
 import { Store } from './store';
+import { renderHill, renderVersions } from './versions';
 
 type Obj = Record<string, unknown>;
 
@@ -55,6 +56,8 @@ export const STREAMS = [
   'card_table_cards',
   'card_table_steps',
   'attachments',
+  'upload_versions',
+  'hill_charts',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -94,6 +97,8 @@ export const EMBEDDING: readonly StreamName[] = [
   'card_table_cards',
   'gauge_needles',
 ];
+/** Streams read below another stream's records, whose payloads do not say which (see belowRecords). */
+const BELOW_RECORDS = new Set<string>(['upload_versions', 'hill_charts']);
 
 /** Kinds the recordings endpoint lists, in every status, for all active projects. */
 const RECORDING_KINDS = new Set<Kind>(Object.values(RECORDING_TYPES));
@@ -225,11 +230,26 @@ export class Expected {
     return walk ? this.synced().flatMap(walk) : [];
   }
 
+  /** What is read below the records of another stream, with that record's id where the payload lacks it. */
+  private belowRecords(stream: 'upload_versions' | 'hill_charts'): Obj[] {
+    const r = this.r;
+    if (stream === 'upload_versions') {
+      // Every version of every upload a sync writes (those it reaches), with the upload's project.
+      const out: Obj[] = this.recs('uploads').flatMap((u) => renderVersions(r, u).map((v) => ({ ...v, project_id: u.project.id })));
+      return out.sort((a, b) => (a.id as number) - (b.id as number));
+    }
+    // One a reachable to-do set, keyed by it: the payload has no id.
+    return this.recs('todosets')
+      .map((t) => ({ ...renderHill(r, t), todoset_id: t.id, project_id: t.project.id }))
+      .sort((a, b) => a.todoset_id - b.todoset_id);
+  }
+
   records(stream: string): Obj[] {
     const clean = cleaner();
     const r = this.r;
     const st = this.st;
     let out: Obj[];
+    if (BELOW_RECORDS.has(stream)) return this.belowRecords(stream as 'upload_versions' | 'hill_charts').map(clean);
     switch (stream) {
       case 'account':
         out = [r.account()];

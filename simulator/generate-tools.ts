@@ -5,6 +5,7 @@
  */
 import { Ctx, DAY, GeneratorBase, HOUR, pidx } from './generate-base';
 import { F, Rec } from './model';
+import { bornVersions } from './versions';
 
 export class ToolGenerator extends GeneratorBase {
   private nulPlaced = false;
@@ -90,7 +91,8 @@ export class ToolGenerator extends GeneratorBase {
         const pos = (positions.get(v) ?? 0) + 1;
         positions.set(v, pos);
         const flags = kind === 'document' && rng.chance(0.1) ? F.visibleToClients : 0;
-        this.mk(c, kind, v, this.time(Math.max(c.lo, v.created + 1000), c.hi), { pos, flags });
+        const r = this.mk(c, kind, v, this.time(Math.max(c.lo, v.created + 1000), c.hi), { pos, flags });
+        if (kind === 'upload') bornVersions(this.st, r);
       }
     };
     place('document', this.q(c, 0.025, 1));

@@ -14,6 +14,7 @@ import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent,
 import { Rng } from './rng';
 import type { Readings } from './routes';
 import { ID_BASE, Store } from './store';
+import { replaceFile } from './versions';
 
 /** The readings a change follows. */
 export type MutationReadings = Pick<
@@ -236,6 +237,16 @@ export class Mutator {
       this.st.addCategory(c);
       this.touchProject(pr, now);
       return c.id;
+    },
+    // A new file for an upload (parentId): its updated_at moves, as an edit's would.
+    upload_versions: (where) => {
+      const upload = this.st.rec(where.parentId ?? -1);
+      if (!upload) throw new Error(`simulator: no upload with id ${where.parentId}`);
+      const now = this.tick();
+      const id = replaceFile(this.st, upload, now, upload.project.members[0] ?? upload.creator);
+      upload.updated = now;
+      this.touch(upload, now);
+      return id;
     },
     lineup_markers: () => {
       const now = this.tick();

@@ -8,6 +8,7 @@ import type { RecordingBody, Renderer } from './render';
 import { countActive, Obj } from './render-util';
 import { hash32, pickH } from './rng';
 import * as T from './text';
+import { currentFile, fileOf } from './versions';
 
 /** Subscription, comments and boosts: the social urls of most posts. */
 export function social(x: Renderer, o: Obj, r: Rec): void {
@@ -41,11 +42,11 @@ function upload(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   o.position = r.pos || null;
   x.tail(o, r);
-  const [filename, contentType] = T.file(r.seed);
-  const h = hash32(r.seed, 64);
+  // The file of its newest version (a replaced file changes them; the title stays).
+  const { filename, contentType, byteSize, h } = fileOf(currentFile(x.st, r));
   x.richDescription(o, r, x.richOrEmpty(r, 65, r.rev));
   o.content_type = contentType;
-  o.byte_size = 800 + (h % 4_000_000);
+  o.byte_size = byteSize;
   o.filename = filename;
   o.download_url = `${x.base}/buckets/${r.project.id}/uploads/${r.id}/download/${encodeURIComponent(filename)}`;
   o.app_download_url = o.download_url;

@@ -8,6 +8,7 @@ import { serveFeed } from './feed';
 import { F, Kind, Project, Rec, Status } from './model';
 import { Renderer } from './render';
 import { Store } from './store';
+import { renderHill, renderVersion, versionRows } from './versions';
 
 type Obj = Record<string, unknown>;
 export type Result = { obj: Obj; headers?: Record<string, string> } | { list: () => unknown[]; render: (x: never) => Obj } | { error: number; body: Obj };
@@ -289,6 +290,10 @@ export class Routes {
     // ----- to-dos -----
     this.on('todosets/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['todoset'], b));
     this.on('todosets/:id/todolists.json', 'optional', this.children(['todoset'], 'todolist', pos, true));
+    this.on('todosets/:id/hill.json', 'optional', (p, _q, b) => {
+      const set = this.get(p.id, ['todoset'], b);
+      return set ? { obj: renderHill(this.r, set) } : NOT_FOUND;
+    });
     this.on('todolists/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['todolist', 'group'], b));
     this.on('todolists/:id/groups.json', 'optional', this.children(['todolist'], 'group', pos, true));
     this.on('todolists/:id/todos.json', 'optional', (p, q, b) => {
@@ -322,6 +327,12 @@ export class Routes {
     this.on('vaults/:id/uploads.json', 'optional', this.children(['vault'], 'upload', pos));
     this.on('documents/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['document'], b));
     this.on('uploads/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['upload'], b));
+    this.on('uploads/:id/versions.json', 'optional', (p, _q, b) => {
+      const upload = this.get(p.id, ['upload'], b);
+      if (!upload) return NOT_FOUND;
+      type Row = ReturnType<typeof versionRows>[number];
+      return { list: () => versionRows(st, upload), render: ((x: Row) => renderVersion(this.r, x.upload, x.v, x.current)) as (x: never) => Obj };
+    });
 
     // ----- comments -----
     this.on('recordings/:id/comments.json', 'optional', (p, _q, b) => {

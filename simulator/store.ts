@@ -27,6 +27,8 @@ export class Store {
   events: TimelineEvent[] = [];
   /** Basecamp 5's account event feed (GET /events.json): what the mutations record there. */
   feed = new EventFeed();
+  /** An upload's file versions, oldest first, once something replaced its first file (simulator/versions.ts). */
+  uploadVersions = new Map<number, import('./versions').UploadVersion[]>();
   /** Every recording of each kind, in creation order (the recordings endpoint scans these). */
   byKind = new Map<Kind, Rec[]>();
   private recs: (Rec | undefined)[] = [];

@@ -25,7 +25,7 @@ import { Job } from './sync/job';
 import { JobRead, ReadSources, WalkProgress } from './sync/job-read';
 import { Node } from './sync/node';
 import { JobQueue } from './sync/queue';
-import { RecordAction, listOnlyPart, withListed } from './sync/record';
+import { RecordAction, leadsToFollowers, listOnlyPart, withListed } from './sync/record';
 import { RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
 import { gates } from './sync/refresh';
@@ -328,11 +328,12 @@ export class SyncEngine {
       this.sideStep(action, r, owner, raw);
       return 'next';
     }
+    const followers = leadsToFollowers(action, r.facts);
     if (action === 'write') await this.write(owner, raw);
     const parent = action === 'write' ? this.signals.parentRead(owner, raw, job, this.client.accountBase, (name) => this.selection.has(name)) : undefined;
     if (parent) this.spawnAll([parent], r.node);
     r.walkedTo(from);
-    this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed);
+    this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed === true, followers);
     if (this.queue.full) await this.queue.throttle();
     if (r.progress && ++r.seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(r.progress);
     return 'next';
@@ -399,13 +400,16 @@ export class SyncEngine {
         r.node,
       );
     } else if (action === 'fan-out') {
-      this.fanOut(owner, record, ctx, depth, r.node);
+      this.fanOut(owner, record, ctx, depth, r.node, false, false);
     }
   }
 
-  /** Spawns the jobs one record leads to (see fanOut); `named`: a record a change feed named. */
-  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, named = false): void {
-    const out = fanOut(this.plan, stream, record, ctx, depth, named, this.rules);
+  /**
+   * Spawns the jobs one record leads to (see fanOut); `named`: a record a change feed named;
+   * `written`: new or changed as far as its cursor goes (what follows its writes is read).
+   */
+  private fanOut(stream: Stream, record: Json, ctx: Context, depth: number, node: Node, named: boolean, written: boolean): void {
+    const out = fanOut(this.plan, stream, record, ctx, depth, named, this.rules, written);
     const subtree = out.subtree ? this.subtreeNode(out.subtree, node) : undefined;
     const project = out.archived ? this.archivedNode(out.archived, subtree ?? node) : undefined;
     this.spawnAll(out.jobs, project ?? subtree ?? node);

@@ -157,6 +157,14 @@ export class ReadPlan {
     return this.childrenOf(stream.name).some((c) => this.traverses(c, ctx, stream.name));
   }
 
+  /**
+   * Whether a child is read below this stream's records whether or not they are written (not
+   * only below written ones: Stream.readWhenParentWritten).
+   */
+  leadsPastWrites(stream: Stream, ctx: Context): boolean {
+    return this.childrenOf(stream.name).some((c) => !c.readWhenParentWritten && this.traverses(c, ctx, stream.name));
+  }
+
   /** Whether a child embedded in `field` of this stream's records is read in this context. */
   readsEmbedded(stream: Stream, field: string, ctx: Context): boolean {
     return this.childrenOf(stream.name).some(
@@ -172,13 +180,13 @@ export class ReadPlan {
   /**
    * Whether a newest-first walk goes past its cursor: when its records lead to other reads (the
    * groups of every to-do list, a full-table stream) or it lists records of a full-table stream.
-   * Older records are then not written again, but every one of them is fanned out. Not so
-   * where reads follow signals: an unchanged list's groups are read in its project's turn.
+   * Older records are then not written again, but every one of them is fanned out (children read
+   * only below written records do not count: older ones are not written). Not so where reads follow signals: an unchanged list's groups are read in its project's turn.
    */
   passesCursor(stream: Stream, ctx: Context): boolean {
     // Where reads follow signals, what lies past the cursor is reached in its project's turn.
     if (this.gated && !ctx.archived) return false;
-    return this.hasChildrenToRead(stream, ctx) || this.listedBy(stream.name).some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s));
+    return this.leadsPastWrites(stream, ctx) || this.listedBy(stream.name).some((s) => s !== stream && this.selection.has(s.name) && !this.isIncremental(s));
   }
 
   /** The selected streams below projects, in catalog order (what an archived project's walk may write). */

@@ -27,12 +27,14 @@ export function isStateless(state: TapState | undefined): boolean {
 /**
  * The selected streams read FULL_TABLE: no replication key, or switched to FULL_TABLE by the
  * catalog. A derived stream (attachments) is whole only where its sources are written whole:
- * with a start_date, an incremental source leaves its older records, and theirs, unwritten.
+ * with a start_date, an incremental source leaves its older records, and theirs, unwritten. Not
+ * those read only below written records (an upload's history) either: a start_date leaves older
+ * parents unwritten, so such a stream is not read whole, and its rows must not be removed.
  */
 export function fullTableStreams(streams: readonly Stream[], selection: ReadonlyMap<string, StreamSelection>, startDate?: string): string[] {
   const incremental = (name: string) => selection.get(name)?.incremental === true && streams.some((s) => s.name === name && s.replicationKey);
   return streams
-    .filter((s) => selection.has(s.name) && !incremental(s.name))
+    .filter((s) => selection.has(s.name) && !incremental(s.name) && !s.readWhenParentWritten)
     .filter((s) => !(startDate && s.derived?.from.some(incremental)))
     .map((s) => s.name);
 }

@@ -65,6 +65,11 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
       'every stream whose records carry them (messages, comments, documents, uploads, to-dos, lists, cards, entries, answers, forwards, replies, client records, needles)',
     from: 'the items of `content_attachments` and `description_attachments` of each record written (no request); written exactly when that record is',
   },
+  upload_versions: {
+    parent: 'uploads',
+    from: "/uploads/:id/versions.json (`recording_id` is the upload), read for every upload the run writes (new, or its `updated_at` moved): the whole history again, each version's `upload.current` having perhaps changed",
+  },
+  hill_charts: { parent: 'todosets', from: '/todosets/:id/hill.json, with `todoset_id` added' },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {

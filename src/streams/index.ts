@@ -360,6 +360,26 @@ export class Attachments extends Bc3Stream {
   readonly derived = { from: ATTACHMENT_CARRIERS, records: attachmentsOf };
 }
 
+// ---- Basecamp 5 ------------------------------------------------------------------------------
+
+export class UploadVersions extends Bc3Stream {
+  readonly name = 'upload_versions';
+  // A file replaced moves its upload's updated_at: the history is read again only then. Items
+  // carry `recording_id` (the upload) and no time of their own that moves: an older version's
+  // `upload.current` flips when a newer file replaces it, so every version is written again.
+  readonly readWhenParentWritten = true;
+  readonly parents: Parents = { uploads: (u: Json) => [`/uploads/${u.id}/versions.json`] };
+}
+
+export class HillCharts extends Bc3Stream {
+  readonly name = 'hill_charts';
+  // One chart a to-do set; the payload names neither the set nor an id of its own.
+  readonly keyProperties = ['todoset_id'];
+  readonly parentIdAs = 'todoset_id';
+  readonly singleObject = true;
+  readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/hill.json`] };
+}
+
 /** All streams, in the order they appear in the catalog. */
 export const STREAMS: Stream[] = [
   new Account(),
@@ -400,6 +420,8 @@ export const STREAMS: Stream[] = [
   new CardTableCards(),
   new CardTableSteps(),
   new Attachments(),
+  new UploadVersions(),
+  new HillCharts(),
 ];
 
 export const STREAMS_BY_NAME = new Map<string, Stream>(STREAMS.map((s) => [s.name, s]));

@@ -108,6 +108,18 @@ export abstract class Stream {
   readonly incompleteWithout?: { field: string; show: (record: Json) => string };
 
   /**
+   * Read below a parent record only where that record is written (new or changed as far as its
+   * cursor goes), never where a walk passes it: an upload's versions change only with the upload
+   * (a new file moves its updated_at). Such a child does not make a walk go past its cursor.
+   */
+  readonly readWhenParentWritten: boolean = false;
+  /**
+   * The field the parent record's id is written in, where the payload does not name its parent
+   * (a hill chart names no to-do set): set from the record the collection was read below.
+   */
+  readonly parentIdAs?: string;
+
+  /**
    * In a project's turn (src/sync/refresh.ts), read below this parent stream too, only to reach
    * its children; never written there (its own walk writes it). To-do lists are walked newest
    * first and the walk stops at its bookmark, so an unchanged list's groups are reached from

@@ -4,7 +4,7 @@
  */
 import { ArchivedPlan, Context, ReadPlan } from '../plan';
 import { partitionKey } from '../state';
-import { Json, Stream } from '../streams/stream';
+import { AnyStreamName, Json, Stream } from '../streams/stream';
 import { Job } from './job';
 import type { ProjectRead } from './refresh';
 
@@ -29,12 +29,15 @@ function withVariant(path: string, variant: string): string {
 /**
  * The jobs a record of `parent` leads to in `ctx` (its children's context): for each child read
  * here, its records embedded in the record, then every path (and variant) it is read at.
+ * `parentWritten`: the record is new or changed as far as its cursor goes (see leadsToFollowers);
+ * children read only below written parents (Stream.readWhenParentWritten) need it.
  */
-export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Context, depth: number, rules: ChildRules): readonly Job[] {
+export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Context, depth: number, rules: ChildRules, parentWritten = true): readonly Job[] {
   const kids = plan.childrenOf(parent.name);
   if (kids.length === 0) return NONE;
   const jobs: Job[] = [];
   for (const child of kids) {
+    if (child.readWhenParentWritten && !parentWritten) continue;
     if (!readsBelow(plan, parent, child, ctx, rules)) continue;
     const holdable = plan.strategy.holds(child, parent.name, ctx);
     embeddedJobs(child, parent, record, ctx, depth, jobs);
@@ -43,7 +46,7 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
     const follows = followsIn(plan, child, ctx) ? ctx.projectId : undefined;
     for (const path of plan.strategy.pathsFrom(child, parent.name)?.(record) ?? []) {
       for (const variant of child.variants) {
-        const job = pathJob(child, record, ctx, depth, withVariant(path, variant), variant, named, holdable);
+        const job = pathJob(child, parent.name, record, ctx, depth, withVariant(path, variant), variant, named, holdable);
         if (follows !== undefined) job.follows = follows;
         jobs.push(job);
       }
@@ -79,7 +82,17 @@ function leadsPastWalks(plan: ReadPlan, via: Stream, ctx: Context, rules: ChildR
 }
 
 /** The job of one path (and variant) a record of a parent leads `child` to. */
-function pathJob(child: Stream, record: Json, ctx: Context, depth: number, path: string, variant: string, named: boolean, holdable: boolean): Job {
+function pathJob(
+  child: Stream,
+  parent: AnyStreamName,
+  record: Json,
+  ctx: Context,
+  depth: number,
+  path: string,
+  variant: string,
+  named: boolean,
+  holdable: boolean,
+): Job {
   const job: Job = { stream: child, ctx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst };
   if (child.cursorPerParent) job.cursorKey = partitionKey(record.id, variant);
   if (child.show !== undefined && isSingle(child, path)) job.shown = true;
@@ -91,6 +104,8 @@ function pathJob(child: Stream, record: Json, ctx: Context, depth: number, path:
   }
   if (named || child.oncePerRun) job.once = true;
   if (holdable) job.heldFor = child.name;
+  // Only the id of the record it was read below: the job must not keep the record alive.
+  if (child.parentIdAs !== undefined) job.foundIn = { stream: parent, record: { id: record.id } };
   return job;
 }
 
@@ -199,16 +214,25 @@ const NOTHING: FanOut = { jobs: NONE };
 
 /**
  * The jobs one record leads to, and what is remembered once they are done. `named`: a record
- * a change feed named (it leads only to what changed with it).
+ * a change feed named (it leads only to what changed with it); `written`: see childJobs.
  */
-export function fanOut(plan: ReadPlan, stream: Stream, record: Json, ctx: Context, depth: number, named: boolean, rules: ChildRules & ScopeRules): FanOut {
+export function fanOut(
+  plan: ReadPlan,
+  stream: Stream,
+  record: Json,
+  ctx: Context,
+  depth: number,
+  named: boolean,
+  rules: ChildRules & ScopeRules,
+  written = true,
+): FanOut {
   if (plan.childrenOf(stream.name).length === 0) return NOTHING;
   if (named) return { jobs: namedChildJobs(plan, stream, record, ctx, depth) };
   // A turn's pass through a walked stream writes nothing of it: its subtree is not done here.
   const passing = ctx.turn === true && stream.readInTurnBelow !== undefined;
   const subtree = stream.rememberSubtrees && !ctx.archived && !passing ? subtreeMark(stream, record) : undefined;
   const scope = childScope(stream, record, ctx, rules);
-  const jobs = scope.ctx ? childJobs(plan, stream, record, scope.ctx, depth, rules) : NONE;
+  const jobs = scope.ctx ? childJobs(plan, stream, record, scope.ctx, depth, rules, written) : NONE;
   return { jobs, subtree, archived: scope.archived };
 }
 

@@ -75,6 +75,10 @@ export interface JobFacts {
   signalled: boolean;
   /** In an active project (where a later run may read it because a signal names the project). */
   inActiveProject: boolean;
+  /** Its records lead to other reads here whether or not they are written (see Stream.readWhenParentWritten). */
+  childrenPastWrites: boolean;
+  /** Read only below a written parent (Stream.readWhenParentWritten): each path is read when its parent changed. */
+  followsParentWrites: boolean;
   /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
   passesCursor: boolean;
   hasReplicationKey: boolean;
@@ -134,7 +138,8 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
     trackWalk: f.incremental && job.newestFirst && !f.archived,
-    topUpPasses: job.walk === true && job.path !== undefined && !leaf ? TOP_UP_PASSES : 0,
+    // A record moved past the walk is written next run, and what follows its writes is read then.
+    topUpPasses: job.walk === true && job.path !== undefined && f.childrenPastWrites ? TOP_UP_PASSES : 0,
     commit: commitOf(job, f),
   };
 }
@@ -146,7 +151,9 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
  * unread; it keeps it in an active project, where a later run's signal may lead to it.
  */
 function etagsOf(job: Pick<Job, 'root' | 'path'>, f: JobFacts): Pick<JobPlan, 'etag' | 'keepEtag'> {
-  const revalidates = job.path !== undefined && f.writes && !f.hasReplicationKey && !job.root;
+  // Not where the parent changed each time the path is read (an upload's history): its ETag would
+  // rarely pay and grow the STATE a path each.
+  const revalidates = job.path !== undefined && f.writes && !f.hasReplicationKey && !job.root && !f.followsParentWrites;
   const leaf = !f.hasChildren;
   return { etag: revalidates && (leaf || f.signalled), keepEtag: revalidates && (leaf || f.inActiveProject) };
 }
@@ -182,6 +189,8 @@ export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFac
     hasChildren: plan.hasChildrenToRead(stream, ctx),
     signalled: plan.gated && ctx.projectId !== undefined && !ctx.turn && !ctx.archived && !ctx.fullWalk,
     inActiveProject: ctx.projectId !== undefined && !ctx.archived,
+    childrenPastWrites: plan.leadsPastWrites(stream, ctx),
+    followsParentWrites: stream.readWhenParentWritten,
     passesCursor: job.newestFirst && plan.passesCursor(stream, ctx),
     hasReplicationKey: stream.replicationKey !== undefined,
   };

@@ -73,6 +73,17 @@ function wanted(f: RecordFacts): boolean {
   return f.ownedByOther ? !f.ownerIncremental || !f.below : !f.below;
 }
 
+/**
+ * Whether children read only where their parent is written (Stream.readWhenParentWritten) are
+ * read below this record: it goes on (written or passed), and it is new or changed as far as its
+ * cursor goes. So also where its stream is not written here (not selected, or an archived walk
+ * only passing through: no cursor, every record counts), and where the run this one resumes
+ * wrote it already (that run may have stopped before reading its children).
+ */
+export function leadsToFollowers(action: RecordAction, f: RecordFacts): boolean {
+  return (action === 'write' || action === 'pass') && wanted(f);
+}
+
 /** Whether the record is kept as seen this run (for streams written once a run): everything that goes on from it. */
 export function marksSeen(action: RecordAction): boolean {
   return action === 'read-show' || action === 'fan-out' || action === 'write' || action === 'pass';
@@ -103,6 +114,7 @@ export function prepare(stream: Stream, record: Json, ctx: Context, foundIn?: Fo
     const projectId = ctx.projectId ?? record.bucket?.id;
     if (projectId !== undefined) record.project_id = projectId;
   }
+  if (stream.parentIdAs !== undefined && foundIn !== undefined) record[stream.parentIdAs] = foundIn.record.id;
   stream.decorate(record, foundIn);
   return record;
 }

@@ -32,6 +32,7 @@ const FULL_TABLE = [
   'card_tables',
   'card_table_columns',
   'attachments',
+  'hill_charts',
 ];
 
 let sim: Simulator;

@@ -113,6 +113,7 @@ export function keyOf(stream: string, record: Record<string, any>): string {
   if (stream === 'project_people') return `${record.project_id}/${record.person_id}`;
   if (stream === 'message_types') return `${record.project_id}/${record.id}`;
   if (stream === 'accesses') return `${record.project_id}/${record.person_id}`;
+  if (stream === 'hill_charts') return String(record.todoset_id);
   return String(record.id);
 }
 

@@ -108,7 +108,6 @@ const NOT_SERVED = new Set([
   '/stacks.json',
   '/stacks/2.json',
   '/google_documents/2.json',
-  '/todosets/1/hill.json',
   '/reports/gauges.json',
   '/my/assignments.json',
   '/my/assignments/completed.json',
@@ -135,7 +134,6 @@ const NOT_SERVED = new Set([
   '/reports/timesheet.json',
   '/recordings/2/timesheet.json',
   '/projects/1/recordings/2/timesheet.json',
-  '/uploads/2/versions.json',
   '/webhooks.json',
   '/webhooks/3.json',
   '/dock/tools/2.json',
@@ -252,6 +250,24 @@ const RESOLVERS: Record<string, Resolver> = {
   '/vaults/2/vaults.json': (p) => at(p.parentOf('vaults', 'vaults'), (id) => `/vaults/${id}/vaults.json`),
   '/vaults/2/documents.json': (p) => at(p.parentOf('vaults', 'documents'), (id) => `/vaults/${id}/documents.json`),
   '/vaults/2/uploads.json': (p) => at(p.parentOf('vaults', 'uploads'), (id) => `/vaults/${id}/uploads.json`),
+  // An upload whose every version still has its file, as the example's has.
+  '/uploads/2/versions.json': (p) => {
+    const removed = new Set(
+      p
+        .recs('upload_versions')
+        .filter((v) => v.upload === undefined)
+        .map((v) => v.recording_id),
+    );
+    return at(
+      p.one('uploads', (u) => !removed.has(u.id)),
+      (id) => `/uploads/${id}/versions.json`,
+    );
+  },
+  // A chart that tracks lists, as the example's does.
+  '/todosets/1/hill.json': (p) => {
+    const h = p.one('hill_charts', (x) => x.dots.length > 0);
+    return { path: `/todosets/${h.todoset_id}/hill.json`, projectId: h.project_id };
+  },
   '/documents/2.json': (p) => at(p.one('documents'), (id) => `/documents/${id}.json`),
   '/uploads/2.json': (p) => at(p.one('uploads'), (id) => `/uploads/${id}.json`),
   '/recordings/3/comments.json': (p) => {

@@ -143,6 +143,7 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
         }
         case 'todoset': {
           add('todosets', [t], pid);
+          add('hill_charts', [{ ...((await get(sim, t.hill_chart_url as string, token)).body as Json), todoset_id: t.id }], pid);
           if (active) break;
           const lists = await allStatuses(sim, t.todolists_url as string, token);
           add('todolists', lists, pid);
@@ -230,6 +231,8 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   }
   for (const c of chatsOfActive) add('campfires', [c], (c.bucket as Json).id as number);
   for (const r of commented) add('comments', await all(sim, r.comments_url as string, token), r.project_id as number);
+  // Every upload's versions, wherever the upload was read.
+  for (const u of s.uploads ?? []) add('upload_versions', await all(sim, `/uploads/${u.id}/versions.json`, token), u.project_id as number);
   // The files any crawled record's rich text embeds, each with the record it hangs from.
   for (const recs of Object.values(s)) {
     for (const r of recs) {
@@ -242,7 +245,7 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   }
   for (const k of Object.keys(s)) {
     s[k] = stripNul(s[k] as Json[]).sort((a, b) => (a.project_id ?? 0) - (b.project_id ?? 0) || a.id - b.id);
-    if (k !== 'project_people') (s[k] as Json[]).sort((a, b) => a.id - b.id);
+    if (k !== 'project_people') (s[k] as Json[]).sort((a, b) => (a.id ?? a.todoset_id) - (b.id ?? b.todoset_id));
   }
   return s;
 }
@@ -272,7 +275,7 @@ describe('simulator over HTTP', () => {
       start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.streamNames()).toHaveLength(38);
+    expect(sim.streamNames()).toHaveLength(40);
   });
 
   it('pages geared lists with Link and X-Total-Count', async () => {
@@ -858,6 +861,12 @@ describe('mutations', () => {
         expect(() => sim.update(stream, (sim.expectedRecords(stream)[0] as Json).id as number)).toThrow();
         continue;
       }
+      // A version is added (create), never edited; a hill chart moves with its lists' to-dos.
+      if (stream === 'upload_versions' || stream === 'hill_charts') {
+        const first = sim.expectedRecords(stream)[0] as Json;
+        expect(() => sim.update(stream, (first.id ?? first.todoset_id) as number)).toThrow();
+        continue;
+      }
       const rec = (sim.expectedRecords(stream) as Json[]).find((r) => r.status !== 'trashed') as Json;
       const id = (stream === 'project_people' ? rec.person_id : rec.id) as number;
       sim.update(stream, id);
@@ -883,6 +892,20 @@ describe('mutations', () => {
     sim.setStatus('todos', todo.id as number, 'archived');
     sim.create('comments', { parentId: todo.id as number });
     sim.create('card_table_steps', { parentId: ((sim.expectedRecords('card_table_cards') as Json[])[0] as Json).id as number });
+    // A new file for an upload; a to-do done in a list a hill chart tracks.
+    const upload = (sim.expectedRecords('uploads') as Json[])[0] as Json;
+    const versionsBefore = (sim.expectedRecords('upload_versions') as Json[]).filter((v) => v.recording_id === upload.id);
+    const versionId = sim.create('upload_versions', { parentId: upload.id as number });
+    const versions = (sim.expectedRecords('upload_versions') as Json[]).filter((v) => v.recording_id === upload.id);
+    expect(versions.map((v) => v.id).sort()).toEqual([...versionsBefore.map((v) => v.id), versionId].sort());
+    expect(versions.filter((v) => v.upload?.current).map((v) => v.id)).toEqual([versionId]);
+    expect((sim.expectedRecords('uploads') as Json[]).find((u) => u.id === upload.id)?.updated_at).toBe(sim.now().toISOString());
+    const chart = (sim.expectedRecords('hill_charts') as Json[]).find((h) => h.dots.length > 0 && h.project_id !== loose.project_id) as Json;
+    const tracked = (sim.expectedRecords('todos') as Json[]).find((t) => t.parent.id === chart.dots[0].id && !t.completed && t.status === 'active') as Json;
+    sim.complete('todos', tracked.id as number);
+    const after = (sim.expectedRecords('hill_charts') as Json[]).find((h) => h.todoset_id === chart.todoset_id) as Json;
+    expect(after.updated_at).toBe(sim.now().toISOString());
+    expect(after.dots[0].position).toBeGreaterThan(chart.dots[0].position);
     const crawled = await crawl(sim, token);
     for (const stream of sim.streamNames()) {
       expect({ stream, records: crawled[stream] ?? [] }).toEqual({ stream, records: sim.expectedRecords(stream) });

@@ -7,6 +7,7 @@ import { Context, ReadPlan } from '../../src/plan';
 import { PRODUCTS } from '../../src/products';
 import { ChildRules, ScopeRules, childJobs, childScope, fanOut, namedChildJobs } from '../../src/sync/children';
 import { Job } from '../../src/sync/job';
+import { prepare } from '../../src/sync/record';
 import { Json } from '../../src/streams/stream';
 
 const bc3 = PRODUCTS.bc3.byName;
@@ -101,6 +102,26 @@ describe('the jobs one Basecamp 3 record leads to', () => {
   });
   it('a leaf stream leads nowhere', () => {
     expect(childJobs(plan, bc3.get('people')!, { id: 1 }, {}, 0, noWalkListed)).toEqual([]);
+  });
+  it.each([
+    ['written (new, or its updated_at moved): its file history', true, ['upload_versions | /uploads/8/versions.json']],
+    ['passed unchanged by a walk: nothing (its history changes only with it)', false, []],
+  ])('an upload %s', (_row, written, expected) => {
+    expect(childJobs(plan, bc3.get('uploads')!, { id: 8 }, active, 1, noWalkListed, written).map(show)).toEqual(expected);
+    expect(fanOut(plan, bc3.get('uploads')!, { id: 8, bucket: { id: 1 } }, {}, 1, false, { ...noWalkListed, ...known }, written).jobs.map(show)).toEqual(
+      expected,
+    );
+  });
+  it('a to-do set: its hill chart, knowing which set it belongs to (the payload does not say)', () => {
+    const [hill] = childJobs(plan, bc3.get('todosets')!, { id: 10 }, active, 1, noWalkListed, false);
+    expect(show(hill!)).toBe('hill_charts | /todosets/10/hill.json');
+    expect(hill!.foundIn).toEqual({ stream: 'todosets', record: { id: 10 } });
+    expect(prepare(bc3.get('hill_charts')!, { enabled: true, dots: [] }, active, hill!.foundIn)).toEqual({
+      enabled: true,
+      dots: [],
+      project_id: 1,
+      todoset_id: 10,
+    });
   });
 });
 

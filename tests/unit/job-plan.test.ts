@@ -25,6 +25,8 @@ const incremental: JobFacts = {
   hasChildren: false,
   signalled: false,
   inActiveProject: false,
+  childrenPastWrites: false,
+  followsParentWrites: false,
   passesCursor: false,
   hasReplicationKey: true,
 };
@@ -83,8 +85,20 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
     [
       'newest-first, cut short before, with children: starts again from the top',
       { ...walk, cursorKey: 'resumed' },
-      { ...incremental, hasChildren: true },
+      { ...incremental, hasChildren: true, childrenPastWrites: true },
       { resume: RESUME, resumeFromPage: false, topUpPasses: 3 },
+    ],
+    [
+      'newest-first, cut short before, whose children follow its writes only: from the top, no top-up pass',
+      { ...walk, cursorKey: 'resumed' },
+      { ...incremental, hasChildren: true },
+      { resume: RESUME, resumeFromPage: false, topUpPasses: 0 },
+    ],
+    [
+      'a full-table leaf read below a written parent (an upload’s versions): no ETag',
+      list,
+      { ...fullTable, followsParentWrites: true },
+      { cursor: undefined, etag: false, commit: 'none' },
     ],
     [
       'in an archived project: from start_date, all or nothing, no cursor kept',
@@ -129,7 +143,12 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
       { cursor: undefined, commit: 'none', trackWalk: false },
     ],
     ['a walk with no children to read: no top-up pass', walk, incremental, { topUpPasses: 0 }],
-    ['a whole list with children: no top-up pass (it is read whole)', list, { ...incremental, hasChildren: true }, { topUpPasses: 0 }],
+    [
+      'a whole list with children: no top-up pass (it is read whole)',
+      list,
+      { ...incremental, hasChildren: true, childrenPastWrites: true },
+      { topUpPasses: 0 },
+    ],
   ];
   it.each(rows)('%s', (_row, job, facts, expected) => {
     expect(jobPlan(job, facts, bookmarks)).toMatchObject(expected);

@@ -45,6 +45,11 @@ describe('read plan: what is read where', () => {
     expect(only('todolists').passesCursor(s('todolists'), {})).toBe(false);
     // Groups selected alone: the Todolist walk still lists (or leads to) every group.
     expect(only('todolist_groups').passesCursor(s('todolists'), {})).toBe(true);
+    // An upload's versions are read only below uploads written: older uploads lead nowhere.
+    expect(all().passesCursor(s('uploads'), {})).toBe(false);
+    expect(all().hasChildrenToRead(s('uploads'), {})).toBe(true);
+    expect(all().leadsPastWrites(s('uploads'), {})).toBe(false);
+    expect(all().leadsPastWrites(s('todolists'), {})).toBe(true);
   });
 
   it('leaves and embedded children', () => {

@@ -2,7 +2,7 @@
  * The per-record decisions of incremental sync, as a table: each row is one listed record and
  * what the engine does with it (src/sync/record.ts).
  */
-import { RecordAction, RecordFacts, decideRecord, endsWalk, marksSeen, recordFacts } from '../../src/sync/record';
+import { RecordAction, RecordFacts, decideRecord, endsWalk, leadsToFollowers, marksSeen, recordFacts } from '../../src/sync/record';
 
 const facts = (f: Partial<RecordFacts>): RecordFacts => ({ ...recordFacts(), ownerWrites: true, ...f });
 
@@ -45,5 +45,23 @@ describe('what is done with one listed record', () => {
   it('a record goes on (and counts as seen for streams written once a run) unless skipped or read elsewhere', () => {
     const seen = (['read-incomplete', 'done-before', 'duplicate', 'read-show', 'fan-out', 'write', 'pass'] as RecordAction[]).filter(marksSeen);
     expect(seen).toEqual(['read-show', 'fan-out', 'write', 'pass']);
+  });
+});
+
+describe('whether what follows a record’s writes (an upload’s versions) is read below it', () => {
+  const rows: Array<[string, Partial<RecordFacts>, boolean]> = [
+    ['changed since the cursor, written: read', { below: false }, true],
+    ['unchanged, passed by a walk going past its cursor: not read', { below: true }, false],
+    ['unchanged, but written whatever the cursor says: read', { below: true, force: true }, true],
+    ['changed, its stream not written here (not selected, an archived walk passing through): read', { ownerWrites: false }, true],
+    ['changed, in the window the run this one resumes wrote (it may have stopped before its children): read', { resumed: true }, true],
+    ['written with its subtree by the run this one resumes: not read', { doneBefore: true }, false],
+    ['listed by another source this run: not read', { duplicate: true }, false],
+    ['a stream written from its show, unchanged: not read (the show is not read either)', { hasShow: true, below: true }, false],
+    ['a stream written from its show, changed: not read from the listing (the show leads to it)', { hasShow: true }, false],
+  ];
+  it.each(rows)('%s', (_row, f, read) => {
+    const all = facts(f);
+    expect(leadsToFollowers(decideRecord(all), all)).toBe(read);
   });
 });

@@ -94,6 +94,8 @@ const EXAMPLES: Record<string, Source[]> = {
   card_table_cards: [src('GET_card_tables_lists_3_cards.json'), src('GET_card_tables_cards_2.json')],
   card_table_steps: [src('GET_card_tables_lists_3_cards.json', cardSteps), src('GET_card_tables_cards_2.json', cardSteps)],
   attachments: [src('GET_comments.json', attachmentsIn), src('GET_message_boards_3_messages.json', attachmentsIn)],
+  upload_versions: [src('GET_uploads_2_versions.json')],
+  hill_charts: [src('GET_todosets_1_hill.json')],
 };
 
 function readExample(file: string): Json {
@@ -108,6 +110,7 @@ function withTapFields(stream: string, record: JsonObject): JsonObject {
     out.project_id = typeof bucketId === 'number' ? bucketId : 1;
   }
   if (stream === 'project_people') out.person_id = record.id;
+  if (stream === 'hill_charts') out.todoset_id = 1;
   return out;
 }
 
@@ -195,7 +198,8 @@ function ruleViolations(stream: string, schema: SchemaNode): string[] {
     problems.push(`$: $schema is not draft-07`);
   }
   const props = (schema.properties ?? {}) as Record<string, SchemaNode>;
-  const keys = ['id', ...(ACCOUNT_WIDE.has(stream) ? [] : ['project_id'])];
+  // A hill chart has no id of its own: its key is the to-do set's.
+  const keys = [stream === 'hill_charts' ? 'todoset_id' : 'id', ...(ACCOUNT_WIDE.has(stream) ? [] : ['project_id'])];
   if (stream === 'project_people') keys.push('person_id');
   for (const key of keys) {
     const prop = props[key];
@@ -264,7 +268,7 @@ describe('schema files', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
-    expect(STREAMS).toHaveLength(38);
+    expect(STREAMS).toHaveLength(40);
   });
 
   it.each(STREAMS)('%s.json parses and follows the schema rules', (stream) => {
