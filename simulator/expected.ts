@@ -244,6 +244,18 @@ export class Expected {
       .sort((a, b) => a.todoset_id - b.todoset_id);
   }
 
+  /** Every file embedded in the rich text of a record of the streams that embed them, with that record's id, type and project. */
+  private attachments(): Obj[] {
+    return EMBEDDING.flatMap((s) => this.records(s)).flatMap((rec) =>
+      [...((rec.content_attachments as Obj[] | undefined) ?? []), ...((rec.description_attachments as Obj[] | undefined) ?? [])].map((a) => ({
+        ...a,
+        recording_id: rec.id,
+        recording_type: rec.type,
+        project_id: rec.project_id,
+      })),
+    );
+  }
+
   records(stream: string): Obj[] {
     const clean = cleaner();
     const r = this.r;
@@ -275,14 +287,7 @@ export class Expected {
         out.sort((a, b) => (a.project_id as number) - (b.project_id as number) || (a.id as number) - (b.id as number));
         return out.map(clean);
       case 'attachments':
-        out = EMBEDDING.flatMap((s) => this.records(s)).flatMap((rec) =>
-          [...((rec.content_attachments as Obj[] | undefined) ?? []), ...((rec.description_attachments as Obj[] | undefined) ?? [])].map((a) => ({
-            ...a,
-            recording_id: rec.id,
-            recording_type: rec.type,
-            project_id: rec.project_id,
-          })),
-        );
+        out = this.attachments();
         break;
       case 'message_types':
         out = [];
