@@ -244,6 +244,12 @@ export class Expected {
       .sort((a, b) => a.todoset_id - b.todoset_id);
   }
 
+  /** Every project's members, by project then person. */
+  private memberships(): Obj[] {
+    const out = this.synced().flatMap((p) => p.members.map((m) => ({ ...this.r.personObj(m), person_id: m.id, project_id: p.id })));
+    return out.sort((a, b) => a.project_id - b.project_id || a.person_id - b.person_id);
+  }
+
   /** Every file embedded in the rich text of a record of the streams that embed them, with that record's id, type and project. */
   private attachments(): Obj[] {
     return EMBEDDING.flatMap((s) => this.records(s)).flatMap((rec) =>
@@ -282,16 +288,12 @@ export class Expected {
         out = st.events.filter((e) => e.project.status !== 'trashed').map((e) => r.event(e));
         break;
       case 'project_people':
-        out = [];
-        for (const p of this.synced()) for (const m of p.members) out.push({ ...r.personObj(m), person_id: m.id, project_id: p.id });
-        out.sort((a, b) => (a.project_id as number) - (b.project_id as number) || (a.id as number) - (b.id as number));
-        return out.map(clean);
+        return this.memberships().map(clean);
       case 'attachments':
         out = this.attachments();
         break;
       case 'message_types':
-        out = [];
-        for (const p of this.synced()) for (const c of p.categories) out.push({ ...r.category(c), project_id: p.id });
+        out = this.synced().flatMap((p) => p.categories.map((c) => ({ ...r.category(c), project_id: p.id })));
         break;
       default:
         if (!(STREAMS as readonly string[]).includes(stream)) throw new Error(`simulator: unknown stream ${stream}`);
