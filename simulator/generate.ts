@@ -120,6 +120,13 @@ class Generator extends ToolGenerator {
     if (p.timesheetEnabled) this.timesheet(c);
     this.comments(c);
     this.events(c);
+    this.doors(c);
+  }
+
+  /** The project's links ("doors"), left out of its dock; the first project always has some. */
+  private doors(c: Ctx): void {
+    const n = c.p.idx === 0 ? 3 : this.rng.int(0, 2);
+    for (let k = 0; k < n; k++) this.mk(c, 'door', null, this.time(c.lo, c.hi), { pos: k + 1, creator: this.owner });
   }
 
   private clientside(i: number): boolean {

@@ -41,6 +41,8 @@ export const STREAM_NAMES = [
   'card_table_columns',
   'card_table_cards',
   'card_table_steps',
+  'todo_steps',
+  'external_links',
 ] as const;
 
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -70,6 +70,11 @@ export interface JobFacts {
   /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
   passesCursor: boolean;
   hasReplicationKey: boolean;
+  /**
+   * The streams whose cursors the job reads and commits: its own where it writes incrementally,
+   * and for a walk the incremental streams it lists too (ReadPlan.incrementalRiders).
+   */
+  cursorStreams: string[];
 }
 
 /** The bookmarks a job's plan reads (never writes). */
@@ -124,7 +129,8 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
     etag: job.path !== undefined && leaf && f.writes && !f.hasReplicationKey && !job.root,
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
-    trackWalk: f.incremental && job.newestFirst && !f.archived,
+    // Only where it writes: a walk read for another stream's records keeps no resume point of its own.
+    trackWalk: f.incremental && f.writes && job.newestFirst && !f.archived,
     topUpPasses: job.walk === true && job.path !== undefined && !leaf ? TOP_UP_PASSES : 0,
     commit: commitOf(job, f),
   };
@@ -152,9 +158,15 @@ export function writesIn(selection: Selection, stream: Stream, ctx: Context): bo
 export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFacts {
   const { stream, ctx } = job;
   const writes = writesIn(selection, stream, ctx);
+  const own = writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined;
+  // A walk read (also) for the incremental streams it lists reads from their cursors, unless
+  // it writes its own records whole (a full-table selection).
+  const riders = job.walk === true ? plan.incrementalRiders(stream).map((s) => s.name) : [];
+  const incremental = own || (riders.length > 0 && !writes);
   return {
     writes,
-    incremental: writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined,
+    incremental,
+    cursorStreams: incremental ? [...(own ? [stream.name] : []), ...riders] : [],
     archived: ctx.archived !== undefined,
     cursorPerParent: stream.cursorPerParent,
     wholeProject: ctx.fullWalk === true,

@@ -103,7 +103,6 @@ const NOT_SERVED = new Set([
   '/checkins.json',
   '/forwards.json',
   '/files.json',
-  '/projects/recordings.json?type=Door',
   '/stacks.json',
   '/stacks/2.json',
   '/google_documents/2.json',
@@ -235,7 +234,17 @@ const RESOLVERS: Record<string, Resolver> = {
       (id) => `/todos/${id}.json`,
     ),
   '/schedules/2.json': (p) => at(p.one('schedules'), (id) => `/schedules/${id}.json`),
-  '/schedules/3/entries.json': (p) => at(p.parentOf('schedules', 'schedule_entries'), (id) => `/schedules/${id}/entries.json`),
+  // The example's entries are not recurring (none carries recurrence_schedule).
+  '/schedules/3/entries.json': (p) => {
+    const recurring = new Set(p.recs('schedule_entries').flatMap((e) => (e.recurrence_schedule === undefined ? [] : [e.parent?.id])));
+    const listed = new Set(p.recs('schedule_entries').flatMap((e) => (e.status === 'active' ? [e.parent?.id] : [])));
+    return at(
+      p.one('schedules', (s) => listed.has(s.id) && !recurring.has(s.id)),
+      (id) => `/schedules/${id}/entries.json`,
+    );
+  },
+  // Every project's active links (the account has some in active projects).
+  '/projects/recordings.json?type=Door': () => ({ path: '/projects/recordings.json?type=Door' }),
   '/schedule_entries/2.json': (p) =>
     at(
       p.one('schedule_entries', (e) => e.recurrence_schedule === undefined),
@@ -387,6 +396,17 @@ if (!HAVE_FIXTURES) {
       const problems: string[] = [];
       diff(file, shapeOf(example(file)), shapeOf(payload), '$', problems);
       if (problems.length > 0) throw new Error(`${url} differs from ${file}:\n  ${problems.join('\n  ')}`);
+    });
+
+    it("a to-do's steps have the keys of a card's steps (both Kanban::Step; the to-do examples' steps are empty)", async () => {
+      const todo = picker.one('todos', (t) => t.steps.length > 0);
+      const payload = (await fetchAll(sim, `${sim.baseUrl}/${sim.accountId}/todos/${todo.id}.json`, token)) as Json;
+      expect((payload.steps as Json[]).length).toBeGreaterThan(0);
+      expect((payload.steps as Json[]).every((s) => s.parent?.type === 'Todo' && s.type === 'Kanban::Step')).toBe(true);
+      const problems: string[] = [];
+      const cardSteps = (example('GET_card_tables_cards_2.json') as Json).steps;
+      diff('GET_card_tables_cards_2.json', shapeOf(cardSteps), shapeOf(payload.steps), '$.steps', problems);
+      expect(problems).toEqual([]);
     });
 
     it('card list items match the older docs with cardListSteps: false; the single card keeps its steps', async () => {

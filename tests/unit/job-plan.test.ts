@@ -25,6 +25,7 @@ const incremental: JobFacts = {
   hasChildren: false,
   passesCursor: false,
   hasReplicationKey: true,
+  cursorStreams: ['s'],
 };
 const fullTable: JobFacts = { ...incremental, incremental: false, hasReplicationKey: false };
 const list = { newestFirst: false, root: false, path: '/buckets/1/list.json' };
@@ -50,6 +51,12 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
       walk,
       incremental,
       { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: true },
+    ],
+    [
+      'a walk read only for the incremental streams it lists too: from their cursor, with no resume point of its own',
+      walk,
+      { ...incremental, writes: false, cursorStreams: ['rider'] },
+      { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: false },
     ],
     [
       'newest-first, whose older records lead somewhere: walks past the cursor',
