@@ -4,6 +4,7 @@
  * (src/sync/job.ts).
  */
 import { CursorSource, JobFacts, JobPlan, jobPlan } from '../../src/sync/job';
+import { earliest } from '../../src/sync/job-read';
 
 const START = '2020-01-01T00:00:00Z';
 const STREAM_CURSOR = '2025-01-01T00:00:00Z';
@@ -123,5 +124,16 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
   ];
   it.each(rows)('%s', (_row, job, facts, expected) => {
     expect(jobPlan(job, facts, bookmarks)).toMatchObject(expected);
+  });
+});
+
+describe('the cursor a walk read for several streams starts at', () => {
+  it.each([
+    ['one stream: its cursor', ['2025-01-01T00:00:00Z'], '2025-01-01T00:00:00Z'],
+    ['several: the earliest', ['2025-03-01T00:00:00Z', '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z'], '2025-01-01T00:00:00Z'],
+    ['one without a cursor: none (read from the start)', ['2025-03-01T00:00:00Z', undefined], undefined],
+    ['none', [], undefined],
+  ])('%s', (_row, cursors, want) => {
+    expect(earliest(cursors)).toBe(want);
   });
 });
