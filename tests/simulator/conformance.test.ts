@@ -234,15 +234,7 @@ const RESOLVERS: Record<string, Resolver> = {
       (id) => `/todos/${id}.json`,
     ),
   '/schedules/2.json': (p) => at(p.one('schedules'), (id) => `/schedules/${id}.json`),
-  // The example's entries are not recurring (none carries recurrence_schedule).
-  '/schedules/3/entries.json': (p) => {
-    const recurring = new Set(p.recs('schedule_entries').flatMap((e) => (e.recurrence_schedule === undefined ? [] : [e.parent?.id])));
-    const listed = new Set(p.recs('schedule_entries').flatMap((e) => (e.status === 'active' ? [e.parent?.id] : [])));
-    return at(
-      p.one('schedules', (s) => listed.has(s.id) && !recurring.has(s.id)),
-      (id) => `/schedules/${id}/entries.json`,
-    );
-  },
+  '/schedules/3/entries.json': (p) => at(p.parentOf('schedules', 'schedule_entries'), (id) => `/schedules/${id}/entries.json`),
   // Every project's active links (the account has some in active projects).
   '/projects/recordings.json?type=Door': () => ({ path: '/projects/recordings.json?type=Door' }),
   '/schedule_entries/2.json': (p) =>
