@@ -56,6 +56,8 @@ export const STREAMS = [
   'card_table_cards',
   'card_table_steps',
   'attachments',
+  'todo_steps',
+  'external_links',
   'upload_versions',
   'hill_charts',
 ] as const;
@@ -160,6 +162,7 @@ const WALKS: Partial<Record<StreamName, (p: Project) => Rec[]>> = {
   card_table_columns: (p) => descend(tools(p, 'kanban_board'), 'column'),
   card_table_cards: (p) => descend(tools(p, 'kanban_board'), 'column', 'card'),
   card_table_steps: (p) => descend(tools(p, 'kanban_board'), 'column', 'card', 'step'),
+  todo_steps: (p) => WALKS.todos!(p).flatMap((t) => kids(t, 'step')),
   campfire_lines: (p) => descend(tools(p, 'chat'), 'line'),
   gauge_needles: (p) => (p.gauge ? kids(p.gauge, 'needle') : []),
   timesheet_entries: (p) => (p.timesheetEnabled ? p.timesheet : []),
@@ -195,7 +198,15 @@ export class Expected {
   constructor(
     private st: Store,
     private r: Renderer,
+    /** The reading doorsBucketCoversArchived: an archived project's links are reached through `bucket`. */
+    private doorsInArchived = true,
   ) {}
+
+  /** A project's links: in active projects the Door walk, in archived ones the same walk with `bucket`, where served. */
+  private doors(p: Project): Rec[] {
+    if (p.status === 'archived' && !this.doorsInArchived) return [];
+    return this.st.kind('door').filter((d) => d.project === p);
+  }
 
   /** Projects whose contents a full sync reaches: active and archived ones. */
   private synced(): Project[] {
@@ -206,13 +217,14 @@ export class Expected {
    * Whether the documented API reaches a recording: anything the recordings endpoint lists
    * (its types, every status, in active projects); otherwise a record its parent's list
    * returns, which is an active one unless that list takes `status`. Steps come embedded in
-   * their card whatever their status; a project's timesheet lists its active entries.
+   * their card or to-do whatever their status; a project's timesheet lists its active entries;
+   * a project's links (no parent) come from the Door walk in every status (see doors()).
    */
   private reached(r: Rec): boolean {
     const p = r.project;
     if (p.status === 'trashed') return false;
     if (r.kind === 'timesheet_entry') return r.status === 'active';
-    if (r.parent === null) return true; // dock tools, the client board, the gauge: read from the project
+    if (r.parent === null) return true; // dock tools, the client board, the gauge, links: read from the project
     if (p.status === 'active' && RECORDING_KINDS.has(r.kind)) return true;
     if (r.kind !== 'step' && r.status !== 'active' && !STATUS_LISTED.has(r.kind)) return false;
     return this.reached(r.parent);
@@ -226,6 +238,7 @@ export class Expected {
   /** Every recording of a project-scoped stream under enabled tools of live projects, reachable or not. */
   private walk(stream: StreamName): Rec[] {
     if (stream === 'comments') return COMMENTED.flatMap((s) => this.walk(s)).flatMap((parent) => kids(parent, 'comment'));
+    if (stream === 'external_links') return this.synced().flatMap((p) => this.doors(p));
     const walk = WALKS[stream];
     return walk ? this.synced().flatMap(walk) : [];
   }

@@ -69,6 +69,18 @@ export class ToolGenerator extends GeneratorBase {
     return this.mk(c, 'todo', parent, created, { pos, flags, extra, extra2, updated });
   }
 
+  /** Some to-dos have steps (subtasks), Kanban::Step recordings like a card's. */
+  protected todoSteps(c: Ctx, todos: Rec[]): void {
+    const { rng } = this;
+    for (const todo of todos) {
+      const ns = rng.chance(0.15) ? rng.int(1, 3) : 0;
+      for (let s = 0; s < ns; s++) {
+        const sf = (rng.chance(0.5) ? F.hasDue : 0) | (rng.chance(0.3) ? F.completed : 0);
+        this.mk(c, 'step', todo, this.time(todo.created + 1000, c.hi), { pos: s + 1, flags: sf });
+      }
+    }
+  }
+
   /** Nested folders (up to three levels), then documents and uploads spread over them. */
   protected vaults(c: Ctx, root: Rec): void {
     const { rng } = this;

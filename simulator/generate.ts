@@ -23,6 +23,8 @@ export function generate(opts: GenOptions): Store {
 
 class Generator extends ToolGenerator {
   private clientPeople: Person[] = [];
+  /** Each project's generation context, for what is drawn after all projects (basecamp5()). */
+  private contexts: Ctx[] = [];
   private staff: Person[] = [];
   /** What fills each kind of tool of a project's dock. */
   private fillers: Record<ToolKind, (c: Ctx, tool: Rec) => void> = {
@@ -57,6 +59,7 @@ class Generator extends ToolGenerator {
     this.templates();
     this.markers();
     this.finishEvents();
+    this.basecamp5();
     return st;
   }
 
@@ -120,6 +123,26 @@ class Generator extends ToolGenerator {
     if (p.timesheetEnabled) this.timesheet(c);
     this.comments(c);
     this.events(c);
+    this.contexts.push(c);
+  }
+
+  /**
+   * What Basecamp 5 added (to-do steps, project links), drawn after everything else so that the
+   * rest of a seed's account stays as it was before they were modelled.
+   */
+  private basecamp5(): void {
+    const todos = new Map<Project, Rec[]>();
+    for (const t of this.st.kind('todo')) todos.set(t.project, [...(todos.get(t.project) ?? []), t]);
+    for (const c of this.contexts) {
+      this.todoSteps(c, todos.get(c.p) ?? []);
+      this.doors(c);
+    }
+  }
+
+  /** The project's links ("doors"), left out of its dock; the first project always has some. */
+  private doors(c: Ctx): void {
+    const n = c.p.idx === 0 ? 3 : this.rng.int(0, 2);
+    for (let k = 0; k < n; k++) this.mk(c, 'door', null, this.time(c.lo, c.hi), { pos: k + 1, creator: this.owner });
   }
 
   private clientside(i: number): boolean {

@@ -36,7 +36,12 @@ export const STREAM_KIND: Record<string, Kind> = {
   campfire_lines: 'line',
   gauge_needles: 'needle',
   timesheet_entries: 'timesheet_entry',
+  todo_steps: 'step',
+  external_links: 'door',
 };
+
+/** Where a new record of a stream goes when only a project is named, where its kind's default does not say (a to-do's step). */
+export const STREAM_PARENT: Partial<Record<string, Kind[]>> = { todo_steps: ['todo'] };
 
 /** Where a new record of each kind goes when only a project is named. */
 export const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {

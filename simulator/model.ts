@@ -35,7 +35,8 @@ export type Kind =
   | 'gauge'
   | 'needle'
   | 'timesheet_entry'
-  | 'line';
+  | 'line'
+  | 'door';
 
 /** Bits of Rec.flags. */
 export const F = {

@@ -29,7 +29,7 @@ const MUTATION_READINGS: MutationReadings = {
   membershipInTimeline: true,
 };
 
-import { CREATED_EVENT, DEFAULT_PARENT, EDITED_EVENT, MOVES_UNDER, POSITIONED, STREAM_KIND } from './kinds';
+import { CREATED_EVENT, DEFAULT_PARENT, EDITED_EVENT, MOVES_UNDER, POSITIONED, STREAM_KIND, STREAM_PARENT } from './kinds';
 
 export { STREAM_KIND };
 
@@ -208,7 +208,7 @@ export class Mutator {
     if (special) return special(where);
     const kind = STREAM_KIND[stream];
     if (!kind) throw new Error(`simulator: cannot create records of stream ${stream}`);
-    return this.createRecording(kind, where);
+    return this.createRecording(kind, where, STREAM_PARENT[stream] ?? DEFAULT_PARENT[kind] ?? []);
   }
 
   /** Streams whose records are not recordings: each is created its own way. */
@@ -247,6 +247,17 @@ export class Mutator {
       upload.updated = now;
       this.touch(upload, now);
       return id;
+    },
+    // A project link has no parent: it hangs from the project (left out of its dock).
+    external_links: (where) => {
+      const pr = this.projectOf(where.projectId);
+      const now = this.tick();
+      const pos = this.st.kind('door').filter((d) => d.project === pr).length + 1;
+      const creator = pr.members[0] ?? (this.st.people[0] as Person);
+      const r = new Rec(this.st.id('recording'), 'door', pr, null, creator, now, now, 'active', this.rng.u32(), pos, 0, 0, 0);
+      this.st.addRec(r);
+      this.touchProject(pr, now);
+      return r.id;
     },
     lineup_markers: () => {
       const now = this.tick();
@@ -312,9 +323,9 @@ export class Mutator {
     }
   }
 
-  private createRecording(kind: Kind, where: { projectId?: number; parentId?: number }): number {
+  private createRecording(kind: Kind, where: { projectId?: number; parentId?: number }, allowed: Kind[]): number {
     const st = this.st;
-    const parent = this.parentFor(kind, where);
+    const parent = this.parentFor(kind, where, allowed);
     const now = this.tick();
     const siblings = parent.children?.filter((c) => c.kind === kind) ?? [];
     const pos = siblings.reduce((m, c) => Math.max(m, c.pos), 0) + 1;
@@ -350,8 +361,7 @@ export class Mutator {
   }
 
   /** The parent named by parentId, or the first suitable one in the named project. */
-  private parentFor(kind: Kind, where: { projectId?: number; parentId?: number }): Rec {
-    const allowed = DEFAULT_PARENT[kind] ?? [];
+  private parentFor(kind: Kind, where: { projectId?: number; parentId?: number }, allowed: Kind[]): Rec {
     if (where.parentId !== undefined) {
       const p = this.st.rec(where.parentId);
       if (!p) throw new Error(`simulator: no recording with id ${where.parentId}`);

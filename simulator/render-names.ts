@@ -4,6 +4,7 @@
  */
 import { COLUMN_TYPES, Kind, Rec, toolTitles } from './model';
 import * as T from './text';
+import { doorService } from './doors';
 
 const TYPE: Record<Kind, string> = {
   message_board: 'Message::Board',
@@ -36,6 +37,7 @@ const TYPE: Record<Kind, string> = {
   needle: 'Gauge::Needle',
   timesheet_entry: 'Timesheet::Entry',
   line: 'Chat::Lines::RichText',
+  door: 'Door',
   // A column's type depends on what kind of column it is (see recordingType).
   column: '',
 };
@@ -81,6 +83,8 @@ const PATH: Record<Kind, (r: Rec) => string> = {
   needle: (r) => `projects/${r.project.id}/gauge/needles/${r.id}`,
   timesheet_entry: (r) => `projects/${r.project.id}/timesheet/entries/${r.id}`,
   line: (r) => `buckets/${r.project.id}/chats/${String(r.parent?.id)}/lines/${r.id}`,
+  // A door's app_url; its `url` is the external link (see render-work.ts).
+  door: (r) => `buckets/${r.project.id}/dock/doors/${r.id}`,
 };
 
 /** API path of a recording below the account, without ".json". */
@@ -132,6 +136,7 @@ const TITLE: Record<Kind, (r: Rec) => string> = {
   needle: (r) => T.needleText(r.seed, 0),
   timesheet_entry: () => 'Timesheet entry',
   line: (r) => T.plainLine(r.seed, r.rev),
+  door: (r) => doorService(r.seed).title + (r.rev ? ` (edit ${r.rev})` : ''),
 };
 
 /** Title as shown in the record and in its children's parent stubs. */

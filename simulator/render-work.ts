@@ -9,6 +9,7 @@ import { social } from './render-posts';
 import { COLUMN_COLORS, countActive, DAY, hours, iso, isoDate, Obj, TODO_COLORS } from './render-util';
 import { hash32, hexDigest, pickH } from './rng';
 import * as T from './text';
+import { doorService } from './doors';
 
 function todolist(x: Renderer, o: Obj, r: Rec): void {
   const root = `${x.base}/buckets/${r.project.id}/todolists`;
@@ -43,7 +44,7 @@ function todo(x: Renderer, o: Obj, r: Rec): void {
   o.assignees = x.people(r, 56, 2);
   o.completion_subscribers = x.people(r, 60, 1);
   o.completion_url = `${x.base}/todos/${r.id}/completion.json`;
-  o.steps = [];
+  o.steps = (r.children ?? []).filter((c) => c.kind === 'step').map((c) => x.rec(c));
 }
 
 /** A recurring schedule entry's recurrence_schedule. */
@@ -149,6 +150,18 @@ function step(x: Renderer, o: Obj, r: Rec): void {
   o.completion_url = `/${x.accountId}/buckets/${r.project.id}/card_tables/steps/${r.id}/completions.json`;
 }
 
+/** A project link ("door"): its `url` is the external link; a trashed one says `deleted` (the docs' external_links). */
+function door(x: Renderer, o: Obj, r: Rec): void {
+  const s = doorService(r.seed);
+  if (r.status === 'trashed') o.status = 'deleted';
+  o.url = `${s.link}/${hexDigest(r.seed).slice(0, 10)}`;
+  x.subscription(o, r);
+  o.position = r.pos || null;
+  x.tail(o, r);
+  o.service = { name: s.name, example_url: s.example, code: s.code, valid_patterns: [s.pattern], supporting_text: s.supporting };
+  o.description = hash32(r.seed, 91) % 3 === 0 ? null : `<div>${T.sentence(r.seed, 92)}${r.rev ? ` (edit ${r.rev})` : ''}</div>`;
+}
+
 function needle(x: Renderer, o: Obj, r: Rec): void {
   social(x, o, r);
   x.tail(o, r);
@@ -179,4 +192,5 @@ export const WORK_BODIES = {
   step,
   needle,
   timesheet_entry: timesheetEntry,
+  door,
 } satisfies Record<string, RecordingBody>;

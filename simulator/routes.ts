@@ -19,6 +19,7 @@ const NOT_FOUND = null;
 export const RECORDING_TYPES: Record<string, Kind> = {
   Comment: 'comment',
   Document: 'document',
+  Door: 'door',
   'Kanban::Card': 'card',
   'Kanban::Step': 'step',
   Message: 'message',
@@ -91,6 +92,12 @@ export interface Readings {
    * with 403 ('forbidden') or 404 ('missing'), as an account on an older Basecamp would.
    */
   eventFeed: 'served' | 'forbidden' | 'missing';
+  /**
+   * /projects/recordings.json?type=Door&bucket=ID serves an archived project's links too (the
+   * docs: "bucket scopes to projects and then also covers archived ones"); false answers 404 for
+   * an archived project there, as for every other type.
+   */
+  doorsBucketCoversArchived: boolean;
 }
 export const DEFAULT_READINGS: Readings = {
   groupsInRecordings: false,
@@ -102,6 +109,7 @@ export const DEFAULT_READINGS: Readings = {
   linesTouchCampfire: false,
   changesTouchProject: true,
   eventFeed: 'served',
+  doorsBucketCoversArchived: true,
 };
 
 const pos = () => byPos;
@@ -428,11 +436,13 @@ export class Routes {
     if (!kind) return { error: 400, body: { error: `type is required and must be one of: ${Object.keys(RECORDING_TYPES).join(', ')}` } };
     let buckets: Set<number> | null = null;
     const b = q.get('bucket');
+    // Only links, and only under the reading that says so, are served for a named archived project.
+    const archivedToo = kind === 'door' && this.readings.doorsBucketCoversArchived;
     if (b) {
       buckets = new Set();
       for (const part of b.split(',')) {
         const pr = /^\d+$/.test(part.trim()) ? this.st.project(Number(part.trim())) : undefined;
-        if (!pr || pr.status !== 'active') return { error: 404, body: { status: 404, error: 'Not Found' } };
+        if (!pr || !(pr.status === 'active' || (archivedToo && pr.status === 'archived'))) return { error: 404, body: { status: 404, error: 'Not Found' } };
         buckets.add(pr.id);
       }
     }
@@ -443,8 +453,8 @@ export class Routes {
       for (const k of kinds) {
         for (const rec of this.st.kind(k)) {
           const pr = rec.project;
-          if (rec.status !== status || pr.status !== 'active' || pr.isTemplate) continue;
-          if (buckets && !buckets.has(pr.id)) continue;
+          if (rec.status !== status || pr.isTemplate) continue;
+          if (buckets ? !buckets.has(pr.id) : pr.status !== 'active') continue;
           // A root vault is listed when its Docs & Files tool is on the dock (and the reading says so).
           if (kind === 'vault' && !rec.parent && (!this.readings.rootVaultsInRecordings || !rec.has(F.enabled))) continue;
           out.push(rec);

@@ -52,6 +52,8 @@ export class SyncEngine {
   private lastStateVersion = -1;
   /** Stream-wide cursors of client-filtered streams, committed when the run completes. */
   private readonly endOfRunCursors = new Map<string, string>();
+  /** Streams whose "not served there" 404 was said this run. */
+  private readonly notServedSaid = new Set<string>();
   private readonly held: HeldReads;
   /** Keys written this run, for streams two sources can both list. */
   private readonly writtenOnce = new Map<string, Set<string>>();
@@ -242,6 +244,11 @@ export class SyncEngine {
       // A read cut short by a stop leaves its node open: nothing it covers may be committed.
       if (await this.read(job, node)) node.finish(true);
     } catch (err) {
+      if (err instanceof ApiError && err.kind === 'not_found' && !job.root && job.stream.notFoundIsEmpty) {
+        this.notServed(job.stream.name, err.path);
+        node.finish(true);
+        return;
+      }
       if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
         if (job.root && !job.stream.mayBeForbidden.includes(job.path ?? '')) throw accountError(this.client.accountId, err)!;
         this.log.warn(`skipping ${job.stream.name} at ${err.path}: HTTP ${err.status} (deleted, or not readable with this token)`, { stream: job.stream.name });
@@ -251,6 +258,13 @@ export class SyncEngine {
       }
       throw err;
     }
+  }
+
+  /** A collection Basecamp does not serve at this path (Stream.notFoundIsEmpty): said once a run per stream. */
+  private notServed(stream: string, path: string): void {
+    if (this.notServedSaid.has(stream)) return;
+    this.notServedSaid.add(stream);
+    this.log.info(`${stream}: ${path} answered 404; Basecamp does not serve it there, so such collections are read as empty`, { stream });
   }
 
   /** Reads one job: its records, its cursor, its children. False when cut short by a stop. */
@@ -303,7 +317,7 @@ export class SyncEngine {
     const high = later(r.newest, plan.resume?.newest);
     if (plan.commit === 'walk') {
       r.node.then(() => {
-        this.bookmarks.commit(stream.name, stream.replicationKey!, high ?? plan.cursor, job.cursorKey);
+        for (const name of r.cursorStreams) this.bookmarks.commit(name, stream.replicationKey!, high ?? plan.cursor, job.cursorKey);
         this.flushState(job.root);
       });
     } else if (plan.commit === 'end-of-run' && high) {

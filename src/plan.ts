@@ -108,7 +108,9 @@ export class ReadPlan {
         .filter((c) => c !== s && this.strategy.leadsUp(c, s.name, this.feedRun, this.gated))
         .map(visit)
         .some(Boolean);
-      const needed = selection.has(s.name) || viaChild;
+      // A walk that lists a selected stream's records too is read for them (the Kanban::Step walk for to-do steps).
+      const viaListed = this.listedBy(s.name).some((c) => c !== s && visit(c));
+      const needed = selection.has(s.name) || viaChild || viaListed;
       if (needed) this.neededActive.add(s.name);
       return needed;
     };
@@ -143,6 +145,14 @@ export class ReadPlan {
   /** Written with a cursor: the stream has a replication key and the catalog keeps it incremental. */
   isIncremental(stream: Stream): boolean {
     return stream.replicationKey !== undefined && this.selection.get(stream.name)?.incremental === true;
+  }
+
+  /**
+   * Streams a walk of `stream` writes with a cursor besides its own: the selected incremental
+   * streams it lists too. The walk starts at the earliest of their cursors and commits to each.
+   */
+  incrementalRiders(stream: Stream): Stream[] {
+    return this.listedBy(stream.name).filter((s) => s !== stream && this.isIncremental(s));
   }
 
   /** Whether `child` is read below a `parent` record in this context. */

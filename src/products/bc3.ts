@@ -27,12 +27,12 @@ class Bc3Strategy extends Strategy {
   leadsUp(child: Stream, parent: AnyStreamName, _readsChanges: boolean, gated: boolean): boolean {
     // The recordings walks read recording streams at account level, not below their parents
     // (but where reads follow signals, in a project's turn below the parent that leads to their children).
-    return (child as Bc3Stream).recordingType === undefined || (gated && child.readInTurnBelow === parent);
+    return !walkedInActive(child) || (gated && child.readInTurnBelow === parent);
   }
 
   traverses(child: Stream, ctx: Context, parent: AnyStreamName): boolean {
-    const { recordingType, alsoInWalk } = child as Bc3Stream;
-    return recordingType === undefined || alsoInWalk?.from === parent || (ctx.turn === true && child.readInTurnBelow === parent);
+    const { alsoInWalk } = child as Bc3Stream;
+    return !walkedInActive(child) || alsoInWalk?.from === parent || (ctx.turn === true && child.readInTurnBelow === parent);
   }
 
   followsSignals(): boolean {
@@ -114,6 +114,16 @@ class Bc3Strategy extends Strategy {
 
 export const BC3_STRATEGY = new Bc3Strategy();
 
+/**
+ * Its records in active projects come from an account-wide walk: its own type's, or another
+ * stream's walk that lists them and leaves nothing to read below their parents (to-do steps in
+ * the Kanban::Step walk).
+ */
+function walkedInActive(stream: Stream): boolean {
+  const { recordingType, alsoInWalk } = stream as Bc3Stream;
+  return recordingType !== undefined || (alsoInWalk !== undefined && alsoInWalk.from === undefined);
+}
+
 /** A Basecamp 3 stream: the shared declaration, and what the recordings and archived walks need. */
 export abstract class Bc3Stream extends Stream {
   get strategy(): Strategy {
@@ -131,9 +141,11 @@ export abstract class Bc3Stream extends Stream {
    * vault is a `Vault`. A walk record for which `is` holds belongs to this stream. In active
    * projects the per-parent read from `from` is then needed only if the walk lists none: the
    * engine holds those reads back until the walk shows one such record (and drops them) or ends
-   * without (and makes them).
+   * without (and makes them). Without `from`, the walk is the only source in active projects
+   * (the stream's `parents` and `embeddedIn` then describe archived projects only), and an
+   * incremental stream's cursor rides the walk's (see ReadPlan.incrementalRiders).
    */
-  readonly alsoInWalk?: { walk: AnyStreamName; is: (record: Json) => boolean; from: AnyStreamName };
+  readonly alsoInWalk?: { walk: AnyStreamName; is: (record: Json) => boolean; from?: AnyStreamName };
   /**
    * A change to this stream's records touches the project's updated_at, so an archived project
    * whose updated_at is unchanged need not be read again. Not so for memberships (people).

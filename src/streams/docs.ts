@@ -58,7 +58,15 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
   card_table_cards: { parent: 'card_table_columns', from: 'recordings `Kanban::Card`' },
   card_table_steps: {
     parent: 'card_table_cards',
-    from: "recordings `Kanban::Step` (in archived projects: the card's `steps`, from the card list or, where the list has none, /card_tables/cards/:id.json)",
+    from: "recordings `Kanban::Step` whose parent is a card (in archived projects: the card's `steps`, from the card list or, where the list has none, /card_tables/cards/:id.json)",
+  },
+  todo_steps: {
+    parent: 'todos',
+    from: "recordings `Kanban::Step` whose parent is a to-do, from the same walk as card_table_steps (in archived projects: the to-do's `steps`)",
+  },
+  external_links: {
+    parent: 'projects',
+    from: 'recordings `Door`, every status (in archived projects: the same list with `bucket=ID`, where Basecamp serves it)',
   },
   attachments: {
     parent:

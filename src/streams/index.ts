@@ -297,11 +297,46 @@ export class CardTableCards extends Bc3Stream {
   readonly incompleteWithout = { field: 'steps', show: (card: Json) => `/card_tables/cards/${card.id}.json` };
 }
 
+/**
+ * A card's steps. The Kanban::Step walk lists to-do steps too (a step whose parent is a Todo):
+ * those belong to todo_steps.
+ */
 export class CardTableSteps extends Bc3Stream {
   readonly name = 'card_table_steps';
   readonly recordingType = 'Kanban::Step';
   readonly replicationKey = 'updated_at' as const;
   readonly embeddedIn = [{ stream: 'card_table_cards' as const, field: 'steps' }];
+}
+
+/**
+ * A to-do's steps (subtasks): in active projects, the Kanban::Step walk's records whose parent is
+ * a Todo; in an archived project, the `steps` of each to-do its walk reads.
+ */
+export class TodoSteps extends Bc3Stream {
+  readonly name = 'todo_steps';
+  readonly replicationKey = 'updated_at' as const;
+  readonly embeddedIn = [{ stream: 'todos' as const, field: 'steps' }];
+  readonly alsoInWalk = { walk: 'card_table_steps' as const, is: (r: Json) => r.parent?.type === 'Todo' };
+}
+
+// ---- external links ------------------------------------------------------------------------
+
+/**
+ * The Door walk scoped to one archived project, newest first, in each status. Whether `bucket`
+ * may name an archived project the docs leave open ("bucket scopes to projects and then also
+ * covers archived ones" in one place, "all active projects" by default in another): where it may
+ * not, Basecamp answers 404 and the project's links are not read (Stream.notFoundIsEmpty).
+ */
+const doorsOf = archivedOnly((p) => [`/projects/recordings.json?type=Door&bucket=${p.id}&sort=updated_at&direction=desc`]);
+
+/** A project's links ("doors"), left out of its dock: only the Door recordings walk has them. A trashed one says `deleted`. */
+export class ExternalLinks extends Bc3Stream {
+  readonly name = 'external_links';
+  readonly recordingType = 'Door';
+  readonly replicationKey = 'updated_at' as const;
+  readonly variants = ['status=active', 'status=archived', 'status=trashed'];
+  readonly parents: Parents = { projects: doorsOf };
+  readonly notFoundIsEmpty = true;
 }
 
 // ---- comments ----------------------------------------------------------------------------------
@@ -420,6 +455,8 @@ export const STREAMS: Stream[] = [
   new CardTableCards(),
   new CardTableSteps(),
   new Attachments(),
+  new TodoSteps(),
+  new ExternalLinks(),
   new UploadVersions(),
   new HillCharts(),
 ];

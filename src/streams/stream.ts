@@ -51,6 +51,12 @@ export abstract class Stream {
    * only): a 403 or 404 there skips the collection with a warning instead of failing the run.
    */
   readonly mayBeForbidden: readonly string[] = [];
+  /**
+   * A 404 at a per-parent path says the API does not serve the collection there (the Door walk
+   * scoped to an archived project, under one reading of the docs): nothing to read, the parent
+   * counts as read, and the run says so once instead of warning per parent.
+   */
+  readonly notFoundIsEmpty: boolean = false;
   /** Parent stream name -> the collections one of its records leads to. */
   readonly parents: Parents = {};
   /**

@@ -32,6 +32,12 @@ export interface ReadSources {
   readonly writtenOnce: ReadonlyMap<string, Set<string>>;
 }
 
+/** The earliest cursor; none when one of them is none (that stream is read from the start). */
+export function earliest(cursors: ReadonlyArray<string | undefined>): string | undefined {
+  if (cursors.some((c) => c === undefined)) return undefined;
+  return cursors.reduce<string | undefined>((min, c) => (min === undefined || ms(c!) < ms(min) ? c : min), undefined);
+}
+
 export class JobRead {
   readonly plan: JobPlan;
   /** The job's stream is written in its context. */
@@ -39,6 +45,8 @@ export class JobRead {
   /** One facts object for every record of the job (no allocation per record). */
   readonly facts = recordFacts();
   private readonly cursorMs?: number;
+  /** The streams whose cursors it reads from and commits to (JobFacts.cursorStreams). */
+  readonly cursorStreams: readonly string[];
   /** A walk that may list records of other streams too (see HeldReads.ownerOf). */
   readonly listsOthers: boolean;
   /** The path whose ETag is kept (and, where the plan says so, sent): a full-table list (see JobPlan.keepEtag). */
@@ -61,9 +69,10 @@ export class JobRead {
     const { stream } = job;
     const facts = jobFacts(job, src.plan, src.selection);
     this.writes = facts.writes;
+    this.cursorStreams = facts.cursorStreams;
     this.plan = jobPlan(job, facts, {
       startDate: src.startDate,
-      cursor: (key) => src.bookmarks.cursor(stream.name, stream.replicationKey!, key),
+      cursor: (key) => earliest(facts.cursorStreams.map((name) => src.bookmarks.cursor(name, stream.replicationKey!, key))),
       resume: (key) => src.bookmarks.resumePoint(stream.name, key),
     });
     this.cursorMs = this.plan.cursor ? ms(this.plan.cursor) : undefined;

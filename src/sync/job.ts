@@ -82,6 +82,11 @@ export interface JobFacts {
   /** A newest-first walk that must go past its cursor (its older records still lead somewhere). */
   passesCursor: boolean;
   hasReplicationKey: boolean;
+  /**
+   * The streams whose cursors the job reads and commits: its own where it writes incrementally,
+   * and for a walk the incremental streams it lists too (ReadPlan.incrementalRiders).
+   */
+  cursorStreams: string[];
 }
 
 /** The bookmarks a job's plan reads (never writes). */
@@ -137,7 +142,8 @@ export function jobPlan(job: Pick<Job, 'newestFirst' | 'cursorKey' | 'root' | 'p
     ...etagsOf(job, f),
     // Pages it would skip are not fanned out: a walk with children starts again from the top.
     resumeFromPage: Boolean(resume?.page) && f.hasReplicationKey && leaf,
-    trackWalk: f.incremental && job.newestFirst && !f.archived,
+    // Only where it writes: a walk read for another stream's records keeps no resume point of its own.
+    trackWalk: f.incremental && f.writes && job.newestFirst && !f.archived,
     // A record moved past the walk is written next run, and what follows its writes is read then.
     topUpPasses: job.walk === true && job.path !== undefined && f.childrenPastWrites ? TOP_UP_PASSES : 0,
     commit: commitOf(job, f),
@@ -180,9 +186,15 @@ export function writesIn(selection: Selection, stream: Stream, ctx: Context): bo
 export function jobFacts(job: Job, plan: ReadPlan, selection: Selection): JobFacts {
   const { stream, ctx } = job;
   const writes = writesIn(selection, stream, ctx);
+  const own = writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined;
+  // A walk read (also) for the incremental streams it lists reads from their cursors, unless
+  // it writes its own records whole (a full-table selection).
+  const riders = job.walk === true ? plan.incrementalRiders(stream).map((s) => s.name) : [];
+  const incremental = own || (riders.length > 0 && !writes);
   return {
     writes,
-    incremental: writes && selection.get(stream.name)!.incremental && stream.replicationKey !== undefined,
+    incremental,
+    cursorStreams: incremental ? [...(own ? [stream.name] : []), ...riders] : [],
     archived: ctx.archived !== undefined,
     cursorPerParent: stream.cursorPerParent,
     wholeProject: ctx.fullWalk === true,

@@ -104,7 +104,6 @@ const NOT_SERVED = new Set([
   '/checkins.json',
   '/forwards.json',
   '/files.json',
-  '/projects/recordings.json?type=Door',
   '/stacks.json',
   '/stacks/2.json',
   '/google_documents/2.json',
@@ -235,6 +234,8 @@ const RESOLVERS: Record<string, Resolver> = {
     ),
   '/schedules/2.json': (p) => at(p.one('schedules'), (id) => `/schedules/${id}.json`),
   '/schedules/3/entries.json': (p) => at(p.parentOf('schedules', 'schedule_entries'), (id) => `/schedules/${id}/entries.json`),
+  // Every project's active links (the account has some in active projects).
+  '/projects/recordings.json?type=Door': () => ({ path: '/projects/recordings.json?type=Door' }),
   '/schedule_entries/2.json': (p) =>
     at(
       p.one('schedule_entries', (e) => e.recurrence_schedule === undefined),
@@ -415,6 +416,17 @@ if (!HAVE_FIXTURES) {
       );
       expect(new Set(files.map((f) => f.field))).toEqual(new Set(['content_attachments', 'description_attachments']));
       for (const { stream, field, a } of files) expect([stream, field, Object.keys(a)]).toEqual([stream, field, documentedKeys]);
+    });
+
+    it("a to-do's steps have the keys of a card's steps (both Kanban::Step; the to-do examples' steps are empty)", async () => {
+      const todo = picker.one('todos', (t) => t.steps.length > 0);
+      const payload = (await fetchAll(sim, `${sim.baseUrl}/${sim.accountId}/todos/${todo.id}.json`, token)) as Json;
+      expect((payload.steps as Json[]).length).toBeGreaterThan(0);
+      expect((payload.steps as Json[]).every((s) => s.parent?.type === 'Todo' && s.type === 'Kanban::Step')).toBe(true);
+      const problems: string[] = [];
+      const cardSteps = (example('GET_card_tables_cards_2.json') as Json).steps;
+      diff('GET_card_tables_cards_2.json', shapeOf(cardSteps), shapeOf(payload.steps), '$.steps', problems);
+      expect(problems).toEqual([]);
     });
 
     it('card list items match the older docs with cardListSteps: false; the single card keeps its steps', async () => {

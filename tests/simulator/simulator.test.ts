@@ -69,6 +69,7 @@ const RECORDING_STREAMS: [string, string][] = [
   ['todolists', 'Todolist'],
   ['uploads', 'Upload'],
   ['vaults', 'Vault'],
+  ['external_links', 'Door'],
 ];
 const RECORDING_STATUSES = ['active', 'archived', 'trashed'];
 
@@ -123,12 +124,23 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
       for (const [stream, type] of RECORDING_STREAMS) {
         for (const status of RECORDING_STATUSES) {
           const recs = await all(sim, `/projects/recordings.json?type=${encodeURIComponent(type)}&bucket=${pid}&status=${status}`, token);
-          add(stream, recs, pid);
+          // The Kanban::Step walk lists to-dos' steps too: they are todo_steps.
+          const todoStep = (r: Json) => stream === 'card_table_steps' && r.parent?.type === 'Todo';
+          add(
+            stream,
+            recs.filter((r) => !todoStep(r)),
+            pid,
+          );
+          add('todo_steps', recs.filter(todoStep), pid);
           // Groups are not recordings-endpoint records: read them from every to-do list, in every status.
           if (stream === 'todolists') for (const l of recs) add('todolist_groups', await allStatuses(sim, l.groups_url as string, token), pid);
         }
       }
     }
+    // An archived project's links: the Door walk with `bucket` (the default reading serves it).
+    if (!active)
+      for (const status of RECORDING_STATUSES)
+        add('external_links', await all(sim, `/projects/recordings.json?type=Door&bucket=${pid}&status=${status}`, token), pid);
     for (const tool of p.dock as Json[]) {
       if (!tool.enabled) continue;
       const t = (await get(sim, tool.url as string, token)).body as Json;
@@ -160,6 +172,7 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
               const todos = await all(sim, q ? withQuery(c.todos_url as string, q) : (c.todos_url as string), token);
               add('todos', todos, pid);
               commentable(todos);
+              for (const t of todos) add('todo_steps', t.steps as Json[], pid);
             }
           }
           break;
@@ -275,7 +288,7 @@ describe('simulator over HTTP', () => {
       start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.streamNames()).toHaveLength(40);
+    expect(sim.streamNames()).toHaveLength(42);
   });
 
   it('pages geared lists with Link and X-Total-Count', async () => {

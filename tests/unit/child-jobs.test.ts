@@ -186,10 +186,21 @@ describe('everything one record leads to, and what is remembered once it is writ
     [
       'an archived project: its tools walked, the walk remembered',
       project('archived'),
-      { jobs: 3, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: true },
+      // Its memberships, needles and message types, and its links in each status.
+      { jobs: 6, subtree: { stream: 'projects', id: 7, updatedAt: T, project: 'walked' }, archived: true },
     ],
   ])('%s', (_row, record, expected) => {
     expect(summary(record)).toEqual(expected);
+  });
+  it('an archived project’s links: the Door walk scoped to it, in each status; an active project’s come from the account-wide walk', () => {
+    const doors = (status: string) =>
+      fanOut(plan, bc3.get('projects')!, project(status), {}, 0, false, rules)
+        .jobs.filter((j) => j.stream.name === 'external_links')
+        .map((j) => j.path);
+    expect(doors('archived')).toEqual(
+      ['active', 'archived', 'trashed'].map((s) => `/projects/recordings.json?type=Door&bucket=7&sort=updated_at&direction=desc&status=${s}`),
+    );
+    expect(doors('active')).toEqual([]);
   });
   it('inside an archived project’s walk a subtree is not remembered (the walk is, whole)', () => {
     const archived = plan.archivedPlan(project('archived'), () => undefined);

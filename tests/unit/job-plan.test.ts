@@ -4,6 +4,7 @@
  * (src/sync/job.ts).
  */
 import { CursorSource, JobFacts, JobPlan, jobPlan } from '../../src/sync/job';
+import { earliest } from '../../src/sync/job-read';
 
 const START = '2020-01-01T00:00:00Z';
 const STREAM_CURSOR = '2025-01-01T00:00:00Z';
@@ -29,6 +30,7 @@ const incremental: JobFacts = {
   followsParentWrites: false,
   passesCursor: false,
   hasReplicationKey: true,
+  cursorStreams: ['s'],
 };
 const fullTable: JobFacts = { ...incremental, incremental: false, hasReplicationKey: false };
 const list = { newestFirst: false, root: false, path: '/buckets/1/list.json' };
@@ -69,6 +71,12 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
       walk,
       incremental,
       { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: true },
+    ],
+    [
+      'a walk read only for the incremental streams it lists too: from their cursor, with no resume point of its own',
+      walk,
+      { ...incremental, writes: false, cursorStreams: ['rider'] },
+      { cursor: PARTITION_CURSOR, stopAtCursor: true, commit: 'walk', trackWalk: false },
     ],
     [
       'newest-first, whose older records lead somewhere: walks past the cursor',
@@ -152,5 +160,16 @@ describe('per job: cursor, stop, ETag, resume and commit', () => {
   ];
   it.each(rows)('%s', (_row, job, facts, expected) => {
     expect(jobPlan(job, facts, bookmarks)).toMatchObject(expected);
+  });
+});
+
+describe('the cursor a walk read for several streams starts at', () => {
+  it.each([
+    ['one stream: its cursor', ['2025-01-01T00:00:00Z'], '2025-01-01T00:00:00Z'],
+    ['several: the earliest', ['2025-03-01T00:00:00Z', '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z'], '2025-01-01T00:00:00Z'],
+    ['one without a cursor: none (read from the start)', ['2025-03-01T00:00:00Z', undefined], undefined],
+    ['none', [], undefined],
+  ])('%s', (_row, cursors, want) => {
+    expect(earliest(cursors)).toBe(want);
   });
 });

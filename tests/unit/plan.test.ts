@@ -69,6 +69,42 @@ describe('read plan: what is read where', () => {
   });
 });
 
+describe('read plan: to-do steps in the Kanban::Step walk, links in the Door walk', () => {
+  it('to-do steps come from the step walk in active projects, from each to-do in archived ones', () => {
+    const plan = all();
+    const archived = plan.archivedPlan(project, () => undefined);
+    expect(plan.listedBy('card_table_steps').map((x) => x.name)).toEqual(['todo_steps']);
+    expect(plan.traverses(s('todo_steps'), {}, 'todos')).toBe(false);
+    expect(plan.readsEmbedded(s('todos'), 'steps', {})).toBe(false);
+    expect(plan.readsEmbedded(s('todos'), 'steps', { archived })).toBe(true);
+  });
+
+  it('todo_steps selected alone: the step walk is read for it, not the to-dos of active projects', () => {
+    const plan = only('todo_steps');
+    expect(plan.readsActive(s('card_table_steps'))).toBe(true);
+    expect(plan.readsActive(s('todos'))).toBe(false);
+    // Archived projects are walked down to their to-dos.
+    expect([...plan.archivedPlan(project, () => undefined).traverse].sort()).toEqual(['todo_steps', 'todolist_groups', 'todolists', 'todos', 'todosets']);
+  });
+
+  it('a walk writes with a cursor the incremental streams it lists too, full-table ones not', () => {
+    expect(
+      all()
+        .incrementalRiders(s('card_table_steps'))
+        .map((x) => x.name),
+    ).toEqual(['todo_steps']);
+    expect(only('card_table_steps').incrementalRiders(s('card_table_steps'))).toEqual([]);
+    expect(all().incrementalRiders(s('todolists'))).toEqual([]); // groups are full-table
+    expect(all().incrementalRiders(s('vaults'))).toEqual([]); // its own records
+  });
+
+  it('links: the Door walk in active projects, the walk scoped to an archived project in it', () => {
+    const plan = all();
+    expect(plan.traverses(s('external_links'), {}, 'projects')).toBe(false);
+    expect(plan.traverses(s('external_links'), { archived: plan.archivedPlan(project, () => undefined) }, 'projects')).toBe(true);
+  });
+});
+
 describe('read plan: an archived project', () => {
   it('a project never walked: everything under it is written', () => {
     const plan = all();
