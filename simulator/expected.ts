@@ -4,6 +4,7 @@
  * each list documents; see reached()), renders each record with the same builder the
  * endpoints use, then adds the tap's fields (project_id, person_id) and drops U+0000 from strings.
  */
+import { renderFeedEvent } from './feed';
 import { F, Kind, Project, Rec } from './model';
 import { Renderer, SHARED } from './render';
 import { RECORDING_TYPES } from './routes';
@@ -60,6 +61,7 @@ export const STREAMS = [
   'external_links',
   'upload_versions',
   'hill_charts',
+  'events',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -200,7 +202,15 @@ export class Expected {
     private r: Renderer,
     /** The reading doorsBucketCoversArchived: an archived project's links are reached through `bucket`. */
     private doorsInArchived = true,
+    /** The reading eventFeed: the account serves its event feed (else the events stream is empty). */
+    private feedServed = true,
   ) {}
+
+  /** The event feed's served history (above its epoch), as since=0 replays it. */
+  private feedEvents(): Obj[] {
+    if (!this.feedServed) return [];
+    return this.st.feed.events.filter((e) => e.id > this.st.feed.epoch).map(renderFeedEvent);
+  }
 
   /** A project's links: in active projects the Door walk, in archived ones the same walk with `bucket`, where served. */
   private doors(p: Project): Rec[] {
@@ -280,6 +290,7 @@ export class Expected {
     const r = this.r;
     const st = this.st;
     let out: Obj[];
+    if (stream === 'events') return this.feedEvents().map(clean);
     if (BELOW_RECORDS.has(stream)) return this.belowRecords(stream as 'upload_versions' | 'hill_charts').map(clean);
     switch (stream) {
       case 'account':

@@ -208,7 +208,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const handler = new Handler(state);
   server.on('request', (req, res) => handler.handle(req, res));
   const mutator = new Mutator(store, r.seed, readings);
-  const expected = new Expected(store, new Renderer(store, baseUrl, r.accountId), readings.doorsBucketCoversArchived);
+  const expected = new Expected(store, new Renderer(store, baseUrl, r.accountId), readings.doorsBucketCoversArchived, readings.eventFeed === 'served');
   return {
     baseUrl,
     tokenUrl: `${baseUrl}/authorization/token`,

@@ -132,7 +132,7 @@ export class SyncEngine {
     this.client.onServerStart = (at) => this.bookmarks.setSignpost(at);
     if (this.client.serverStart) this.bookmarks.setSignpost(this.client.serverStart);
     // A run that re-reads nothing on a window (full_refresh_hours 0) needs no hints.
-    if ((this.options.fullRefreshHours ?? 0) > 0) this.signals.hints = await this.strategy.changeHints(this.client, this.bookmarks.eventsRead(), this.log);
+    await this.readFeed();
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of this.streams) {
@@ -154,6 +154,18 @@ export class SyncEngine {
     if (!this.stopping) this.complete();
     this.flushState(true, true);
     if (this.stopping) throw new Interrupted(this.stopping);
+  }
+
+  /**
+   * The change feed, read first where reads follow its hints or a stream takes its events
+   * (Stream.fromFeed: written as they are read). A run that re-reads everything on no window
+   * (full_refresh_hours 0) and takes no events does not read it.
+   */
+  private async readFeed(): Promise<void> {
+    const takes = this.streams.find((s) => s.fromFeed && this.selection.has(s.name));
+    if ((this.options.fullRefreshHours ?? 0) <= 0 && !takes) return;
+    const onEvent = takes ? (event: Json) => this.write(takes, event) : undefined;
+    this.signals.hints = await this.strategy.changeHints(this.client, this.bookmarks.eventsRead(), this.log, onEvent);
   }
 
   /** The run wrote everything: what the next run goes on from. */

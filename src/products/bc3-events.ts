@@ -150,7 +150,7 @@ function sameOrigin(client: BasecampClient, url: string, from: string, what: str
 type WalkEnd = { kind: 'done'; position: string } | Exclude<Refusal, { kind: 'error' }>;
 
 /** Follows one walk from `start` until `next` is absent (or the feed refuses it), counting hints. */
-async function walk(client: BasecampClient, start: string, tally: Tally): Promise<WalkEnd> {
+async function walk(client: BasecampClient, start: string, tally: Tally, onEvent?: OnEvent): Promise<WalkEnd> {
   let url = client.url(start);
   for (let page = 0; page < MAX_FEED_PAGES; page++) {
     const answer = await client.getAnswer(url, ANSWERED);
@@ -165,6 +165,8 @@ async function walk(client: BasecampClient, start: string, tally: Tally): Promis
     for (const event of envelope.events) {
       tally.events++;
       const id = noteEvent(tally.hints, event);
+      // Ids only grow: one at or below the last taken was written already (a re-entry's overlap).
+      if (onEvent && isObj(event) && (id === undefined || tally.lastId === undefined || id > tally.lastId)) await onEvent(event);
       if (id !== undefined) tally.lastId = Math.max(tally.lastId ?? id, id);
     }
     if (envelope.next === undefined) return { kind: 'done', position: envelope.position };
@@ -182,16 +184,23 @@ function outcome(tally: Tally, position: string, restart: string | undefined): F
 
 const since = (at: number | 'now') => `${FEED_PATH}?since=${at}`;
 
+/** Takes each event read, in id order, once (the events stream writes it). */
+export type OnEvent = (event: Record<string, unknown>) => void | Promise<void>;
+export interface FeedReadOptions {
+  /** Each event as it is read; with it a first run replays the feed's served history (since=0) instead of entering at the present. */
+  onEvent?: OnEvent;
+}
+
 /** The walks of one read: from the stored position, re-entering or resuming as the feed says. */
-async function read(client: BasecampClient, stored: FeedBookmark | undefined): Promise<FeedOutcome> {
+async function read(client: BasecampClient, stored: FeedBookmark | undefined, opts: FeedReadOptions): Promise<FeedOutcome> {
   const tally: Tally = { hints: emptyHints(), events: 0, pages: 0, lastId: stored?.last_id };
-  let start = stored ? `${FEED_PATH}?position=${encodeURIComponent(stored.position)}` : since('now');
+  let start = stored ? `${FEED_PATH}?position=${encodeURIComponent(stored.position)}` : since(opts.onEvent ? 0 : 'now');
   let restart: string | undefined;
   let reentered = false;
   let resumed = false;
   // At most: the stored position, a re-entry with since=<id>, a resume, and the present.
   for (let step = 0; step < 4; step++) {
-    const end = await walk(client, start, tally);
+    const end = await walk(client, start, tally, opts.onEvent);
     if (end.kind === 'done') return outcome(tally, end.position, restart);
     if (end.kind === 'gone' && !resumed) {
       resumed = true;
@@ -214,9 +223,9 @@ async function read(client: BasecampClient, stored: FeedBookmark | undefined): P
  * Reads the event feed from `stored` (undefined on a first run: enter at the present and read
  * nothing older). Never fails the run over an account that does not serve the feed (403, 404).
  */
-export async function readEventFeed(client: BasecampClient, stored: FeedBookmark | undefined, log: Logger): Promise<FeedOutcome> {
+export async function readEventFeed(client: BasecampClient, stored: FeedBookmark | undefined, log: Logger, opts: FeedReadOptions = {}): Promise<FeedOutcome> {
   try {
-    return await read(client, stored);
+    return await read(client, stored, opts);
   } catch (err) {
     if (err instanceof ApiError && (err.kind === 'forbidden' || err.kind === 'not_found')) {
       const status = err.status ?? (err.kind === 'forbidden' ? 403 : 404);

@@ -40,8 +40,8 @@ class Bc3Strategy extends Strategy {
   }
 
   /** Basecamp 5's event feed, where the account serves it (see bc3-events.ts). */
-  async changeHints(client: BasecampClient, stored: unknown, log: Logger): Promise<ChangeHints | undefined> {
-    const outcome = await readEventFeed(client, parseFeedBookmark(stored), log);
+  async changeHints(client: BasecampClient, stored: unknown, log: Logger, onEvent?: (event: Json) => Promise<void>): Promise<ChangeHints | undefined> {
+    const outcome = await readEventFeed(client, parseFeedBookmark(stored), log, { onEvent });
     if (outcome.kind === 'unavailable') return undefined;
     const { otherBuckets, chatBuckets } = outcome.hints;
     if (outcome.kind === 'restart') log.info(`event feed: ${outcome.why}; every project's collections are read again this run`);

@@ -78,6 +78,11 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
     from: "/uploads/:id/versions.json (`recording_id` is the upload), read for every upload the run writes (new, or its `updated_at` moved): the whole history again, each version's `upload.current` having perhaps changed",
   },
   hill_charts: { parent: 'todosets', from: '/todosets/:id/hill.json, with `todoset_id` added' },
+  events: {
+    note: 'feed position',
+    parent: '—',
+    from: "Basecamp 5's event feed, /events.json: its served history on the first run, then on from the stored position (empty where the account answers 403 or 404)",
+  },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {

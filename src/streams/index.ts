@@ -415,6 +415,16 @@ export class HillCharts extends Bc3Stream {
   readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/hill.json`] };
 }
 
+export class Events extends Bc3Stream {
+  readonly name = 'events';
+  readonly projectScoped = false;
+  // Declared for the catalog (the events' own time); what a run reads on from is the feed's
+  // position, kept with its change hints (src/products/bc3-events.ts), not a cursor.
+  readonly replicationKey = 'created_at' as const;
+  // Read by the change feed's reader at the run's start, never by a job of the engine.
+  readonly fromFeed = true;
+}
+
 /** All streams, in the order they appear in the catalog. */
 export const STREAMS: Stream[] = [
   new Account(),
@@ -459,6 +469,7 @@ export const STREAMS: Stream[] = [
   new ExternalLinks(),
   new UploadVersions(),
   new HillCharts(),
+  new Events(),
 ];
 
 export const STREAMS_BY_NAME = new Map<string, Stream>(STREAMS.map((s) => [s.name, s]));

@@ -46,6 +46,7 @@ export const STREAM_NAMES = [
   'external_links',
   'upload_versions',
   'hill_charts',
+  'events',
 ] as const;
 
 export type StreamName = (typeof STREAM_NAMES)[number];

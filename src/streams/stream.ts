@@ -137,6 +137,8 @@ export abstract class Stream {
    * read this run, or the change feed names it (see followsRead).
    */
   readonly followsProject: boolean = false;
+  /** Its records are the product's change feed itself, written as the feed is read at the run's start (Basecamp 5's events). */
+  readonly fromFeed: boolean = false;
   /**
    * Records of other streams, read every run, that say this stream's collections changed even in
    * a project nothing else says moved: per stream, a function of one changed record giving the

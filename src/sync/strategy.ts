@@ -127,8 +127,9 @@ export class Strategy {
   /**
    * Change hints read before the run's first job, from where `stored` says the last completed
    * run read them to; undefined: the product has no such feed, or the account does not serve it.
+   * `onEvent` takes each event read (a stream whose records are the feed's, Stream.fromFeed).
    */
-  async changeHints(_client: BasecampClient, _stored: unknown, _log: Logger): Promise<ChangeHints | undefined> {
+  async changeHints(_client: BasecampClient, _stored: unknown, _log: Logger, _onEvent?: (event: Json) => Promise<void>): Promise<ChangeHints | undefined> {
     return undefined;
   }
 

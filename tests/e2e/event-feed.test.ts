@@ -113,3 +113,51 @@ describe('the event feed as a change hint (changes inside a project do not move 
       expect(hasLine(next, line)).toBe(true);
     }));
 });
+
+describe('the events stream: the feed’s events as records', () => {
+  it('a full sync writes the served history; the next run exactly the new events, an archived project’s too; nothing twice', () =>
+    withSimulator({}, async (sim, config) => {
+      const active = (sim.expectedRecords('projects') as Rec[]).find((p) => p.status === 'active')!;
+      const archived = (sim.expectedRecords('projects') as Rec[]).find((p) => p.status === 'archived')!;
+      const todoIn = (projectId: number) => (sim.expectedRecords('todos') as Rec[]).find((t) => t.project_id === projectId)!;
+      // History before the first sync: the first run replays it (since=0).
+      sim.create('comments', { parentId: todoIn(active.id).id, projectId: active.id });
+      sim.update('todos', todoIn(active.id).id);
+      const base = await sync(sim, config);
+      expect(recordsOf(base.messages, 'events')).toEqual(sim.expectedRecords('events'));
+      expect(recordsOf(base.messages, 'events').length).toBeGreaterThanOrEqual(2);
+      const before = sim.expectedRecords('events').length;
+      sim.create('comments', { parentId: todoIn(archived.id).id, projectId: archived.id });
+      newLine(sim);
+      const next = await sync(sim, config, base.state);
+      const fresh = (sim.expectedRecords('events') as Rec[]).slice(before);
+      expect(recordsOf(next.messages, 'events')).toEqual(fresh);
+      expect(fresh.some((e) => e.bucket_id === archived.id)).toBe(true);
+      expectReplica(sim, [...base.messages, ...next.messages], ['events']);
+    }));
+
+  it.each(['forbidden', 'missing'] as const)('%s (403/404): the stream is empty and the run goes on', (eventFeed) =>
+    withSimulator({ readings: { eventFeed } }, async (sim, config) => {
+      const todo = (sim.expectedRecords('todos') as Rec[])[0]!;
+      sim.update('todos', todo.id);
+      const base = await sync(sim, config);
+      expect(recordsOf(base.messages, 'events')).toEqual([]);
+      expect(base.messages.some((m) => m.type === 'SCHEMA' && m.stream === 'events')).toBe(true);
+    }),
+  );
+
+  it('with full_refresh_hours 0 the feed is still read for the events stream, and not at all without it', () =>
+    withSimulator({}, async (sim) => {
+      const todo = (sim.expectedRecords('todos') as Rec[])[0]!;
+      sim.update('todos', todo.id);
+      const every = writeJson(dir, `config-0-${Math.random()}.json`, sim.config({ max_requests_per_10s: 100000, full_refresh_hours: 0 }));
+      const base = await sync(sim, every);
+      expect(recordsOf(base.messages, 'events')).toEqual(sim.expectedRecords('events'));
+      const catalog = JSON.parse((await runTap(['--config', every, '--discover'])).stdout) as { streams: Rec[] };
+      for (const s of catalog.streams) if (s.stream === 'events') s.metadata.find((m: Rec) => m.breadcrumb.length === 0).metadata.selected = false;
+      sim.resetRequests();
+      const without = await runTap(['--config', every, '--catalog', writeJson(dir, `catalog-${Math.random()}.json`, catalog)]);
+      expect(without.code).toBe(0);
+      expect(sim.requests.filter((r) => r.path.includes('/events.json'))).toEqual([]);
+    }));
+});

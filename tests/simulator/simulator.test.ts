@@ -288,7 +288,7 @@ describe('simulator over HTTP', () => {
       start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.streamNames()).toHaveLength(42);
+    expect(sim.streamNames()).toHaveLength(43);
   });
 
   it('pages geared lists with Link and X-Total-Count', async () => {
