@@ -25,7 +25,7 @@ import { Job } from './sync/job';
 import { JobRead, ReadSources, WalkProgress } from './sync/job-read';
 import { Node } from './sync/node';
 import { JobQueue } from './sync/queue';
-import { RecordAction, leadsToFollowers, listOnlyPart, withListed } from './sync/record';
+import { RecordAction, leadsToFollowers, showJob, withListed } from './sync/record';
 import { RunFacts, Strategy, TREE } from './sync/strategy';
 import { FullTableVersions } from './versions';
 import { gates } from './sync/refresh';
@@ -132,7 +132,13 @@ export class SyncEngine {
     this.client.onServerStart = (at) => this.bookmarks.setSignpost(at);
     if (this.client.serverStart) this.bookmarks.setSignpost(this.client.serverStart);
     // A run that re-reads nothing on a window (full_refresh_hours 0) needs no hints.
-    await this.readFeed();
+    await this.signals.readFeed(
+      this.strategy,
+      this.client,
+      this.log,
+      (name) => this.selection.has(name),
+      (s, r) => this.write(s, r),
+    );
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const root = new Node(undefined, () => this.finished());
     for (const stream of this.streams) {
@@ -154,18 +160,6 @@ export class SyncEngine {
     if (!this.stopping) this.complete();
     this.flushState(true, true);
     if (this.stopping) throw new Interrupted(this.stopping);
-  }
-
-  /**
-   * The change feed, read first where reads follow its hints or a stream takes its events
-   * (Stream.fromFeed: written as they are read). A run that re-reads everything on no window
-   * (full_refresh_hours 0) and takes no events does not read it.
-   */
-  private async readFeed(): Promise<void> {
-    const takes = this.streams.find((s) => s.fromFeed && this.selection.has(s.name));
-    if ((this.options.fullRefreshHours ?? 0) <= 0 && !takes) return;
-    const onEvent = takes ? (event: Json) => this.write(takes, event) : undefined;
-    this.signals.hints = await this.strategy.changeHints(this.client, this.bookmarks.eventsRead(), this.log, onEvent);
   }
 
   /** The run wrote everything: what the next run goes on from. */
@@ -394,37 +388,12 @@ export class SyncEngine {
     const { ctx, depth } = r.job;
     if (action === 'read-incomplete') {
       // An older payload without the field: the record's own endpoint has it; write that instead.
-      this.spawn(
-        {
-          stream: owner,
-          path: owner.incompleteWithout!.show(record),
-          ctx,
-          depth,
-          root: false,
-          newestFirst: false,
-          shown: true,
-          listed: listOnlyPart(owner, record),
-        },
-        r.node,
-      );
+      this.spawn(showJob(owner, record, owner.incompleteWithout!.show(record), ctx, depth), r.node);
     } else if (action === 'done-before') {
       // Written, subtree and all, by the run this one resumes.
       if (owner.opensProject) (owner.projectStatus(record) === 'trashed' ? this.trashedProjects : this.walkedProjects).add(record.id);
     } else if (action === 'read-show') {
-      this.spawn(
-        {
-          stream: owner,
-          path: owner.show!(record, ctx.projectId),
-          ctx,
-          depth,
-          root: false,
-          newestFirst: false,
-          shown: true,
-          force: r.facts.newToReplica,
-          listed: listOnlyPart(owner, record),
-        },
-        r.node,
-      );
+      this.spawn(showJob(owner, record, owner.show!(record, ctx.projectId), ctx, depth, r.facts.newToReplica), r.node);
     } else if (action === 'fan-out') {
       this.fanOut(owner, record, ctx, depth, r.node, false, false);
     }

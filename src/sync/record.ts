@@ -5,6 +5,7 @@
  */
 import type { Context } from '../plan';
 import type { FoundIn, Json, Stream } from '../streams/stream';
+import type { Job } from './job';
 
 /** Facts about one listed record, as the read of its job sees it. */
 export interface RecordFacts {
@@ -117,6 +118,16 @@ export function prepare(stream: Stream, record: Json, ctx: Context, foundIn?: Fo
   if (stream.parentIdAs !== undefined && foundIn !== undefined) record[stream.parentIdAs] = foundIn.record.id;
   stream.decorate(record, foundIn);
   return record;
+}
+
+/**
+ * The job that reads a listed record's own endpoint at `path` and writes that instead, with what
+ * only the list item carried; `force`: written whatever the cursor says (a project new to the replica).
+ */
+export function showJob(stream: Stream, listed: Json, path: string, ctx: Context, depth: number, force = false): Job {
+  const job: Job = { stream, path, ctx, depth, root: false, newestFirst: false, shown: true, listed: listOnlyPart(stream, listed) };
+  if (force) job.force = true;
+  return job;
 }
 
 /** What of a list item its show lacks (the stream's listOnly fields it has): carried to the show's job. */

@@ -12,7 +12,9 @@ import type { Job } from './job';
 import type { Node } from './node';
 import { parentShow, streamsByType } from './parents';
 import { ProjectRead, RefreshWindow, due, projectKey, projectRead } from './refresh';
-import type { ChangeHints } from './strategy';
+import type { ChangeHints, Strategy } from './strategy';
+import type { BasecampClient } from '../client';
+import type { Logger } from '../log';
 
 export class RunSignals {
   /** What the change feed read before the first job says; undefined: none. */
@@ -32,6 +34,24 @@ export class RunSignals {
   ) {
     this.byType = streamsByType(streams);
     this.follows = new FollowGate(run, (projectId) => this.hints?.chats(projectId) === true, streams);
+  }
+
+  /**
+   * The change feed, read first where reads follow its hints or a stream takes its events
+   * (Stream.fromFeed: written as they are read). A run that re-reads everything on no window
+   * (full_refresh_hours 0) and takes no events does not read it.
+   */
+  async readFeed(
+    strategy: Strategy,
+    client: BasecampClient,
+    log: Logger,
+    selected: (name: string) => boolean,
+    write: (stream: Stream, record: Json) => Promise<void>,
+  ): Promise<void> {
+    const takes = this.streams.find((s) => s.fromFeed && selected(s.name));
+    if (this.hours <= 0 && !takes) return;
+    const onEvent = takes ? (event: Json) => write(takes, event) : undefined;
+    this.hints = await strategy.changeHints(client, this.bookmarks.eventsRead(), log, onEvent);
   }
 
   /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
