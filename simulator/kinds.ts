@@ -36,6 +36,8 @@ export const STREAM_KIND: Record<string, Kind> = {
   campfire_lines: 'line',
   gauge_needles: 'needle',
   timesheet_entries: 'timesheet_entry',
+  google_documents: 'google_document',
+  cloud_files: 'cloud_file',
 };
 
 /** Where a new record of each kind goes when only a project is named. */
@@ -48,6 +50,8 @@ export const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
   vault: ['vault'],
   document: ['vault'],
   upload: ['vault'],
+  google_document: ['vault'],
+  cloud_file: ['vault'],
   question: ['questionnaire'],
   answer: ['question'],
   forward: ['inbox'],
@@ -88,4 +92,17 @@ export const EDITED_EVENT: Partial<Record<Kind, FeedEventType>> = {
 export const MOVES_UNDER: Partial<Record<Kind, Kind[]>> = { todo: ['todolist', 'group'], card: ['column'] };
 
 /** Kinds whose records carry a position among their siblings. */
-export const POSITIONED = new Set<Kind>(['todo', 'todolist', 'group', 'document', 'upload', 'vault', 'card', 'step', 'question', 'column']);
+export const POSITIONED = new Set<Kind>([
+  'todo',
+  'todolist',
+  'group',
+  'document',
+  'upload',
+  'vault',
+  'card',
+  'step',
+  'question',
+  'column',
+  'google_document',
+  'cloud_file',
+]);

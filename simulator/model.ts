@@ -35,7 +35,9 @@ export type Kind =
   | 'gauge'
   | 'needle'
   | 'timesheet_entry'
-  | 'line';
+  | 'line'
+  | 'google_document'
+  | 'cloud_file';
 
 /** Bits of Rec.flags. */
 export const F = {

@@ -36,6 +36,8 @@ const TYPE: Record<Kind, string> = {
   needle: 'Gauge::Needle',
   timesheet_entry: 'Timesheet::Entry',
   line: 'Chat::Lines::RichText',
+  google_document: 'GoogleDocument',
+  cloud_file: 'CloudFile',
   // A column's type depends on what kind of column it is (see recordingType).
   column: '',
 };
@@ -81,6 +83,8 @@ const PATH: Record<Kind, (r: Rec) => string> = {
   needle: (r) => `projects/${r.project.id}/gauge/needles/${r.id}`,
   timesheet_entry: (r) => `projects/${r.project.id}/timesheet/entries/${r.id}`,
   line: (r) => `buckets/${r.project.id}/chats/${String(r.parent?.id)}/lines/${r.id}`,
+  google_document: inBucket('google_documents'),
+  cloud_file: inBucket('cloud_files'),
 };
 
 /** API path of a recording below the account, without ".json". */
@@ -132,6 +136,8 @@ const TITLE: Record<Kind, (r: Rec) => string> = {
   needle: (r) => T.needleText(r.seed, 0),
   timesheet_entry: () => 'Timesheet entry',
   line: (r) => T.plainLine(r.seed, r.rev),
+  google_document: (r) => `${T.docTitle(r.seed, 0)} (Google)`,
+  cloud_file: (r) => T.file(r.seed)[0],
 };
 
 /** Title as shown in the record and in its children's parent stubs. */

@@ -42,6 +42,8 @@ export const STREAM_NAMES = [
   'card_table_cards',
   'card_table_steps',
   'attachments',
+  'google_documents',
+  'cloud_files',
   'upload_versions',
   'hill_charts',
 ] as const;

@@ -7,7 +7,7 @@ import { startSimulator, Simulator } from '../../simulator';
 import { validatorFor } from '../helpers/strict-ajv';
 import { ROOT, expectReplica, keyOf, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson, Message } from '../helpers/tap';
 
-const STREAM_COUNT = 40;
+const STREAM_COUNT = 42;
 let sim: Simulator;
 let dir: string;
 let configFile: string;

@@ -94,6 +94,8 @@ const EXAMPLES: Record<string, Source[]> = {
   card_table_cards: [src('GET_card_tables_lists_3_cards.json'), src('GET_card_tables_cards_2.json')],
   card_table_steps: [src('GET_card_tables_lists_3_cards.json', cardSteps), src('GET_card_tables_cards_2.json', cardSteps)],
   attachments: [src('GET_comments.json', attachmentsIn), src('GET_message_boards_3_messages.json', attachmentsIn)],
+  google_documents: [src('GET_google_documents_2.json')],
+  cloud_files: [src('GET_cloud_files_2.json')],
   upload_versions: [src('GET_uploads_2_versions.json')],
   hill_charts: [src('GET_todosets_1_hill.json')],
 };
@@ -268,7 +270,7 @@ describe('schema files', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
-    expect(STREAMS).toHaveLength(40);
+    expect(STREAMS).toHaveLength(42);
   });
 
   it.each(STREAMS)('%s.json parses and follows the schema rules', (stream) => {
