@@ -52,7 +52,7 @@ describe('discover and about', () => {
     expect(md.stdout).toContain('| todos | id | INCREMENTAL (updated_at) |');
     // Both products, each with its own streams.
     expect(about.products.map((p: { product: string; name: string; streams: unknown[] }) => [p.product, p.name, p.streams.length])).toEqual([
-      ['bc3', 'Basecamp 3, 4 and 5', 40],
+      ['bc3', 'Basecamp 3, 4 and 5', 42],
       ['bcx', 'Basecamp 2', 16],
     ]);
     expect(about.settings.properties.basecamp_product.enum).toEqual(['bc3', 'bcx']);
