@@ -5,6 +5,7 @@
  * endpoints use, then adds the tap's fields (project_id, person_id) and drops U+0000 from strings.
  */
 import { renderFeedEvent } from './feed';
+import { announced, LinkedKind, LINKED_STREAMS } from './linked';
 import { F, Kind, Project, Rec } from './model';
 import { Renderer, SHARED } from './render';
 import { RECORDING_TYPES } from './routes';
@@ -59,6 +60,8 @@ export const STREAMS = [
   'attachments',
   'todo_steps',
   'external_links',
+  'google_documents',
+  'cloud_files',
   'upload_versions',
   'hill_charts',
   'events',
@@ -77,6 +80,8 @@ export const COMMENTED: readonly StreamName[] = [
   'question_answers',
   'card_table_cards',
   'gauge_needles',
+  'google_documents',
+  'cloud_files',
 ];
 
 /**
@@ -167,6 +172,9 @@ const WALKS: Partial<Record<StreamName, (p: Project) => Rec[]>> = {
   todo_steps: (p) => WALKS.todos!(p).flatMap((t) => kids(t, 'step')),
   campfire_lines: (p) => descend(tools(p, 'chat'), 'line'),
   gauge_needles: (p) => (p.gauge ? kids(p.gauge, 'needle') : []),
+  // Only for the comments on them, which the recordings walk lists in active projects alone.
+  google_documents: (p) => (p.status === 'active' ? descend(tools(p, 'vault').flatMap(vaultTree), 'google_document') : []),
+  cloud_files: (p) => (p.status === 'active' ? descend(tools(p, 'vault').flatMap(vaultTree), 'cloud_file') : []),
   timesheet_entries: (p) => (p.timesheetEnabled ? p.timesheet : []),
 };
 
@@ -315,6 +323,11 @@ export class Expected {
         return this.memberships().map(clean);
       case 'attachments':
         out = this.attachments();
+        break;
+      case 'google_documents':
+      case 'cloud_files':
+        // Nothing lists them: those a timeline event announces, read from their own show.
+        out = announced(st, LINKED_STREAMS[stream] as LinkedKind).map((x) => ({ ...r.rec(x), project_id: x.project.id }));
         break;
       case 'message_types':
         out = this.synced().flatMap((p) => p.categories.map((c) => ({ ...r.category(c), project_id: p.id })));

@@ -36,7 +36,19 @@ export const TOOL_TITLES: Record<ToolKind, string> = {
   inbox: 'Email Forwards',
   kanban_board: 'Card Table',
 };
-export const COMMENTABLE = new Set<Kind>(['message', 'todo', 'todolist', 'document', 'upload', 'schedule_entry', 'answer', 'card', 'needle']);
+export const COMMENTABLE = new Set<Kind>([
+  'message',
+  'todo',
+  'todolist',
+  'document',
+  'upload',
+  'schedule_entry',
+  'answer',
+  'card',
+  'needle',
+  'google_document',
+  'cloud_file',
+]);
 
 /** The tools every dock starts with (the rest are enabled at random more rarely). */
 export const CORE_TOOLS = new Set<ToolKind>(['message_board', 'todoset', 'vault', 'chat', 'schedule']);

@@ -7,6 +7,7 @@ import { CORE_TOOLS, Ctx, DAY, DOCK_OVERRIDES, HOUR, pidx, PROJECT_STATUS_CYCLE,
 import { generatePeople } from './generate-people';
 import { ToolGenerator } from './generate-tools';
 import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent, toolTitles, ToolKind, TOOL_KINDS } from './model';
+import { announce, LINKED_KINDS } from './linked';
 import { CLOCK_START, Store } from './store';
 import * as T from './text';
 
@@ -58,6 +59,7 @@ class Generator extends ToolGenerator {
     for (let i = 0; i < nProjects; i++) this.project(i, budget);
     this.templates();
     this.markers();
+    this.linkedItems();
     this.finishEvents();
     this.basecamp5();
     return st;
@@ -306,6 +308,39 @@ class Generator extends ToolGenerator {
       }
       t.updated = Math.max(t.updated, created + 1000);
     });
+  }
+
+  /**
+   * Google documents and cloud files in live projects' vaults, each announced by a timeline
+   * event. Made last, so the rest of a seed's account stays as it was.
+   */
+  private linkedItems(): void {
+    const { st, rng } = this;
+    for (const p of st.projects) {
+      const vault = p.isTemplate ? undefined : p.dock.find((t) => t.kind === 'vault' && t.has(F.enabled));
+      if (!vault) continue;
+      const folders = [vault, ...(vault.children ?? []).filter((v) => v.kind === 'vault')];
+      const c: Ctx = {
+        p,
+        lo: p.created + HOUR,
+        hi: CLOCK_START - HOUR,
+        B: 0,
+        creators: p.members.filter((m) => m.personableType === 'User'),
+        commentables: [],
+        comments: [],
+      };
+      if (!c.creators.length) c.creators = [this.owner];
+      const projectUpdated = p.updated;
+      for (const kind of LINKED_KINDS) {
+        const n = p.idx === 0 ? 2 : rng.int(0, 1);
+        for (let k = 0; k < n; k++) {
+          const parent = rng.pick(folders);
+          const r = this.mk(c, kind, parent, this.time(Math.max(c.lo, parent.created + 1000), c.hi), { pos: k + 1, status: 'active' });
+          announce(st, r, 'own', 0);
+        }
+      }
+      p.updated = projectUpdated;
+    }
   }
 
   private markers(): void {

@@ -11,6 +11,7 @@ import { Expected, STREAMS } from './expected';
 import { Faults, RateLimit, Traffic } from './faults';
 import { FeedOptions, renderFeedEvent } from './feed';
 import { generate } from './generate';
+import { announcing, applyReading } from './linked';
 import { Status } from './model';
 import { Mutator } from './mutations';
 import { Renderer } from './render';
@@ -175,6 +176,7 @@ function configFor(r: Resolved, baseUrl: string): (extra?: object) => Record<str
 
 function serverState(opts: SimulatorOptions, r: Resolved, store: Store, baseUrl: string, bcx: ReturnType<typeof createBcx>, readings: Readings): ServerState {
   const renderer = new Renderer(store, baseUrl, r.accountId, true, { cardListSteps: opts.cardListSteps });
+  applyReading(store, readings.linkedItemEvents); // before anything reads the timeline
   return {
     store,
     renderer,
@@ -234,7 +236,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     update: (stream, id, o) => mutator.update(stream, id, o),
     setStatus: (stream, id, status) => mutator.setStatus(stream, id, status),
     complete: (stream, id, by) => mutator.complete(stream, id, by),
-    create: (stream, parent) => mutator.create(stream, parent),
+    create: announcing((stream, parent) => mutator.create(stream, parent), store, readings.linkedItemEvents),
     addMember: (projectId, personId) => mutator.membership(projectId, personId, 'granted'),
     removeMember: (projectId, personId) => mutator.membership(projectId, personId, 'removed'),
     move: (stream, id, parentId) => mutator.move(stream, id, parentId),

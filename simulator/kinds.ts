@@ -38,6 +38,8 @@ export const STREAM_KIND: Record<string, Kind> = {
   timesheet_entries: 'timesheet_entry',
   todo_steps: 'step',
   external_links: 'door',
+  google_documents: 'google_document',
+  cloud_files: 'cloud_file',
 };
 
 /** Where a new record of a stream goes when only a project is named, where its kind's default does not say (a to-do's step). */
@@ -53,6 +55,8 @@ export const DEFAULT_PARENT: Partial<Record<Kind, Kind[]>> = {
   vault: ['vault'],
   document: ['vault'],
   upload: ['vault'],
+  google_document: ['vault'],
+  cloud_file: ['vault'],
   question: ['questionnaire'],
   answer: ['question'],
   forward: ['inbox'],
@@ -93,4 +97,17 @@ export const EDITED_EVENT: Partial<Record<Kind, FeedEventType>> = {
 export const MOVES_UNDER: Partial<Record<Kind, Kind[]>> = { todo: ['todolist', 'group'], card: ['column'] };
 
 /** Kinds whose records carry a position among their siblings. */
-export const POSITIONED = new Set<Kind>(['todo', 'todolist', 'group', 'document', 'upload', 'vault', 'card', 'step', 'question', 'column']);
+export const POSITIONED = new Set<Kind>([
+  'todo',
+  'todolist',
+  'group',
+  'document',
+  'upload',
+  'vault',
+  'card',
+  'step',
+  'question',
+  'column',
+  'google_document',
+  'cloud_file',
+]);

@@ -36,7 +36,9 @@ export type Kind =
   | 'needle'
   | 'timesheet_entry'
   | 'line'
-  | 'door';
+  | 'door'
+  | 'google_document'
+  | 'cloud_file';
 
 /** Bits of Rec.flags. */
 export const F = {

@@ -38,6 +38,8 @@ const TYPE: Record<Kind, string> = {
   timesheet_entry: 'Timesheet::Entry',
   line: 'Chat::Lines::RichText',
   door: 'Door',
+  google_document: 'GoogleDocument',
+  cloud_file: 'CloudFile',
   // A column's type depends on what kind of column it is (see recordingType).
   column: '',
 };
@@ -85,6 +87,8 @@ const PATH: Record<Kind, (r: Rec) => string> = {
   line: (r) => `buckets/${r.project.id}/chats/${String(r.parent?.id)}/lines/${r.id}`,
   // A door's app_url; its `url` is the external link (see render-work.ts).
   door: (r) => `buckets/${r.project.id}/dock/doors/${r.id}`,
+  google_document: inBucket('google_documents'),
+  cloud_file: inBucket('cloud_files'),
 };
 
 /** API path of a recording below the account, without ".json". */
@@ -137,6 +141,8 @@ const TITLE: Record<Kind, (r: Rec) => string> = {
   timesheet_entry: () => 'Timesheet entry',
   line: (r) => T.plainLine(r.seed, r.rev),
   door: (r) => doorService(r.seed).title + (r.rev ? ` (edit ${r.rev})` : ''),
+  google_document: (r) => `${T.docTitle(r.seed, 0)} (Google)`,
+  cloud_file: (r) => T.file(r.seed)[0],
 };
 
 /** Title as shown in the record and in its children's parent stubs. */

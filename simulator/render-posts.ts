@@ -54,6 +54,36 @@ function upload(x: Renderer, o: Obj, r: Rec): void {
   o.height = 48 + ((h >>> 11) % 1200);
 }
 
+/** The services a cloud file can live on, as the docs' example describes Dropbox. */
+const SERVICES = [
+  { name: 'Dropbox', code: 'dropbox', host: 'www.dropbox.com/s', pattern: '(.*?\\.)?dropbox\\.com(\\/.*)?', text: 'a file or folder on Dropbox' },
+  { name: 'Box', code: 'box', host: 'app.box.com/s', pattern: '(.*?\\.)?box\\.com(\\/.*)?', text: 'a file or folder on Box' },
+  { name: 'OneDrive', code: 'onedrive', host: 'onedrive.live.com', pattern: '(.*?\\.)?onedrive\\.live\\.com(\\/.*)?', text: 'a file or folder on OneDrive' },
+] as const;
+
+/** A Google document or cloud file: a vault item whose `url` is the service's, not the API's. */
+function linkedItem(x: Renderer, o: Obj, r: Rec, externalUrl: string): void {
+  o.url = externalUrl;
+  social(x, o, r);
+  o.position = r.pos || null;
+  x.tail(o, r);
+  o.description = `<div dir="auto">${T.plainLine(r.seed, r.rev)}</div>`;
+  o.description_attachments = [];
+}
+
+function googleDocument(x: Renderer, o: Obj, r: Rec): void {
+  const code = (r.seed >>> 3).toString(36);
+  linkedItem(x, o, r, `https://docs.google.com/document/d/${code}/edit`);
+  o.document_type = pickH(['doc', 'sheet', 'slide', 'other'], r.seed, 90);
+}
+
+function cloudFile(x: Renderer, o: Obj, r: Rec): void {
+  const s = SERVICES[hash32(r.seed, 91) % SERVICES.length] ?? SERVICES[0];
+  const file = T.file(r.seed)[0];
+  linkedItem(x, o, r, `https://${s.host}/${(r.seed >>> 5).toString(36)}/${encodeURIComponent(file)}`);
+  o.service = { name: s.name, example_url: `https://${s.host}/abcd1234/example.pdf`, code: s.code, valid_patterns: [s.pattern], supporting_text: s.text };
+}
+
 function comment(x: Renderer, o: Obj, r: Rec): void {
   x.boosts(o, r);
   x.tail(o, r);
@@ -115,4 +145,6 @@ export const POST_BODIES = {
   forward,
   approval: clientPost,
   correspondence: clientPost,
+  google_document: googleDocument,
+  cloud_file: cloudFile,
 } satisfies Record<string, RecordingBody>;

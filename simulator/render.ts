@@ -382,6 +382,8 @@ export class Renderer {
       schedule_entry_created: 'added an event',
       kanban_card_created: 'added a card',
       question_answer_created: 'answered',
+      google_document_created: 'linked a Google document',
+      cloud_file_created: 'linked a file',
     };
     const target = r.parent ? this.title(r.parent) : this.title(r);
     o.parent_recording_id = r.parent ? r.parent.id : r.id;

@@ -7,6 +7,7 @@
 import { serveFeed } from './feed';
 import { F, Kind, Project, Rec, Status } from './model';
 import { Renderer } from './render';
+import type { LinkedItemEvents } from './linked';
 import { Store } from './store';
 import { renderHill, renderVersion, versionRows } from './versions';
 
@@ -98,6 +99,12 @@ export interface Readings {
    * an archived project there, as for every other type.
    */
   doorsBucketCoversArchived: boolean;
+  /**
+   * Which timeline event kinds announce a new Google document or cloud file: their own
+   * (google_document_created, cloud_file_created) or those of the documents and uploads beside
+   * them (document_created, upload_created). Either way the event's `url` is the item's.
+   */
+  linkedItemEvents: LinkedItemEvents;
 }
 export const DEFAULT_READINGS: Readings = {
   groupsInRecordings: false,
@@ -110,6 +117,7 @@ export const DEFAULT_READINGS: Readings = {
   changesTouchProject: true,
   eventFeed: 'served',
   doorsBucketCoversArchived: true,
+  linkedItemEvents: 'own',
 };
 
 const pos = () => byPos;
@@ -335,6 +343,8 @@ export class Routes {
     this.on('vaults/:id/uploads.json', 'optional', this.children(['vault'], 'upload', pos));
     this.on('documents/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['document'], b));
     this.on('uploads/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['upload'], b));
+    this.on('google_documents/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['google_document'], b));
+    this.on('cloud_files/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['cloud_file'], b));
     this.on('uploads/:id/versions.json', 'optional', (p, _q, b) => {
       const upload = this.get(p.id, ['upload'], b);
       if (!upload) return NOT_FOUND;

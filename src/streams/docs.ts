@@ -73,6 +73,14 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
       'every stream whose records carry them (messages, comments, documents, uploads, to-dos, lists, cards, entries, answers, forwards, replies, client records, needles)',
     from: 'the items of `content_attachments` and `description_attachments` of each record written (no request); written exactly when that record is',
   },
+  google_documents: {
+    parent: 'timeline_events',
+    from: '/google_documents/:id.json of each new timeline event whose `url` points at one (whatever its kind), and of each new or changed comment whose `parent` is one; nothing lists them',
+  },
+  cloud_files: {
+    parent: 'timeline_events',
+    from: '/cloud_files/:id.json of each new timeline event whose `url` points at one (whatever its kind), and of each new or changed comment whose `parent` is one; nothing lists them',
+  },
   upload_versions: {
     parent: 'uploads',
     from: "/uploads/:id/versions.json (`recording_id` is the upload), read for every upload the run writes (new, or its `updated_at` moved): the whole history again, each version's `upload.current` having perhaps changed",

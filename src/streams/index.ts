@@ -353,6 +353,8 @@ export const COMMENTABLE: StreamName[] = [
   'question_answers',
   'card_table_cards',
   'gauge_needles',
+  'google_documents',
+  'cloud_files',
 ];
 
 export class Comments extends Bc3Stream {
@@ -387,6 +389,8 @@ export const ATTACHMENT_CARRIERS: StreamName[] = [
   'client_correspondences',
   'client_replies',
   'card_table_cards',
+  'google_documents',
+  'cloud_files',
 ];
 
 export class Attachments extends Bc3Stream {
@@ -396,6 +400,43 @@ export class Attachments extends Bc3Stream {
 }
 
 // ---- Basecamp 5 ------------------------------------------------------------------------------
+
+/**
+ * The account-relative show of a record of `route` (google_documents, cloud_files) that a timeline
+ * event's API `url` points at, whatever the event's kind: the docs do not say which kinds announce
+ * them, and nothing lists them. [] for any other event.
+ */
+export function announcedAt(route: string): PathsFrom {
+  const at = new RegExp(`/${route}/(\\d+)\\.json$`);
+  return (event: Json) => {
+    const m = typeof event.url === 'string' ? at.exec(event.url) : null;
+    return m ? [`/${route}/${m[1]}.json`] : [];
+  };
+}
+
+/**
+ * A vault item linking to an external service, which no list holds: read from the timeline events
+ * that announce it (each new event once) and again when a new or changed comment names it as its
+ * parent (src/sync/parents.ts). One edited without a new comment is not seen (see README).
+ */
+abstract class AnnouncedItem extends Bc3Stream {
+  readonly replicationKey = 'updated_at' as const;
+  readonly singleObject = true;
+  readonly oncePerRun = true;
+  readonly readWhenParentWritten = true;
+}
+
+export class GoogleDocuments extends AnnouncedItem {
+  readonly name = 'google_documents';
+  readonly recordTypes = ['GoogleDocument'];
+  readonly parents: Parents = { timeline_events: announcedAt('google_documents') };
+}
+
+export class CloudFiles extends AnnouncedItem {
+  readonly name = 'cloud_files';
+  readonly recordTypes = ['CloudFile'];
+  readonly parents: Parents = { timeline_events: announcedAt('cloud_files') };
+}
 
 export class UploadVersions extends Bc3Stream {
   readonly name = 'upload_versions';
@@ -467,6 +508,8 @@ export const STREAMS: Stream[] = [
   new Attachments(),
   new TodoSteps(),
   new ExternalLinks(),
+  new GoogleDocuments(),
+  new CloudFiles(),
   new UploadVersions(),
   new HillCharts(),
   new Events(),

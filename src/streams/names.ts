@@ -44,6 +44,8 @@ export const STREAM_NAMES = [
   'attachments',
   'todo_steps',
   'external_links',
+  'google_documents',
+  'cloud_files',
   'upload_versions',
   'hill_charts',
   'events',

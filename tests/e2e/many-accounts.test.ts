@@ -123,7 +123,7 @@ test('two accounts extracted at once, each with its own state, land in shared ta
       type: 'integer',
     });
   }
-  expect(first[0].schemas.length).toBe(43);
+  expect(first[0].schemas.length).toBe(45);
 
   const all = rows(table);
   const byAccount = new Map(accounts.map((a) => [a.config.account_id as number, all.filter((m) => m.record.account_id === a.config.account_id)]));

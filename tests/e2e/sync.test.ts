@@ -7,7 +7,7 @@ import { startSimulator, Simulator } from '../../simulator';
 import { validatorFor } from '../helpers/strict-ajv';
 import { ROOT, expectReplica, keyOf, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson, Message } from '../helpers/tap';
 
-const STREAM_COUNT = 43;
+const STREAM_COUNT = 45;
 let sim: Simulator;
 let dir: string;
 let configFile: string;
@@ -52,7 +52,7 @@ describe('discover and about', () => {
     expect(md.stdout).toContain('| todos | id | INCREMENTAL (updated_at) |');
     // Both products, each with its own streams.
     expect(about.products.map((p: { product: string; name: string; streams: unknown[] }) => [p.product, p.name, p.streams.length])).toEqual([
-      ['bc3', 'Basecamp 3, 4 and 5', 43],
+      ['bc3', 'Basecamp 3, 4 and 5', 45],
       ['bcx', 'Basecamp 2', 16],
     ]);
     expect(about.settings.properties.basecamp_product.enum).toEqual(['bc3', 'bcx']);

@@ -85,7 +85,6 @@ const NOT_SERVED = new Set([
   '/chats/2/uploads.json',
   '/chats/1/integrations.json',
   '/chats/1/integrations/3.json',
-  '/cloud_files/2.json',
   '/my/drafts.json',
   '/recordings/2/events.json',
   '/todos/open.json',
@@ -106,7 +105,6 @@ const NOT_SERVED = new Set([
   '/files.json',
   '/stacks.json',
   '/stacks/2.json',
-  '/google_documents/2.json',
   '/reports/gauges.json',
   '/my/assignments.json',
   '/my/assignments/completed.json',
@@ -271,6 +269,8 @@ const RESOLVERS: Record<string, Resolver> = {
   },
   '/documents/2.json': (p) => at(p.one('documents'), (id) => `/documents/${id}.json`),
   '/uploads/2.json': (p) => at(p.one('uploads'), (id) => `/uploads/${id}.json`),
+  '/google_documents/2.json': (p) => at(p.one('google_documents'), (id) => `/google_documents/${id}.json`),
+  '/cloud_files/2.json': (p) => at(p.one('cloud_files'), (id) => `/cloud_files/${id}.json`),
   '/recordings/3/comments.json': (p) => {
     const c = p.one('comments');
     return { path: `/recordings/${c.parent.id}/comments.json`, projectId: c.project_id };

@@ -246,6 +246,16 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
   for (const r of commented) add('comments', await all(sim, r.comments_url as string, token), r.project_id as number);
   // Every upload's versions, wherever the upload was read.
   for (const u of s.uploads ?? []) add('upload_versions', await all(sim, `/uploads/${u.id}/versions.json`, token), u.project_id as number);
+  // Google documents and cloud files: nothing lists them; the timeline events announcing them name them by url.
+  const announced = new Set<string>();
+  for (const e of s.timeline_events ?? []) {
+    const url = typeof e.url === 'string' ? e.url : '';
+    const m = /\/(google_documents|cloud_files)\/\d+\.json$/.exec(url);
+    if (!m || announced.has(url)) continue;
+    announced.add(url);
+    const item = (await get(sim, url, token)).body as Json;
+    add(m[1] as string, [item], (item.bucket as Json).id as number);
+  }
   // The files any crawled record's rich text embeds, each with the record it hangs from.
   for (const recs of Object.values(s)) {
     for (const r of recs) {
@@ -288,7 +298,7 @@ describe('simulator over HTTP', () => {
       start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.streamNames()).toHaveLength(43);
+    expect(sim.streamNames()).toHaveLength(45);
   });
 
   it('pages geared lists with Link and X-Total-Count', async () => {

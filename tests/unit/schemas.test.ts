@@ -97,6 +97,8 @@ const EXAMPLES: Record<string, Source[]> = {
   // A to-do's steps are Kanban::Step recordings like a card's (the to-do examples' are empty).
   todo_steps: [src('GET_card_tables_cards_2.json', cardSteps)],
   external_links: [src('GET_projects_recordings_type_Door.json')],
+  google_documents: [src('GET_google_documents_2.json')],
+  cloud_files: [src('GET_cloud_files_2.json')],
   upload_versions: [src('GET_uploads_2_versions.json')],
   hill_charts: [src('GET_todosets_1_hill.json')],
 };
@@ -271,7 +273,7 @@ describe('schema files', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
-    expect(STREAMS).toHaveLength(43);
+    expect(STREAMS).toHaveLength(45);
   });
 
   it.each(STREAMS)('%s.json parses and follows the schema rules', (stream) => {
