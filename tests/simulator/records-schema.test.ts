@@ -28,6 +28,8 @@ describe('expectedRecords validate against schemas/<stream>.json', () => {
   });
 
   it.each(streams)('%s', (stream) => {
+    // A generated account has no event feed history: a few changes record some.
+    if (stream === 'events') for (const t of (sim.expectedRecords('todos') as Array<{ id: number }>).slice(0, 3)) sim.update('todos', t.id);
     const validate = validatorFor(stream);
     const records = sim.expectedRecords(stream) as Array<Record<string, unknown>>;
     expect(records.length).toBeGreaterThan(0);
