@@ -9,6 +9,7 @@ import { F, Kind, Project, Rec, Status } from './model';
 import { Renderer } from './render';
 import { Store } from './store';
 import { renderHill, renderVersion, versionRows } from './versions';
+import { eventRows, RecordingEvent, renderBoosts, renderRecordingEvent } from './history';
 
 type Obj = Record<string, unknown>;
 export type Result = { obj: Obj; headers?: Record<string, string> } | { list: () => unknown[]; render: (x: never) => Obj } | { error: number; body: Obj };
@@ -341,6 +342,18 @@ export class Routes {
       return this.recs(() => childrenOf(parent, 'comment', 'active').sort(byCreatedAsc));
     });
     this.on('comments/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['comment'], b));
+
+    // ----- a recording's own history and boosts (simulator/history.ts) -----
+    this.on('recordings/:id/events.json', 'optional', (p, _q, b) => {
+      const rec = p.id === undefined ? undefined : st.rec(p.id);
+      if (!rec || (b !== null && rec.project.id !== b)) return NOT_FOUND;
+      return { list: () => eventRows(st, rec), render: ((e: RecordingEvent) => renderRecordingEvent(this.r, rec, e)) as (x: never) => Obj };
+    });
+    this.on('recordings/:id/boosts.json', 'optional', (p, _q, b) => {
+      const rec = p.id === undefined ? undefined : st.rec(p.id);
+      if (!rec || (b !== null && rec.project.id !== b)) return NOT_FOUND;
+      return { list: () => renderBoosts(this.r, rec), render: ((o: Obj) => o) as (x: never) => Obj };
+    });
   }
 
   /** Check-ins and email forwards. */

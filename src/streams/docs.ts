@@ -70,6 +70,14 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
     from: "/uploads/:id/versions.json (`recording_id` is the upload), read for every upload the run writes (new, or its `updated_at` moved): the whole history again, each version's `upload.current` having perhaps changed",
   },
   hill_charts: { parent: 'todosets', from: '/todosets/:id/hill.json, with `todoset_id` added' },
+  recording_events: {
+    parent: 'messages, to-do lists, groups, to-dos, schedule entries, documents, uploads, questions, answers, cards, comments',
+    from: 'opt-in (not selected by default): /recordings/:id/events.json, read for every such recording the run writes (new, or its `updated_at` moved): one request a recording',
+  },
+  boosts: {
+    parent: 'the same recordings as recording_events',
+    from: 'opt-in (not selected by default): /recordings/:id/boosts.json (`recording_id` added), read for every such recording the run writes whose `boosts_count` is above 0: all its boosts again',
+  },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {

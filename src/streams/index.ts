@@ -380,6 +380,50 @@ export class HillCharts extends Bc3Stream {
   readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/hill.json`] };
 }
 
+// ---- opt-in: one request per recording -----------------------------------------------------
+
+/** The recording streams whose records' own histories and boosts are read (each record one request). */
+export const HISTORY_CARRIERS: StreamName[] = [
+  'messages',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedule_entries',
+  'documents',
+  'uploads',
+  'questions',
+  'question_answers',
+  'card_table_cards',
+  'comments',
+];
+
+/** The same path below every recording stream of HISTORY_CARRIERS. */
+function belowRecordings(paths: PathsFrom): Parents {
+  return Object.fromEntries(HISTORY_CARRIERS.map((p) => [p, paths]));
+}
+
+export class RecordingEvents extends Bc3Stream {
+  readonly name = 'recording_events';
+  readonly optIn = true;
+  // Events are appended, never edited: an incremental run writes only those created since the
+  // last. Read again only below a recording written this run: every event moves its updated_at.
+  readonly replicationKey = 'created_at' as const;
+  readonly readWhenParentWritten = true;
+  readonly parentIdAs = 'recording_id';
+  readonly parents: Parents = belowRecordings((r: Json) => [`/recordings/${r.id}/events.json`]);
+}
+
+export class Boosts extends Bc3Stream {
+  readonly name = 'boosts';
+  readonly optIn = true;
+  // A boost has no updated_at: a boosted recording's boosts are all written again when it is.
+  readonly readWhenParentWritten = true;
+  readonly parentIdAs = 'recording_id';
+  readonly parents: Parents = belowRecordings((r: Json) =>
+    typeof r.boosts_count === 'number' && r.boosts_count > 0 ? [`/recordings/${r.id}/boosts.json`] : [],
+  );
+}
+
 /** All streams, in the order they appear in the catalog. */
 export const STREAMS: Stream[] = [
   new Account(),
@@ -422,6 +466,8 @@ export const STREAMS: Stream[] = [
   new Attachments(),
   new UploadVersions(),
   new HillCharts(),
+  new RecordingEvents(),
+  new Boosts(),
 ];
 
 export const STREAMS_BY_NAME = new Map<string, Stream>(STREAMS.map((s) => [s.name, s]));

@@ -44,6 +44,8 @@ export const STREAM_NAMES = [
   'attachments',
   'upload_versions',
   'hill_charts',
+  'recording_events',
+  'boosts',
 ] as const;
 
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -52,7 +52,9 @@ describe('catalog', () => {
       const stream = STREAMS_BY_NAME.get(entry.tap_stream_id)!;
       const top = entry.metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
       expect(top['table-key-properties']).toEqual(stream.keyProperties);
-      expect(top['selected-by-default']).toBe(true);
+      // Opt-in streams (a request per recording) are in the catalog, unselected.
+      expect(top['selected-by-default']).toBe(!stream.optIn);
+      expect(top.selected).toBe(stream.optIn ? false : undefined);
       if (stream.replicationKey) {
         expect(top['valid-replication-keys']).toEqual([stream.replicationKey]);
         expect(entry.replication_key).toBe(stream.replicationKey);

@@ -96,6 +96,8 @@ const EXAMPLES: Record<string, Source[]> = {
   attachments: [src('GET_comments.json', attachmentsIn), src('GET_message_boards_3_messages.json', attachmentsIn)],
   upload_versions: [src('GET_uploads_2_versions.json')],
   hill_charts: [src('GET_todosets_1_hill.json')],
+  recording_events: [src('GET_recordings_2_events.json')],
+  boosts: [src('GET_recordings_2_boosts.json')],
 };
 
 function readExample(file: string): Json {
@@ -111,6 +113,7 @@ function withTapFields(stream: string, record: JsonObject): JsonObject {
   }
   if (stream === 'project_people') out.person_id = record.id;
   if (stream === 'hill_charts') out.todoset_id = 1;
+  if (stream === 'boosts') out.recording_id = 2;
   return out;
 }
 
@@ -268,7 +271,7 @@ describe('schema files', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
-    expect(STREAMS).toHaveLength(40);
+    expect(STREAMS).toHaveLength(42);
   });
 
   it.each(STREAMS)('%s.json parses and follows the schema rules', (stream) => {
