@@ -46,7 +46,7 @@ describe('catalog', () => {
   });
 
   it('leaves the opt-in streams out of a run without a catalog and out of the discovered catalog passed back', () => {
-    const optIn = STREAMS.filter((s) => s.optIn).map((s) => s.name);
+    const optIn: string[] = STREAMS.filter((s) => s.optIn).map((s) => s.name);
     expect(optIn).toEqual(['recording_events', 'boosts']);
     const byDefault = [...defaultSelection().keys()];
     expect(byDefault).toEqual(STREAMS.filter((s) => !s.optIn).map((s) => s.name));
