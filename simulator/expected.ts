@@ -11,6 +11,7 @@ import { Renderer, SHARED } from './render';
 import { RECORDING_TYPES } from './routes';
 import { Store } from './store';
 import { renderHill, renderVersions } from './versions';
+import { eventRows, renderBoosts, renderRecordingEvent } from './history';
 
 type Obj = Record<string, unknown>;
 
@@ -65,6 +66,8 @@ export const STREAMS = [
   'upload_versions',
   'hill_charts',
   'events',
+  'recording_events',
+  'boosts',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -106,8 +109,24 @@ export const EMBEDDING: readonly StreamName[] = [
   'card_table_cards',
   'gauge_needles',
 ];
+/** Streams a sync writes only when a catalog selects them (discovery leaves them unselected). */
+export const OPT_IN_STREAMS = ['recording_events', 'boosts'] as const;
 /** Streams read below another stream's records, whose payloads do not say which (see belowRecords). */
 const BELOW_RECORDS = new Set<string>(['upload_versions', 'hill_charts']);
+/** The streams whose records' own events and boosts a sync reads (opt-in streams). */
+const HISTORY_OF = [
+  'messages',
+  'todolists',
+  'todolist_groups',
+  'todos',
+  'schedule_entries',
+  'documents',
+  'uploads',
+  'questions',
+  'question_answers',
+  'card_table_cards',
+  'comments',
+];
 
 /** Kinds the recordings endpoint lists, in every status, for all active projects. */
 const RECORDING_KINDS = new Set<Kind>(Object.values(RECORDING_TYPES));
@@ -275,6 +294,20 @@ export class Expected {
       .sort((a, b) => a.todoset_id - b.todoset_id);
   }
 
+  /** Every event (or boost) of every recording of HISTORY_OF a sync writes, with its recording's id and project. */
+  private history(stream: 'recording_events' | 'boosts'): Obj[] {
+    const r = this.r;
+    const out: Obj[] = [];
+    for (const rec of HISTORY_OF.flatMap((s) => this.records(s))) {
+      const x = this.st.rec(rec.id as number);
+      if (!x) continue;
+      const extra = { recording_id: x.id, project_id: x.project.id };
+      if (stream === 'recording_events') out.push(...eventRows(this.st, x).map((e) => ({ ...renderRecordingEvent(r, x, e), ...extra })));
+      else if (((rec.boosts_count as number | undefined) ?? 0) > 0) out.push(...renderBoosts(r, x).map((b) => ({ ...b, ...extra })));
+    }
+    return out.sort((a, b) => (a.id as number) - (b.id as number));
+  }
+
   /** Every project's members, by project then person. */
   private memberships(): Obj[] {
     const out = this.synced().flatMap((p) => p.members.map((m) => ({ ...this.r.personObj(m), person_id: m.id, project_id: p.id })));
@@ -293,13 +326,21 @@ export class Expected {
     );
   }
 
+  /** The streams whose records come in an order of their own (not by id): the feed's, those read below records. */
+  private ownOrder(stream: string): Obj[] | undefined {
+    if (stream === 'events') return this.feedEvents();
+    if (BELOW_RECORDS.has(stream)) return this.belowRecords(stream as 'upload_versions' | 'hill_charts');
+    if (stream === 'recording_events' || stream === 'boosts') return this.history(stream);
+    return undefined;
+  }
+
   records(stream: string): Obj[] {
     const clean = cleaner();
     const r = this.r;
     const st = this.st;
     let out: Obj[];
-    if (stream === 'events') return this.feedEvents().map(clean);
-    if (BELOW_RECORDS.has(stream)) return this.belowRecords(stream as 'upload_versions' | 'hill_charts').map(clean);
+    const own = this.ownOrder(stream);
+    if (own) return own.map(clean);
     switch (stream) {
       case 'account':
         out = [r.account()];

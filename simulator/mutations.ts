@@ -14,6 +14,7 @@ import { Category, F, Kind, Marker, Person, Project, Rec, Status, TimelineEvent,
 import { Rng } from './rng';
 import type { Readings } from './routes';
 import { ID_BASE, Store } from './store';
+import { appendEvent } from './history';
 import { replaceFile } from './versions';
 
 /** The readings a change follows. */
@@ -32,6 +33,9 @@ const MUTATION_READINGS: MutationReadings = {
 import { CREATED_EVENT, DEFAULT_PARENT, EDITED_EVENT, MOVES_UNDER, POSITIONED, STREAM_KIND, STREAM_PARENT } from './kinds';
 
 export { STREAM_KIND };
+
+/** The event a status change appends to a recording's history. */
+const STATUS_ACTION: Record<Status, string> = { active: 'unarchived', archived: 'archived', trashed: 'trashed' };
 
 export class Mutator {
   private rng: Rng;
@@ -141,6 +145,7 @@ export class Mutator {
     const now = this.tick(same);
     r.rev++;
     r.updated = now;
+    appendEvent(this.st, r, 'content_changed', now, r.creator);
     this.touch(r, now);
     this.feedEvent(EDITED_EVENT[r.kind], r, now);
   }
@@ -163,6 +168,7 @@ export class Mutator {
     to.addChild(r);
     r.rev++;
     r.updated = now;
+    appendEvent(this.st, r, r.kind === 'card' ? 'column_changed' : 'moved', now, r.creator, { from_id: from.id, to_id: to.id });
     if (r.kind === 'card') {
       from.updated = now;
       to.updated = now;
@@ -183,6 +189,7 @@ export class Mutator {
     }
     const r = this.recOf(stream, id);
     const now = this.tick();
+    appendEvent(this.st, r, STATUS_ACTION[status], now, r.creator);
     r.status = status;
     r.updated = now;
     this.touch(r, now);
@@ -195,6 +202,8 @@ export class Mutator {
     const r = this.recOf(stream, id);
     const now = this.tick();
     const who = by === undefined ? -1 : this.st.people.findIndex((p) => p.id === by);
+    // Before the flag: the history a to-do is born with says whether it was done.
+    appendEvent(this.st, r, 'completed', now, this.st.people[who] ?? r.creator, { notified_recipient_ids: [] });
     r.flags |= F.completed;
     r.extra2 = now; // the completion's time (render-work.ts)
     r.extra = who >= 0 ? who : 0; // the completer's index in the account's people

@@ -4,6 +4,7 @@
  * uses the same builder, so a record renders identically wherever it appears.
  */
 import { Category, F, Kind, Marker, Person, Project, Rec, TimelineEvent } from './model';
+import { boostCount } from './history';
 import { POST_BODIES } from './render-posts';
 import { TOOL_BODIES } from './render-tools';
 import { embeddedFiles, active, b64, countActive, DAY, excerpt, iso, isoDate, Obj, sgid } from './render-util';
@@ -170,8 +171,7 @@ export class Renderer {
     o.comments_url = this.rurl(r, 'comments.json');
   }
   boosts(o: Obj, r: Rec): void {
-    const h = hash32(r.seed, 77);
-    o.boosts_count = h % 4 === 0 ? h % 6 : 0;
+    o.boosts_count = boostCount(r);
     o.boosts_url = this.rurl(r, 'boosts.json');
   }
   tail(o: Obj, r: Rec): void {

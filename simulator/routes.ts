@@ -7,9 +7,10 @@
 import { serveFeed } from './feed';
 import { F, Kind, Project, Rec, Status } from './model';
 import { Renderer } from './render';
-import type { LinkedItemEvents } from './linked';
+import { DEFAULT_READINGS, Readings } from './readings';
 import { Store } from './store';
 import { renderHill, renderVersion, versionRows } from './versions';
+import { eventRows, RecordingEvent, renderBoosts, renderRecordingEvent } from './history';
 
 type Obj = Record<string, unknown>;
 export type Result = { obj: Obj; headers?: Record<string, string> } | { list: () => unknown[]; render: (x: never) => Obj } | { error: number; body: Obj };
@@ -64,61 +65,8 @@ interface Route {
   h: Handler;
 }
 
-/**
- * Readings of behaviour the docs leave open; each switch picks one, and the tap must be right
- * under both.
- */
-export interface Readings {
-  /** /projects/recordings.json?type=Todolist lists to-do list groups too (they are Todolists). */
-  groupsInRecordings: boolean;
-  /** /projects/recordings.json?type=Vault lists each project's root vault (a Vault without parent). */
-  rootVaultsInRecordings: boolean;
-  /** /chats.json lists the campfires of archived projects as well as active ones. */
-  chatsListArchived: boolean;
-  /** A change to a to-do or group touches the to-do list(s) above it (their updated_at moves). */
-  changesTouchList: boolean;
-  /** Adding a person to a project or removing one moves the project's updated_at. */
-  membershipTouchesProject: boolean;
-  /** Adding a person to a project or removing one records a project_access_changed timeline event. */
-  membershipInTimeline: boolean;
-  /** A new (or changed) campfire line moves its campfire's updated_at. */
-  linesTouchCampfire: boolean;
-  /**
-   * A change inside a project (a record created, edited, archived or trashed) moves the project's
-   * updated_at. The docs do not say; false leaves the project's own edits as the only thing that does.
-   */
-  changesTouchProject: boolean;
-  /**
-   * Whether the account serves Basecamp 5's event feed (/events.json): 'served', or refused
-   * with 403 ('forbidden') or 404 ('missing'), as an account on an older Basecamp would.
-   */
-  eventFeed: 'served' | 'forbidden' | 'missing';
-  /**
-   * /projects/recordings.json?type=Door&bucket=ID serves an archived project's links too (the
-   * docs: "bucket scopes to projects and then also covers archived ones"); false answers 404 for
-   * an archived project there, as for every other type.
-   */
-  doorsBucketCoversArchived: boolean;
-  /**
-   * Which timeline event kinds announce a new Google document or cloud file: their own
-   * (google_document_created, cloud_file_created) or those of the documents and uploads beside
-   * them (document_created, upload_created). Either way the event's `url` is the item's.
-   */
-  linkedItemEvents: LinkedItemEvents;
-}
-export const DEFAULT_READINGS: Readings = {
-  groupsInRecordings: false,
-  rootVaultsInRecordings: true,
-  chatsListArchived: false,
-  changesTouchList: true,
-  membershipTouchesProject: true,
-  membershipInTimeline: true,
-  linesTouchCampfire: false,
-  changesTouchProject: true,
-  eventFeed: 'served',
-  doorsBucketCoversArchived: true,
-  linkedItemEvents: 'own',
-};
+export { DEFAULT_READINGS };
+export type { Readings };
 
 const pos = () => byPos;
 const asc = () => byCreatedAsc;
@@ -359,6 +307,18 @@ export class Routes {
       return this.recs(() => childrenOf(parent, 'comment', 'active').sort(byCreatedAsc));
     });
     this.on('comments/:id.json', 'optional', (p, _q, b) => this.one(p.id, ['comment'], b));
+
+    // ----- a recording's own history and boosts (simulator/history.ts) -----
+    this.on('recordings/:id/events.json', 'optional', (p, _q, b) => {
+      const rec = p.id === undefined ? undefined : st.rec(p.id);
+      if (!rec || (b !== null && rec.project.id !== b)) return NOT_FOUND;
+      return { list: () => eventRows(st, rec), render: ((e: RecordingEvent) => renderRecordingEvent(this.r, rec, e)) as (x: never) => Obj };
+    });
+    this.on('recordings/:id/boosts.json', 'optional', (p, _q, b) => {
+      const rec = p.id === undefined ? undefined : st.rec(p.id);
+      if (!rec || (b !== null && rec.project.id !== b)) return NOT_FOUND;
+      return { list: () => renderBoosts(this.r, rec), render: ((o: Obj) => o) as (x: never) => Obj };
+    });
   }
 
   /** Check-ins and email forwards. */

@@ -29,6 +29,10 @@ export class Store {
   feed = new EventFeed();
   /** An upload's file versions, oldest first, once something replaced its first file (simulator/versions.ts). */
   uploadVersions = new Map<number, import('./versions').UploadVersion[]>();
+  /** A recording's events, oldest first, once a mutation appended one (simulator/history.ts). */
+  recordingEvents = new Map<number, import('./history').RecordingEvent[]>();
+  /** Events appended so far (their ids count on from a base). */
+  appendedEvents = 0;
   /** Every recording of each kind, in creation order (the recordings endpoint scans these). */
   byKind = new Map<Kind, Rec[]>();
   private recs: (Rec | undefined)[] = [];

@@ -63,7 +63,8 @@ export function discover(product: Product = PRODUCTS.bc3, addAccountId = false):
       const automatic = new Set([...keys, ...(rk ? [rk] : [])]);
       const top: JsonObject = {
         inclusion: 'available',
-        'selected-by-default': true,
+        'selected-by-default': !stream.optIn,
+        ...(stream.optIn ? { selected: false } : {}),
         'table-key-properties': keys,
         'valid-replication-keys': rk ? [rk] : [],
       };
@@ -132,9 +133,9 @@ const CATALOG_SCHEMA = {
 };
 const validateCatalog = new Ajv({ allErrors: true, strict: false }).compile(CATALOG_SCHEMA);
 
-/** Every stream with its default selection (a sync run with --config alone). */
+/** Every stream but the opt-in ones, with its default selection (a sync run with --config alone). */
 export function defaultSelection(product: Product = PRODUCTS.bc3): Map<string, StreamSelection> {
-  return new Map(product.streams.map((s) => [s.name, { incremental: s.replicationKey !== undefined }]));
+  return new Map(product.streams.filter((s) => !s.optIn).map((s) => [s.name, { incremental: s.replicationKey !== undefined }]));
 }
 
 /**

@@ -24,11 +24,13 @@ export interface Options {
   changes?: number;
   /** Passed to the tap's config as full_refresh_hours, only when given. */
   fullRefreshHours?: number;
+  /** Streams selected beyond the default ones (opt-in streams): the runs then pass a catalog. */
+  select: string[];
 }
 
 export const USAGE =
   'usage: npm run bench -- [--product bc3|bcx] [--records N] [--projects N] [--groups-in-recordings] [--projects-stay] [--mode limited|unlimited] [--latency-ms MS] [--concurrency N] [--incremental] [--changes N] ' +
-  '[--full-refresh-hours H] [--json] [--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
+  '[--full-refresh-hours H] [--select NAME]... [--json] [--timeout-min MIN] [--max-rate N] [--seed S] [--verify | --no-verify]';
 
 /** A bad command line (an empty message: --help). */
 export class UsageError extends Error {}
@@ -75,6 +77,14 @@ const FLAGS = new Map<string, Flag>([
     },
   ],
   ['--full-refresh-hours', (o, next, a) => (o.fullRefreshHours = num(a, next(), 0))],
+  [
+    '--select',
+    (o, next, a) => {
+      const name = next();
+      if (!name || name.startsWith('--')) throw new UsageError(`${a} needs a stream name`);
+      o.select.push(name);
+    },
+  ],
   ['--records', (o, next, a) => (o.records = Math.round(num(a, next(), 1)))],
   ['--projects', (o, next, a) => (o.projects = Math.round(num(a, next(), 1)))],
   ['--groups-in-recordings', (o) => (o.groupsInRecordings = true)],
@@ -109,6 +119,7 @@ export function parseArgs(argv: string[]): Options {
     incremental: false,
     groupsInRecordings: false,
     projectsStay: false,
+    select: [],
   };
   const args = splitEquals(argv);
   for (let i = 0; i < args.length; i++) {

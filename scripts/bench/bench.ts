@@ -61,7 +61,8 @@ import { INCREMENTAL_AFTER_MS, Outcome, PRODUCT_TITLE, printReport, resultOf, Ru
 import { compareReplica, mergeRuns } from './replica';
 import { Account, figures, Measured, readLog, verify } from './report';
 import { ROOT, runTap, TapRun } from './run-tap';
-import { tapConfigFor } from './tap-config';
+import { tapConfigFor, writeCatalog } from './tap-config';
+import { OPT_IN_STREAMS } from '../../simulator/expected';
 import { analyse, stampArrivals, watchEmptyLists } from './traffic';
 
 /** Each product's documented limit: what limited mode enforces, and the tap's default rate. */
@@ -108,6 +109,8 @@ const succeeded = (r: TapRun) => !r.timedOut && !r.spawnError && r.code === 0 &&
 class Bench {
   private account: Account;
   private configFile: string;
+  /** The catalog the runs pass when --select names streams beyond the default ones. */
+  private catalogFile?: string;
   private arrivals: number[];
   private emptyLists: Map<string, number>;
   private shouldVerify: boolean;
@@ -124,7 +127,7 @@ class Bench {
       o.product === 'bc3'
         ? {
             config: (extra) => sim.config(extra),
-            streamNames: () => sim.streamNames(),
+            streamNames: () => sim.streamNames().filter((n) => !(OPT_IN_STREAMS as readonly string[]).includes(n) || o.select.includes(n)),
             expectedRecords: (stream) => sim.expectedRecords(stream),
             advanceClock: (ms) => sim.advanceClock(ms),
             setRateLimit: (r) => sim.setRateLimit(r),
@@ -134,6 +137,7 @@ class Bench {
     say(`bench: simulator at ${sim.baseUrl}, account generated in ${generateSeconds.toFixed(1)} s (heap ${(simHeapAfterGenerate / 2 ** 20).toFixed(0)} MB)`);
     this.configFile = path.join(s.dir, 'config.json');
     fs.writeFileSync(this.configFile, JSON.stringify(this.account.config(s.tapConfig), null, 2) + '\n', { mode: 0o600 });
+    if (o.select.length > 0) this.catalogFile = writeCatalog(o.product, o.select, s.dir);
     this.arrivals = stampArrivals(sim);
     this.emptyLists = watchEmptyLists();
     this.shouldVerify = o.verify ?? o.records <= VERIFY_UP_TO;
@@ -176,7 +180,7 @@ class Bench {
           `bench: ${name === 'tap' ? '' : `${name}: `}${(elapsed / 1000).toFixed(0)} s: ${sink.records} records, ${sim.requests.length} requests, ${r429} answered 429`,
         );
       },
-      { name, stateFile, stdoutFile },
+      { name, stateFile, stdoutFile, catalogFile: this.catalogFile },
     );
     const logFile = path.join(this.s.dir, `${name}.log`);
     return { run, traffic: analyse(sim.requests, arrivals, startedAt, emptyLists, this.s.limit.windowMs), log: readLog(logFile), logFile };

@@ -138,11 +138,19 @@ export function runTap(
   timeoutMs: number,
   progress: (elapsedMs: number, sink: CountingSink) => void,
   /** stdoutFile: where a copy of the tap's stdout goes (the replica check reads it back). */
-  run: { name: string; stateFile?: string; stdoutFile?: string } = { name: 'tap' },
+  run: { name: string; stateFile?: string; stdoutFile?: string; catalogFile?: string } = { name: 'tap' },
 ): Promise<TapRun> {
   const measureFile = path.join(dir, `${run.name === 'tap' ? 'measure' : `measure-${run.name}`}.json`);
   const logFile = path.join(dir, `${run.name}.log`);
-  const args = ['-r', MEASURE, TAP, '--config', configFile, ...(run.stateFile ? ['--state', run.stateFile] : [])];
+  const args = [
+    '-r',
+    MEASURE,
+    TAP,
+    '--config',
+    configFile,
+    ...(run.stateFile ? ['--state', run.stateFile] : []),
+    ...(run.catalogFile ? ['--catalog', run.catalogFile] : []),
+  ];
   const sink = new CountingSink();
   return new Promise((resolve) => {
     const errFd = fs.openSync(logFile, 'w');

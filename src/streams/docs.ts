@@ -91,6 +91,14 @@ export const BC3_STREAM_DOCS: Record<StreamName, StreamDoc> = {
     parent: '—',
     from: "Basecamp 5's event feed, /events.json: its served history on the first run, then on from the stored position (empty where the account answers 403 or 404)",
   },
+  recording_events: {
+    parent: 'messages, to-do lists, groups, to-dos, schedule entries, documents, uploads, questions, answers, cards, comments',
+    from: 'opt-in (not selected by default): /recordings/:id/events.json, read for every such recording the run writes (new, or its `updated_at` moved): one request a recording',
+  },
+  boosts: {
+    parent: 'the same recordings as recording_events',
+    from: 'opt-in (not selected by default): /recordings/:id/boosts.json (`recording_id` added), read for every such recording the run writes whose `boosts_count` is above 0: all its boosts again',
+  },
 };
 
 export const BCX_STREAM_DOCS: Record<BcxStreamName, StreamDoc> = {

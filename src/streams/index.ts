@@ -7,6 +7,9 @@ import { Bc3Stream } from '../products/bc3';
 import { attachmentsOf } from '../sync/attachments';
 import { ALL_STATUSES, Json, Parents, PathsFrom, Stream, dock, dockPaths, unlessEmpty } from './stream';
 import { STREAM_NAMES, StreamName } from './names';
+import { Boosts, CloudFiles, Events, GoogleDocuments, HillCharts, RecordingEvents, UploadVersions } from './basecamp5';
+
+export { HISTORY_CARRIERS, announcedAt } from './basecamp5';
 
 /** Children are read for active and archived projects; a trashed project yields only itself. */
 function live(paths: (project: Json) => string[]): PathsFrom {
@@ -399,73 +402,6 @@ export class Attachments extends Bc3Stream {
   readonly derived = { from: ATTACHMENT_CARRIERS, records: attachmentsOf };
 }
 
-// ---- Basecamp 5 ------------------------------------------------------------------------------
-
-/**
- * The account-relative show of a record of `route` (google_documents, cloud_files) that a timeline
- * event's API `url` points at, whatever the event's kind: the docs do not say which kinds announce
- * them, and nothing lists them. [] for any other event.
- */
-export function announcedAt(route: string): PathsFrom {
-  const at = new RegExp(`/${route}/(\\d+)\\.json$`);
-  return (event: Json) => {
-    const m = typeof event.url === 'string' ? at.exec(event.url) : null;
-    return m ? [`/${route}/${m[1]}.json`] : [];
-  };
-}
-
-/**
- * A vault item linking to an external service, which no list holds: read from the timeline events
- * that announce it (each new event once) and again when a new or changed comment names it as its
- * parent (src/sync/parents.ts). One edited without a new comment is not seen (see README).
- */
-abstract class AnnouncedItem extends Bc3Stream {
-  readonly replicationKey = 'updated_at' as const;
-  readonly singleObject = true;
-  readonly oncePerRun = true;
-  readonly readWhenParentWritten = true;
-}
-
-export class GoogleDocuments extends AnnouncedItem {
-  readonly name = 'google_documents';
-  readonly recordTypes = ['GoogleDocument'];
-  readonly parents: Parents = { timeline_events: announcedAt('google_documents') };
-}
-
-export class CloudFiles extends AnnouncedItem {
-  readonly name = 'cloud_files';
-  readonly recordTypes = ['CloudFile'];
-  readonly parents: Parents = { timeline_events: announcedAt('cloud_files') };
-}
-
-export class UploadVersions extends Bc3Stream {
-  readonly name = 'upload_versions';
-  // A file replaced moves its upload's updated_at: the history is read again only then. Items
-  // carry `recording_id` (the upload) and no time of their own that moves: an older version's
-  // `upload.current` flips when a newer file replaces it, so every version is written again.
-  readonly readWhenParentWritten = true;
-  readonly parents: Parents = { uploads: (u: Json) => [`/uploads/${u.id}/versions.json`] };
-}
-
-export class HillCharts extends Bc3Stream {
-  readonly name = 'hill_charts';
-  // One chart a to-do set; the payload names neither the set nor an id of its own.
-  readonly keyProperties = ['todoset_id'];
-  readonly parentIdAs = 'todoset_id';
-  readonly singleObject = true;
-  readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/hill.json`] };
-}
-
-export class Events extends Bc3Stream {
-  readonly name = 'events';
-  readonly projectScoped = false;
-  // Declared for the catalog (the events' own time); what a run reads on from is the feed's
-  // position, kept with its change hints (src/products/bc3-events.ts), not a cursor.
-  readonly replicationKey = 'created_at' as const;
-  // Read by the change feed's reader at the run's start, never by a job of the engine.
-  readonly fromFeed = true;
-}
-
 /** All streams, in the order they appear in the catalog. */
 export const STREAMS: Stream[] = [
   new Account(),
@@ -513,6 +449,8 @@ export const STREAMS: Stream[] = [
   new UploadVersions(),
   new HillCharts(),
   new Events(),
+  new RecordingEvents(),
+  new Boosts(),
 ];
 
 export const STREAMS_BY_NAME = new Map<string, Stream>(STREAMS.map((s) => [s.name, s]));

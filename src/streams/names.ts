@@ -49,6 +49,8 @@ export const STREAM_NAMES = [
   'upload_versions',
   'hill_charts',
   'events',
+  'recording_events',
+  'boosts',
 ] as const;
 
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -120,6 +120,11 @@ export abstract class Stream {
    */
   readonly readWhenParentWritten: boolean = false;
   /**
+   * Left out unless asked for: discovery marks it unselected and a run without a catalog skips it
+   * (it costs one request per recording on a first sync).
+   */
+  readonly optIn: boolean = false;
+  /**
    * The field the parent record's id is written in, where the payload does not name its parent
    * (a hill chart names no to-do set): set from the record the collection was read below.
    */

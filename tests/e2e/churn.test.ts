@@ -8,14 +8,14 @@
  * (b) the next incremental run from its last STATE completes the replica.
  */
 import { startSimulator, Simulator } from '../../simulator';
-import { expectReplica, keyOf, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { defaultStreams, expectReplica, keyOf, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 
 /** Every expected record of every stream, as JSON text by key. */
 function snapshot(sim: Simulator): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
-  for (const stream of sim.streamNames()) {
+  for (const stream of defaultStreams(sim)) {
     out.set(stream, new Map((sim.expectedRecords(stream) as Rec[]).map((r) => [keyOf(stream, r), JSON.stringify(r)])));
   }
   return out;

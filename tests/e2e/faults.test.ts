@@ -4,7 +4,7 @@
  * resume from.
  */
 import { startSimulator, Simulator } from '../../simulator';
-import { Message, expectReplica, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson } from '../helpers/tap';
+import { Message, defaultStreams, expectReplica, lastState, logLines, recordsOf, runTap, table, tmpDir, writeJson } from '../helpers/tap';
 
 let sim: Simulator;
 let dir: string;
@@ -90,7 +90,7 @@ describe('faults', () => {
       const apiRequests = short.requests.filter((r) => !r.path.startsWith('/authorization')).length;
       expect((apiRequests * latencyMs) / (concurrency + 1)).toBeGreaterThan(1.5 * 1000); // the run outlived the token
       expect(short.requests.filter((r) => r.path.startsWith('/authorization/token')).length).toBeGreaterThan(1);
-      for (const stream of short.streamNames()) {
+      for (const stream of defaultStreams(short)) {
         expect(table(recordsOf(run.messages, stream), stream).size).toBe(short.expectedRecords(stream).length);
       }
     } finally {

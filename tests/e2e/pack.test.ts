@@ -88,7 +88,7 @@ describe('npm package', () => {
         }),
         maxBuffer: 64 * 1024 * 1024,
       });
-      expect((JSON.parse(discovered.stdout) as { streams: unknown[] }).streams.length).toBe(45);
+      expect((JSON.parse(discovered.stdout) as { streams: unknown[] }).streams.length).toBe(47);
       // With basecamp_product set, discovery needs no network, for either product.
       const bcx = await run(bin, ['--discover'], {
         cwd: tmp,

@@ -4,7 +4,7 @@
  * lasts long enough for progress lines.
  */
 import { startSimulator, Simulator } from '../../simulator';
-import { logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { defaultStreams, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 let sim: Simulator;
 let dir: string;
@@ -30,7 +30,7 @@ describe('progress and summary', () => {
       expect(l).toMatch(/progress: [\d,]+ records, [\d,]+ requests \(\d+\.\d\/s\) in .*; [\d,]+ of [\d,]+ collections read/);
     }
     // Progress lines name the streams being read, and estimate at the rate observed (at most 10/s here, not the 20/s configured).
-    const names = sim.streamNames();
+    const names = defaultStreams(sim);
     const reading = progress.map((l) => /; reading ([a-z_, ]+?)(?: and \d+ more)?(;|$)/.exec(l)?.[1]).filter((r): r is string => r !== undefined);
     expect(reading.length).toBeGreaterThan(0);
     for (const r of reading) for (const name of r.split(', ')) expect(names).toContain(name);
@@ -70,7 +70,7 @@ describe('progress and summary', () => {
     expect(total).toMatch(
       /sync complete: \d+ records, \d+ requests \(\d+ retries, \d+ answered 429, \d+ not modified, \d+ pages read again after a list shrank\) in \d+\.\d s; tap-basecamp \d+\.\d+\.\d+$/,
     );
-    for (const stream of sim.streamNames()) {
+    for (const stream of defaultStreams(sim)) {
       const count = recordsOf(run.messages, stream).length;
       const line = lines.find((l) => new RegExp(` INFO   ${stream} +[\\d,]+$`).test(l));
       expect({ stream, line: line?.replace(/.* INFO +/, '').replace(/\s+/g, ' ') }).toEqual({ stream, line: `${stream} ${count.toLocaleString('en-US')}` });

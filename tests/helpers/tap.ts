@@ -3,6 +3,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { OPT_IN_STREAMS } from '../../simulator/expected';
 
 export const ROOT = path.join(__dirname, '..', '..');
 /** The CLI under test; TAP_UNDER_TEST points at another build (e.g. the last release, to measure a fix). */
@@ -129,6 +130,11 @@ export function logLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() && !l.startsWith('METRIC:'));
 }
 
+/** The streams a run without a catalog writes: every stream but the opt-in ones. */
+export function defaultStreams(sim: { streamNames(): string[] }): string[] {
+  return sim.streamNames().filter((s) => !(OPT_IN_STREAMS as readonly string[]).includes(s));
+}
+
 /**
  * What a target that upserts on the key holds after `messages` equals the simulated account,
  * stream by stream and record by record: nothing missing, nothing extra, every field equal.
@@ -136,7 +142,7 @@ export function logLines(stderr: string): string[] {
 export function expectReplica(
   sim: { streamNames(): string[]; expectedRecords(stream: string): object[] },
   messages: Message[],
-  streams = sim.streamNames(),
+  streams = defaultStreams(sim),
   /** Extra keys a replica may hold: records read when they were reachable, unreachable since. */
   mayHold: (stream: string, key: string) => boolean = () => false,
 ): void {

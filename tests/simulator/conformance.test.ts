@@ -78,7 +78,6 @@ function example(file: string): unknown {
  * reads none of them). A new documented endpoint must be added here or to the resolvers.
  */
 const NOT_SERVED = new Set([
-  '/recordings/2/boosts.json',
   '/recordings/2/events/3/boosts.json',
   '/boosts/2.json',
   '/calendars/2.json',
@@ -86,7 +85,6 @@ const NOT_SERVED = new Set([
   '/chats/1/integrations.json',
   '/chats/1/integrations/3.json',
   '/my/drafts.json',
-  '/recordings/2/events.json',
   '/todos/open.json',
   '/todos/completed.json',
   '/todos/unassigned.json',
@@ -271,6 +269,17 @@ const RESOLVERS: Record<string, Resolver> = {
   '/uploads/2.json': (p) => at(p.one('uploads'), (id) => `/uploads/${id}.json`),
   '/google_documents/2.json': (p) => at(p.one('google_documents'), (id) => `/google_documents/${id}.json`),
   '/cloud_files/2.json': (p) => at(p.one('cloud_files'), (id) => `/cloud_files/${id}.json`),
+  // A completed to-do: its history holds an assignment and a boostable completion, as the example's does.
+  '/recordings/2/events.json': (p) =>
+    at(
+      p.one('todos', (t) => t.completed === true),
+      (id) => `/recordings/${id}/events.json`,
+    ),
+  '/recordings/2/boosts.json': (p) =>
+    at(
+      p.one('messages', (m) => m.boosts_count > 0),
+      (id) => `/recordings/${id}/boosts.json`,
+    ),
   '/recordings/3/comments.json': (p) => {
     const c = p.one('comments');
     return { path: `/recordings/${c.parent.id}/comments.json`, projectId: c.project_id };

@@ -268,6 +268,26 @@ async function crawl(sim: Simulator, token: string): Promise<Record<string, Json
     const item = (await get(sim, url, token)).body as Json;
     add(m[1] as string, [item], (item.bucket as Json).id as number);
   }
+  // Each recording's own events, and its boosts where it counts any, wherever the recording was read.
+  for (const stream of [
+    'messages',
+    'todolists',
+    'todolist_groups',
+    'todos',
+    'schedule_entries',
+    'documents',
+    'uploads',
+    'questions',
+    'question_answers',
+    'card_table_cards',
+    'comments',
+  ]) {
+    for (const r of s[stream] ?? []) {
+      const mine = (x: Json) => ({ ...x, recording_id: r.id });
+      add('recording_events', (await all(sim, `/recordings/${r.id}/events.json`, token)).map(mine), r.project_id as number);
+      if ((r.boosts_count ?? 0) > 0) add('boosts', (await all(sim, `/recordings/${r.id}/boosts.json`, token)).map(mine), r.project_id as number);
+    }
+  }
   // The files any crawled record's rich text embeds, each with the record it hangs from.
   for (const recs of Object.values(s)) {
     for (const r of recs) {
@@ -310,7 +330,7 @@ describe('simulator over HTTP', () => {
       start_date: '2020-01-01',
     });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.streamNames()).toHaveLength(45);
+    expect(sim.streamNames()).toHaveLength(47);
   });
 
   it('pages geared lists with Link and X-Total-Count', async () => {
@@ -897,8 +917,9 @@ describe('mutations', () => {
         expect(() => sim.update(stream, (sim.expectedRecords(stream)[0] as Json).id as number)).toThrow();
         continue;
       }
-      // A version is added (create), never edited; a hill chart moves with its lists' to-dos.
-      if (stream === 'upload_versions' || stream === 'hill_charts') {
+      // A version is added (create), never edited; a hill chart moves with its lists' to-dos; a
+      // recording's events are appended by changes to it, its boosts have no updated_at.
+      if (['upload_versions', 'hill_charts', 'recording_events', 'boosts'].includes(stream)) {
         const first = sim.expectedRecords(stream)[0] as Json;
         expect(() => sim.update(stream, (first.id ?? first.todoset_id) as number)).toThrow();
         continue;

@@ -11,7 +11,14 @@ describe('bench command line', () => {
       incremental: false,
       groupsInRecordings: false,
       projectsStay: false,
+      select: [],
     });
+  });
+
+  it('--select adds a stream to the runs, repeatable; it needs a name', () => {
+    expect(parseArgs(['--select', 'recording_events', '--select=boosts']).select).toEqual(['recording_events', 'boosts']);
+    expect(() => parseArgs(['--select'])).toThrow('--select needs a stream name');
+    expect(() => parseArgs(['--select', '--json'])).toThrow('--select needs a stream name');
   });
 
   it('leaves --changes and --full-refresh-hours out unless given (the tap gets no full_refresh_hours by default)', () => {

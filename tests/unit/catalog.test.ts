@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { discover, selectionFromCatalog, selectedSchema } from '../../src/catalog';
+import { defaultSelection, discover, selectionFromCatalog, selectedSchema } from '../../src/catalog';
 import { STREAMS, STREAMS_BY_NAME } from '../../src/streams';
 import { BCX_STREAM_NAMES } from '../../src/streams/names';
 import { PRODUCTS } from '../../src/products';
@@ -45,6 +45,20 @@ describe('catalog', () => {
     expect([...bc3.keys()]).toEqual(['campfires']);
   });
 
+  it('leaves the opt-in streams out of a run without a catalog and out of the discovered catalog passed back', () => {
+    const optIn: string[] = STREAMS.filter((s) => s.optIn).map((s) => s.name);
+    expect(optIn).toEqual(['recording_events', 'boosts']);
+    const byDefault = [...defaultSelection().keys()];
+    expect(byDefault).toEqual(STREAMS.filter((s) => !s.optIn).map((s) => s.name));
+    expect([...selectionFromCatalog(discover(), 'c.json', () => undefined).keys()]).toEqual(byDefault);
+    // Selected in the catalog, they are read (recording_events incrementally).
+    const raw = discover();
+    for (const e of raw.streams) if (optIn.includes(e.tap_stream_id)) e.metadata[0]!.metadata.selected = true;
+    const chosen = selectionFromCatalog(raw, 'c.json', () => undefined);
+    expect(chosen.get('recording_events')).toEqual({ fields: undefined, incremental: true });
+    expect(chosen.get('boosts')).toEqual({ fields: undefined, incremental: false });
+  });
+
   it('describes every stream with Singer metadata', () => {
     const { streams } = discover();
     expect(streams.map((s) => s.tap_stream_id)).toEqual(STREAMS.map((s) => s.name));
@@ -52,7 +66,9 @@ describe('catalog', () => {
       const stream = STREAMS_BY_NAME.get(entry.tap_stream_id)!;
       const top = entry.metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
       expect(top['table-key-properties']).toEqual(stream.keyProperties);
-      expect(top['selected-by-default']).toBe(true);
+      // Opt-in streams (a request per recording) are in the catalog, unselected.
+      expect(top['selected-by-default']).toBe(!stream.optIn);
+      expect(top.selected).toBe(stream.optIn ? false : undefined);
       if (stream.replicationKey) {
         expect(top['valid-replication-keys']).toEqual([stream.replicationKey]);
         expect(entry.replication_key).toBe(stream.replicationKey);

@@ -101,6 +101,8 @@ const EXAMPLES: Record<string, Source[]> = {
   cloud_files: [src('GET_cloud_files_2.json')],
   upload_versions: [src('GET_uploads_2_versions.json')],
   hill_charts: [src('GET_todosets_1_hill.json')],
+  recording_events: [src('GET_recordings_2_events.json')],
+  boosts: [src('GET_recordings_2_boosts.json')],
 };
 
 function readExample(file: string): Json {
@@ -116,6 +118,7 @@ function withTapFields(stream: string, record: JsonObject): JsonObject {
   }
   if (stream === 'project_people') out.person_id = record.id;
   if (stream === 'hill_charts') out.todoset_id = 1;
+  if (stream === 'boosts') out.recording_id = 2;
   return out;
 }
 
@@ -273,7 +276,7 @@ describe('schema files', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(STREAMS.map((s) => `${s}.json`).sort());
-    expect(STREAMS).toHaveLength(45);
+    expect(STREAMS).toHaveLength(47);
   });
 
   it.each(STREAMS)('%s.json parses and follows the schema rules', (stream) => {
