@@ -5,7 +5,7 @@
  * list they depend on has been read, then run if the project is read this run (or the change
  * feed names it, or a changed record of another stream names it), dropped otherwise.
  */
-import type { AnyStreamName, Json, Stream } from '../streams/stream';
+import type { Json, Stream } from '../streams/stream';
 import type { Job } from './job';
 import { Node } from './node';
 import { ProjectRead, followsRead } from './refresh';
@@ -16,6 +16,8 @@ export class FollowGate {
   private readonly reads = new Map<number, ProjectRead>();
   /** `stream` (every project) or `stream project` whose collections a changed record of another stream names. */
   private readonly signalled = new Set<string>();
+  /** Per stream whose records name others' collections: the streams they name, and how (Stream.signalledBy). */
+  private readonly namers = new Map<string, Array<{ name: string; names: (record: Json) => number | true | undefined }>>();
 
   /**
    * `run` queues a released read; `named(projectId)`: the change feed says what follows its
@@ -25,15 +27,26 @@ export class FollowGate {
   constructor(
     private readonly run: (job: Job, node: Node) => void,
     private readonly named: (projectId: number) => boolean,
-    private readonly streams: readonly Stream[],
-  ) {}
+    streams: readonly Stream[],
+  ) {
+    for (const s of streams) {
+      for (const [source, names] of Object.entries(s.signalledBy)) {
+        this.namers.set(source, [...(this.namers.get(source) ?? []), { name: s.name, names }]);
+      }
+    }
+  }
+
+  /** Whether records of `stream` can name other streams' collections (its lists decide held reads). */
+  names(stream: string): boolean {
+    return this.namers.has(stream);
+  }
 
   /** A record of `stream` changed since the last completed run: note what it names. */
   wrote(stream: string, record: Json): void {
-    for (const s of this.streams) {
-      const names = s.signalledBy[stream as AnyStreamName]?.(record);
-      if (names === true) this.signalled.add(s.name);
-      else if (names !== undefined) this.signalled.add(`${s.name} ${names}`);
+    for (const { name, names } of this.namers.get(stream) ?? []) {
+      const named = names(record);
+      if (named === true) this.signalled.add(name);
+      else if (named !== undefined) this.signalled.add(`${name} ${named}`);
     }
   }
 

@@ -23,6 +23,8 @@ export class RunSignals {
   readonly follows: FollowGate;
   /** Streams by the `type` their records carry, for parents named by changed records. */
   private readonly byType: ReadonlyMap<string, Stream>;
+  /** The last completed run's start in ms (it does not move during a run); undefined before any. */
+  private readonly sinceMs?: number;
 
   /** `hours`: full_refresh_hours; `run` queues a released read. */
   constructor(
@@ -33,6 +35,8 @@ export class RunSignals {
     run: (job: Job, node: Node) => void,
   ) {
     this.byType = streamsByType(streams);
+    const since = bookmarks.refreshSince();
+    this.sinceMs = since === undefined ? undefined : ms(since);
     this.follows = new FollowGate(run, (projectId) => this.hints?.chats(projectId) === true, streams);
   }
 
@@ -56,19 +60,19 @@ export class RunSignals {
 
   /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
   changedSinceLastRun(stream: Stream, record: Json): boolean {
-    const since = this.bookmarks.refreshSince();
     const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
-    return since === undefined || typeof at !== 'string' || ms(at) > ms(since);
+    return this.sinceMs === undefined || typeof at !== 'string' || ms(at) > this.sinceMs;
   }
 
   /** A record is written: what it names, if it changed, is noted for the held reads. */
   wrote(stream: Stream, record: Json): void {
-    if (this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name, record);
+    // Only held reads use what records name, and reads are held only where they follow signals.
+    if (this.plan.gated && this.follows.names(stream.name) && this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name, record);
   }
 
   /** Whether held reads wait for this stream's root lists: the projects, and what names other streams' collections. */
   decides(stream: Stream): boolean {
-    return stream.opensProject || this.streams.some((s) => stream.name in s.signalledBy);
+    return stream.opensProject || this.follows.names(stream.name);
   }
 
   /** How much below a project this run reads (see refresh.ts), kept for the reads that follow it. */

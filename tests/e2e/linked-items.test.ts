@@ -5,7 +5,8 @@
  * equals the oracle, archived projects included; a new one arrives next run, an edited one with
  * the comment that moved it; a run with no change reads none of them again.
  */
-import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { Simulator } from '../../simulator';
+import { simulatorRunner } from '../helpers/with-simulator';
 import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
@@ -17,16 +18,7 @@ const READINGS = [
   ['the kinds of documents and uploads', { linkedItemEvents: 'generic' as const }],
 ] as const;
 
-async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ records: 1500, seed: 7, ...opts });
-  let n = 0;
-  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = simulatorRunner(dir, 7);
 
 interface Run {
   messages: Message[];

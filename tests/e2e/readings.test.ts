@@ -4,22 +4,13 @@
  * read in pieces, full-table streams under start_date, payloads of archived projects, groups
  * listed as Todolist recordings, campfires listed by two sources.
  */
-import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { simulatorRunner } from '../helpers/with-simulator';
 import { Message, expectReplica, keyOf, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
 
-async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ records: 1500, seed: 5, ...opts });
-  let n = 0;
-  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = simulatorRunner(dir, 5);
 
 async function sync(config: string, state?: unknown): Promise<Message[]> {
   const args = ['--config', config];

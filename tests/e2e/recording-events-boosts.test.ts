@@ -5,7 +5,8 @@
  * (boosts only where a recording counts any); an incremental run reads them again only for the
  * recordings it writes, and brings the events the changes made.
  */
-import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { Simulator } from '../../simulator';
+import { simulatorRunner } from '../helpers/with-simulator';
 import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
@@ -27,16 +28,7 @@ const CARRIERS = [
   'comments',
 ];
 
-async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ records: 1500, seed: 11, ...opts });
-  let n = 0;
-  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = simulatorRunner(dir, 11);
 
 interface Run {
   messages: Message[];

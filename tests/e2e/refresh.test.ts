@@ -4,7 +4,8 @@
  * project's turn, not before and not later; signals bring theirs to the next run; 0 keeps every
  * run reading everything. Runs are an hour apart on the simulator's clock.
  */
-import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { Simulator } from '../../simulator';
+import { simulatorRunner } from '../helpers/with-simulator';
 import { due, projectKey } from '../../src/sync/refresh';
 import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
@@ -12,16 +13,7 @@ type Rec = Record<string, any>;
 const dir = tmpDir();
 const HOUR = 3_600_000;
 
-async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ records: 1500, seed: 11, ...opts });
-  let n = 0;
-  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = simulatorRunner(dir, 11);
 
 interface Run {
   messages: Message[];

@@ -9,7 +9,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { Simulator } from '../../simulator';
+import { simulatorRunner } from '../helpers/with-simulator';
 import { Message, ROOT, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
@@ -17,16 +18,7 @@ const dir = tmpDir();
 const HOUR = 3_600_000;
 const STREAMS = ['todos', 'card_table_steps', 'todo_steps', 'external_links'];
 
-async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ records: 1500, seed: 7, ...opts });
-  let n = 0;
-  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = simulatorRunner(dir, 7);
 
 interface Run {
   messages: Message[];

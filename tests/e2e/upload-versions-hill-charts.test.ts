@@ -4,7 +4,8 @@
  * simulator's oracle, archived projects included; an incremental run brings a replaced file and
  * a hill chart a completed to-do moved; a run with no change reads no history again.
  */
-import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
+import { Simulator } from '../../simulator';
+import { simulatorRunner } from '../helpers/with-simulator';
 import { due, projectKey } from '../../src/sync/refresh';
 import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
@@ -13,16 +14,7 @@ const dir = tmpDir();
 const HOUR = 3_600_000;
 const STREAMS = ['uploads', 'upload_versions', 'todosets', 'hill_charts'];
 
-async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, config: (extra?: object) => string) => Promise<void>): Promise<void> {
-  const sim = await startSimulator({ records: 1500, seed: 7, ...opts });
-  let n = 0;
-  const config = (extra: object = {}) => writeJson(dir, `config-${++n}.json`, sim.config({ max_requests_per_10s: 100000, ...extra }));
-  try {
-    await body(sim, config);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = simulatorRunner(dir, 7);
 
 interface Run {
   messages: Message[];
