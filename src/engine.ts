@@ -109,7 +109,7 @@ export class SyncEngine {
       this.plan,
       this.streams,
       (name) => bookmarks.walkLists(name),
-      (job, node) => this.enqueue(job, node),
+      (job, node) => this.released(job, node),
       (name, dropped) => {
         this.bookmarks.setWalkLists(name); // not needed now or in later runs
         if (dropped > 0) this.log.info(`the recordings walk lists ${name} records: ${dropped} per-parent reads not needed`, { stream: name });
@@ -145,8 +145,9 @@ export class SyncEngine {
       if (!this.plan.readsActive(stream)) continue;
       for (const job of this.strategy.rootJobs(stream, this.plan, this.runFacts)) {
         if (job.walk) this.held.walkQueued(stream);
-        if (this.signals.decides(stream)) this.signals.follows.listQueued();
-        this.spawn(job, root);
+        if (this.signals.decides(job)) this.signals.follows.listQueued();
+        if (job.walk) this.signals.moves.walkQueued(stream.name);
+        this.spawn(job, root, job.walk ? () => this.signals.moves.walkDone(stream.name) : undefined);
       }
     }
     root.finish();
@@ -241,7 +242,7 @@ export class SyncEngine {
       this.activity.end(job.stream.name);
       this.partitionsDone++;
       if (job.walk) this.held.walkEnded(job.stream);
-      if (job.root && this.signals.decides(job.stream)) this.signals.follows.listEnded();
+      if (job.root && this.signals.decides(job)) this.signals.follows.listEnded();
     }
   }
 
@@ -349,14 +350,20 @@ export class SyncEngine {
       return 'next';
     }
     const followers = leadsToFollowers(action, r.facts);
-    if (action === 'write') await this.write(owner, raw);
-    const parent = action === 'write' ? this.signals.parentRead(owner, raw, job, this.client.accountBase, (name) => this.selection.has(name)) : undefined;
-    if (parent) this.spawnAll([parent], r.node);
+    if (action === 'write') await this.writeListed(r, owner, raw);
     r.walkedTo(from);
     this.fanOut(owner, raw, job.ctx, job.depth, r.node, job.fromFeed === true, followers);
     if (this.queue.full) await this.queue.throttle();
     if (r.progress && ++r.seen % CHECKPOINT_EVERY === 0) this.checkpointWalk(r.progress);
     return 'next';
+  }
+
+  /** Writes a listed record, notes what its change says, and reads again the parent whose counts it moved. */
+  private async writeListed(r: JobRead, owner: Stream, raw: Json): Promise<void> {
+    await this.write(owner, raw);
+    if (r.job.walk) this.signals.walked(owner, raw);
+    const parent = this.signals.parentRead(owner, raw, r.job, this.client.accountBase, (name) => this.selection.has(name));
+    if (parent) this.spawnAll([parent], r.node);
   }
 
   /** Whose record it is: a walk record may belong to another stream (a group listed as a Todolist), and so may a parent shown. */
@@ -438,9 +445,16 @@ export class SyncEngine {
     for (const job of jobs) {
       if (job.once && !this.firstRead(job.stream, job.path!)) continue;
       if (this.failure || this.stopping) return;
-      if (this.held.hold(job, node) || this.signals.follows.hold(job, node)) continue;
-      if (this.signals.follows.wanted(job)) this.spawn(job, node);
+      if (this.held.hold(job, node) || this.signals.follows.hold(job, node) || this.signals.moves.hold(job, node)) continue;
+      if (this.signals.follows.wanted(job) && this.signals.moves.wanted(job)) this.spawn(job, node);
     }
+  }
+
+  /** A read a walk held is released: it may still wait for the walks that say whether its parent's move is accounted for. */
+  private released(job: Job, node: Node): void {
+    if (this.signals.moves.hold(job, node, true)) return;
+    if (this.signals.moves.wanted(job)) this.enqueue(job, node);
+    else node.finish(true);
   }
 
   /** False when `path` was read for `child` already this run: several events name one record, several attachments one upload. */

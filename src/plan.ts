@@ -35,6 +35,11 @@ export interface Context {
    * may have changed is read (Stream.signalledBy), once those changes are known.
    */
   quiet?: boolean;
+  /**
+   * An active project whose updated_at alone moved: what is read below it waits until the walks
+   * show whether their changes account for the move (see heldRead in src/sync/refresh.ts).
+   */
+  moved?: boolean;
 }
 
 export interface ArchivedPlan {

@@ -23,6 +23,10 @@ export interface FeedHints {
   recordings: Set<number>;
   /** Projects where a campfire line was posted (chat.line.created). */
   chatBuckets: Set<number>;
+  /** Per such project, the newest line event's created_at (ms): what accounts for the project's move. */
+  chatAt: Map<number, number>;
+  /** To-dos moved to another list or group (todo.moved): what they left is not accounted for by them. */
+  moved: Set<number>;
   /**
    * Projects with an event the recordings walks do not show (a check-in question created): what
    * is below them is read again. Events on to-dos, messages, comments, cards and answers are
@@ -109,19 +113,26 @@ interface Tally {
 const WALKED = ['todo.', 'message.', 'comment.', 'card.', 'question.answer.'];
 
 export function emptyHints(): FeedHints {
-  return { buckets: new Set(), recordings: new Set(), chatBuckets: new Set(), otherBuckets: new Set(), types: new Map() };
+  return { buckets: new Set(), recordings: new Set(), chatBuckets: new Set(), chatAt: new Map(), moved: new Set(), otherBuckets: new Set(), types: new Map() };
+}
+
+/** What one event says of its project (bucket): a campfire line posted there (and when), or something no walk shows. */
+function noteBucket(hints: FeedHints, bucket: number, type: string | undefined, createdAt: unknown): void {
+  hints.buckets.add(bucket);
+  if (type === 'chat.line.created') {
+    hints.chatBuckets.add(bucket);
+    const at = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
+    if (at > (hints.chatAt.get(bucket) ?? -Infinity)) hints.chatAt.set(bucket, at);
+  } else if (type === undefined || !WALKED.some((prefix) => type.startsWith(prefix))) hints.otherBuckets.add(bucket);
 }
 
 /** Adds one event's hints; a field that is not an id is left out (the feed's pointers are thin). */
 export function noteEvent(hints: FeedHints, event: unknown): number | undefined {
   if (!isObj(event)) return undefined;
   const type = typeof event.event_type === 'string' ? event.event_type : undefined;
-  if (isId(event.bucket_id)) {
-    hints.buckets.add(event.bucket_id);
-    if (type === 'chat.line.created') hints.chatBuckets.add(event.bucket_id);
-    else if (type === undefined || !WALKED.some((prefix) => type.startsWith(prefix))) hints.otherBuckets.add(event.bucket_id);
-  }
+  if (isId(event.bucket_id)) noteBucket(hints, event.bucket_id, type, event.created_at);
   if (isId(event.recording_id)) hints.recordings.add(event.recording_id);
+  if (type === 'todo.moved' && isId(event.recording_id)) hints.moved.add(event.recording_id);
   if (type !== undefined) hints.types.set(type, (hints.types.get(type) ?? 0) + 1);
   return isId(event.id) ? event.id : undefined;
 }

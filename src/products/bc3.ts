@@ -10,7 +10,7 @@
  * writes and which it only passes through.
  */
 import type { ArchivedPlan, Context, ReadPlan } from '../plan';
-import { AnyStreamName, Json, Stream } from '../streams/stream';
+import { AnyStreamName, Json, PathsFrom, Stream } from '../streams/stream';
 import type { Job } from '../sync/job';
 import type { ProjectRead } from '../sync/refresh';
 import { ChangeHints, RunFacts, Strategy } from '../sync/strategy';
@@ -43,9 +43,21 @@ class Bc3Strategy extends Strategy {
   async changeHints(client: BasecampClient, stored: unknown, log: Logger, onEvent?: (event: Json) => Promise<void>): Promise<ChangeHints | undefined> {
     const outcome = await readEventFeed(client, parseFeedBookmark(stored), log, { onEvent });
     if (outcome.kind === 'unavailable') return undefined;
-    const { otherBuckets, chatBuckets } = outcome.hints;
+    const { otherBuckets, chatBuckets, chatAt, moved } = outcome.hints;
     if (outcome.kind === 'restart') log.info(`event feed: ${outcome.why}; every project's collections are read again this run`);
-    return { names: (id) => otherBuckets.has(id), chats: (id) => chatBuckets.has(id), refreshAll: outcome.kind === 'restart', bookmark: outcome.bookmark };
+    return {
+      names: (id) => otherBuckets.has(id),
+      chats: (id) => chatBuckets.has(id),
+      chatAt: (id) => chatAt.get(id),
+      moved: (id) => moved.has(id),
+      refreshAll: outcome.kind === 'restart',
+      bookmark: outcome.bookmark,
+    };
+  }
+
+  /** Below a parent read again for its counts (src/sync/parents.ts): what moves with them. */
+  namedEdge(child: Stream, parent: AnyStreamName): PathsFrom | undefined {
+    return child.readWithCountedParent ? child.parents[parent] : undefined;
   }
 
   listedIn(stream: Stream): AnyStreamName | undefined {

@@ -63,6 +63,8 @@ export class HillCharts extends Bc3Stream {
   readonly parentIdAs = 'todoset_id';
   readonly singleObject = true;
   readonly parents: Parents = { todosets: (t: Json) => [`/todosets/${t.id}/hill.json`] };
+  // Its dots follow its lists' to-dos, which move the set's counts, not its updated_at.
+  readonly readWithCountedParent = true;
 }
 
 export class Events extends Bc3Stream {

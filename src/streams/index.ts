@@ -181,6 +181,8 @@ export class TodolistGroups extends Bc3Stream {
   readonly parents: Parents = { todolists: (l: Json) => [`/todolists/${l.id}/groups.json`] };
   // A group is a Todolist recording whose parent is a to-do list: the Todolist walk may list it.
   readonly alsoInWalk = { walk: 'todolists' as const, is: (r: Json) => r.parent?.type === 'Todolist', from: 'todolists' as const };
+  // Basecamp moves a list for each to-do changed in it: the to-dos the walk shows account for that.
+  readonly readUnlessChildMoved = true;
 }
 
 const todosOf: PathsFrom = (l) => [`/todolists/${l.id}/todos.json`];

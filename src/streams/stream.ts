@@ -120,6 +120,18 @@ export abstract class Stream {
    */
   readonly readWhenParentWritten: boolean = false;
   /**
+   * Read below its parent also where the parent is read again because a changed child moved its
+   * counts (src/sync/parents.ts): what it shows moves with those children (a to-do set's hill chart,
+   * whose dots are its lists' completion).
+   */
+  readonly readWithCountedParent: boolean = false;
+  /**
+   * Where reads follow signals, read below a parent whose updated_at moved only if no changed
+   * record below that parent (one the walks show, or a parent read for its counts) accounts for
+   * the move (see src/sync/moves.ts): a to-do list's groups, when a to-do in it changed.
+   */
+  readonly readUnlessChildMoved: boolean = false;
+  /**
    * Left out unless asked for: discovery marks it unselected and a run without a catalog skips it
    * (it costs one request per recording on a first sync).
    */
@@ -139,7 +151,7 @@ export abstract class Stream {
   readonly readInTurnBelow?: AnyStreamName;
   /**
    * Read below an account-level record (a campfire from /chats.json) only when its project is
-   * read this run, or the change feed names it (see followsRead).
+   * read this run, or the change feed names it (see heldRead).
    */
   readonly followsProject: boolean = false;
   /** Its records are the product's change feed itself, written as the feed is read at the run's start (Basecamp 5's events). */

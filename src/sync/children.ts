@@ -42,12 +42,14 @@ export function childJobs(plan: ReadPlan, parent: Stream, record: Json, ctx: Con
     const holdable = plan.strategy.holds(child, parent.name, ctx);
     embeddedJobs(child, parent, record, ctx, depth, jobs);
     const named = plan.strategy.names(child, parent.name);
-    // Read only when its project is read this run (see followsRead): decided once the project lists are.
-    const follows = followsIn(plan, child, ctx) ? ctx.projectId : undefined;
+    // Read only when its project is read this run (see heldRead): decided once the project lists are.
+    const follows = followsIn(plan, parent, child, ctx) ? ctx.projectId : undefined;
+    const moved = movedParent(plan, parent, child, record, ctx);
     for (const path of plan.strategy.pathsFrom(child, parent.name)?.(record) ?? []) {
       for (const variant of child.variants) {
         const job = pathJob(child, parent.name, record, ctx, depth, withVariant(path, variant), variant, named, holdable);
         if (follows !== undefined) job.follows = follows;
+        if (moved) job.parentMoved = moved;
         jobs.push(job);
       }
     }
@@ -68,10 +70,25 @@ function isSignalled(stream: Stream): boolean {
   return Object.keys(stream.signalledBy).length > 0;
 }
 
-/** Whether a read of `child` waits to learn whether its project, or what it changes with, calls for it (see FollowGate). */
-function followsIn(plan: ReadPlan, child: Stream, ctx: Context): boolean {
+/**
+ * Whether a read of `child` waits to learn whether its project, or what it changes with, calls
+ * for it (see FollowGate). In a project that only moved, what is read right below the project
+ * waits; what is below those reads is read whenever they are.
+ */
+function followsIn(plan: ReadPlan, parent: Stream, child: Stream, ctx: Context): boolean {
   if (ctx.archived) return ctx.archived.quiet === true && isSignalled(child);
-  return ctx.quiet === true || (child.followsProject && plan.gated);
+  return ctx.quiet === true || (ctx.moved === true && parent.opensProject) || (child.followsProject && plan.gated);
+}
+
+/** The record reads of `child` below it wait on, if they wait (see MoveGate): its stream, id and updated_at. */
+function movedParent(plan: ReadPlan, parent: Stream, child: Stream, record: Json, ctx: Context): Job['parentMoved'] {
+  if (!child.readUnlessChildMoved || !waitsForMoves(plan, ctx) || typeof record.updated_at !== 'string') return undefined;
+  return { stream: parent.name, id: record.id, atMs: Date.parse(record.updated_at) };
+}
+
+/** Whether reads below a moved record wait to learn whether a changed child accounts for the move (see MoveGate). */
+function waitsForMoves(plan: ReadPlan, ctx: Context): boolean {
+  return plan.gated && ctx.projectId !== undefined && !ctx.turn && !ctx.archived && !ctx.fullWalk;
 }
 
 /** Whether a stream read only on a turn's way down leads to a read the walks do not make unnecessary. */
@@ -125,6 +142,7 @@ export function namedChildJobs(plan: ReadPlan, parent: Stream, record: Json, ctx
     for (const path of plan.strategy.namedEdge(child, parent.name)?.(record) ?? []) {
       const job: Job = { stream: child, ctx: childCtx, depth: depth + 1, root: false, path, newestFirst: child.newestFirst, fromFeed: true, once: true };
       if (child.show !== undefined && isSingle(child, path)) job.shown = true;
+      if (child.parentIdAs !== undefined) job.foundIn = { stream: parent.name, record: { id: record.id } };
       jobs.push(job);
     }
   }
@@ -183,6 +201,7 @@ export function childScope(stream: Stream, record: Json, ctx: Context, rules: Sc
   const read = childCtx.fullWalk ? 'all' : rules.projectRead(record);
   if (status !== 'archived') {
     if (read === 'quiet') childCtx.quiet = true;
+    if (read === 'moved') childCtx.moved = true;
     if (read === 'turn') childCtx.turn = true;
     return { ctx: childCtx };
   }

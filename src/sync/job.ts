@@ -48,6 +48,10 @@ export interface Job {
   chainUp?: boolean;
   /** Read only if this project is read this run (Stream.followsProject): held until the project lists are read. */
   follows?: number;
+  /** Read below a record whose updated_at moved only if no changed child accounts for it (Stream.readUnlessChildMoved; see MoveGate). */
+  parentMoved?: { stream: string; id: number; atMs: number };
+  /** A parent read for its counts: when the walk record that led to it changed (ms). */
+  changedAt?: number;
 }
 
 /** What a job's context says about its stream, and what the plan says about its records. */

@@ -20,7 +20,14 @@ export function streamsByType(streams: readonly Stream[]): Map<string, Stream> {
  * The job that reads the parent a changed record names, or undefined: no parent, a type no stream
  * holds, or a url outside the account (`accountBase`: the account's API root; never sent elsewhere).
  */
-export function parentShow(byType: ReadonlyMap<string, Stream>, record: Json, accountBase: string, depth: number, chainUp: boolean): Job | undefined {
+export function parentShow(
+  byType: ReadonlyMap<string, Stream>,
+  record: Json,
+  accountBase: string,
+  depth: number,
+  chainUp: boolean,
+  changedAt?: number,
+): Job | undefined {
   const parent: unknown = record.parent;
   if (parent === null || typeof parent !== 'object') return undefined;
   const { type, url } = parent as Json;
@@ -41,5 +48,6 @@ export function parentShow(byType: ReadonlyMap<string, Stream>, record: Json, ac
     once: true,
     routed: true,
     chainUp,
+    ...(changedAt === undefined ? {} : { changedAt }),
   };
 }

@@ -61,10 +61,12 @@ export function gates(w: RefreshWindow | undefined): w is RefreshWindow & { sinc
  * How much below a project a run reads:
  * - `all`: reads do not follow signals (no completed run to go on from, or full_refresh_hours 0);
  * - `turn`: its turn has come: everything below it, as a full sync reads it;
- * - `changed`: a signal says something in it moved: its collections, as every run read them before;
+ * - `changed`: the change feed names something in it no walk shows: its collections, as every run read them before;
+ * - `moved`: only its updated_at moved: its collections are read if what the walks and the feed
+ *   saw change in it does not account for that move (see heldRead), else only what they name;
  * - `quiet`: no signal, not its turn: nothing below it.
  */
-export type ProjectRead = 'all' | 'turn' | 'changed' | 'quiet';
+export type ProjectRead = 'all' | 'turn' | 'changed' | 'moved' | 'quiet';
 
 /** What is known of a project when its record is read. */
 export interface ProjectSignals {
@@ -80,16 +82,56 @@ export interface ProjectSignals {
 export function projectRead(gated: boolean, s: ProjectSignals): ProjectRead {
   if (!gated) return 'all';
   if (s.due) return 'turn';
-  return s.moved || s.named ? 'changed' : 'quiet';
+  if (s.named) return 'changed';
+  return s.moved ? 'moved' : 'quiet';
 }
 
 /**
- * Whether a collection read below an account-level record of a project (a campfire's lines,
- * reached from /chats.json) is read: when its project is read, when the change feed names it,
- * or when the project is unknown to this run (read rather than risk a loss).
+ * How much later than the change that moved it a project's updated_at may be stamped and still
+ * be that change's: Basecamp touches the project in the same save, milliseconds apart at most.
+ * Kept well under a second, so two saves a second apart are never taken for one.
  */
-export function followsRead(read: ProjectRead | undefined, feedNamed: boolean): boolean {
-  return read === undefined || read !== 'quiet' || feedNamed;
+export const TOUCH_SLACK_MS = 500;
+
+/**
+ * Whether what the run saw change in a project accounts for its updated_at: the newest change
+ * the walks (a record's updated_at) or the feed (a campfire line's event) show there is no more
+ * than TOUCH_SLACK_MS older than the project's own stamp. A change of the project's own, or of
+ * something no walk or feed shows (a forward, a needle, a message type), leaves it unaccounted for.
+ */
+export function moveExplained(projectUpdatedMs: number, newestSeenMs: number | undefined): boolean {
+  return newestSeenMs !== undefined && newestSeenMs >= projectUpdatedMs - TOUCH_SLACK_MS;
+}
+
+/** What decides a read held below a project until the project lists, the walks and the timeline are read. */
+export interface HeldFacts {
+  /** How much below its project the run reads; undefined: the project is unknown to this run. */
+  read?: ProjectRead;
+  /** A `moved` project's move is accounted for by changes seen elsewhere (see moveExplained). */
+  explained: boolean;
+  /** The read follows its project (a campfire's lines, Stream.followsProject). */
+  followsProject: boolean;
+  /** The account serves the change feed, so a new campfire line is named by an event. */
+  feedServed: boolean;
+  /** The feed names a campfire line posted in the project. */
+  feedNamed: boolean;
+  /** A changed record of another stream names this collection (Stream.signalledBy: memberships). */
+  signalled: boolean;
+}
+
+/**
+ * Whether a held read is made. Everything below a project that is read whole (unknown, `all`,
+ * `turn`, `changed`, or `moved` with its move unaccounted for); otherwise only what a signal
+ * names: a campfire's lines when the feed names the project, or, where no feed is served, when
+ * the project moved at all (lines are the busiest thing in an account, and one page a campfire
+ * is cheap); memberships when a person or a timeline event names them.
+ */
+export function heldRead(f: HeldFacts): boolean {
+  if (f.read === undefined || f.read === 'all' || f.read === 'turn' || f.read === 'changed') return true;
+  if (f.read === 'moved' && !f.explained) return true;
+  if (f.signalled) return true;
+  if (!f.followsProject) return false;
+  return f.feedNamed || (f.read === 'moved' && !f.feedServed);
 }
 
 /** The key a project's turn is computed from. */

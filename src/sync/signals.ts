@@ -8,6 +8,7 @@ import type { ReadPlan } from '../plan';
 import { BookmarkManager, ms } from '../state';
 import type { Json, Stream } from '../streams/stream';
 import { FollowGate } from './follows';
+import { MoveGate } from './moves';
 import type { Job } from './job';
 import type { Node } from './node';
 import { parentShow, streamsByType } from './parents';
@@ -21,6 +22,8 @@ export class RunSignals {
   hints?: ChangeHints;
   /** Reads that follow their project, held until the lists that decide them are read. */
   readonly follows: FollowGate;
+  /** Reads below a record whose updated_at moved, held until the walks show whether a changed child accounts for it. */
+  readonly moves: MoveGate;
   /** Streams by the `type` their records carry, for parents named by changed records. */
   private readonly byType: ReadonlyMap<string, Stream>;
   /** The last completed run's start in ms (it does not move during a run); undefined before any. */
@@ -37,7 +40,8 @@ export class RunSignals {
     this.byType = streamsByType(streams);
     const since = bookmarks.refreshSince();
     this.sinceMs = since === undefined ? undefined : ms(since);
-    this.follows = new FollowGate(run, (projectId) => this.hints?.chats(projectId) === true, streams);
+    this.follows = new FollowGate(run, () => this.hints, streams);
+    this.moves = new MoveGate(run, this.sinceMs);
   }
 
   /**
@@ -64,15 +68,44 @@ export class RunSignals {
     return this.sinceMs === undefined || typeof at !== 'string' || ms(at) > this.sinceMs;
   }
 
+  /** When a record changed (ms), by its replication key. */
+  private changedAt(stream: Stream, record: Json): number | undefined {
+    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
+    return typeof at === 'string' ? ms(at) : undefined;
+  }
+
+  /** A changed record (or a parent read for its counts, `placed`) is below its parent: noted for reads below moved records (MoveGate). */
+  private noteBelow(record: Json, at: number | undefined, placed: boolean): void {
+    const parent = record.parent?.id;
+    if (typeof parent !== 'number') return;
+    if (placed && typeof record.id === 'number') this.moves.placed(record.id, parent);
+    if (at !== undefined) this.moves.seen(parent, at);
+  }
+
   /** A record is written: what it names, if it changed, is noted for the held reads. */
   wrote(stream: Stream, record: Json): void {
     // Only held reads use what records name, and reads are held only where they follow signals.
     if (this.plan.gated && this.follows.names(stream.name) && this.changedSinceLastRun(stream, record)) this.follows.wrote(stream.name, record);
   }
 
-  /** Whether held reads wait for this stream's root lists: the projects, and what names other streams' collections. */
-  decides(stream: Stream): boolean {
-    return stream.opensProject || this.follows.names(stream.name);
+  /**
+   * A walk record is written: if it changed since the last run, its project's move may be its
+   * (see moveExplained).
+   */
+  walked(stream: Stream, record: Json): void {
+    const project = record.bucket?.id;
+    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
+    if (!this.plan.gated || typeof project !== 'number' || typeof at !== 'string' || !this.changedSinceLastRun(stream, record)) return;
+    this.follows.seen(project, ms(at));
+  }
+
+  /**
+   * Whether held reads wait for this root job's list: the projects, what names other streams'
+   * collections, and (where reads follow signals) the recordings walks, whose changes say what
+   * moved a project.
+   */
+  decides(job: Job): boolean {
+    return job.stream.opensProject || this.follows.names(job.stream.name) || (this.plan.gated && job.walk === true);
   }
 
   /** How much below a project this run reads (see refresh.ts), kept for the reads that follow it. */
@@ -85,7 +118,7 @@ export class RunSignals {
       moved: since !== undefined && typeof project.updated_at === 'string' && ms(project.updated_at) > ms(since),
       named: this.hints?.names(project.id) === true,
     });
-    this.follows.noteProject(project.id, read);
+    this.follows.noteProject(project.id, read, typeof project.updated_at === 'string' ? project.updated_at : undefined);
     return read;
   }
 
@@ -95,7 +128,10 @@ export class RunSignals {
    */
   parentRead(stream: Stream, record: Json, from: Job, accountBase: string, selected: (name: string) => boolean): Job | undefined {
     if (!this.plan.gated || !(from.chainUp || (from.walk && this.changedSinceLastRun(stream, record)))) return undefined;
-    const job = parentShow(this.byType, record, accountBase, from.depth, from.chainUp ?? !stream.countedByParentOnly);
+    // A to-do the feed says moved changed what it left too: it accounts for no move of its parent's.
+    const at = this.hints?.moved(record.id) ? undefined : from.walk ? this.changedAt(stream, record) : from.changedAt;
+    this.noteBelow(record, at, from.chainUp === true);
+    const job = parentShow(this.byType, record, accountBase, from.depth, from.chainUp ?? !stream.countedByParentOnly, at);
     return job && [job.stream, ...this.plan.listedBy(job.stream.name)].some((s) => selected(s.name)) ? job : undefined;
   }
 }

@@ -28,6 +28,10 @@ export interface ChangeHints {
   names(projectId: number): boolean;
   /** The feed says a campfire line was posted in this project. */
   chats(projectId: number): boolean;
+  /** When the newest such line was posted (ms), if the feed says. */
+  chatAt(projectId: number): number | undefined;
+  /** The feed says this to-do moved to another list or group (what it left changed too). */
+  moved(recordingId: number): boolean;
   /** The feed lost history (re-entered at its epoch or the present): every project's turn comes this run. */
   refreshAll: boolean;
   /** Where the feed was read to: stored once the run has written everything it names. */

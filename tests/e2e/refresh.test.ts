@@ -117,10 +117,11 @@ describe('what a signal reveals arrives in the next run', () => {
       const file = config({ full_refresh_hours: 24 * 365 });
       const base = await sync(sim, file);
       const forward = (sim.expectedRecords('inbox_forwards') as Rec[]).find((f) => activeProjects(sim).some((p) => p.id === f.project_id))!;
-      const reply = sim.create('inbox_replies', { parentId: forward.id, projectId: forward.project_id });
-      const needle = sim.create('gauge_needles', { projectId: forward.project_id });
       const chat = (sim.expectedRecords('campfires') as Rec[]).find((c) => activeProjects(sim).some((p) => p.id === c.project_id))!;
       const line = sim.create('campfire_lines', { parentId: chat.id, projectId: chat.project_id });
+      // Last: what no walk or feed shows is the newest change in its project, so nothing else accounts for the move.
+      const reply = sim.create('inbox_replies', { parentId: forward.id, projectId: forward.project_id });
+      const needle = sim.create('gauge_needles', { projectId: forward.project_id });
       sim.advanceClock(HOUR);
       const next = await sync(sim, file, base.state);
       const has = (stream: string, id: number) => recordsOf(next.messages, stream).some((r) => r.id === id);
@@ -238,4 +239,174 @@ describe('in a project a signal names, a list carrying its children’s counts t
       expect(sim.requests.filter((r) => r.path.includes('/inbox_forwards.json') && r.status === 304).length).toBeGreaterThan(0);
       expect(repliesRead()).toBe(0);
     }));
+});
+
+describe('a project whose updated_at moved: read below only where what the walks and the feed saw does not account for the move', () => {
+  const pathsOf = (sim: Simulator, projectId: number) =>
+    sim.requests.filter((r) => r.path.includes(`/projects/${projectId}/`) || r.path.includes(`/buckets/${projectId}/`)).map((r) => r.path);
+  const toolReads = (sim: Simulator, project: Rec) => {
+    const tools = (project.dock as Rec[]).filter((t) => t.enabled && t.name !== 'todoset').map((t) => String(t.url).replace(/^https?:\/\/[^/]+\/\d+/, ''));
+    return sim.requests.filter((r) => tools.some((t) => r.path.startsWith(t.replace(/\.json$/, '')))).map((r) => r.path);
+  };
+
+  it('a to-do edited, its project moved with it: the to-do arrives, and nothing else below the project is read', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const todo = (sim.expectedRecords('todos') as Rec[]).find((t) => t.status === 'active' && activeProjects(sim).some((p) => p.id === t.project_id))!;
+      sim.update('todos', todo.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const project = activeProjects(sim).find((p) => p.id === todo.project_id)!;
+      expect(Date.parse(project.updated_at)).toBeGreaterThan(Date.parse(base.start)); // the reading: changes move their project
+      expect(recordsOf(next.messages, 'todos').find((t) => t.id === todo.id)).toEqual((sim.expectedRecords('todos') as Rec[]).find((t) => t.id === todo.id));
+      expect(toolReads(sim, project)).toEqual([]);
+      expect(pathsOf(sim, project.id).filter((p) => /needles|categories|people\.json|timesheet|client\//.test(p))).toEqual([]);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+
+  it('a needle, then a to-do edited in the same project: the to-do arrives next run, the needle in the project’s turn (the later change accounts for the move)', () =>
+    withSimulator({}, async (sim, config) => {
+      const hours = 24;
+      const file = config({ full_refresh_hours: hours });
+      const base = await sync(sim, file);
+      const todo = (sim.expectedRecords('todos') as Rec[]).find((t) => t.status === 'active' && activeProjects(sim).some((p) => p.id === t.project_id))!;
+      const needle = sim.create('gauge_needles', { projectId: todo.project_id });
+      sim.update('todos', todo.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(recordsOf(next.messages, 'todos').some((t) => t.id === todo.id)).toBe(true);
+      const turn = due(projectKey(todo.project_id), { hours, since: base.start, now: next.start });
+      expect(recordsOf(next.messages, 'gauge_needles').some((n) => n.id === needle)).toBe(turn);
+    }));
+
+  it('the same two changes the other way round: nothing accounts for the move, so the needle arrives next run too', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const todo = (sim.expectedRecords('todos') as Rec[]).find((t) => t.status === 'active' && activeProjects(sim).some((p) => p.id === t.project_id))!;
+      sim.update('todos', todo.id);
+      const needle = sim.create('gauge_needles', { projectId: todo.project_id });
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect([recordsOf(next.messages, 'todos').some((t) => t.id === todo.id), recordsOf(next.messages, 'gauge_needles').some((n) => n.id === needle)]).toEqual(
+        [true, true],
+      );
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+
+  it.each(['served', 'forbidden'] as const)('a campfire line, then a to-do edited in the same project, event feed %s: the line arrives next run', (eventFeed) =>
+    withSimulator({ readings: { eventFeed } }, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const active = new Set(activeProjects(sim).map((p) => p.id));
+      const chat = (sim.expectedRecords('campfires') as Rec[]).find((c) => active.has(c.project_id))!;
+      const todo = (sim.expectedRecords('todos') as Rec[]).find((t) => t.status === 'active' && t.project_id === chat.project_id)!;
+      const line = sim.create('campfire_lines', { parentId: chat.id, projectId: chat.project_id });
+      sim.update('todos', todo.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(recordsOf(next.messages, 'campfire_lines').some((l) => l.id === line)).toBe(true);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }),
+  );
+
+  it.each([true, false])('a to-do completed, changes moving projects %s: its to-do set’s hill chart arrives next run', (changesTouchProject) =>
+    withSimulator({ readings: { changesTouchProject } }, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const charts = new Map((sim.expectedRecords('hill_charts') as Rec[]).map((h) => [h.todoset_id, JSON.stringify(h)]));
+      const lists = (sim.expectedRecords('todolists') as Rec[]).filter((l) => l.status === 'active');
+      // A to-do of a list some chart tracks: completing it moves the chart's dot.
+      const tracked = new Set((sim.expectedRecords('hill_charts') as Rec[]).flatMap((h) => (h.dots as Rec[]).map((d) => d.id)));
+      const todo = (sim.expectedRecords('todos') as Rec[]).find(
+        (t) => t.status === 'active' && !t.completed && tracked.has(t.parent.id) && lists.some((l) => l.id === t.parent.id),
+      )!;
+      sim.complete('todos', todo.id, todo.creator.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      const want = (sim.expectedRecords('hill_charts') as Rec[]).filter((h) => JSON.stringify(h) !== charts.get(h.todoset_id));
+      expect(want.length).toBe(1);
+      expect(recordsOf(next.messages, 'hill_charts').filter((h) => h.todoset_id === want[0]!.todoset_id)).toEqual(want);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }),
+  );
+});
+
+describe('a to-do list whose updated_at moved: its groups are read only where the to-dos the walks show do not account for the move', () => {
+  /** An active list of an active project with two active groups, and a to-do in the first. */
+  function listWithGroups(sim: Simulator) {
+    const active = new Set(activeProjects(sim).map((p) => p.id));
+    const groups = (sim.expectedRecords('todolist_groups') as Rec[]).filter((g) => g.status === 'active' && active.has(g.project_id));
+    const todos = sim.expectedRecords('todos') as Rec[];
+    for (const g of groups) {
+      const other = groups.find((o) => o.parent.id === g.parent.id && o.id !== g.id);
+      const todo = todos.find((t) => t.status === 'active' && t.parent.id === g.id);
+      if (other && todo) return { list: g.parent.id as number, group: g, other, todo, project: g.project_id as number };
+    }
+    throw new Error('no list with two groups and a to-do');
+  }
+  const groupReads = (sim: Simulator, list: number) => sim.requests.filter((r) => r.path.includes(`/todolists/${list}/groups.json`)).length;
+
+  it('a to-do in a group edited: the to-do and its group arrive, the list’s groups are not read again', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const { list, group, todo } = listWithGroups(sim);
+      sim.update('todos', todo.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(recordsOf(next.messages, 'todos').some((t) => t.id === todo.id)).toBe(true);
+      expect(recordsOf(next.messages, 'todolist_groups').find((g) => g.id === group.id)).toEqual(
+        (sim.expectedRecords('todolist_groups') as Rec[]).find((g) => g.id === group.id),
+      );
+      expect(groupReads(sim, list)).toBe(0);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+
+  it('a group renamed, then a to-do in another group of the list edited: the to-do next run, the renamed group in the project’s turn', () =>
+    withSimulator({}, async (sim, config) => {
+      const hours = 24;
+      const file = config({ full_refresh_hours: hours });
+      const base = await sync(sim, file);
+      const { other, todo, project } = listWithGroups(sim);
+      sim.update('todolist_groups', other.id);
+      sim.update('todos', todo.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(recordsOf(next.messages, 'todos').some((t) => t.id === todo.id)).toBe(true);
+      const turn = due(projectKey(project), { hours, since: base.start, now: next.start });
+      expect(recordsOf(next.messages, 'todolist_groups').some((g) => g.id === other.id)).toBe(turn);
+    }));
+
+  it('the other way round (the to-do first): nothing accounts for the list’s move, its groups are read, both arrive', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const base = await sync(sim, file);
+      const { list, other, todo } = listWithGroups(sim);
+      sim.update('todos', todo.id);
+      sim.update('todolist_groups', other.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(groupReads(sim, list)).toBe(3);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
+
+  it.each(['served', 'missing'] as const)(
+    'a to-do moved to another group of its list, event feed %s: the group it left arrives next run where the feed says it moved',
+    (eventFeed) =>
+      withSimulator({ readings: { eventFeed } }, async (sim, config) => {
+        const hours = 24;
+        const file = config({ full_refresh_hours: hours });
+        const base = await sync(sim, file);
+        const { group, other, todo, project } = listWithGroups(sim);
+        sim.move('todos', todo.id, other.id);
+        sim.advanceClock(HOUR);
+        const next = await sync(sim, file, base.state);
+        const left = recordsOf(next.messages, 'todolist_groups').find((g) => g.id === group.id);
+        const turn = due(projectKey(project), { hours, since: base.start, now: next.start });
+        expect(left !== undefined).toBe(eventFeed === 'served' || turn);
+        if (eventFeed === 'served') expectReplica(sim, [...base.messages, ...next.messages]);
+      }),
+  );
 });

@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSimulator, Simulator } from '../../simulator';
 import { parseArgs } from '../../scripts/bench/args';
-import { CHANGE_MIX, Changer, describeChanges, makeChanges } from '../../scripts/bench/changes';
+import { CHANGE_MIX, ChangeMade, Changer, describeChanges, leftToWindow, makeChanges } from '../../scripts/bench/changes';
 import { comparison, Figures } from '../../scripts/bench/output';
-import { compareReplica, mergeRuns } from '../../scripts/bench/replica';
+import { beyondWindow, compareReplica, mergeRuns } from '../../scripts/bench/replica';
 import { tapConfigFor } from '../../scripts/bench/tap-config';
 
 type Json = Record<string, any>;
@@ -102,9 +102,36 @@ describe('the replica after the runs', () => {
     expect(check.expected).toBe(2);
     expect(check.held).toBe(3);
     expect(check.mismatches).toEqual([
-      { stream: 'todos', expected: 2, held: 2, missing: 1, stale: 1, extra: 1, sample: ['stale 1', 'missing 2', 'extra 3'] },
-      { stream: 'odd', expected: 0, held: 1, missing: 0, stale: 0, extra: 1, sample: ['extra 9'] },
+      { stream: 'todos', expected: 2, held: 2, missing: 1, stale: 1, extra: 1, sample: ['stale 1', 'missing 2', 'extra 3'], staleKeys: ['1'] },
+      { stream: 'odd', expected: 0, held: 1, missing: 0, stale: 0, extra: 1, sample: ['extra 9'], staleKeys: [] },
     ]);
+  });
+
+  it('tells records a change left to the window from losses', async () => {
+    const file = run('two', [schema('client_approvals', ['id']), record('client_approvals', { id: 1, t: 'old' }), record('todos', { id: 2, t: 'old' })]);
+    const check = compareReplica(await mergeRuns([file]), account({ client_approvals: [{ id: 1, t: 'new' }], todos: [{ id: 2, t: 'new' }] }));
+    const window = new Map([['client_approvals', new Set(['1'])]]);
+    expect(beyondWindow(check, window).map((m) => m.stream)).toEqual(['todos']);
+    expect(beyondWindow(check, new Map([...window, ['todos', new Set(['2'])]]))).toEqual([]);
+    expect(beyondWindow(check, new Map()).map((m) => m.stream)).toEqual(['client_approvals', 'todos']);
+  });
+});
+
+describe('leftToWindow: the changes only a project’s updated_at shows, where that does not reach the tap', () => {
+  const kind = (stream: string) => CHANGE_MIX.find((k) => k.stream === stream && k.op === 'edit')!;
+  const change = (stream: string, id: number, projectId: number): ChangeMade => ({ kind: kind(stream), id, projectId });
+  const log = [change('client_approvals', 1, 10), change('todos', 2, 10), change('inbox_forwards', 3, 10), change('client_correspondences', 4, 20)];
+  it('changes move their project: those a later change the walks show follows in the same project', () => {
+    expect(leftToWindow(log, false)).toEqual(new Map([['client_approvals', new Set(['1'])]]));
+  });
+  it('changes do not move their project: every one of them', () => {
+    expect(leftToWindow(log, true)).toEqual(
+      new Map([
+        ['client_approvals', new Set(['1'])],
+        ['inbox_forwards', new Set(['3'])],
+        ['client_correspondences', new Set(['4'])],
+      ]),
+    );
   });
 });
 

@@ -2,7 +2,19 @@
  * The read decisions of incremental runs (src/sync/refresh.ts): whose turn comes in a run, and
  * how much below a project is read.
  */
-import { due, followsRead, gates, phaseOf, projectKey, projectRead, ProjectRead, RefreshWindow } from '../../src/sync/refresh';
+import {
+  due,
+  gates,
+  HeldFacts,
+  heldRead,
+  moveExplained,
+  phaseOf,
+  projectKey,
+  projectRead,
+  ProjectRead,
+  RefreshWindow,
+  TOUCH_SLACK_MS,
+} from '../../src/sync/refresh';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');
@@ -65,24 +77,51 @@ describe('projectRead', () => {
     ['reads do not follow signals: all', false, { due: false, moved: false, named: false }, 'all'],
     ['its turn', true, { due: true, moved: false, named: false }, 'turn'],
     ['its turn, moved too', true, { due: true, moved: true, named: false }, 'turn'],
-    ['moved', true, { due: false, moved: true, named: false }, 'changed'],
+    ['moved', true, { due: false, moved: true, named: false }, 'moved'],
     ['the change feed names it', true, { due: false, moved: false, named: true }, 'changed'],
+    ['moved and named by the feed', true, { due: false, moved: true, named: true }, 'changed'],
     ['nothing', true, { due: false, moved: false, named: false }, 'quiet'],
   ])('%s', (_name, gated, signals, expected) => {
     expect(projectRead(gated, signals)).toBe(expected);
   });
 });
 
-describe('followsRead', () => {
-  it.each<[ProjectRead | undefined, boolean, boolean]>([
-    [undefined, false, true],
-    ['all', false, true],
-    ['turn', false, true],
-    ['changed', false, true],
-    ['quiet', false, false],
-    ['quiet', true, true],
-  ])('project read %s, feed names it %s: %s', (read, named, expected) => {
-    expect(followsRead(read, named)).toBe(expected);
+describe('moveExplained', () => {
+  const t = Date.parse('2026-12-06T10:00:00.000Z');
+  it.each<[string, number | undefined, boolean]>([
+    ['nothing seen in the project', undefined, false],
+    ['the change stamped with the project', t, true],
+    ['a later change (the project stamped first)', t + 2_000, true],
+    ['the project stamped a few ms after the change', t - 3, true],
+    ['at the slack', t - TOUCH_SLACK_MS, true],
+    ['just past the slack', t - TOUCH_SLACK_MS - 1, false],
+    ['a change a second earlier: something unseen came after it', t - 1_000, false],
+  ])('%s', (_name, seen, expected) => {
+    expect(moveExplained(t, seen)).toBe(expected);
+  });
+});
+
+describe('heldRead', () => {
+  const base: HeldFacts = { explained: false, followsProject: false, feedServed: true, feedNamed: false, signalled: false };
+  it.each<[string, Partial<HeldFacts>, boolean]>([
+    ['a project unknown to the run', { read: undefined }, true],
+    ['all', { read: 'all' }, true],
+    ['a turn', { read: 'turn' }, true],
+    ['named by the feed', { read: 'changed' }, true],
+    ['moved, unaccounted for', { read: 'moved' }, true],
+    ['moved, unaccounted for: lines too', { read: 'moved', followsProject: true }, true],
+    ['moved, accounted for: a tool is not read', { read: 'moved', explained: true }, false],
+    ['moved, accounted for: memberships a person names', { read: 'moved', explained: true, signalled: true }, true],
+    ['moved, accounted for: lines the feed names', { read: 'moved', explained: true, followsProject: true, feedNamed: true }, true],
+    ['moved, accounted for: lines the feed does not name', { read: 'moved', explained: true, followsProject: true }, false],
+    ['moved, accounted for, no feed served: lines', { read: 'moved', explained: true, followsProject: true, feedServed: false }, true],
+    ['moved, accounted for, no feed served: a tool', { read: 'moved', explained: true, feedServed: false }, false],
+    ['quiet: a tool', { read: 'quiet' }, false],
+    ['quiet: lines the feed names', { read: 'quiet', followsProject: true, feedNamed: true }, true],
+    ['quiet: lines, no feed', { read: 'quiet', followsProject: true, feedServed: false }, false],
+    ['quiet: memberships a timeline event names', { read: 'quiet', signalled: true }, true],
+  ])('%s', (_name, facts, expected) => {
+    expect(heldRead({ ...base, ...facts })).toBe(expected);
   });
 });
 
