@@ -17,6 +17,12 @@ export interface ChangeKind {
   weight: number;
   /** The streams whose records a new record goes under (create only). */
   parents?: string[];
+  /**
+   * No walk, feed or timeline shows it: only its project's updated_at does (under the reading
+   * where changes move their project), and a later change in the same project that they do show
+   * accounts for that move. The tap then brings it within full_refresh_hours, not next run.
+   */
+  shownOnlyByProject?: true;
 }
 
 /** An hour of a busy account, by relative frequency. */
@@ -32,9 +38,9 @@ export const CHANGE_MIX: readonly ChangeKind[] = [
   { op: 'edit', stream: 'todolists', weight: 3 },
   { op: 'edit', stream: 'todolist_groups', weight: 2 },
   { op: 'edit', stream: 'question_answers', weight: 2 },
-  { op: 'edit', stream: 'inbox_forwards', weight: 1 },
-  { op: 'edit', stream: 'client_approvals', weight: 1 },
-  { op: 'edit', stream: 'client_correspondences', weight: 1 },
+  { op: 'edit', stream: 'inbox_forwards', weight: 1, shownOnlyByProject: true },
+  { op: 'edit', stream: 'client_approvals', weight: 1, shownOnlyByProject: true },
+  { op: 'edit', stream: 'client_correspondences', weight: 1, shownOnlyByProject: true },
   { op: 'create', stream: 'todos', weight: 10, parents: ['todolists'] },
   { op: 'create', stream: 'comments', weight: 13, parents: ['messages', 'todos', 'documents', 'card_table_cards'] },
   { op: 'create', stream: 'campfire_lines', weight: 14, parents: ['campfires'] },
@@ -55,8 +61,18 @@ export type Changer = Pick<Simulator, 'expectedRecords' | 'update' | 'create' | 
 /** Changes made, per stream and kind ({ todos: { edit: 12, create: 8 } }). */
 export type ChangeCounts = Record<string, Partial<Record<Op, number>>>;
 
+/** One change made, in the order made. */
+export interface ChangeMade {
+  kind: ChangeKind;
+  /** The record changed (edits, completions, status changes); a new record's parent for create. */
+  id: number;
+  projectId: number;
+}
+
 export interface ChangesMade {
   made: number;
+  /** Each change, in order. */
+  log: ChangeMade[];
   byStream: ChangeCounts;
   /** Changes the simulator refused (each tried again with another draw). */
   refused: string[];
@@ -135,7 +151,7 @@ export function makeChanges(sim: Changer, n: number, seed: number): ChangesMade 
   const active = new Set((sim.expectedRecords('projects') as Json[]).filter((p) => p.status === 'active').map((p) => p.id as number));
   const pools = new Pools(sim, active);
   let mix = [...CHANGE_MIX];
-  const out: ChangesMade = { made: 0, byStream: {}, refused: [] };
+  const out: ChangesMade = { made: 0, log: [], byStream: {}, refused: [] };
   while (out.made < n && mix.length) {
     const kind = pickKind(rng, mix);
     const r = pools.draw(rng, kind.parents ?? [kind.stream], kind.op !== 'create');
@@ -150,6 +166,7 @@ export function makeChanges(sim: Changer, n: number, seed: number): ChangesMade 
       if (out.refused.length > n) break;
       continue;
     }
+    out.log.push({ kind, id: r.id, projectId: r.project_id });
     const counts = (out.byStream[kind.stream] ??= {});
     counts[kind.op] = (counts[kind.op] ?? 0) + 1;
     out.made++;
@@ -168,4 +185,22 @@ export function describeChanges(byStream: ChangeCounts): string[] {
       const ops = (Object.keys(PAST) as Op[]).filter((op) => counts[op]).map((op) => `${counts[op]} ${PAST[op]}`);
       return `${stream}: ${ops.join(', ')}`;
     });
+}
+
+/**
+ * The records whose changes the tap may leave to the full_refresh_hours window (per stream, their
+ * ids): a change only its project's updated_at shows (ChangeKind.shownOnlyByProject), where that
+ * does not reach the tap: every such change when changes do not move their project
+ * (`projectsStay`), else those followed in the same project by a change a walk or the feed shows.
+ */
+export function leftToWindow(log: readonly ChangeMade[], projectsStay: boolean): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  log.forEach((c, i) => {
+    if (!c.kind.shownOnlyByProject) return;
+    const masked = projectsStay || log.slice(i + 1).some((later) => later.projectId === c.projectId && !later.kind.shownOnlyByProject);
+    if (!masked) return;
+    const ids = out.get(c.kind.stream) ?? new Set<string>();
+    out.set(c.kind.stream, ids.add(String(c.id)));
+  });
+  return out;
 }

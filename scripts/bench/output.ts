@@ -5,7 +5,7 @@ import { ChangesMade, describeChanges } from './changes';
 import { Options, Product } from './args';
 import { buildInfo } from './build-info';
 import { endpointLines, figures, fmt, Measured, mb, repeatedLines, round, table, verify } from './report';
-import { ReplicaCheck } from './replica';
+import { ReplicaCheck, ReplicaMismatch } from './replica';
 import { TapRun } from './run-tap';
 
 export const PRODUCT_TITLE: Record<Product, string> = { bc3: 'Basecamp 3', bcx: 'Basecamp 2' };
@@ -40,6 +40,10 @@ export interface Outcome {
   changesStateBytes?: number;
   replica?: ReplicaCheck;
   replicaSkipped?: string;
+  /** The replica's differences that no change left to the window explains. */
+  losses?: ReplicaMismatch[];
+  /** The run full_refresh_hours after the changes run, made when only changes left to the window differ. */
+  window?: { hours: number; requests?: number; replica?: ReplicaCheck; skipped?: string };
   checked?: ReturnType<typeof verify>;
   simCpu: NodeJS.CpuUsage;
   generateSeconds: number;
@@ -96,6 +100,13 @@ function changesResult(o: Options, out: Outcome, figs: RunFigures) {
     stateBytes: out.changesStateBytes,
     requestsPerChange: comparison(figs, out.changes?.made).requestsPerChange,
     replica: out.replica ?? out.replicaSkipped,
+    losses: out.losses?.map((m) => m.stream),
+    window: out.window && {
+      hours: out.window.hours,
+      requests: out.window.requests,
+      equal: out.window.replica ? !out.window.replica.mismatches.length : undefined,
+      skipped: out.window.skipped,
+    },
   };
   return laterRun(out.third, figs.third, out.thirdSkipped, about);
 }
@@ -249,19 +260,32 @@ function printChanges(print: Print, o: Options, s: Setup, out: Outcome, figs: Ru
 }
 
 /** Loud: the replica after the changes run, stream by stream, against the simulator. */
-function printReplica(print: Print, check: ReplicaCheck | undefined, skipped: string | undefined): void {
+function printReplica(print: Print, out: Outcome): void {
+  const check = out.replica;
   if (!check) {
-    print(`replica after the changes run: ${skipped}`);
+    print(`replica after the changes run: ${out.replicaSkipped}`);
     return;
   }
   if (!check.mismatches.length) {
     print(`replica after the changes run: ${fmt(check.held)} records, every stream equal to the simulator's ${fmt(check.expected)}`);
     return;
   }
-  print(
-    `!!! REPLICA DIFFERS FROM THE SIMULATOR after the changes run, in ${check.mismatches.length} streams (held ${fmt(check.held)}, expected ${fmt(check.expected)}):`,
-  );
-  for (const m of check.mismatches) {
+  if (!out.losses?.length) {
+    const waiting = check.mismatches.map((m) => `${m.stream} ${m.stale}`).join(', ');
+    print(`replica after the changes run: equal but for records whose change only the full_refresh_hours window brings (${waiting})`);
+    const w = out.window;
+    if (w?.replica && !w.replica.mismatches.length)
+      print(`replica after a run ${w.hours} h later (${fmt(w.requests)} requests): ${fmt(w.replica.held)} records, every stream equal to the simulator's`);
+    else if (w?.replica) printMismatches(print, `after a run ${w.hours} h later`, w.replica.mismatches, w.replica);
+    else print(`replica after a run ${w?.hours} h later: not checked: ${w?.skipped}`);
+    return;
+  }
+  printMismatches(print, 'after the changes run', out.losses, check);
+}
+
+function printMismatches(print: Print, when: string, mismatches: ReplicaMismatch[], check: ReplicaCheck): void {
+  print(`!!! REPLICA DIFFERS FROM THE SIMULATOR ${when}, in ${mismatches.length} streams (held ${fmt(check.held)}, expected ${fmt(check.expected)}):`);
+  for (const m of mismatches) {
     print(
       `!!!   ${m.stream.padEnd(24)} expected ${m.expected}, held ${m.held}: ${m.missing} missing, ${m.stale} stale, ${m.extra} extra (${m.sample.join('; ')})`,
     );
@@ -277,7 +301,7 @@ function printComparison(print: Print, o: Options, out: Outcome, figs: RunFigure
     print(`  ${r.run.padEnd(16)} ${fmt(r.requests).padStart(9)} ${(r.requestsPerFullSync?.toFixed(3) ?? 'n/a').padStart(7)} ${fmt(r.records).padStart(9)}`);
   if (o.changes === undefined) return;
   print(`  requests per changed record, (after changes - no-change run) / ${fmt(out.changes?.made)}: ${fmt(c.requestsPerChange)}`);
-  printReplica(print, out.replica, out.replicaSkipped);
+  printReplica(print, out);
 }
 
 export function printReport(o: Options, s: Setup, out: Outcome, figs: RunFigures, result: Result): void {

@@ -61,7 +61,11 @@ export interface ReplicaMismatch {
   stale: number;
   /** A few keys of each, for a look at the simulator. */
   sample: string[];
+  /** The keys of the stale records (up to STALE_KEPT), to tell changes left to the window from losses. */
+  staleKeys: string[];
 }
+
+const STALE_KEPT = 10_000;
 
 export interface ReplicaCheck {
   expected: number;
@@ -72,15 +76,17 @@ export interface ReplicaCheck {
 /** One stream's replica against its expected records. */
 function compareStream(replica: Replica, stream: string, expected: Array<Record<string, unknown>>): ReplicaMismatch {
   const held = replica.streams.get(stream) ?? new Map<string, string>();
-  const out: ReplicaMismatch = { stream, expected: expected.length, held: held.size, missing: 0, extra: 0, stale: 0, sample: [] };
+  const out: ReplicaMismatch = { stream, expected: expected.length, held: held.size, missing: 0, extra: 0, stale: 0, sample: [], staleKeys: [] };
   const seen = new Set<string>();
   for (const r of expected) {
     const key = keyOf(replica.keys, stream, r);
     seen.add(key);
     const got = held.get(key);
     if (got === undefined) out.missing++;
-    else if (got !== digest(r)) out.stale++;
-    else continue;
+    else if (got !== digest(r)) {
+      out.stale++;
+      if (out.staleKeys.length < STALE_KEPT) out.staleKeys.push(key);
+    } else continue;
     if (out.sample.length < 5) out.sample.push(`${got === undefined ? 'missing' : 'stale'} ${key}`);
   }
   for (const key of held.keys()) {
@@ -103,4 +109,15 @@ export function compareReplica(replica: Replica, account: { streamNames(): strin
     if (m.missing || m.extra || m.stale) check.mismatches.push(m);
   }
   return check;
+}
+
+/**
+ * The differences a change left to the full_refresh_hours window explains (`window`: per stream,
+ * the keys of such records), taken out of `check`: what is left is a loss.
+ */
+export function beyondWindow(check: ReplicaCheck, window: ReadonlyMap<string, ReadonlySet<string>>): ReplicaMismatch[] {
+  return check.mismatches.filter((m) => {
+    const waits = window.get(m.stream);
+    return m.missing > 0 || m.extra > 0 || m.stale !== m.staleKeys.length || !m.staleKeys.every((k) => waits?.has(k));
+  });
 }
