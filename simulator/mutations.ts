@@ -20,11 +20,12 @@ import { replaceFile } from './versions';
 /** The readings a change follows. */
 export type MutationReadings = Pick<
   Readings,
-  'changesTouchList' | 'changesTouchProject' | 'linesTouchCampfire' | 'membershipTouchesProject' | 'membershipInTimeline'
+  'changesTouchList' | 'changesTouchProject' | 'touchLagMs' | 'linesTouchCampfire' | 'membershipTouchesProject' | 'membershipInTimeline'
 >;
 const MUTATION_READINGS: MutationReadings = {
   changesTouchList: true,
   changesTouchProject: true,
+  touchLagMs: 0,
   linesTouchCampfire: false,
   membershipTouchesProject: true,
   membershipInTimeline: true,
@@ -64,7 +65,7 @@ export class Mutator {
   }
   private touchListsFrom(list: Rec | null, now: number): void {
     if (!this.readings.changesTouchList) return;
-    for (let p = list; p && (p.kind === 'todolist' || p.kind === 'group'); p = p.parent) p.updated = now;
+    for (let p = list; p && (p.kind === 'todolist' || p.kind === 'group'); p = p.parent) p.updated = now + this.readings.touchLagMs;
   }
   /** An event in the account's feed, when the catalog has a type for the change. */
   private feedEvent(type: FeedEventType | undefined, r: Rec, now: number, details?: Record<string, unknown>): void {
@@ -82,7 +83,7 @@ export class Mutator {
   }
   /** A change inside the project moves its updated_at, unless the reading says changes inside do not. */
   private touchProject(p: Project, now: number): void {
-    if (this.readings.changesTouchProject) p.updated = now;
+    if (this.readings.changesTouchProject) p.updated = now + this.readings.touchLagMs;
   }
 
   private recOf(stream: string, id: number): Rec {

@@ -29,6 +29,12 @@ export interface Readings {
    */
   changesTouchProject: boolean;
   /**
+   * How many ms after a change Basecamp stamps the project and the to-do lists it touches (a touch
+   * is a second write in the same save; the docs do not say it shares the change's time). Kept
+   * under the simulator's second between changes.
+   */
+  touchLagMs: number;
+  /**
    * Whether the account serves Basecamp 5's event feed (/events.json): 'served', or refused
    * with 403 ('forbidden') or 404 ('missing'), as an account on an older Basecamp would.
    */
@@ -55,6 +61,7 @@ export const DEFAULT_READINGS: Readings = {
   membershipInTimeline: true,
   linesTouchCampfire: false,
   changesTouchProject: true,
+  touchLagMs: 0,
   eventFeed: 'served',
   doorsBucketCoversArchived: true,
   linkedItemEvents: 'own',

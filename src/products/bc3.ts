@@ -166,6 +166,11 @@ export abstract class Bc3Stream extends Stream {
   /** The `type` of its records where it is not a recordings type (a message board is a `Message::Board`). */
   readonly recordTypes: readonly string[] = [];
 
+  /** The recordings walks list every status. */
+  listsStatus(status: string): boolean {
+    return this.recordingType !== undefined || super.listsStatus(status);
+  }
+
   get typeNames(): readonly string[] {
     return this.recordingType === undefined ? this.recordTypes : [this.recordingType];
   }

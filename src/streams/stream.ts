@@ -165,6 +165,11 @@ export abstract class Stream {
    */
   readonly signalledBy: Partial<Record<AnyStreamName, (record: Json) => number | true | undefined>> = {};
 
+  /** Whether its listings serve records in `status` (active ones always; archived or trashed where a variant asks for them). */
+  listsStatus(status: string): boolean {
+    return status === 'active' || this.variants.some((v) => v.split('&').includes(`status=${status}`));
+  }
+
   /**
    * The `type` values its records carry, by which a child's `parent` names one (see
    * src/sync/parents.ts): its parent is read again when a changed child moves its counts.

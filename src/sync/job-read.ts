@@ -126,7 +126,7 @@ export class JobRead {
   decide(owner: Stream, raw: Json): RecordAction {
     const { job } = this;
     this.listingFacts(owner, raw);
-    this.ownerFacts(owner);
+    this.ownerFacts(owner, raw);
     const record = prepare(owner, raw, job.ctx, job.foundIn);
     const once = job.shown ? undefined : this.src.writtenOnce.get(owner.name);
     const key = once ? owner.keyProperties.map((k) => String(record[k])).join('/') : undefined;
@@ -151,11 +151,12 @@ export class JobRead {
   }
 
   /** Whose record it is (the job's stream, or another a walk lists too), and whether this walk wrote it already. */
-  private ownerFacts(owner: Stream): void {
+  private ownerFacts(owner: Stream, raw: Json): void {
     const f = this.facts;
     f.ownedByOther = owner !== this.job.stream;
     f.ownerIncremental = f.ownedByOther && this.src.plan.isIncremental(owner);
     f.ownerWrites = f.ownedByOther ? writesIn(this.src.selection, owner, this.job.ctx) : this.writes;
     f.resumed = resumeCovers(this.plan.resume, this.at);
+    f.unlisted = this.job.routed === true && typeof raw.status === 'string' && !owner.listsStatus(raw.status);
   }
 }

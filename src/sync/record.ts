@@ -35,6 +35,11 @@ export interface RecordFacts {
   ownerWrites: boolean;
   /** It lies in the window an earlier run of this walk wrote. */
   resumed: boolean;
+  /**
+   * A parent read again for its counts, in a status no listing of its stream serves (a trashed
+   * check-in question, shown through an answer under it): a full sync could not write it.
+   */
+  unlisted: boolean;
 }
 
 export type RecordAction =
@@ -64,7 +69,7 @@ export function decideRecord(f: RecordFacts): RecordAction {
   if (f.doneBefore) return 'done-before';
   if (f.duplicate) return 'duplicate';
   if (f.hasShow && !f.shown) return f.below && !f.newToReplica && !f.readsEmbedded ? 'fan-out' : 'read-show';
-  return f.ownerWrites && wanted(f) && !f.resumed ? 'write' : 'pass';
+  return f.ownerWrites && wanted(f) && !f.resumed && !f.unlisted ? 'write' : 'pass';
 }
 
 /** Whether the record is new to the replica as far as the cursor goes, or written whatever it says. */
@@ -106,6 +111,7 @@ export function recordFacts(): RecordFacts {
     ownerIncremental: false,
     ownerWrites: false,
     resumed: false,
+    unlisted: false,
   };
 }
 

@@ -265,6 +265,31 @@ describe('a project whose updated_at moved: read below only where what the walks
       expectReplica(sim, [...base.messages, ...next.messages]);
     }));
 
+  it.each([
+    [250, false],
+    [900, true],
+  ])(
+    'Basecamp stamps the project %i ms after the change: its collections read again %s (past the 0.5 s slack), the replica equal either way',
+    (touchLagMs, readsBelow) =>
+      withSimulator({ readings: { touchLagMs } }, async (sim, config) => {
+        const file = config({ full_refresh_hours: 24 * 365 });
+        const base = await sync(sim, file);
+        // A message: nothing else the walks show is touched with it (a to-do's list would be, and stamped with the project).
+        const message = (sim.expectedRecords('messages') as Rec[]).find(
+          (t) => t.status === 'active' && activeProjects(sim).some((p) => p.id === t.project_id),
+        )!;
+        sim.update('messages', message.id);
+        sim.advanceClock(HOUR);
+        const next = await sync(sim, file, base.state);
+        const project = activeProjects(sim).find((p) => p.id === message.project_id)!;
+        expect(Date.parse(project.updated_at) - Date.parse((sim.expectedRecords('messages') as Rec[]).find((t) => t.id === message.id)!.updated_at)).toBe(
+          touchLagMs,
+        );
+        expect(pathsOf(sim, project.id).some((p) => /needles|categories/.test(p))).toBe(readsBelow);
+        expectReplica(sim, [...base.messages, ...next.messages]);
+      }),
+  );
+
   it('a needle, then a to-do edited in the same project: the to-do arrives next run, the needle in the project’s turn (the later change accounts for the move)', () =>
     withSimulator({}, async (sim, config) => {
       const hours = 24;
@@ -409,4 +434,22 @@ describe('a to-do list whose updated_at moved: its groups are read only where th
         if (eventFeed === 'served') expectReplica(sim, [...base.messages, ...next.messages]);
       }),
   );
+});
+
+describe('a parent read for its counts is written only where a full sync could have written it', () => {
+  it('an answer edited under a trashed check-in question: the answer arrives, the question (no listing serves trashed ones) is not written', () =>
+    withSimulator({}, async (sim, config) => {
+      const file = config({ full_refresh_hours: 24 * 365 });
+      const active = new Set(activeProjects(sim).map((p) => p.id));
+      const answer = (sim.expectedRecords('question_answers') as Rec[]).find((a) => a.status === 'active' && active.has(a.project_id))!;
+      sim.setStatus('questions', answer.parent.id, 'trashed');
+      const base = await sync(sim, file);
+      sim.update('question_answers', answer.id);
+      sim.advanceClock(HOUR);
+      const next = await sync(sim, file, base.state);
+      expect(recordsOf(next.messages, 'question_answers').some((a) => a.id === answer.id)).toBe(true);
+      expect(sim.requests.some((r) => r.path.endsWith(`/questions/${answer.parent.id}.json`))).toBe(true);
+      expect(recordsOf(next.messages, 'questions').some((q) => q.id === answer.parent.id)).toBe(false);
+      expectReplica(sim, [...base.messages, ...next.messages]);
+    }));
 });

@@ -24,6 +24,12 @@ describe('what is done with one listed record', () => {
     ['unchanged, but the job writes whatever the cursor says (a record an event names): write', { below: true, force: true }, 'write'],
     ['changed, but not selected here (a parent read on the way, an archived walk passing through): fan out, do not write', { ownerWrites: false }, 'pass'],
     ['changed, in the window a resumed walk wrote already: fan out, do not write again', { resumed: true }, 'pass'],
+    [
+      'a parent read for its counts, in a status no listing of its stream serves: not written (a full sync cannot write it)',
+      { shown: true, force: true, unlisted: true },
+      'pass',
+    ],
+    ['a parent read for its counts, in a status its listings serve: written', { shown: true, force: true }, 'write'],
     ['a listing lacking a field whose records are read here: read its own endpoint instead', { missingField: true }, 'read-incomplete'],
     ['a show lacking that field: written as it is', { missingField: true, shown: true }, 'write'],
     ['written with its whole subtree by the run this one resumes: skip it and what is below', { doneBefore: true }, 'done-before'],

@@ -143,3 +143,18 @@ describe('Basecamp 2: walk run or feed run', () => {
     expect(BCX_STRATEGY.onlyGrows(bcx.get('topics')!)).toBe(false);
   });
 });
+
+describe('the statuses a stream’s listings serve (a parent read for its counts is written only in those)', () => {
+  const byName = new Map<string, (typeof PRODUCTS.bc3.streams)[number]>(PRODUCTS.bc3.streams.map((s) => [s.name, s]));
+  it.each<[string, string, boolean]>([
+    ['questions', 'active', true],
+    ['questions', 'trashed', false],
+    ['todolist_groups', 'archived', true],
+    ['todolist_groups', 'trashed', true],
+    ['todolists', 'trashed', true],
+    ['todos', 'archived', true],
+    ['message_boards', 'trashed', false],
+  ])('%s in %s: %s', (name, status, expected) => {
+    expect(byName.get(name)!.listsStatus(status)).toBe(expected);
+  });
+});
