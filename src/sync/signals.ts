@@ -64,13 +64,16 @@ export class RunSignals {
 
   /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
   changedSinceLastRun(stream: Stream, record: Json): boolean {
-    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
-    return this.sinceMs === undefined || typeof at !== 'string' || ms(at) > this.sinceMs;
+    const at = this.changedAt(stream, record);
+    return this.sinceMs === undefined || at === undefined || at > this.sinceMs;
   }
 
-  /** When a record changed (ms), by its replication key. */
+  /**
+   * When a record changed (ms): its replication key, or its `updated_at` where its stream has none
+   * (a full-table stream, such as to-do list groups, is written every run it is listed, changed or not).
+   */
   private changedAt(stream: Stream, record: Json): number | undefined {
-    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
+    const at = record[stream.replicationKey ?? 'updated_at'];
     return typeof at === 'string' ? ms(at) : undefined;
   }
 
@@ -94,9 +97,9 @@ export class RunSignals {
    */
   walked(stream: Stream, record: Json): void {
     const project = record.bucket?.id;
-    const at = stream.replicationKey ? record[stream.replicationKey] : undefined;
-    if (!this.plan.gated || typeof project !== 'number' || typeof at !== 'string' || !this.changedSinceLastRun(stream, record)) return;
-    this.follows.seen(project, ms(at));
+    const at = this.changedAt(stream, record);
+    if (!this.plan.gated || typeof project !== 'number' || at === undefined || !this.changedSinceLastRun(stream, record)) return;
+    this.follows.seen(project, at);
   }
 
   /**

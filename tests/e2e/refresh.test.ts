@@ -453,3 +453,20 @@ describe('a parent read for its counts is written only where a full sync could h
       expectReplica(sim, [...base.messages, ...next.messages]);
     }));
 });
+
+describe('a run with nothing changed reads no parent for its counts', () => {
+  it.each([false, true])(
+    'groups in the recordings walk %s: the records on the walks’ bookmarks are written again, their parents not read',
+    (groupsInRecordings) =>
+      withSimulator({ readings: { groupsInRecordings } }, async (sim, config) => {
+        const file = config({ full_refresh_hours: 24 * 365 });
+        const base = await sync(sim, file);
+        sim.advanceClock(HOUR);
+        const next = await sync(sim, file, base.state);
+        // A group is a full-table record with no cursor: unchanged since the last run all the same.
+        expect(sim.requests.map((r) => r.path).filter((p) => /\/(todolists|todosets)\/\d+(\.json|\/hill\.json)$/.test(p))).toEqual([]);
+        // Where the walk lists groups, the ones on its bookmark were written again, and still led to no read.
+        expect(recordsOf(next.messages, 'todolist_groups').length > 0).toBe(groupsInRecordings);
+      }),
+  );
+});
