@@ -205,9 +205,9 @@ class Bench {
     return { stateFile, stateBytes: Buffer.byteLength(text) };
   }
 
-  /** The clock an hour on; an hour later the account's rate-limit window holds none of the last run's requests. */
-  private anHourLater(): void {
-    this.account.advanceClock(INCREMENTAL_AFTER_MS);
+  /** The clock `ms` on (an hour by default); by then the account's rate-limit window holds none of the last run's requests. */
+  private clockOn(ms = INCREMENTAL_AFTER_MS): void {
+    this.account.advanceClock(ms);
     if (this.s.limited) this.account.setRateLimit(this.s.limit);
   }
 
@@ -215,7 +215,7 @@ class Bench {
   private async incremental(full: Measured): Promise<Pick<Outcome, 'second' | 'secondSkipped' | 'stateBytes'>> {
     const saved = this.saveState(full, 'state.json', 'the full sync');
     if (typeof saved === 'string') return { secondSkipped: saved };
-    this.anHourLater();
+    this.clockOn();
     say(`bench: full sync done; clock +1 h, incremental run with ${saved.stateFile} (${saved.stateBytes} bytes)`);
     return { stateBytes: saved.stateBytes, second: await this.measureRun('tap-incremental', saved.stateFile) };
   }
@@ -226,7 +226,7 @@ class Bench {
     const saved = this.saveState(second, 'state-incremental.json', 'the no-change run');
     if (typeof saved === 'string') return { thirdSkipped: saved };
     const changes = makeChanges(this.sim, n, this.o.seed ?? DEFAULT_SEED);
-    this.anHourLater();
+    this.clockOn();
     say(`bench: no-change run done; ${changes.made} changes made, clock +1 h, run with ${saved.stateFile} (${saved.stateBytes} bytes)`);
     for (const r of changes.refused) say(`bench: note: the simulator refused a change: ${r}`);
     return { changes, changesStateBytes: saved.stateBytes, third: await this.measureRun('tap-changes', saved.stateFile) };
@@ -257,8 +257,7 @@ class Bench {
   private async windowRun(changesRun: Measured, files: string[], hours: number): Promise<NonNullable<Outcome['window']>> {
     const saved = this.saveState(changesRun, 'state-changes.json', 'the changes run');
     if (typeof saved === 'string') return { hours, skipped: saved };
-    this.account.advanceClock(hours * 3_600_000);
-    if (this.s.limited) this.account.setRateLimit(this.s.limit);
+    this.clockOn(hours * 3_600_000);
     say(`bench: the replica waits only for changes left to the window; clock +${hours} h, run with ${saved.stateFile}`);
     const run = await this.measureRun('tap-window', saved.stateFile);
     if (!succeeded(run.run)) return { hours, skipped: 'the window run failed' };

@@ -18,7 +18,7 @@ export class MoveGate {
   /** Walk root jobs not yet done, by stream. */
   private readonly walking = new Map<string, number>();
   private readonly held: Array<{ job: Job; node: Node }> = [];
-  /** The newest change seen below each record (by id), and what each record read for its counts sits in. */
+  /** The newest change seen below each record (by id), a group's counting for its list too; and the list each group sits in. */
   private readonly newest = new Map<number, number>();
   private readonly parentOf = new Map<number, number>();
 
@@ -36,23 +36,26 @@ export class MoveGate {
   /** A walk root job of `stream` is done, with everything it led to: held reads whose walks are all done are decided. */
   walkDone(stream: string): void {
     this.walking.set(stream, (this.walking.get(stream) ?? 1) - 1);
-    const ready = this.held.filter(({ job }) => this.ready(job));
-    if (ready.length === 0) return;
-    for (const item of ready) this.held.splice(this.held.indexOf(item), 1);
+    const ready: typeof this.held = [];
+    for (const item of this.held.splice(0)) (this.ready(item.job) ? ready : this.held).push(item);
     for (const { job, node } of ready) {
       if (this.wanted(job)) this.run(job, node);
       else node.finish(true);
     }
   }
 
-  /** A changed record (or a parent read for its counts) below `parentId`, changed at `atMs`. */
+  /** A changed record (or a parent read for its counts) below `parentId`, changed at `atMs`: for its grandparent too, once placed. */
   seen(parentId: number, atMs: number): void {
-    if (atMs > (this.newest.get(parentId) ?? -Infinity)) this.newest.set(parentId, atMs);
+    this.bump(parentId, atMs);
+    const up = this.parentOf.get(parentId);
+    if (up !== undefined) this.bump(up, atMs);
   }
 
   /** A record read for its counts sits in `parentId` (a group in its list): what changed below it counts for the list too. */
   placed(id: number, parentId: number): void {
     this.parentOf.set(id, parentId);
+    const at = this.newest.get(id);
+    if (at !== undefined) this.bump(parentId, at);
   }
 
   /**
@@ -70,7 +73,7 @@ export class MoveGate {
     const moved = job.parentMoved;
     if (moved === undefined) return true;
     if (this.sinceMs !== undefined && moved.atMs <= this.sinceMs) return false; // read by the run that saw it move
-    return !moveExplained(moved.atMs, this.newestBelow(moved.id));
+    return !moveExplained(moved.atMs, this.newest.get(moved.id));
   }
 
   private ready(job: Job): boolean {
@@ -79,9 +82,7 @@ export class MoveGate {
     return true;
   }
 
-  private newestBelow(id: number): number | undefined {
-    let at = this.newest.get(id) ?? -Infinity;
-    for (const [child, parent] of this.parentOf) if (parent === id) at = Math.max(at, this.newest.get(child) ?? -Infinity);
-    return Number.isFinite(at) ? at : undefined;
+  private bump(id: number, atMs: number): void {
+    if (atMs > (this.newest.get(id) ?? -Infinity)) this.newest.set(id, atMs);
   }
 }

@@ -64,7 +64,11 @@ export class RunSignals {
 
   /** A record that changed after the last completed run started (one sitting on its cursor is written again, unchanged). */
   changedSinceLastRun(stream: Stream, record: Json): boolean {
-    const at = this.changedAt(stream, record);
+    return this.afterLastRun(this.changedAt(stream, record));
+  }
+
+  /** A change at `at` (ms; undefined: not known) came after the last completed run started. */
+  private afterLastRun(at: number | undefined): boolean {
     return this.sinceMs === undefined || at === undefined || at > this.sinceMs;
   }
 
@@ -98,7 +102,7 @@ export class RunSignals {
   walked(stream: Stream, record: Json): void {
     const project = record.bucket?.id;
     const at = this.changedAt(stream, record);
-    if (!this.plan.gated || typeof project !== 'number' || at === undefined || !this.changedSinceLastRun(stream, record)) return;
+    if (!this.plan.gated || typeof project !== 'number' || at === undefined || !this.afterLastRun(at)) return;
     this.follows.seen(project, at);
   }
 
@@ -130,9 +134,11 @@ export class RunSignals {
    * changed since the last run, or a parent so read whose own parent counts it too.
    */
   parentRead(stream: Stream, record: Json, from: Job, accountBase: string, selected: (name: string) => boolean): Job | undefined {
-    if (!this.plan.gated || !(from.chainUp || (from.walk && this.changedSinceLastRun(stream, record)))) return undefined;
+    if (!this.plan.gated) return undefined;
+    const changed = from.walk ? this.changedAt(stream, record) : from.changedAt;
+    if (!from.chainUp && !(from.walk && this.afterLastRun(changed))) return undefined;
     // A to-do the feed says moved changed what it left too: it accounts for no move of its parent's.
-    const at = this.hints?.moved(record.id) ? undefined : from.walk ? this.changedAt(stream, record) : from.changedAt;
+    const at = this.hints?.moved(record.id) ? undefined : changed;
     this.noteBelow(record, at, from.chainUp === true);
     const job = parentShow(this.byType, record, accountBase, from.depth, from.chainUp ?? !stream.countedByParentOnly, at);
     return job && [job.stream, ...this.plan.listedBy(job.stream.name)].some((s) => selected(s.name)) ? job : undefined;

@@ -7,7 +7,8 @@
  */
 import { SimulatorOptions, startSimulator, Simulator } from '../../simulator';
 import { due, projectKey } from '../../src/sync/refresh';
-import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { SimulatedRun, syncAgainst } from '../helpers/with-simulator';
+import { expectReplica, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
@@ -24,23 +25,12 @@ async function withSimulator(opts: SimulatorOptions, body: (sim: Simulator, conf
   }
 }
 
-interface Run {
-  messages: Message[];
-  state: any;
-  start: string;
-  info: string[];
-}
+type Run = SimulatedRun & { info: string[] };
 
+/** A run, with its log lines about the event feed. */
 async function sync(sim: Simulator, config: string, state?: unknown): Promise<Run> {
-  const args = ['--config', config];
-  if (state !== undefined) args.push('--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state));
-  sim.resetRequests();
-  const start = sim.now().toISOString();
-  const run = await runTap(args, { timeoutMs: 120_000 });
-  const lines = logLines(run.stderr);
-  expect(lines.filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
-  expect(run.code).toBe(0);
-  return { messages: run.messages, state: lastState(run.messages), start, info: lines.filter((l) => /event feed/i.test(l)) };
+  const run = await syncAgainst(sim, dir, ['--config', config], state);
+  return { ...run, info: run.lines.filter((l) => /event feed/i.test(l)) };
 }
 
 /** A campfire of an active project, and a new line in it (the run's clock moves an hour after). */

@@ -6,8 +6,8 @@
  * the comment that moved it; a run with no change reads none of them again.
  */
 import { Simulator } from '../../simulator';
-import { simulatorRunner } from '../helpers/with-simulator';
-import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { SimulatedRun, simulatorRunner, syncAgainst } from '../helpers/with-simulator';
+import { expectReplica, recordsOf, tmpDir } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
@@ -20,21 +20,9 @@ const READINGS = [
 
 const withSimulator = simulatorRunner(dir, 7);
 
-interface Run {
-  messages: Message[];
-  state: any;
-  paths: string[];
-}
+type Run = SimulatedRun;
 
-async function sync(sim: Simulator, config: string, state?: unknown): Promise<Run> {
-  const args = ['--config', config];
-  if (state !== undefined) args.push('--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state));
-  sim.resetRequests();
-  const run = await runTap(args, { timeoutMs: 120_000 });
-  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
-  expect(run.code).toBe(0);
-  return { messages: run.messages, state: lastState(run.messages), paths: sim.requests.map((r) => r.path) };
-}
+const sync = (sim: Simulator, config: string, state?: unknown) => syncAgainst(sim, dir, ['--config', config], state);
 
 const projectsBy = (sim: Simulator, status: string) => new Set((sim.expectedRecords('projects') as Rec[]).filter((p) => p.status === status).map((p) => p.id));
 const showsRead = (run: Run) => run.paths.filter((p) => /\/(google_documents|cloud_files)\/\d+\.json/.test(p));

@@ -6,8 +6,8 @@
  * recordings it writes, and brings the events the changes made.
  */
 import { Simulator } from '../../simulator';
-import { simulatorRunner } from '../helpers/with-simulator';
-import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { SimulatedRun, simulatorRunner, syncAgainst } from '../helpers/with-simulator';
+import { expectReplica, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
@@ -30,11 +30,7 @@ const CARRIERS = [
 
 const withSimulator = simulatorRunner(dir, 11);
 
-interface Run {
-  messages: Message[];
-  state: any;
-  paths: string[];
-}
+type Run = SimulatedRun;
 
 async function discover(config: string): Promise<{ streams: Rec[] }> {
   const run = await runTap(['--config', config, '--discover']);
@@ -51,14 +47,7 @@ async function catalogSelectingAll(config: string): Promise<string> {
   return writeJson(dir, `catalog-${Date.now()}.json`, catalog);
 }
 
-async function sync(sim: Simulator, args: string[], state?: unknown): Promise<Run> {
-  if (state !== undefined) args = [...args, '--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state)];
-  sim.resetRequests();
-  const run = await runTap(args, { timeoutMs: 180_000 });
-  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
-  expect(run.code).toBe(0);
-  return { messages: run.messages, state: lastState(run.messages), paths: sim.requests.map((r) => r.path) };
-}
+const sync = (sim: Simulator, args: string[], state?: unknown) => syncAgainst(sim, dir, args, state, 180_000);
 
 /** The recordings whose `what` (events or boosts) a run read, one request each. */
 const readFor = (run: Run, what: 'events' | 'boosts') =>

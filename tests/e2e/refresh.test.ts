@@ -5,9 +5,9 @@
  * run reading everything. Runs are an hour apart on the simulator's clock.
  */
 import { Simulator } from '../../simulator';
-import { simulatorRunner } from '../helpers/with-simulator';
+import { simulatorRunner, syncAgainst } from '../helpers/with-simulator';
 import { due, projectKey } from '../../src/sync/refresh';
-import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { expectReplica, recordsOf, tmpDir } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
@@ -15,23 +15,7 @@ const HOUR = 3_600_000;
 
 const withSimulator = simulatorRunner(dir, 11);
 
-interface Run {
-  messages: Message[];
-  state: any;
-  requests: number;
-  start: string;
-}
-
-async function sync(sim: Simulator, config: string, state?: unknown): Promise<Run> {
-  const args = ['--config', config];
-  if (state !== undefined) args.push('--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state));
-  sim.resetRequests();
-  const start = sim.now().toISOString();
-  const run = await runTap(args, { timeoutMs: 120_000 });
-  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
-  expect(run.code).toBe(0);
-  return { messages: run.messages, state: lastState(run.messages), requests: sim.requests.length, start };
-}
+const sync = (sim: Simulator, config: string, state?: unknown) => syncAgainst(sim, dir, ['--config', config], state);
 
 const activeProjects = (sim: Simulator) => (sim.expectedRecords('projects') as Rec[]).filter((p) => p.status === 'active');
 /**

@@ -10,8 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Simulator } from '../../simulator';
-import { simulatorRunner } from '../helpers/with-simulator';
-import { Message, ROOT, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { simulatorRunner, syncAgainst } from '../helpers/with-simulator';
+import { ROOT, expectReplica, logLines, recordsOf, tmpDir, writeJson } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
@@ -20,21 +20,7 @@ const STREAMS = ['todos', 'card_table_steps', 'todo_steps', 'external_links'];
 
 const withSimulator = simulatorRunner(dir, 7);
 
-interface Run {
-  messages: Message[];
-  state: any;
-  stderr: string;
-  paths: string[];
-}
-
-async function sync(sim: Simulator, args: string[], state?: unknown): Promise<Run> {
-  if (state !== undefined) args = [...args, '--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state)];
-  sim.resetRequests();
-  const run = await runTap(args, { timeoutMs: 120_000 });
-  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
-  expect(run.code).toBe(0);
-  return { messages: run.messages, state: lastState(run.messages), stderr: run.stderr, paths: sim.requests.map((r) => r.path) };
-}
+const sync = (sim: Simulator, args: string[], state?: unknown) => syncAgainst(sim, dir, args, state);
 
 /** A catalog selecting only `streams`. */
 function catalogOf(streams: string[]): string {

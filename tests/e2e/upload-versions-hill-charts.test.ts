@@ -5,8 +5,8 @@
  * a hill chart a completed to-do moved; a run with no change reads no history again.
  */
 import { Simulator } from '../../simulator';
-import { simulatorRunner } from '../helpers/with-simulator';
-import { Message, expectReplica, lastState, logLines, recordsOf, runTap, tmpDir, writeJson } from '../helpers/tap';
+import { SimulatedRun, simulatorRunner, syncAgainst } from '../helpers/with-simulator';
+import { expectReplica, recordsOf, tmpDir } from '../helpers/tap';
 
 type Rec = Record<string, any>;
 const dir = tmpDir();
@@ -15,23 +15,9 @@ const STREAMS = ['uploads', 'upload_versions', 'todosets', 'hill_charts'];
 
 const withSimulator = simulatorRunner(dir, 7);
 
-interface Run {
-  messages: Message[];
-  state: any;
-  paths: string[];
-  start: string;
-}
+type Run = SimulatedRun;
 
-async function sync(sim: Simulator, config: string, state?: unknown): Promise<Run> {
-  const args = ['--config', config];
-  if (state !== undefined) args.push('--state', writeJson(dir, `state-${Date.now()}-${Math.random()}.json`, state));
-  sim.resetRequests();
-  const start = sim.now().toISOString();
-  const run = await runTap(args, { timeoutMs: 120_000 });
-  expect(logLines(run.stderr).filter((l) => / (ERROR|WARN) /.test(l))).toEqual([]);
-  expect(run.code).toBe(0);
-  return { messages: run.messages, state: lastState(run.messages), paths: sim.requests.map((r) => r.path), start };
-}
+const sync = (sim: Simulator, config: string, state?: unknown) => syncAgainst(sim, dir, ['--config', config], state);
 
 const projectsBy = (sim: Simulator, status: string) => new Set((sim.expectedRecords('projects') as Rec[]).filter((p) => p.status === status).map((p) => p.id));
 /** The uploads whose histories a run read (one request each). */
