@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import nock from 'nock';
-import { gateSpacing, parseRetryAfter } from '../../src/client';
+import { gateSpacing, parseRetryAfter, rateGate } from '../../src/client';
 import { BASECAMP_2 } from '../../src/api';
 import { ApiError, Interrupted, TapError } from '../../src/errors';
 import {
@@ -854,6 +854,28 @@ describe('Basecamp 2 collections (useApi(BASECAMP_2))', () => {
 });
 
 describe('the rate gate', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('keeps every run of limit + 1 starts over 10 s apart, however the requests come (a moving window, not fixed ones)', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const gate = rateGate(50);
+    const starts: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const start = () => gate.add(async () => void starts.push(Date.now()));
+    // A long request keeps the gate busy; then requests come late in a window, and in bursts.
+    void gate.add(() => held);
+    await jest.advanceTimersByTimeAsync(400);
+    for (let i = 0; i < 60; i++) void start();
+    await jest.advanceTimersByTimeAsync(3_000);
+    for (let i = 0; i < 60; i++) void start();
+    await jest.advanceTimersByTimeAsync(60_000);
+    release();
+    const all = [0, ...starts];
+    expect(all).toHaveLength(121);
+    for (let i = 50; i < all.length; i++) expect(all[i]! - all[i - 50]!).toBeGreaterThanOrEqual(10_000);
+  });
+
   it.each([
     [50, 1, 204],
     [500, 5, 102],
